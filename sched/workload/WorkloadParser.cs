@@ -1,0 +1,787 @@
+// Parser for the workload file format (documented in sched/README.md under
+// "Workload file format"). Portable: takes the file as ASCII bytes, returns a
+// WorkloadSpec or an error naming the line, the field and what is wrong. No
+// exceptions, no BCL collections; the only allocations are the result objects
+// and the strings/arrays they hold.
+namespace Osprey.Sched.Workload
+{
+    public sealed class WorkloadParser
+    {
+        public const long MaxTime = 1L << 60;
+        public const int MaxFields = 32;
+        public const int MaxArrivals = 100000;
+        public const int MaxNameLength = 32;
+        /// <summary>First priority given by deadline-monotonic assignment (then +1 per task).</summary>
+        public const int AutoPriorityBase = 10;
+        public const int DefaultAperiodicPriority = 200;
+        public const int DefaultBackgroundPriority = 250;
+
+        static readonly string[] PeriodicKeys = { "name", "wcet", "period", "deadline", "phase", "priority", "budget", "overrun", "jitter", "work", "cpu" };
+        static readonly string[] AperiodicKeys = { "name", "wcet", "arrivals", "deadline", "priority", "budget", "period", "overrun", "jitter", "work", "cpu" };
+        static readonly string[] BackgroundKeys = { "name", "priority", "wcet", "work", "cpu" };
+        static readonly string[] GuestKeys = { "name", "workload", "dilation", "scheduler" };
+        static readonly string[] VcoreKeys = { "id", "period", "slice", "extra", "cpu" };
+
+        // Current line.
+        int lineNo;
+        char[] chars = new char[256];
+        int lineLen;
+        string directive;
+        string rest;       // everything after the directive (simple directives)
+        bool eqForm;       // the directive was written as 'directive=value'
+        string[] keys = new string[MaxFields];
+        string[] vals = new string[MaxFields];
+        int nfields;
+
+        // Result being built.
+        ParseResult result = new ParseResult();
+        WorkloadSpec w;
+        TaskSpec[] tasks = new TaskSpec[8];
+        int ntasks;
+        GuestSpec[] guests = new GuestSpec[4];
+        int nguests;
+        int schedulerLine, durationLine, seedLine, shareLine;
+
+        // Open guest block.
+        GuestSpec guest;
+        TaskSpec[] gtasks = new TaskSpec[4];
+        int ngtasks;
+        VcoreSpec[] gvcores = new VcoreSpec[4];
+        int ngvcores;
+
+        /// <summary>Parses a whole file.</summary>
+        public static ParseResult Parse(byte[] data)
+        {
+            return new WorkloadParser().Run(data, data == null ? 0 : data.Length);
+        }
+
+        /// <summary>Parses the first length bytes of data.</summary>
+        public static ParseResult Parse(byte[] data, int length)
+        {
+            return new WorkloadParser().Run(data, length);
+        }
+
+        /// <summary>Convenience for tests and host tools: the string's chars must be ASCII.</summary>
+        public static ParseResult ParseText(string text)
+        {
+            byte[] b = new byte[text.Length];
+            for (int i = 0; i < text.Length; i++) b[i] = text[i] < 256 ? (byte)text[i] : (byte)0xFF;
+            return Parse(b);
+        }
+
+        // ------------------------------------------------------------ errors
+
+        bool Fail(string field, string message)
+        {
+            result.Ok = false;
+            result.Workload = null;
+            result.Line = lineNo;
+            result.Field = field;
+            result.Message = message;
+            string where = lineNo > 0 ? "line " + lineNo.ToString() + ": " : "";
+            result.Error = field.Length > 0 ? where + "field '" + field + "': " + message : where + message;
+            return false;
+        }
+
+        bool FailAt(int line, string field, string message)
+        {
+            lineNo = line;
+            return Fail(field, message);
+        }
+
+        // ------------------------------------------------------------ driver
+
+        ParseResult Run(byte[] data, int length)
+        {
+            w = new WorkloadSpec();
+            w.Scheduler = SchedulerKind.Priority;
+            w.Seed = 1;
+            w.ShareNum = 1;
+            w.ShareDen = 1;
+            if (data == null) length = 0;
+            if (length > (data == null ? 0 : data.Length)) length = data.Length;
+            int pos = 0;
+            lineNo = 0;
+            while (pos < length)
+            {
+                lineNo++;
+                int end = pos;
+                while (end < length && data[end] != (byte)'\n') end++;
+                if (!LoadLine(data, pos, end)) return result;
+                pos = end + 1;
+                if (!Tokenize()) return result;
+                if (directive == null) continue;
+                if (!Directive()) return result;
+            }
+            if (guest != null)
+                if (!FailAt(guest.Line, "guest", "guest '" + guest.Name + "' is not closed: add a line 'end' after its vcore lines")) return result;
+            lineNo = 0;
+            if (!AssignPriorities(tasks, ntasks)) return result;
+            w.Tasks = Trim(tasks, ntasks);
+            w.Guests = Trim(guests, nguests);
+            result.Ok = true;
+            result.Workload = w;
+            result.Line = 0;
+            result.Field = "";
+            result.Message = "";
+            result.Error = "";
+            return result;
+        }
+
+        static T[] Trim<T>(T[] a, int n)
+        {
+            T[] r = new T[n];
+            for (int i = 0; i < n; i++) r[i] = a[i];
+            return r;
+        }
+
+        static T[] Grow<T>(T[] a)
+        {
+            T[] r = new T[a.Length * 2];
+            for (int i = 0; i < a.Length; i++) r[i] = a[i];
+            return r;
+        }
+
+        bool LoadLine(byte[] data, int start, int end)
+        {
+            if (end - start > chars.Length)
+            {
+                int cap = chars.Length;
+                while (cap < end - start) cap *= 2;
+                chars = new char[cap];
+            }
+            lineLen = 0;
+            for (int i = start; i < end; i++)
+            {
+                byte b = data[i];
+                if (b == (byte)'#') break;
+                if (b == (byte)'\r' && i == end - 1) break;
+                if (b == (byte)'\t') b = (byte)' ';
+                if (b < 32 || b > 126)
+                    return Fail("", "byte " + ((int)b).ToString() + " at column " + (i - start + 1).ToString() + " is not printable ASCII");
+                chars[lineLen++] = (char)b;
+            }
+            return true;
+        }
+
+        bool Tokenize()
+        {
+            directive = null;
+            rest = "";
+            nfields = 0;
+            int i = 0;
+            while (i < lineLen && chars[i] == ' ') i++;
+            if (i >= lineLen) return true;
+            int s = i;
+            while (i < lineLen && chars[i] != ' ' && chars[i] != '=') i++;
+            directive = new string(chars, s, i - s);
+            eqForm = i < lineLen && chars[i] == '=';
+            if (eqForm) i++;
+            // The rest of the line, spaces collapsed (for simple directives).
+            rest = Collapse(i, lineLen);
+            if (eqForm) return true; // "scheduler=edf": only simple directives allow it
+            // key=value fields; tokens without '=' continue the previous value.
+            while (i < lineLen)
+            {
+                while (i < lineLen && chars[i] == ' ') i++;
+                if (i >= lineLen) break;
+                int ts = i;
+                while (i < lineLen && chars[i] != ' ') i++;
+                int eq = -1;
+                for (int k = ts; k < i; k++) if (chars[k] == '=') { eq = k; break; }
+                string tok = new string(chars, ts, i - ts);
+                if (eq == ts) return Fail("", "expected key=value, got '" + tok + "'");
+                if (eq < 0)
+                {
+                    if (nfields == 0) continue; // a word before any key=value: reported by CheckNoPositional
+                    vals[nfields - 1] = vals[nfields - 1].Length == 0 ? tok : vals[nfields - 1] + " " + tok;
+                    continue;
+                }
+                string key = new string(chars, ts, eq - ts);
+                string val = new string(chars, eq + 1, i - eq - 1);
+                for (int k = 0; k < nfields; k++)
+                    if (keys[k] == key) return Fail(key, "given twice on this line");
+                if (nfields >= MaxFields) return Fail(key, "too many fields on one line (at most " + MaxFields.ToString() + ")");
+                keys[nfields] = key;
+                vals[nfields] = val;
+                nfields++;
+            }
+            return true;
+        }
+
+        string Collapse(int from, int to)
+        {
+            while (from < to && chars[from] == ' ') from++;
+            while (to > from && chars[to - 1] == ' ') to--;
+            if (to <= from) return "";
+            char[] tmp = new char[to - from];
+            int n = 0;
+            for (int k = from; k < to; k++)
+            {
+                if (chars[k] == ' ' && n > 0 && tmp[n - 1] == ' ') continue;
+                tmp[n++] = chars[k];
+            }
+            return new string(tmp, 0, n);
+        }
+
+        /// <summary>Words before the first key=value (not allowed on field lines).</summary>
+        bool CheckNoPositional()
+        {
+            // Find the first token of 'rest'; if it has no '=', it is a stray word.
+            if (rest.Length == 0) return true;
+            int e = 0;
+            while (e < rest.Length && rest[e] != ' ') e++;
+            bool hasEq = false;
+            for (int k = 0; k < e; k++) if (rest[k] == '=') hasEq = true;
+            if (hasEq) return true;
+            return Fail("", "expected key=value after '" + directive + "', got '" + rest.Substring(0, e) + "'");
+        }
+
+        bool Directive()
+        {
+            string d = directive;
+            bool simple = d == "scheduler" || d == "duration" || d == "seed" || d == "share" || d == "end";
+            if (!simple && eqForm) return Fail("", "expected '" + d + " key=value ...', got '" + d + "=" + rest + "'");
+            if (!simple && !CheckNoPositional()) return false;
+            if (simple) return Simple(d);
+            if (d == "periodic" || d == "aperiodic" || d == "background") return TaskLine(d);
+            if (d == "guest") return GuestLine();
+            if (d == "vcore") return VcoreLine();
+            return Fail("", "unknown directive '" + d + "' (expected scheduler, duration, seed, share, periodic, aperiodic, background, guest, vcore or end)");
+        }
+
+        // ------------------------------------------------------------ simple directives
+
+        bool Simple(string d)
+        {
+            if (d == "end")
+            {
+                if (rest.Length != 0) return Fail("end", "takes no value, got '" + rest + "'");
+                if (guest == null) return Fail("end", "'end' without an open guest block");
+                return CloseGuest();
+            }
+            if (guest != null) return Fail(d, "'" + d + "' is not allowed inside guest block '" + guest.Name + "' (line " + guest.Line.ToString() + "); close it with 'end' first");
+            if (rest.Length == 0) return Fail(d, "missing value");
+            if (d == "scheduler")
+            {
+                if (schedulerLine != 0) return Fail(d, "given twice (first on line " + schedulerLine.ToString() + ")");
+                SchedulerKind k;
+                if (!ParseScheduler(rest, out k)) return Fail(d, "expected priority, edf or cbs, got '" + rest + "'");
+                w.Scheduler = k;
+                w.SchedulerGiven = true;
+                schedulerLine = lineNo;
+                return true;
+            }
+            if (d == "duration")
+            {
+                if (durationLine != 0) return Fail(d, "given twice (first on line " + durationLine.ToString() + ")");
+                long t;
+                string e = ParseTime(rest, out t);
+                if (e != null) return Fail(d, e);
+                if (t <= 0) return Fail(d, "must be greater than 0, got '" + rest + "'");
+                w.Duration = t;
+                durationLine = lineNo;
+                return true;
+            }
+            if (d == "seed")
+            {
+                if (seedLine != 0) return Fail(d, "given twice (first on line " + seedLine.ToString() + ")");
+                ulong v;
+                if (!ParseULong(rest, out v)) return Fail(d, "expected an unsigned decimal integer, got '" + rest + "'");
+                w.Seed = v;
+                seedLine = lineNo;
+                return true;
+            }
+            // share
+            if (shareLine != 0) return Fail(d, "given twice (first on line " + shareLine.ToString() + ")");
+            long num, den;
+            if (!ParsePercent(rest, out num, out den)) return Fail(d, "expected a percentage like 90% or 87.5%, got '" + rest + "'");
+            if (num <= 0 || num > den) return Fail(d, "must be above 0% and at most 100%, got '" + rest + "'");
+            w.ShareNum = num;
+            w.ShareDen = den;
+            shareLine = lineNo;
+            return true;
+        }
+
+        static bool ParseScheduler(string s, out SchedulerKind k)
+        {
+            k = SchedulerKind.Priority;
+            if (s == "priority") { k = SchedulerKind.Priority; return true; }
+            if (s == "edf") { k = SchedulerKind.Edf; return true; }
+            if (s == "cbs") { k = SchedulerKind.Cbs; return true; }
+            return false;
+        }
+
+        // ------------------------------------------------------------ fields
+
+        int Find(string key)
+        {
+            for (int i = 0; i < nfields; i++) if (keys[i] == key) return i;
+            return -1;
+        }
+
+        bool CheckKeys(string[] known, string what)
+        {
+            for (int i = 0; i < nfields; i++)
+            {
+                bool ok = false;
+                for (int k = 0; k < known.Length; k++) if (known[k] == keys[i]) { ok = true; break; }
+                if (!ok)
+                {
+                    string list = "";
+                    for (int k = 0; k < known.Length; k++) list = k == 0 ? known[k] : list + ", " + known[k];
+                    return Fail(keys[i], "unknown field for " + what + " (known: " + list + ")");
+                }
+            }
+            return true;
+        }
+
+        bool Required(string key, string what, out string val)
+        {
+            int i = Find(key);
+            val = i >= 0 ? vals[i] : null;
+            if (i < 0) return Fail(key, "missing (required for " + what + ")");
+            if (val.Length == 0) return Fail(key, "empty value");
+            return true;
+        }
+
+        /// <summary>Reads an optional time field; present=false when absent.</summary>
+        bool TimeField(string key, bool required, string what, long min, out long t, out bool present)
+        {
+            t = 0;
+            present = false;
+            int i = Find(key);
+            if (i < 0)
+            {
+                if (required) return Fail(key, "missing (required for " + what + ")");
+                return true;
+            }
+            present = true;
+            string e = ParseTime(vals[i], out t);
+            if (e != null) return Fail(key, e);
+            if (t < min)
+            {
+                if (min == 1) return Fail(key, "must be greater than 0, got '" + vals[i] + "'");
+                return Fail(key, "must be at least " + min.ToString() + "ns, got '" + vals[i] + "'");
+            }
+            return true;
+        }
+
+        bool IntField(string key, int min, int max, out int v, out bool present)
+        {
+            v = 0;
+            present = false;
+            int i = Find(key);
+            if (i < 0) return true;
+            present = true;
+            ulong u;
+            if (!ParseULong(vals[i], out u) || u < (ulong)min || u > (ulong)max)
+                return Fail(key, "expected an integer from " + min.ToString() + " to " + max.ToString() + ", got '" + vals[i] + "'");
+            v = (int)u;
+            return true;
+        }
+
+        bool NameField(string what, out string name)
+        {
+            if (!Required("name", what, out name)) return false;
+            if (name.Length > MaxNameLength) return Fail("name", "longer than " + MaxNameLength.ToString() + " characters: '" + name + "'");
+            for (int i = 0; i < name.Length; i++)
+            {
+                char c = name[i];
+                bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '.';
+                if (!ok) return Fail("name", "use letters, digits, '_', '-' and '.' only, got '" + name + "'");
+            }
+            return true;
+        }
+
+        bool Choice(string key, string a, string b, out int which, out bool present)
+        {
+            which = 0;
+            present = false;
+            int i = Find(key);
+            if (i < 0) return true;
+            present = true;
+            if (vals[i] == a) { which = 0; return true; }
+            if (vals[i] == b) { which = 1; return true; }
+            return Fail(key, "expected " + a + " or " + b + ", got '" + vals[i] + "'");
+        }
+
+        // ------------------------------------------------------------ tasks
+
+        bool TaskLine(string d)
+        {
+            TaskKind kind = d == "periodic" ? TaskKind.Periodic : d == "aperiodic" ? TaskKind.Aperiodic : TaskKind.Background;
+            string what = d == "periodic" ? "periodic tasks" : d == "aperiodic" ? "aperiodic tasks" : "background tasks";
+            if (guest != null && kind != TaskKind.Periodic)
+                return Fail("", "'" + d + "' is not allowed inside guest block '" + guest.Name + "' (a guest runs only periodic tasks)");
+            if (guest != null && guest.Workload != GuestKind.Periodic)
+                return Fail("", "periodic tasks inside guest '" + guest.Name + "' need workload=periodic (it is " + WorkloadSpec.GuestKindName(guest.Workload) + ")");
+            if (!CheckKeys(kind == TaskKind.Periodic ? PeriodicKeys : kind == TaskKind.Aperiodic ? AperiodicKeys : BackgroundKeys, "'" + d + "'"))
+                return false;
+            TaskSpec t = new TaskSpec();
+            t.Kind = kind;
+            t.Line = lineNo;
+            if (!NameField(what, out t.Name)) return false;
+            // Unique names (within the host, or within the guest).
+            TaskSpec[] list = guest != null ? gtasks : tasks;
+            int count = guest != null ? ngtasks : ntasks;
+            for (int i = 0; i < count; i++)
+                if (list[i].Name == t.Name) return Fail("name", "task '" + t.Name + "' already declared on line " + list[i].Line.ToString());
+
+            bool present;
+            long v;
+            if (kind == TaskKind.Background)
+            {
+                if (!TimeField("wcet", false, what, 1, out v, out present)) return false;
+                t.Wcet = v;
+            }
+            else
+            {
+                if (!TimeField("wcet", true, what, 1, out v, out present)) return false;
+                t.Wcet = v;
+            }
+
+            if (kind == TaskKind.Periodic)
+            {
+                if (!TimeField("period", true, what, 1, out v, out present)) return false;
+                t.Period = v;
+                if (!TimeField("deadline", false, what, 1, out v, out present)) return false;
+                t.Deadline = present ? v : t.Period;
+                if (t.Deadline > t.Period)
+                    return Fail("deadline", "must not exceed the period " + vals[Find("period")] + " (constrained deadlines), got '" + vals[Find("deadline")] + "'");
+                if (!TimeField("phase", false, what, 0, out v, out present)) return false;
+                t.Phase = v;
+            }
+            else if (kind == TaskKind.Aperiodic)
+            {
+                string arr;
+                if (!Required("arrivals", what, out arr)) return false;
+                if (!ParseArrivals(arr, t)) return false;
+                if (!TimeField("deadline", false, what, 1, out v, out present)) return false;
+                t.Deadline = v;
+                if (!TimeField("period", false, what, 1, out v, out present)) return false;
+                t.Period = v;
+            }
+
+            if (kind != TaskKind.Background)
+            {
+                if (!TimeField("budget", false, what, 1, out v, out present)) return false;
+                t.Budget = v;
+                if (kind == TaskKind.Aperiodic && (t.Budget > 0) != (t.Period > 0))
+                    return Fail(t.Budget > 0 ? "period" : "budget", "an aperiodic CBS server needs both budget and period");
+                if (t.Budget > 0 && t.Budget > t.Period)
+                    return Fail("budget", "must not exceed the period, got '" + vals[Find("budget")] + "'");
+                int which;
+                if (!Choice("overrun", "hard", "soft", out which, out present)) return false;
+                t.Overrun = which == 0 ? OverrunMode.Hard : OverrunMode.Soft;
+                if (present && t.Budget == 0) return Fail("overrun", "only meaningful with a budget");
+                if (!TimeField("jitter", false, what, 0, out v, out present)) return false;
+                t.Jitter = v;
+                if (t.Jitter > t.Wcet) return Fail("jitter", "must not exceed wcet (jobs run between wcet - jitter and wcet), got '" + vals[Find("jitter")] + "'");
+            }
+
+            int work;
+            if (!Choice("work", "cpu", "wall", out work, out present)) return false;
+            t.Work = work == 0 ? WorkKind.Cpu : WorkKind.Wall;
+
+            int p;
+            if (!IntField("priority", 0, 255, out p, out present)) return false;
+            t.PriorityGiven = present;
+            t.Priority = present ? p : kind == TaskKind.Aperiodic ? DefaultAperiodicPriority : kind == TaskKind.Background ? DefaultBackgroundPriority : 0;
+            if (kind != TaskKind.Periodic) t.PriorityGiven = true;
+
+            int cpu;
+            if (!IntField("cpu", 0, 255, out cpu, out present)) return false;
+            if (guest != null && present) return Fail("cpu", "a guest's tasks run on its virtual cores; place the vcore instead");
+            t.Cpu = cpu;
+
+            if (guest != null)
+            {
+                if (ngtasks == gtasks.Length) gtasks = Grow(gtasks);
+                gtasks[ngtasks++] = t;
+            }
+            else
+            {
+                if (ntasks == tasks.Length) tasks = Grow(tasks);
+                tasks[ntasks++] = t;
+            }
+            return true;
+        }
+
+        bool ParseArrivals(string s, TaskSpec t)
+        {
+            int count = 1;
+            for (int i = 0; i < s.Length; i++) if (s[i] == ',') count++;
+            if (count > MaxArrivals) return Fail("arrivals", "more than " + MaxArrivals.ToString() + " arrival times");
+            long[] a = new long[count];
+            int n = 0, start = 0;
+            for (int i = 0; i <= s.Length; i++)
+            {
+                if (i < s.Length && s[i] != ',') continue;
+                string item = TrimSpaces(s.Substring(start, i - start));
+                start = i + 1;
+                long v;
+                string e = ParseTime(item, out v);
+                if (e != null) return Fail("arrivals", "item " + (n + 1).ToString() + ": " + e);
+                if (n > 0 && v < a[n - 1]) return Fail("arrivals", "times must not decrease: '" + item + "' after " + a[n - 1].ToString() + "ns");
+                a[n++] = v;
+            }
+            t.Arrivals = a;
+            return true;
+        }
+
+        // ------------------------------------------------------------ guests
+
+        bool GuestLine()
+        {
+            if (guest != null) return Fail("", "guest '" + guest.Name + "' (line " + guest.Line.ToString() + ") is not closed: add 'end' before the next guest");
+            if (!CheckKeys(GuestKeys, "'guest'")) return false;
+            GuestSpec g = new GuestSpec();
+            g.Line = lineNo;
+            if (!NameField("guests", out g.Name)) return false;
+            for (int i = 0; i < nguests; i++)
+                if (guests[i].Name == g.Name) return Fail("name", "guest '" + g.Name + "' already declared on line " + guests[i].Line.ToString());
+            string wl;
+            if (!Required("workload", "guests", out wl)) return false;
+            if (wl == "hog") g.Workload = GuestKind.Hog;
+            else if (wl == "periodic") g.Workload = GuestKind.Periodic;
+            else if (wl == "idle") g.Workload = GuestKind.Idle;
+            else if (wl == "runaway") g.Workload = GuestKind.Runaway;
+            else return Fail("workload", "expected hog, periodic, idle or runaway, got '" + wl + "'");
+            g.DilationNum = 1;
+            g.DilationDen = 1;
+            int di = Find("dilation");
+            if (di >= 0)
+            {
+                long num, den;
+                if (!ParseRatio(vals[di], out num, out den)) return Fail("dilation", "expected a ratio like 2/1 or 1/2 (whole numbers 1 to 1000000), got '" + vals[di] + "'");
+                g.DilationNum = num;
+                g.DilationDen = den;
+            }
+            g.Scheduler = SchedulerKind.Edf;
+            int si = Find("scheduler");
+            if (si >= 0)
+            {
+                SchedulerKind k;
+                if (!ParseScheduler(vals[si], out k) || k == SchedulerKind.Cbs) return Fail("scheduler", "expected priority or edf, got '" + vals[si] + "'");
+                if (g.Workload != GuestKind.Periodic) return Fail("scheduler", "only a periodic guest has its own scheduler");
+                g.Scheduler = k;
+            }
+            guest = g;
+            ngtasks = 0;
+            ngvcores = 0;
+            return true;
+        }
+
+        bool VcoreLine()
+        {
+            if (guest == null) return Fail("", "'vcore' outside a guest block: put it between a 'guest' line and 'end'");
+            if (!CheckKeys(VcoreKeys, "'vcore'")) return false;
+            VcoreSpec c = new VcoreSpec();
+            c.Line = lineNo;
+            bool present;
+            int id;
+            if (!IntField("id", 0, 255, out id, out present)) return false;
+            c.VcpuId = present ? id : ngvcores;
+            for (int i = 0; i < ngvcores; i++)
+                if (gvcores[i].VcpuId == c.VcpuId) return Fail("id", "vcore " + c.VcpuId.ToString() + " already declared on line " + gvcores[i].Line.ToString());
+            long v;
+            if (!TimeField("period", true, "vcores", 1, out v, out present)) return false;
+            c.Period = v;
+            if (!TimeField("slice", true, "vcores", 1, out v, out present)) return false;
+            c.Slice = v;
+            if (c.Slice > c.Period) return Fail("slice", "must not exceed the period " + vals[Find("period")] + ", got '" + vals[Find("slice")] + "'");
+            int which;
+            if (!Choice("extra", "no", "yes", out which, out present)) return false;
+            c.ExtraTime = which == 1;
+            int cpu;
+            if (!IntField("cpu", 0, 255, out cpu, out present)) return false;
+            c.Cpu = cpu;
+            if (ngvcores == gvcores.Length) gvcores = Grow(gvcores);
+            gvcores[ngvcores++] = c;
+            return true;
+        }
+
+        bool CloseGuest()
+        {
+            if (ngvcores == 0) return Fail("vcore", "guest '" + guest.Name + "' has no virtual cores: add a 'vcore' line before 'end'");
+            if (guest.Workload == GuestKind.Periodic && ngtasks == 0)
+                return Fail("workload", "guest '" + guest.Name + "' has workload=periodic but no 'periodic' task lines");
+            int save = lineNo;
+            if (!AssignPriorities(gtasks, ngtasks)) return false;
+            lineNo = save;
+            guest.Tasks = Trim(gtasks, ngtasks);
+            guest.Vcores = Trim(gvcores, ngvcores);
+            if (nguests == guests.Length) guests = Grow(guests);
+            guests[nguests++] = guest;
+            guest = null;
+            gtasks = new TaskSpec[4];
+            gvcores = new VcoreSpec[4];
+            ngtasks = 0;
+            ngvcores = 0;
+            return true;
+        }
+
+        // ------------------------------------------------------------ priorities
+
+        /// <summary>Periodic tasks: either all give a priority or none does; in the second case they get
+        /// deadline-monotonic priorities AutoPriorityBase, +1, ... (shorter deadline, then shorter period,
+        /// then earlier line = more urgent).</summary>
+        bool AssignPriorities(TaskSpec[] list, int n)
+        {
+            int given = 0, periodic = 0;
+            TaskSpec withP = null, without = null;
+            for (int i = 0; i < n; i++)
+            {
+                if (list[i].Kind != TaskKind.Periodic) continue;
+                periodic++;
+                if (list[i].PriorityGiven) { given++; if (withP == null) withP = list[i]; }
+                else if (without == null) without = list[i];
+            }
+            if (given != 0 && given != periodic)
+                return FailAt(without.Line, "priority", "missing: task '" + withP.Name + "' (line " + withP.Line.ToString()
+                    + ") gives one, so every periodic task must (or none, for deadline-monotonic priorities)");
+            if (given != 0) return true;
+            if (periodic > 255 - AutoPriorityBase)
+                return FailAt(0, "priority", "too many periodic tasks (" + periodic.ToString() + ") for automatic priorities; give them explicitly");
+            for (int i = 0; i < n; i++)
+            {
+                TaskSpec a = list[i];
+                if (a.Kind != TaskKind.Periodic) continue;
+                int rank = 0;
+                for (int j = 0; j < n; j++)
+                {
+                    TaskSpec b = list[j];
+                    if (j == i || b.Kind != TaskKind.Periodic) continue;
+                    if (b.Deadline < a.Deadline || (b.Deadline == a.Deadline && (b.Period < a.Period || (b.Period == a.Period && j < i))))
+                        rank++;
+                }
+                a.Priority = AutoPriorityBase + rank;
+            }
+            return true;
+        }
+
+        // ------------------------------------------------------------ values
+
+        static string TrimSpaces(string s)
+        {
+            int a = 0, b = s.Length;
+            while (a < b && s[a] == ' ') a++;
+            while (b > a && s[b - 1] == ' ') b--;
+            return s.Substring(a, b - a);
+        }
+
+        static bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+
+        public static bool ParseULong(string s, out ulong v)
+        {
+            v = 0;
+            if (s == null || s.Length == 0 || s.Length > 20) return false;
+            for (int i = 0; i < s.Length; i++)
+            {
+                if (!IsDigit(s[i])) return false;
+                ulong d = (ulong)(s[i] - '0');
+                if (v > (ulong.MaxValue - d) / 10) return false;
+                v = v * 10 + d;
+            }
+            return true;
+        }
+
+        /// <summary>Parses "10ms", "1.5 s", "250us", "40ns", or "0". Returns null on success or the
+        /// error message (without line/field).</summary>
+        public static string ParseTime(string s, out long ns)
+        {
+            ns = 0;
+            string bad = "expected a time like 10ms, got '" + s + "'";
+            if (s == null) return bad;
+            s = TrimSpaces(s);
+            if (s.Length == 0) return "expected a time like 10ms, got nothing";
+            int i = 0;
+            long whole = 0;
+            int wholeDigits = 0;
+            while (i < s.Length && IsDigit(s[i]))
+            {
+                if (whole > MaxTime) return "time '" + s + "' is too large";
+                whole = whole * 10 + (s[i] - '0');
+                wholeDigits++;
+                i++;
+            }
+            if (wholeDigits == 0) return bad;
+            long frac = 0, fracScale = 1;
+            if (i < s.Length && s[i] == '.')
+            {
+                i++;
+                int fd = 0;
+                while (i < s.Length && IsDigit(s[i]))
+                {
+                    if (fd >= 9) return "time '" + s + "' has more than 9 decimals";
+                    frac = frac * 10 + (s[i] - '0');
+                    fracScale *= 10;
+                    fd++;
+                    i++;
+                }
+                if (fd == 0) return bad;
+            }
+            while (i < s.Length && s[i] == ' ') i++;
+            string unit = s.Substring(i, s.Length - i);
+            long mul;
+            if (unit == "ns") mul = 1;
+            else if (unit == "us") mul = 1000;
+            else if (unit == "ms") mul = 1000000;
+            else if (unit == "s") mul = 1000000000;
+            else if (unit.Length == 0 && whole == 0 && frac == 0) { ns = 0; return null; }
+            else return bad;
+            if (whole > MaxTime / mul) return "time '" + s + "' is too large (at most 2^60 ns)";
+            long f = frac * mul;
+            if (f % fracScale != 0) return "time '" + s + "' is not a whole number of nanoseconds";
+            ns = whole * mul + f / fracScale;
+            if (ns > MaxTime) return "time '" + s + "' is too large (at most 2^60 ns)";
+            return null;
+        }
+
+        static bool ParseRatio(string s, out long num, out long den)
+        {
+            num = 0; den = 1;
+            int slash = -1;
+            for (int i = 0; i < s.Length; i++) if (s[i] == '/') { slash = i; break; }
+            ulong a, b = 1;
+            if (slash < 0)
+            {
+                if (!ParseULong(TrimSpaces(s), out a)) return false;
+            }
+            else
+            {
+                if (!ParseULong(TrimSpaces(s.Substring(0, slash)), out a)) return false;
+                if (!ParseULong(TrimSpaces(s.Substring(slash + 1, s.Length - slash - 1)), out b)) return false;
+            }
+            if (a < 1 || a > 1000000 || b < 1 || b > 1000000) return false;
+            num = (long)a;
+            den = (long)b;
+            return true;
+        }
+
+        /// <summary>"90%" -> 90/100, "87.5%" -> 875/1000 (up to 6 decimals).</summary>
+        static bool ParsePercent(string s, out long num, out long den)
+        {
+            num = 0; den = 100;
+            s = TrimSpaces(s);
+            if (s.Length < 2 || s[s.Length - 1] != '%') return false;
+            s = TrimSpaces(s.Substring(0, s.Length - 1));
+            int i = 0;
+            long v = 0;
+            int digits = 0;
+            while (i < s.Length && IsDigit(s[i])) { v = v * 10 + (s[i] - '0'); i++; digits++; if (digits > 3) return false; }
+            if (digits == 0) return false;
+            if (i < s.Length && s[i] == '.')
+            {
+                i++;
+                int fd = 0;
+                while (i < s.Length && IsDigit(s[i])) { v = v * 10 + (s[i] - '0'); den *= 10; i++; fd++; if (fd > 6) return false; }
+                if (fd == 0) return false;
+            }
+            if (i != s.Length) return false;
+            num = v;
+            return true;
+        }
+    }
+}

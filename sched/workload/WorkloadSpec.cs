@@ -1,0 +1,133 @@
+// The parsed form of a workload file (see sched/README.md, "Workload file
+// format"). Plain arrays and fields: the simulator, the kernel (its own
+// periodic threads) and the guest-core layer all read this one object.
+namespace Osprey.Sched.Workload
+{
+    public enum SchedulerKind { Priority = 0, Edf = 1, Cbs = 2 }
+
+    public enum TaskKind { Periodic = 0, Aperiodic = 1, Background = 2 }
+
+    /// <summary>Cpu: a job needs Wcet of CPU time. Wall: a job spins until Wcet of wall-clock time
+    /// has passed since it first ran (RTEMS test style), so preemption shortens its CPU use.</summary>
+    public enum WorkKind { Cpu = 0, Wall = 1 }
+
+    /// <summary>CBS budget overrun: Hard throttles until the next period, Soft demotes to background.</summary>
+    public enum OverrunMode { Hard = 0, Soft = 1 }
+
+    public enum GuestKind { Hog = 0, Periodic = 1, Idle = 2, Runaway = 3 }
+
+    public sealed class TaskSpec
+    {
+        public string Name;
+        public TaskKind Kind;
+        /// <summary>Line of the file that declared it (1-based).</summary>
+        public int Line;
+        /// <summary>Work per job (ns). Background: 0 = runs forever.</summary>
+        public long Wcet;
+        /// <summary>Periodic: period. Aperiodic: CBS server period (0 = no server).</summary>
+        public long Period;
+        /// <summary>Relative deadline; periodic: defaults to Period; aperiodic: 0 = none.</summary>
+        public long Deadline;
+        /// <summary>Release offset of the first job (periodic).</summary>
+        public long Phase;
+        /// <summary>Fixed priority, lower = more urgent, 0..255.</summary>
+        public int Priority;
+        /// <summary>True when the file gave the priority (false: assigned by the parser).</summary>
+        public bool PriorityGiven;
+        /// <summary>CBS budget per period (0 = not a CBS server). Used under scheduler cbs.</summary>
+        public long Budget;
+        public OverrunMode Overrun;
+        /// <summary>Execution-time jitter: each job's work is drawn uniformly from [Wcet - Jitter, Wcet].</summary>
+        public long Jitter;
+        public WorkKind Work;
+        /// <summary>Aperiodic: arrival times (non-decreasing, absolute from the start).</summary>
+        public long[] Arrivals;
+        /// <summary>Physical CPU (default 0).</summary>
+        public int Cpu;
+    }
+
+    public sealed class VcoreSpec
+    {
+        public int Line;
+        public int VcpuId;
+        public long Period;
+        public long Slice;
+        public bool ExtraTime;
+        /// <summary>Physical CPU the core is placed on.</summary>
+        public int Cpu;
+    }
+
+    public sealed class GuestSpec
+    {
+        public string Name;
+        public int Line;
+        /// <summary>Guest time = host time * DilationNum / DilationDen.</summary>
+        public long DilationNum;
+        public long DilationDen;
+        public GuestKind Workload;
+        /// <summary>The periodic guest's own scheduler (default edf).</summary>
+        public SchedulerKind Scheduler;
+        /// <summary>The periodic guest's task set (empty for the other workloads), times in guest time.</summary>
+        public TaskSpec[] Tasks;
+        public VcoreSpec[] Vcores;
+    }
+
+    public sealed class WorkloadSpec
+    {
+        public SchedulerKind Scheduler;
+        /// <summary>False when the file has no scheduler line (Scheduler is then Priority;
+        /// the kernel's sched= option may choose).</summary>
+        public bool SchedulerGiven;
+        /// <summary>Run length in ns; 0 when the file does not say.</summary>
+        public long Duration;
+        public ulong Seed;
+        /// <summary>CPU share for guest-core admission per physical CPU, as ShareNum/ShareDen (default 1/1).</summary>
+        public long ShareNum;
+        public long ShareDen;
+        /// <summary>Host tasks in file order: periodic, aperiodic and background.</summary>
+        public TaskSpec[] Tasks;
+        public GuestSpec[] Guests;
+
+        public int CountTasks(TaskKind kind)
+        {
+            int c = 0;
+            for (int i = 0; i < Tasks.Length; i++) if (Tasks[i].Kind == kind) c++;
+            return c;
+        }
+
+        public TaskSpec FindTask(string name)
+        {
+            for (int i = 0; i < Tasks.Length; i++) if (Tasks[i].Name == name) return Tasks[i];
+            return null;
+        }
+
+        public static string SchedulerName(SchedulerKind k)
+        {
+            if (k == SchedulerKind.Edf) return "edf";
+            if (k == SchedulerKind.Cbs) return "cbs";
+            return "priority";
+        }
+
+        public static string GuestKindName(GuestKind k)
+        {
+            if (k == GuestKind.Periodic) return "periodic";
+            if (k == GuestKind.Idle) return "idle";
+            if (k == GuestKind.Runaway) return "runaway";
+            return "hog";
+        }
+    }
+
+    /// <summary>Result of parsing: either Ok with Workload, or the error (line, field, message).</summary>
+    public sealed class ParseResult
+    {
+        public bool Ok;
+        public WorkloadSpec Workload;
+        /// <summary>1-based line of the error (0 for whole-file errors).</summary>
+        public int Line;
+        /// <summary>The field (or directive) at fault, or "" when the whole line is.</summary>
+        public string Field;
+        public string Message;
+        /// <summary>"line 7: field 'period': expected a time like 10ms, got '10 parsecs'".</summary>
+        public string Error;
+    }
+}
