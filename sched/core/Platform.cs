@@ -1,0 +1,30 @@
+namespace Osprey.Sched
+{
+    /// <summary>
+    /// The only thing the scheduling core knows about the machine it runs on.
+    /// The kernel implements it over the local APIC timer and its context
+    /// switch; the host simulator over a virtual clock. An abstract class, not
+    /// an interface, so hot paths use ordinary virtual dispatch.
+    /// All times are absolute nanoseconds on one monotonic clock.
+    /// </summary>
+    public abstract class Platform
+    {
+        /// <summary>Current monotonic time in nanoseconds.</summary>
+        public abstract long Now();
+
+        /// <summary>
+        /// Program the one-shot timer for the earliest pending event at
+        /// <paramref name="absoluteNs"/>, replacing any previous request.
+        /// long.MaxValue means "no event pending" (disarm). When it fires the
+        /// platform calls <see cref="SchedCore.TimerFired"/>. Firing late is
+        /// allowed; firing early is harmless (nothing is due yet).
+        /// </summary>
+        public abstract void ArmTimer(long absoluteNs);
+
+        /// <summary>
+        /// The heir differs from the executing thread: switch at the next
+        /// opportunity by calling <see cref="SchedCore.Dispatch"/>.
+        /// </summary>
+        public abstract void RequestSwitch();
+    }
+}

@@ -1,0 +1,248 @@
+namespace Osprey.Sched
+{
+    /// <summary>
+    /// A rate-monotonic period (RTEMS Rate Monotonic Manager semantics, see
+    /// sched/README.md "Periods"). One owner thread calls Run at the end of
+    /// each job. Allocate at setup; nothing here allocates afterwards.
+    ///
+    /// Invariants:
+    ///  - Inactive: timer disarmed, postponed == 0, no job node on the owner.
+    ///  - Active or Expired: the timer is armed for the end of the newest
+    ///    period (latestDeadline), and the owner carries the job node.
+    ///  - Expired implies postponed &gt; 0 (a period ended while the owner was
+    ///    still running its job).
+    ///  - The owner has ThreadState.PeriodWait only while Active with no
+    ///    postponed jobs, between Run and the period's expiry.
+    /// </summary>
+    public sealed class RatePeriod
+    {
+        readonly SchedCore core;
+        readonly SchedThread owner;
+        readonly PriorityNode jobNode = new PriorityNode();
+        readonly PeriodTimer timer;
+
+        PeriodState state;
+        bool deleted;
+        long nextLength;
+        uint postponed;
+        long latestDeadline;
+        long jobDeadline;
+        long jobStart;
+        long cpuAtStart;
+        PeriodStatistics stats;
+
+        public int Id;
+
+        public RatePeriod(SchedCore core, SchedThread owner)
+        {
+            this.core = core;
+            this.owner = owner;
+            timer = new PeriodTimer(this);
+        }
+
+        public RatePeriod(SchedCore core, SchedThread owner, int id) : this(core, owner)
+        {
+            Id = id;
+        }
+
+        public SchedThread Owner { get { return owner; } }
+        public PeriodState State { get { return state; } }
+        public bool IsDeleted { get { return deleted; } }
+        public uint PostponedJobs { get { return postponed; } }
+        public long NextLength { get { return nextLength; } }
+        /// <summary>Deadline of the job the owner is running (the late job keeps its earlier one).</summary>
+        public long JobDeadline { get { return jobDeadline; } }
+        /// <summary>End of the newest period (what a postponed job is released with).</summary>
+        public long LatestDeadline { get { return latestDeadline; } }
+        public PriorityNode JobNode { get { return jobNode; } }
+
+        PeriodStatus Check(SchedThread caller)
+        {
+            if (deleted) return PeriodStatus.Deleted;
+            if (caller == null) return PeriodStatus.NullCaller;
+            if (caller != owner) return PeriodStatus.NotOwner;
+            if (owner.Core != core) return PeriodStatus.WrongCore;
+            return PeriodStatus.Successful;
+        }
+
+        /// <summary>
+        /// End the current job and wait for the next period (rtems_rate_monotonic_period).
+        /// Inactive: start the first period of length, release its job, return at once.
+        /// Active: record the job, use length for the NEXT period, block the owner
+        ///   (PeriodWait) until the current period ends; returns Successful.
+        /// Expired or postponed jobs: the job counts as missed; one postponed job
+        ///   is released at once with the latest deadline; returns Timeout.
+        /// </summary>
+        public PeriodStatus Run(SchedThread caller, long length)
+        {
+            PeriodStatus st = Check(caller);
+            if (st != PeriodStatus.Successful) return st;
+            if (length <= 0 || length > EdfScheduler.MaxDeadline) return PeriodStatus.InvalidLength;
+            if (owner.Has(ThreadState.PeriodWait)) return PeriodStatus.AlreadyWaiting;
+            core.Charge();
+            long now = core.Now();
+            if (state == PeriodState.Inactive)
+            {
+                state = PeriodState.Active;
+                postponed = 0;
+                nextLength = length;
+                long deadline = Add(now, length);
+                latestDeadline = deadline;
+                StartJob(now, deadline);
+                core.Timers.Insert(timer, deadline);
+                return PeriodStatus.Successful;
+            }
+            if (state == PeriodState.Active && postponed == 0)
+            {
+                RecordJob(now, false);
+                nextLength = length;
+                core.BlockWith(owner, ThreadState.PeriodWait);
+                return PeriodStatus.Successful;
+            }
+            // Expired, or active with postponed jobs: the finished job was late.
+            RecordJob(now, true);
+            nextLength = length;
+            state = PeriodState.Active;
+            if (postponed > 0) postponed--;
+            StartJob(now, latestDeadline);
+            return PeriodStatus.Timeout;
+        }
+
+        static long Add(long a, long b)
+        {
+            long r = a + b;
+            return (r < a || r > EdfScheduler.MaxDeadline) ? EdfScheduler.MaxDeadline : r;
+        }
+
+        void StartJob(long now, long deadline)
+        {
+            jobStart = now;
+            cpuAtStart = owner.CpuTimeNs;
+            jobDeadline = deadline;
+            core.ReleaseJob(owner, jobNode, deadline);
+        }
+
+        void RecordJob(long now, bool missed)
+        {
+            long cpu = owner.CpuTimeNs - cpuAtStart;
+            long wall = now - jobStart;
+            if (cpu < 0) cpu = 0;
+            if (wall < 0) wall = 0;
+            stats.Record(cpu, wall, missed);
+        }
+
+        /// <summary>The period timer: the period that ends at expiry is over.</summary>
+        internal void Expired(long expiry, long now)
+        {
+            if (deleted || state == PeriodState.Inactive) return;
+            long next = Add(expiry, nextLength);
+            latestDeadline = next;
+            if (owner.Has(ThreadState.PeriodWait))
+            {
+                // On time: release the next job (deadline = expiry + next length)
+                // before waking the owner, so it is queued with the new deadline.
+                core.Timers.Insert(timer, next);
+                StartJob(expiry, next);
+                core.UnblockFrom(owner, ThreadState.PeriodWait);
+            }
+            else
+            {
+                // The owner is still running its job: it keeps its earlier
+                // deadline; the new period's job is postponed.
+                if (postponed != uint.MaxValue) postponed++;
+                state = PeriodState.Expired;
+                core.Timers.Insert(timer, next);
+            }
+        }
+
+        /// <summary>Owner, state, time and CPU since the job began, postponed jobs (zeros when inactive).</summary>
+        public PeriodStatus GetStatus(out PeriodInfo info)
+        {
+            info = new PeriodInfo();
+            if (deleted) return PeriodStatus.Deleted;
+            info.Owner = owner;
+            info.State = state;
+            if (state == PeriodState.Inactive) return PeriodStatus.Successful;
+            long now = core.Now();
+            info.SinceStartNs = now - jobStart;
+            info.CpuNs = core.CpuTimeOf(owner) - cpuAtStart;
+            info.PostponedJobs = postponed;
+            info.DeadlineNs = jobDeadline;
+            return PeriodStatus.Successful;
+        }
+
+        /// <summary>Stop the period: disarm, forget postponed jobs, cancel the job (owner back to background under EDF).</summary>
+        public PeriodStatus Cancel(SchedThread caller)
+        {
+            PeriodStatus st = Check(caller);
+            if (st != PeriodStatus.Successful) return st;
+            if (state == PeriodState.Inactive) return PeriodStatus.NotActive;
+            Stop();
+            return PeriodStatus.Successful;
+        }
+
+        void Stop()
+        {
+            core.Timers.Cancel(timer);
+            postponed = 0;
+            state = PeriodState.Inactive;
+            core.CancelJob(owner, jobNode);
+            // Improvement over RTEMS: never leave the owner waiting for a period that will not end.
+            if (owner.Has(ThreadState.PeriodWait)) core.UnblockFrom(owner, ThreadState.PeriodWait);
+        }
+
+        /// <summary>Cancel (if running) and retire the period; any caller. Later calls return Deleted.</summary>
+        public PeriodStatus Delete()
+        {
+            if (deleted) return PeriodStatus.Deleted;
+            if (state != PeriodState.Inactive) Stop();
+            deleted = true;
+            return PeriodStatus.Successful;
+        }
+
+        public PeriodStatus GetStatistics(out PeriodStatistics s)
+        {
+            if (deleted)
+            {
+                s = new PeriodStatistics();
+                return PeriodStatus.Deleted;
+            }
+            s = stats;
+            return PeriodStatus.Successful;
+        }
+
+        public PeriodStatus ResetStatistics()
+        {
+            if (deleted) return PeriodStatus.Deleted;
+            stats = new PeriodStatistics();
+            return PeriodStatus.Successful;
+        }
+
+        /// <summary>Invariants listed on the class; null when sound.</summary>
+        public string CheckInvariants()
+        {
+            if (state == PeriodState.Inactive)
+            {
+                if (timer.IsArmed) return "inactive period with armed timer";
+                if (postponed != 0) return "inactive period with postponed jobs";
+                if (owner.Has(ThreadState.PeriodWait)) return "owner waits on an inactive period";
+            }
+            else
+            {
+                if (!timer.IsArmed) return "running period without timer";
+                if (timer.Expiry != latestDeadline) return "timer not at the latest deadline";
+                if (state == PeriodState.Expired && postponed == 0) return "expired period without postponed jobs";
+                if (owner.Has(ThreadState.PeriodWait) && postponed != 0) return "owner waits although jobs are postponed";
+            }
+            return null;
+        }
+    }
+
+    /// <summary>The period's watchdog.</summary>
+    public sealed class PeriodTimer : Watchdog
+    {
+        readonly RatePeriod period;
+        public PeriodTimer(RatePeriod p) { period = p; }
+        public override void Fire(long now) { period.Expired(Expiry, now); }
+    }
+}
