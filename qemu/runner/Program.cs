@@ -97,9 +97,8 @@ public static class RunnerApp
         KtapReport rep;
         if (res.StartError != null)
         {
-            rep = parser.Complete(RunOutcome.Offline());
-            rep.Errors.Insert(0, new HarnessError(res.StartError, true));
-            rep.Failed = Math.Max(1, rep.FailedTests + rep.Errors.Count(e => e.Counted));
+            rep = new KtapReport { Label = o.Label, Failed = 1 };
+            rep.Errors.Add(new HarnessError(res.StartError, true));
         }
         else
         {
