@@ -1,0 +1,157 @@
+; Single-instruction CPU operations C# cannot express. SysV ABI: arguments in
+; rdi, rsi, rdx, rcx; result in rax. Declared in kernel/arch/x86_64/Cpu.cs.
+bits 64
+default rel
+section .text
+
+global osprey_outb, osprey_outw, osprey_outd, osprey_inb, osprey_inw, osprey_ind
+osprey_outb:
+    mov edx, edi
+    mov eax, esi
+    out dx, al
+    ret
+osprey_outw:
+    mov edx, edi
+    mov eax, esi
+    out dx, ax
+    ret
+osprey_outd:
+    mov edx, edi
+    mov eax, esi
+    out dx, eax
+    ret
+osprey_inb:
+    mov edx, edi
+    xor eax, eax
+    in al, dx
+    ret
+osprey_inw:
+    mov edx, edi
+    xor eax, eax
+    in ax, dx
+    ret
+osprey_ind:
+    mov edx, edi
+    in eax, dx
+    ret
+
+global osprey_cli, osprey_sti, osprey_hlt, osprey_pause, osprey_sti_hlt, osprey_save_flags_cli, osprey_restore_flags
+osprey_cli:
+    cli
+    ret
+osprey_sti:
+    sti
+    ret
+osprey_hlt:
+    hlt
+    ret
+osprey_pause:
+    pause
+    ret
+; sti; hlt: the interrupt shadow of sti guarantees no interrupt slips in
+; between the two, so a wake-up interrupt cannot be missed.
+osprey_sti_hlt:
+    sti
+    hlt
+    ret
+osprey_save_flags_cli:          ; ulong: RFLAGS before disabling interrupts
+    pushfq
+    pop rax
+    cli
+    ret
+osprey_restore_flags:
+    push rdi
+    popfq
+    ret
+
+global osprey_rdtsc, osprey_rdmsr, osprey_wrmsr, osprey_cpuid
+osprey_rdtsc:
+    rdtsc
+    shl rdx, 32
+    or rax, rdx
+    ret
+osprey_rdmsr:                   ; ulong rdmsr(uint msr)
+    mov ecx, edi
+    rdmsr
+    shl rdx, 32
+    or rax, rdx
+    ret
+osprey_wrmsr:                   ; void wrmsr(uint msr, ulong value)
+    mov ecx, edi
+    mov eax, esi
+    mov rdx, rsi
+    shr rdx, 32
+    wrmsr
+    ret
+osprey_cpuid:                   ; void cpuid(uint leaf, uint subleaf, uint* out4)
+    push rbx
+    mov r8, rdx
+    mov eax, edi
+    mov ecx, esi
+    cpuid
+    mov [r8], eax
+    mov [r8 + 4], ebx
+    mov [r8 + 8], ecx
+    mov [r8 + 12], edx
+    pop rbx
+    ret
+
+global osprey_read_cr0, osprey_read_cr2, osprey_read_cr3, osprey_read_cr4, osprey_write_cr0, osprey_write_cr3, osprey_write_cr4
+osprey_read_cr0:
+    mov rax, cr0
+    ret
+osprey_read_cr2:
+    mov rax, cr2
+    ret
+osprey_read_cr3:
+    mov rax, cr3
+    ret
+osprey_read_cr4:
+    mov rax, cr4
+    ret
+osprey_write_cr0:
+    mov cr0, rdi
+    ret
+osprey_write_cr3:
+    mov cr3, rdi
+    ret
+osprey_write_cr4:
+    mov cr4, rdi
+    ret
+
+global osprey_invlpg, osprey_lidt, osprey_ltr, osprey_read_rsp, osprey_read_rbp
+osprey_invlpg:
+    invlpg [rdi]
+    ret
+osprey_lidt:                    ; void lidt(void* descriptor)
+    lidt [rdi]
+    ret
+osprey_ltr:                     ; void ltr(ushort selector)
+    ltr di
+    ret
+osprey_read_rsp:
+    lea rax, [rsp + 8]
+    ret
+osprey_read_rbp:
+    mov rax, rbp
+    ret
+
+; void osprey_lgdt(void* descriptor, ushort code, ushort data): load a GDT and
+; reload every segment register (Intel SDM vol. 3A 3.4.3: CS only through a
+; far return).
+global osprey_lgdt
+osprey_lgdt:
+    lgdt [rdi]
+    mov ax, dx
+    mov ds, ax
+    mov es, ax
+    mov ss, ax
+    xor eax, eax
+    mov fs, ax
+    mov gs, ax
+    pop rax                     ; return address
+    push rsi                    ; new CS
+    push rax
+    retfq
+
+section .note.GNU-stack noalloc noexec nowrite progbits

@@ -1,0 +1,70 @@
+namespace Osprey.Kernel.Boot
+{
+    // Memory region types as the firmware reports them (Multiboot2 1.6 3.6.8;
+    // the same numbering as the ACPI/E820 address range types).
+    internal enum MemoryType : uint
+    {
+        Usable = 1,
+        Reserved = 2,
+        AcpiReclaimable = 3,
+        AcpiNvs = 4,
+        Bad = 5,
+    }
+
+    internal struct MemoryRegion
+    {
+        internal ulong Base;
+        internal ulong Length;
+        internal MemoryType Type;
+        internal ulong End { get { return Base + Length; } }
+    }
+
+    internal sealed class BootModule
+    {
+        internal ulong Start;
+        internal ulong End;
+        internal string CommandLine;
+    }
+
+    internal sealed class FramebufferInfo
+    {
+        internal ulong Address;
+        internal uint Pitch;
+        internal uint Width;
+        internal uint Height;
+        internal byte BitsPerPixel;
+        internal byte Type;          // 0 indexed, 1 direct RGB, 2 EGA text
+        internal byte RedPosition, RedSize, GreenPosition, GreenSize, BluePosition, BlueSize;
+    }
+
+    // What the boot loader told the kernel, in one place, whichever protocol
+    // (Multiboot1 from QEMU -kernel, Multiboot2 from GRUB) delivered it.
+    internal sealed class BootInfo
+    {
+        internal const int MaxRegions = 128;
+        internal const int MaxModules = 16;
+
+        internal int Protocol;                // 1 or 2
+        internal string Error;                // null when the information was well formed
+        internal string CommandLine = "";
+        internal string LoaderName = "";
+        internal MemoryRegion[] Regions = new MemoryRegion[MaxRegions];
+        internal int RegionCount;
+        internal bool RegionsTruncated;
+        internal BootModule[] Modules = new BootModule[MaxModules];
+        internal int ModuleCount;
+        internal FramebufferInfo Framebuffer;
+        internal ulong RsdpAddress;           // address of an RSDP copy, 0 when absent
+        internal int RsdpRevision;
+        internal ulong InfoAddress;
+        internal ulong InfoSize;
+        internal bool EfiBoot;
+
+        internal ulong UsableBytes()
+        {
+            ulong total = 0;
+            for (int i = 0; i < RegionCount; i++) if (Regions[i].Type == MemoryType.Usable) total += Regions[i].Length;
+            return total;
+        }
+    }
+}

@@ -1,0 +1,198 @@
+namespace Osprey.Kernel.Boot
+{
+    // Reads Multiboot1 (spec 0.6.96, section 3.3) and Multiboot2 (spec 1.6,
+    // section 3.6) boot information. Every length is checked against the
+    // declared total size, so a malformed structure is reported, never
+    // followed. Physical addresses inside the structure are turned into
+    // pointers by adding `bias` (0 in the kernel, whose low memory is
+    // identity-mapped; the host tests place the structure in a byte array).
+    internal static unsafe class MultibootParser
+    {
+        internal const uint Multiboot1Magic = 0x2BADB002;
+        internal const uint Multiboot2Magic = 0x36D76289;
+        internal const uint MaxInfoSize = 1 << 20;
+
+        private const uint TagEnd = 0, TagCommandLine = 1, TagLoaderName = 2, TagModule = 3,
+            TagMemoryMap = 6, TagFramebuffer = 8, TagEfi64 = 12, TagRsdpV1 = 14, TagRsdpV2 = 15;
+
+        // Copies the memory map into `regions` without allocating (used
+        // before the heap exists). Returns the number of regions, or -1 when
+        // the information is malformed or the magic is unknown.
+        internal static int ReadMemoryMap(uint magic, byte* info, long bias, MemoryRegion* regions, int capacity)
+        {
+            if (magic == Multiboot2Magic)
+            {
+                uint total = *(uint*)info;
+                if (total < 16 || total > MaxInfoSize) return -1;
+                int count = 0;
+                uint off = 8;
+                while (off + 8 <= total)
+                {
+                    uint type = *(uint*)(info + off);
+                    uint size = *(uint*)(info + off + 4);
+                    if (size < 8 || off + size > total) return -1;
+                    if (type == TagEnd) return count;
+                    if (type == TagMemoryMap)
+                    {
+                        if (size < 16) return -1;
+                        uint entrySize = *(uint*)(info + off + 8);
+                        if (entrySize < 24) return -1;
+                        for (uint e = 16; e + entrySize <= size && count < capacity; e += entrySize)
+                        {
+                            byte* p = info + off + e;
+                            regions[count].Base = *(ulong*)p;
+                            regions[count].Length = *(ulong*)(p + 8);
+                            regions[count].Type = (MemoryType)(*(uint*)(p + 16));
+                            count++;
+                        }
+                    }
+                    off += (size + 7) & ~7u;
+                }
+                return -1; // no end tag inside the declared size
+            }
+            if (magic == Multiboot1Magic)
+            {
+                uint flags = *(uint*)info;
+                if ((flags & (1 << 6)) == 0) return -1;
+                uint length = *(uint*)(info + 44);
+                if (length > MaxInfoSize) return -1;
+                byte* map = (byte*)((long)*(uint*)(info + 48) + bias);
+                int count = 0;
+                uint off = 0;
+                while (off + 24 <= length && count < capacity)
+                {
+                    uint size = *(uint*)(map + off);   // size of the entry, excluding this field
+                    if (size < 20) return -1;
+                    regions[count].Base = *(ulong*)(map + off + 4);
+                    regions[count].Length = *(ulong*)(map + off + 12);
+                    regions[count].Type = (MemoryType)(*(uint*)(map + off + 20));
+                    count++;
+                    off += size + 4;
+                }
+                return count;
+            }
+            return -1;
+        }
+
+        // Full parse into a BootInfo (allocates). On malformed input the
+        // result carries Error naming what is wrong.
+        internal static BootInfo Parse(uint magic, byte* info, long bias)
+        {
+            BootInfo bi = new BootInfo();
+            bi.InfoAddress = (ulong)((long)info - bias);
+            fixed (MemoryRegion* r = &bi.Regions[0])
+            {
+                int n = ReadMemoryMap(magic, info, bias, r, BootInfo.MaxRegions);
+                if (n < 0) { bi.Error = magic == Multiboot1Magic || magic == Multiboot2Magic ? "malformed memory map" : "unknown boot loader magic 0x" + Hex(magic); return bi; }
+                bi.RegionCount = n;
+            }
+            if (magic == Multiboot2Magic) ParseMultiboot2(bi, info, bias);
+            else ParseMultiboot1(bi, info, bias);
+            return bi;
+        }
+
+        private static void ParseMultiboot2(BootInfo bi, byte* info, long bias)
+        {
+            bi.Protocol = 2;
+            uint total = *(uint*)info;
+            bi.InfoSize = total;
+            uint off = 8;
+            while (off + 8 <= total)
+            {
+                uint type = *(uint*)(info + off);
+                uint size = *(uint*)(info + off + 4);
+                byte* tag = info + off;
+                if (type == TagEnd) break;
+                if (type == TagCommandLine) bi.CommandLine = CString(tag + 8, size - 8);
+                else if (type == TagLoaderName) bi.LoaderName = CString(tag + 8, size - 8);
+                else if (type == TagModule)
+                {
+                    if (size < 16) { bi.Error = "module tag too short"; return; }
+                    if (bi.ModuleCount < BootInfo.MaxModules)
+                    {
+                        BootModule m = new BootModule();
+                        m.Start = *(uint*)(tag + 8);
+                        m.End = *(uint*)(tag + 12);
+                        m.CommandLine = CString(tag + 16, size - 16);
+                        if (m.End < m.Start) { bi.Error = "module ends before it starts"; return; }
+                        bi.Modules[bi.ModuleCount++] = m;
+                    }
+                }
+                else if (type == TagFramebuffer)
+                {
+                    if (size < 32) { bi.Error = "framebuffer tag too short"; return; }
+                    bi.Framebuffer = ReadFramebuffer(tag + 8, size >= 38 ? tag + 32 : null);
+                }
+                else if (type == TagRsdpV1 && bi.RsdpAddress == 0) { bi.RsdpAddress = (ulong)((long)(tag + 8) - bias); bi.RsdpRevision = 0; }
+                else if (type == TagRsdpV2) { bi.RsdpAddress = (ulong)((long)(tag + 8) - bias); bi.RsdpRevision = 2; }
+                else if (type == TagEfi64) bi.EfiBoot = true;
+                off += (size + 7) & ~7u;
+            }
+        }
+
+        private static void ParseMultiboot1(BootInfo bi, byte* info, long bias)
+        {
+            bi.Protocol = 1;
+            bi.InfoSize = 120;
+            uint flags = *(uint*)info;
+            if ((flags & (1 << 2)) != 0) bi.CommandLine = CString((byte*)((long)*(uint*)(info + 16) + bias), 4096);
+            if ((flags & (1 << 9)) != 0) bi.LoaderName = CString((byte*)((long)*(uint*)(info + 64) + bias), 256);
+            if ((flags & (1 << 3)) != 0)
+            {
+                uint count = *(uint*)(info + 20);
+                byte* mods = (byte*)((long)*(uint*)(info + 24) + bias);
+                if (count > 1024) { bi.Error = "implausible module count " + count; return; }
+                for (uint i = 0; i < count && bi.ModuleCount < BootInfo.MaxModules; i++)
+                {
+                    byte* e = mods + i * 16;
+                    BootModule m = new BootModule();
+                    m.Start = *(uint*)e;
+                    m.End = *(uint*)(e + 4);
+                    uint str = *(uint*)(e + 8);
+                    m.CommandLine = str == 0 ? "" : CString((byte*)((long)str + bias), 4096);
+                    if (m.End < m.Start) { bi.Error = "module ends before it starts"; return; }
+                    bi.Modules[bi.ModuleCount++] = m;
+                }
+            }
+            if ((flags & (1 << 12)) != 0) bi.Framebuffer = ReadFramebuffer(info + 88, info + 110);
+        }
+
+        // Common framebuffer fields: address, pitch, width, height, bpp, type;
+        // for direct RGB the six field position/size bytes follow.
+        private static FramebufferInfo ReadFramebuffer(byte* p, byte* colorInfo)
+        {
+            FramebufferInfo fb = new FramebufferInfo();
+            fb.Address = *(ulong*)p;
+            fb.Pitch = *(uint*)(p + 8);
+            fb.Width = *(uint*)(p + 12);
+            fb.Height = *(uint*)(p + 16);
+            fb.BitsPerPixel = p[20];
+            fb.Type = p[21];
+            if (fb.Type == 1 && colorInfo != null)
+            {
+                fb.RedPosition = colorInfo[0]; fb.RedSize = colorInfo[1];
+                fb.GreenPosition = colorInfo[2]; fb.GreenSize = colorInfo[3];
+                fb.BluePosition = colorInfo[4]; fb.BlueSize = colorInfo[5];
+            }
+            return fb;
+        }
+
+        // A NUL-terminated string of at most `max` bytes (ASCII; others as '?').
+        internal static string CString(byte* p, uint max)
+        {
+            int n = 0;
+            while (n < max && p[n] != 0) n++;
+            char[] chars = new char[n];
+            for (int i = 0; i < n; i++) chars[i] = p[i] < 128 ? (char)p[i] : '?';
+            return new string(chars, 0, n);
+        }
+
+        internal static string Hex(ulong v)
+        {
+            char[] c = new char[16];
+            int i = 16;
+            do { int d = (int)(v & 15); c[--i] = (char)(d < 10 ? '0' + d : 'a' + d - 10); v >>= 4; } while (v != 0);
+            return new string(c, i, 16 - i);
+        }
+    }
+}

@@ -1,0 +1,47 @@
+using Osprey.Kernel.Arch;
+
+namespace Osprey.Kernel.Drivers
+{
+    // 16550 UART on COM1 (I/O 0x3F8), 115200 8N1: the test channel. The port
+    // is probed with the UART's loopback mode so a PC without COM1 does not
+    // stall the log (PC16550D data sheet, registers THR/IER/FCR/LCR/MCR/LSR).
+    internal static class Serial
+    {
+        private const ushort Base = 0x3F8;
+        private static bool present;
+
+        internal static bool Present { get { return present; } }
+
+        internal static void Initialize()
+        {
+            Cpu.Out8(Base + 1, 0x00);    // IER: no interrupts
+            Cpu.Out8(Base + 3, 0x80);    // LCR: DLAB on
+            Cpu.Out8(Base + 0, 0x01);    // DLL: divisor 1 = 115200 baud
+            Cpu.Out8(Base + 1, 0x00);    // DLM
+            Cpu.Out8(Base + 3, 0x03);    // LCR: 8 data bits, no parity, 1 stop
+            Cpu.Out8(Base + 2, 0xC7);    // FCR: enable and clear FIFOs, 14-byte threshold
+            Cpu.Out8(Base + 4, 0x1E);    // MCR: loopback, OUT1, OUT2, RTS
+            Cpu.Out8(Base + 0, 0xAE);
+            present = Cpu.In8(Base + 0) == 0xAE;
+            Cpu.Out8(Base + 4, 0x0F);    // MCR: normal operation, DTR, RTS, OUT1, OUT2
+        }
+
+        internal static void WriteByte(byte b)
+        {
+            if (!present) return;
+            // LSR bit 5: transmit holding register empty. Bounded wait.
+            for (int spin = 0; spin < 100000 && (Cpu.In8(Base + 5) & 0x20) == 0; spin++) Cpu.Pause();
+            Cpu.Out8(Base, b);
+        }
+
+        internal static void Write(string s)
+        {
+            for (int i = 0; i < s.Length; i++)
+            {
+                char c = s[i];
+                if (c == '\n') WriteByte((byte)'\r');
+                WriteByte(c < 128 ? (byte)c : (byte)'?');
+            }
+        }
+    }
+}

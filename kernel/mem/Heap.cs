@@ -1,0 +1,70 @@
+using Osprey.Kernel.Arch;
+
+namespace Osprey.Kernel.Memory
+{
+    // The kernel heap behind `new`: chunks of page frames taken from
+    // PhysicalMemory and handed out by a bump pointer, 16-byte aligned and
+    // zeroed (the boot loader leaves data in RAM). There is no collector;
+    // objects live for the whole run, so long-running code allocates only at
+    // setup. Exhaustion is a panic naming the request. Works before statics
+    // are initialized: its state is plain static data.
+    internal static unsafe class Heap
+    {
+        private const ulong ChunkBytes = 4UL << 20;
+
+        private static byte* current;
+        private static byte* limit;
+        private static ulong allocatedBytes;
+        private static ulong reservedBytes;
+        private static ulong allocationCount;
+
+        internal static ulong AllocatedBytes { get { return allocatedBytes; } }
+        internal static ulong ReservedBytes { get { return reservedBytes; } }
+        internal static ulong AllocationCount { get { return allocationCount; } }
+
+        // Object memory, with the type named in a panic if none is left.
+        internal static void* AllocateObject(uint size, Internal.Runtime.MethodTable* type)
+        {
+            void* p = TryAllocate(size);
+            if (p == null) Panic.OutOfMemory(size, type);
+            return p;
+        }
+
+        internal static void* Allocate(ulong size)
+        {
+            void* p = TryAllocate(size);
+            if (p == null) Panic.OutOfMemory(size, null);
+            return p;
+        }
+
+        internal static void* TryAllocate(ulong size)
+        {
+            size = (size + 15) & ~15UL;
+            if (size == 0) size = 16;
+            if (current == null || (ulong)(limit - current) < size)
+            {
+                ulong chunk = size > ChunkBytes ? (size + PhysicalMemory.PageSize - 1) & ~(PhysicalMemory.PageSize - 1) : ChunkBytes;
+                ulong phys = PhysicalMemory.AllocatePages(chunk / PhysicalMemory.PageSize, PhysicalMemory.PageSize);
+                if (phys == 0)
+                {
+                    // Fall back to whatever the largest free range still holds.
+                    if (chunk > size)
+                    {
+                        chunk = (size + PhysicalMemory.PageSize - 1) & ~(PhysicalMemory.PageSize - 1);
+                        phys = PhysicalMemory.AllocatePages(chunk / PhysicalMemory.PageSize, PhysicalMemory.PageSize);
+                    }
+                    if (phys == 0) return null;
+                }
+                Cpu.MemSet((void*)phys, 0, chunk);
+                reservedBytes += chunk;
+                current = (byte*)phys;
+                limit = current + chunk;
+            }
+            byte* result = current;
+            current += size;
+            allocatedBytes += size;
+            allocationCount++;
+            return result;
+        }
+    }
+}

@@ -1,0 +1,102 @@
+using Osprey.Kernel.Boot;
+
+namespace Osprey.Kernel.Memory
+{
+    // Physical page frames: the usable RAM of the firmware memory map minus
+    // the first megabyte, the kernel image, the boot information and the
+    // boot modules. Frames are handed out from the front of each free range
+    // and never returned (kernel objects live for the whole run). Works before
+    // the heap exists: its state is plain static data.
+    internal static unsafe class PhysicalMemory
+    {
+        internal const ulong PageSize = 4096;
+        private const int MaxRanges = 160;
+
+        private struct RangeTable
+        {
+            internal fixed ulong Start[MaxRanges];
+            internal fixed ulong End[MaxRanges];
+        }
+
+        private static RangeTable ranges;
+        private static int rangeCount;
+        private static ulong totalBytes;
+        private static ulong allocatedBytes;
+        private static ulong highestAddress;
+
+        internal static ulong TotalBytes { get { return totalBytes; } }
+        internal static ulong AllocatedBytes { get { return allocatedBytes; } }
+        internal static ulong FreeBytes { get { return totalBytes - allocatedBytes; } }
+        internal static ulong HighestAddress { get { return highestAddress; } }
+        internal static int RangeCount { get { return rangeCount; } }
+
+        // Adds the usable regions, then cuts out each reserved span.
+        internal static void Initialize(MemoryRegion* regions, int count, ulong* reservedStart, ulong* reservedEnd, int reservedCount)
+        {
+            rangeCount = 0;
+            for (int i = 0; i < count; i++)
+            {
+                ulong end = regions[i].Base + regions[i].Length;
+                if (end > highestAddress) highestAddress = end;
+                if (regions[i].Type != MemoryType.Usable) continue;
+                ulong s = (regions[i].Base + PageSize - 1) & ~(PageSize - 1);
+                ulong e = end & ~(PageSize - 1);
+                if (s < 0x100000) s = 0x100000;       // leave real-mode memory alone
+                if (e > s) AddRange(s, e);
+            }
+            for (int r = 0; r < reservedCount; r++)
+                Exclude(reservedStart[r] & ~(PageSize - 1), (reservedEnd[r] + PageSize - 1) & ~(PageSize - 1));
+            totalBytes = 0;
+            for (int i = 0; i < rangeCount; i++) totalBytes += ranges.End[i] - ranges.Start[i];
+        }
+
+        private static void AddRange(ulong s, ulong e)
+        {
+            if (rangeCount == MaxRanges) return;  // further fragments are ignored, not corrupted
+            ranges.Start[rangeCount] = s;
+            ranges.End[rangeCount] = e;
+            rangeCount++;
+        }
+
+        private static void Exclude(ulong s, ulong e)
+        {
+            for (int i = 0; i < rangeCount; i++)
+            {
+                ulong rs = ranges.Start[i], re = ranges.End[i];
+                if (e <= rs || s >= re) continue;
+                if (s <= rs && e >= re) { ranges.Start[i] = ranges.End[i] = 0; continue; }
+                if (s <= rs) { ranges.Start[i] = e; continue; }
+                if (e >= re) { ranges.End[i] = s; continue; }
+                ranges.End[i] = s;                  // split: keep the low part here
+                AddRange(e, re);                    // and the high part as a new range
+            }
+        }
+
+        // `count` contiguous pages aligned to `alignment` bytes (a power of
+        // two, at least a page). Returns 0 when nothing fits: callers panic
+        // with the request in their own words.
+        internal static ulong AllocatePages(ulong count, ulong alignment)
+        {
+            if (alignment < PageSize) alignment = PageSize;
+            ulong bytes = count * PageSize;
+            for (int i = 0; i < rangeCount; i++)
+            {
+                ulong s = (ranges.Start[i] + alignment - 1) & ~(alignment - 1);
+                if (s < ranges.Start[i] || s + bytes > ranges.End[i] || s + bytes < s) continue;
+                ulong skipped = s - ranges.Start[i];
+                if (skipped != 0) { AddRange(ranges.Start[i], s); }   // keep the alignment gap usable
+                ranges.Start[i] = s + bytes;
+                allocatedBytes += bytes;
+                return s;
+            }
+            return 0;
+        }
+
+        internal static ulong LargestFreeRange()
+        {
+            ulong best = 0;
+            for (int i = 0; i < rangeCount; i++) if (ranges.End[i] - ranges.Start[i] > best) best = ranges.End[i] - ranges.Start[i];
+            return best;
+        }
+    }
+}

@@ -1,0 +1,7 @@
+namespace Osprey.Kernel.SelfTest
+{
+    internal static class Runner
+    {
+        internal static void OnPanic() { }
+    }
+}
