@@ -60,7 +60,7 @@ RhpInitialInterfaceDispatch:
     push rcx
     push r8
     push r9
-    sub rsp, 8 * 16 + 8          ; xmm0-7 (16 bytes each) and 16-byte alignment
+    sub rsp, 8 * 16              ; xmm0-7; keeps rsp 16-byte aligned at the call
     movdqu [rsp + 0x00], xmm0
     movdqu [rsp + 0x10], xmm1
     movdqu [rsp + 0x20], xmm2
@@ -80,7 +80,7 @@ RhpInitialInterfaceDispatch:
     movdqu xmm5, [rsp + 0x50]
     movdqu xmm6, [rsp + 0x60]
     movdqu xmm7, [rsp + 0x70]
-    add rsp, 8 * 16 + 8
+    add rsp, 8 * 16
     pop r9
     pop r8
     pop rcx
