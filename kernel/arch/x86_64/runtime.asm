@@ -149,3 +149,9 @@ osprey_boot_stack_bottom:
 osprey_boot_stack_top:
     lea rax, [rel boot_stack_top]
     ret
+
+extern ksym_start
+global osprey_ksymtab
+osprey_ksymtab:
+    lea rax, [rel ksym_start]
+    ret

@@ -1,0 +1,349 @@
+#!/usr/bin/env bash
+# Osprey: the one entry point. `./build.sh help` lists the commands.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+OUT="$ROOT/out"
+OBJ="$OUT/obj"
+cd "$ROOT"
+
+say()  { printf '%s\n' "build.sh: $*" >&2; }
+die()  { printf '%s\n' "build.sh: error: $*" >&2; exit 1; }
+
+usage() {
+    cat <<'EOF'
+Usage: ./build.sh [COMMAND] [ARGS]
+
+  build            build out/kernel.elf and out/kernel.iso (the default)
+  run [FILE]       boot the kernel in QEMU on this terminal (serial console);
+                   FILE is a workload file passed as a boot module
+                   options: --iso (boot the ISO under BIOS), --uefi (ISO under
+                   OVMF), --screen (show the QEMU window), --icount, -- ARGS
+                   (kernel command line words, e.g. -- sched=edf)
+  test             host NUnit tests, the in-kernel self-tests (plain and under
+                   -icount), and BIOS and UEFI boot smoke tests of the ISO;
+                   ends with "N passed, N failed"
+  flash DEVICE     write out/kernel.iso to a USB stick (checks the device,
+                   asks for confirmation; --yes to skip the question)
+  sim FILE [--trace OUT]
+                   run a workload file in the host scheduling simulator
+  bench-host       scheduler core benchmark on the host
+  clean            remove out/ and the .NET build outputs
+  help             this text
+
+Everything missing (Debian packages, the pinned NuGet compiler packages) is
+installed on first use, and said so.
+EOF
+}
+
+# ---------------------------------------------------------------- tools --
+APT_UPDATED=0
+apt_install() {
+    # $@: Debian package names
+    if ! command -v apt-get >/dev/null 2>&1; then
+        die "missing $*; this is not a Debian-like system (no apt-get): install them by hand"
+    fi
+    local sudo=""
+    if [ "$(id -u)" != 0 ]; then
+        if command -v sudo >/dev/null 2>&1; then sudo="sudo"; else die "missing $*; run as root or install them: apt-get install $*"; fi
+    fi
+    say "installing Debian packages: $*"
+    if [ "$APT_UPDATED" = 0 ]; then
+        $sudo apt-get update -q >/dev/null || die "apt-get update failed; cannot install $*"
+        APT_UPDATED=1
+    fi
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "$@" >/dev/null \
+        || die "apt-get could not install: $*"
+}
+
+# need CHECK PACKAGE: CHECK is a command name or an absolute path.
+MISSING=()
+need() {
+    local check="$1" pkg="$2"
+    if [[ "$check" == /* ]]; then [ -e "$check" ] && return 0; else command -v "$check" >/dev/null 2>&1 && return 0; fi
+    MISSING+=("$pkg")
+}
+flush_needs() {
+    if [ "${#MISSING[@]}" -gt 0 ]; then
+        local uniq; uniq=$(printf '%s\n' "${MISSING[@]}" | sort -u | tr '\n' ' ')
+        MISSING=()
+        # shellcheck disable=SC2086
+        apt_install $uniq
+    fi
+}
+
+need_build_tools() {
+    command -v dotnet >/dev/null 2>&1 || die "the .NET SDK (dotnet) is required and is not on PATH"
+    need nasm nasm; need ld binutils; need nm binutils; need awk mawk
+    need grub-mkrescue grub-common; need /usr/lib/grub/i386-pc/multiboot2.mod grub-pc-bin
+    need /usr/lib/grub/x86_64-efi/multiboot2.mod grub-efi-amd64-bin
+    need xorriso xorriso; need mformat mtools
+    flush_needs
+}
+need_qemu() { need qemu-system-x86_64 qemu-system-x86; flush_needs; }
+need_ovmf() { need /usr/share/ovmf/OVMF.fd ovmf; flush_needs; }
+
+ILC_VERSION=10.0.12
+ilc_path() {
+    local cache
+    cache="${NUGET_PACKAGES:-}"
+    if [ -z "$cache" ]; then
+        cache=$(dotnet nuget locals global-packages -l 2>/dev/null | sed -n 's/^global-packages: *//p')
+    fi
+    [ -n "$cache" ] || cache="$HOME/.nuget/packages"
+    echo "${cache%/}/runtime.linux-x64.microsoft.dotnet.ilcompiler/$ILC_VERSION/tools/ilc"
+}
+need_ilc() {
+    ILC=$(ilc_path)
+    if [ ! -x "$ILC" ]; then
+        say "restoring the NativeAOT compiler packages (ILCompiler $ILC_VERSION) from NuGet"
+        dotnet restore "$ROOT/kernel/toolchain/Toolchain.csproj" -v q >/dev/null \
+            || die "could not restore Microsoft.DotNet.ILCompiler $ILC_VERSION from NuGet"
+        ILC=$(ilc_path)
+        [ -x "$ILC" ] || die "ilc not found at $ILC after restore"
+    fi
+}
+csc_path() {
+    local sdk
+    sdk=$(dotnet --list-sdks | tail -n1 | sed -E 's/^([^ ]+) \[(.*)\]$/\2\/\1/')
+    echo "$sdk/Roslyn/bincore/csc.dll"
+}
+
+# ---------------------------------------------------------------- build --
+# newer TARGET SOURCES...: true when TARGET is missing or any source is newer.
+stale() {
+    local target="$1"; shift
+    [ -e "$target" ] || return 0
+    local f
+    for f in "$@"; do [ "$f" -nt "$target" ] && return 0; done
+    return 1
+}
+
+kernel_sources() {
+    {
+        find kernel -name '*.cs' -not -path '*/tools/*' -not -path '*/toolchain/*' -not -path '*/obj/*' -not -path '*/bin/*'
+        find sched -name '*.cs' -not -path 'sched/sim/*' -not -path 'sched/bench/*' -not -path '*/obj/*' -not -path '*/bin/*'
+        find tests/kernel -name '*.cs' 2>/dev/null
+    } | LC_ALL=C sort
+}
+
+build_kernel() {
+    need_build_tools
+    need_ilc
+    mkdir -p "$OBJ"
+    local t0=$SECONDS
+    mapfile -t srcs < <(kernel_sources)
+    printf '%s\n' "${srcs[@]}" > "$OBJ/sources.new"
+    if ! cmp -s "$OBJ/sources.new" "$OBJ/sources.txt" 2>/dev/null; then mv "$OBJ/sources.new" "$OBJ/sources.txt"; else rm -f "$OBJ/sources.new"; fi
+    if stale "$OBJ/kernel.dll" "${srcs[@]}" "$OBJ/sources.txt" "$0"; then
+        say "compiling C# (${#srcs[@]} files)"
+        dotnet "$(csc_path)" -noconfig -nostdlib+ -unsafe+ -optimize+ -deterministic -nologo -langversion:latest \
+            -target:exe -runtimemetadataversion:v4.0.30319 -nowarn:CS0169,CS0649,CS0626,CS8500,CS0414 \
+            -out:"$OBJ/kernel.dll" @"$OBJ/sources.txt" || die "C# compilation failed"
+    fi
+    if stale "$OBJ/kernel.o" "$OBJ/kernel.dll"; then
+        say "compiling to native code (ilc $ILC_VERSION)"
+        "$ILC" "$OBJ/kernel.dll" -o "$OBJ/kernel.o" --systemmodule:kernel --targetos:linux --targetarch:x64 \
+            -O --noinlinetls --map:"$OBJ/kernel.map.xml" >"$OBJ/ilc.log" 2>&1 \
+            || { grep -v '^   at ' "$OBJ/ilc.log" >&2; die "ilc failed"; }
+    fi
+    local asm objs=()
+    for asm in boot/entry.asm kernel/arch/x86_64/*.asm; do
+        local o="$OBJ/$(basename "$asm" .asm).o"
+        objs+=("$o")
+        if stale "$o" "$asm"; then nasm -f elf64 -w+all -o "$o" "$asm" || die "nasm failed on $asm"; fi
+    done
+    if stale "$OUT/kernel.elf" "$OBJ/kernel.o" "${objs[@]}" boot/linker.ld kernel/arch/x86_64/symtab.awk; then
+        say "linking out/kernel.elf"
+        # Pass 1 links without names; its symbol list becomes the .ksymtab
+        # section of pass 2 (placed after all code and data, so no address
+        # that the table names moves).
+        awk -f kernel/arch/x86_64/symtab.awk </dev/null > "$OBJ/symtab.asm"
+        nasm -f elf64 -o "$OBJ/symtab.o" "$OBJ/symtab.asm"
+        ld -n -static -nostdlib -z max-page-size=0x1000 -z noexecstack --no-warn-rwx-segments -T boot/linker.ld \
+            -o "$OBJ/kernel.pass1.elf" "${objs[@]}" "$OBJ/kernel.o" "$OBJ/symtab.o" || die "link failed"
+        nm -n --defined-only "$OBJ/kernel.pass1.elf" | awk -f kernel/arch/x86_64/symtab.awk > "$OBJ/symtab.asm"
+        nasm -f elf64 -o "$OBJ/symtab.o" "$OBJ/symtab.asm" || die "nasm failed on the symbol table"
+        ld -n -static -nostdlib -z max-page-size=0x1000 -z noexecstack --no-warn-rwx-segments -T boot/linker.ld \
+            -o "$OUT/kernel.elf" "${objs[@]}" "$OBJ/kernel.o" "$OBJ/symtab.o" || die "link failed"
+    fi
+    build_iso
+    [ $((SECONDS - t0)) -gt 0 ] && say "built in $((SECONDS - t0)) s" || true
+}
+
+DEFAULT_WORKLOAD=kernel/default.wl
+build_iso() {
+    local workload="${1:-$DEFAULT_WORKLOAD}"
+    local iso="$OUT/kernel.iso"
+    if stale "$iso" "$OUT/kernel.elf" boot/grub.cfg "$workload"; then
+        say "making the hybrid BIOS/UEFI image out/kernel.iso"
+        rm -rf "$OBJ/iso"
+        mkdir -p "$OBJ/iso/boot/grub"
+        cp "$OUT/kernel.elf" "$OBJ/iso/boot/kernel.elf"
+        cp boot/grub.cfg "$OBJ/iso/boot/grub/grub.cfg"
+        cp "$workload" "$OBJ/iso/boot/workload.wl"
+        grub-mkrescue -o "$iso" "$OBJ/iso" >"$OBJ/grub-mkrescue.log" 2>&1 \
+            || { cat "$OBJ/grub-mkrescue.log" >&2; die "grub-mkrescue failed"; }
+    fi
+}
+
+# ---------------------------------------------------------------- qemu --
+QEMU_BASE=(-m 512 -no-reboot -display none -serial stdio -device isa-debug-exit,iobase=0xf4,iosize=0x04)
+
+runner_dll() { echo "$ROOT/qemu/runner/bin/Release/net10.0/KtapRunner.dll"; }
+build_runner() {
+    if stale "$(runner_dll)" qemu/runner/*.cs qemu/runner/KtapRunner.csproj; then
+        say "building the KTAP runner"
+        dotnet build qemu/runner/KtapRunner.csproj -c Release -v q -nologo >"$OBJ/runner-build.log" 2>&1 \
+            || { cat "$OBJ/runner-build.log" >&2; die "building qemu/runner failed"; }
+    fi
+}
+
+cmd_run() {
+    local workload="" mode=kernel screen=0 icount=0 extra=()
+    while [ $# -gt 0 ]; do
+        case "$1" in
+            --iso) mode=iso ;;
+            --uefi) mode=uefi ;;
+            --screen) screen=1 ;;
+            --icount) icount=1 ;;
+            --) shift; extra=("$@"); break ;;
+            -*) die "run: unknown option '$1' (see ./build.sh help)" ;;
+            *) [ -z "$workload" ] || die "run: more than one workload file given"; workload="$1" ;;
+        esac
+        shift
+    done
+    if [ -n "$workload" ] && [ ! -f "$workload" ]; then die "run: workload file '$workload' not found"; fi
+    build_kernel
+    need_qemu
+    local q=("${QEMU_BASE[@]}")
+    [ "$screen" = 1 ] && q=(-m 512 -no-reboot -serial stdio -device isa-debug-exit,iobase=0xf4,iosize=0x04)
+    [ "$icount" = 1 ] && q+=(-icount shift=0,sleep=off)
+    case "$mode" in
+        kernel)
+            q+=(-kernel "$OUT/kernel.elf" -initrd "${workload:-$DEFAULT_WORKLOAD} workload")
+            [ "${#extra[@]}" -gt 0 ] && q+=(-append "${extra[*]}")
+            ;;
+        iso|uefi)
+            [ -n "$workload" ] && { build_iso "$workload"; touch -d '1970-01-02' "$OUT/kernel.iso"; }
+            q+=(-cdrom "$OUT/kernel.iso")
+            if [ "$mode" = uefi ]; then need_ovmf; q+=(-bios /usr/share/ovmf/OVMF.fd); fi
+            ;;
+    esac
+    say "qemu-system-x86_64 ${q[*]}"
+    set +e
+    qemu-system-x86_64 "${q[@]}"
+    local rc=$?
+    set -e
+    case $rc in
+        33) say "kernel exited: success" ;;
+        35) say "kernel exited: failures reported" ;;
+        37) say "kernel exited: panic" ;;
+        0)  say "QEMU exited with status 0 (a triple fault with -no-reboot, or the window was closed)" ;;
+        *)  say "QEMU exited with status $rc" ;;
+    esac
+}
+
+# ---------------------------------------------------------------- test --
+TOTAL_PASS=0
+TOTAL_FAIL=0
+add_result() { # FILE written by the KTAP runner: passed=N failed=N
+    local p f
+    p=$(sed -n 's/^passed=//p' "$1" 2>/dev/null | head -n1)
+    f=$(sed -n 's/^failed=//p' "$1" 2>/dev/null | head -n1)
+    if [ -z "$p" ] || [ -z "$f" ]; then TOTAL_FAIL=$((TOTAL_FAIL + 1)); return; fi
+    TOTAL_PASS=$((TOTAL_PASS + p)); TOTAL_FAIL=$((TOTAL_FAIL + f))
+}
+
+stage() { printf '\n== %s\n' "$*"; }
+
+cmd_test() {
+    local t0=$SECONDS
+    mkdir -p "$OUT/test"
+    rm -f "$OUT/test"/*.result
+    stage "build"
+    if ! build_kernel; then die "build failed"; fi
+    need_qemu; need_ovmf
+    build_runner
+
+    stage "host tests (NUnit)"
+    set +e
+    dotnet test tests/host/HostTests.csproj -nologo -v q --logger "console;verbosity=minimal" >"$OUT/test/host.log" 2>&1
+    local hrc=$?
+    set -e
+    grep -E '^\s*(Failed|Passed)!|error|Failed [A-Za-z]' "$OUT/test/host.log" | head -n 40 || true
+    local line hp hf
+    line=$(grep -E '(Passed|Failed)!\s+-\s+Failed:' "$OUT/test/host.log" | tail -n1 || true)
+    if [ -n "$line" ]; then
+        hf=$(echo "$line" | sed -E 's/.*Failed:\s*([0-9]+).*/\1/')
+        hp=$(echo "$line" | sed -E 's/.*Passed:\s*([0-9]+).*/\1/')
+        TOTAL_PASS=$((TOTAL_PASS + hp)); TOTAL_FAIL=$((TOTAL_FAIL + hf))
+        echo "host: $hp passed, $hf failed"
+    else
+        echo "host: the test run did not report (exit $hrc); see out/test/host.log"
+        tail -n 30 "$OUT/test/host.log"
+        TOTAL_FAIL=$((TOTAL_FAIL + 1))
+    fi
+
+    local runner=(dotnet "$(runner_dll)")
+    stage "in-kernel self-tests (-kernel)"
+    "${runner[@]}" --label kernel --timeout 240 --stall 60 --log "$OUT/test/kernel.log" --result "$OUT/test/kernel.result" -- \
+        qemu-system-x86_64 "${QEMU_BASE[@]}" -kernel "$OUT/kernel.elf" -initrd "$DEFAULT_WORKLOAD workload" -append "selftest" || true
+    add_result "$OUT/test/kernel.result"
+
+    stage "in-kernel self-tests (-kernel, -icount shift=0,sleep=off)"
+    "${runner[@]}" --label kernel-icount --timeout 300 --stall 60 --log "$OUT/test/kernel-icount.log" --result "$OUT/test/kernel-icount.result" -- \
+        qemu-system-x86_64 "${QEMU_BASE[@]}" -icount shift=0,sleep=off -kernel "$OUT/kernel.elf" -initrd "$DEFAULT_WORKLOAD workload" -append "selftest" || true
+    add_result "$OUT/test/kernel-icount.result"
+
+    stage "ISO boot smoke test (BIOS)"
+    "${runner[@]}" --label iso-bios --timeout 120 --stall 60 --expect-line '^osprey: idle' --log "$OUT/test/iso-bios.log" --result "$OUT/test/iso-bios.result" -- \
+        qemu-system-x86_64 "${QEMU_BASE[@]}" -cdrom "$OUT/kernel.iso" || true
+    add_result "$OUT/test/iso-bios.result"
+
+    stage "ISO boot smoke test (UEFI, OVMF)"
+    "${runner[@]}" --label iso-uefi --timeout 180 --stall 90 --expect-line '^osprey: idle' --log "$OUT/test/iso-uefi.log" --result "$OUT/test/iso-uefi.result" -- \
+        qemu-system-x86_64 "${QEMU_BASE[@]}" -bios /usr/share/ovmf/OVMF.fd -cdrom "$OUT/kernel.iso" || true
+    add_result "$OUT/test/iso-uefi.result"
+
+    stage "summary"
+    echo "test run took $((SECONDS - t0)) s; logs in out/test/"
+    echo "$TOTAL_PASS passed, $TOTAL_FAIL failed"
+    [ "$TOTAL_FAIL" = 0 ]
+}
+
+# ---------------------------------------------------------------- misc --
+cmd_flash() {
+    [ $# -ge 1 ] || die "flash: which device? usage: ./build.sh flash DEVICE [--yes]"
+    build_kernel
+    exec bash "$ROOT/qemu/flash.sh" "$OUT/kernel.iso" "$@"
+}
+
+cmd_sim() {
+    [ $# -ge 1 ] || die "sim: which workload file? usage: ./build.sh sim FILE [--trace OUT]"
+    dotnet run --project sched/sim/Sim.csproj -c Release -v q -- "$@"
+}
+
+cmd_bench_host() {
+    dotnet run --project sched/sim/Sim.csproj -c Release -v q -- --bench "$@"
+}
+
+cmd_clean() {
+    rm -rf "$OUT"
+    find "$ROOT" -type d \( -name bin -o -name obj \) -prune -exec rm -rf {} +
+    say "cleaned"
+}
+
+cmd="${1:-build}"
+[ $# -gt 0 ] && shift
+case "$cmd" in
+    build) build_kernel ;;
+    run) cmd_run "$@" ;;
+    test) cmd_test "$@" ;;
+    flash) cmd_flash "$@" ;;
+    sim) cmd_sim "$@" ;;
+    bench-host) cmd_bench_host "$@" ;;
+    clean) cmd_clean ;;
+    help|-h|--help) usage ;;
+    *) usage >&2; die "unknown command '$cmd'" ;;
+esac

@@ -1,0 +1,1 @@
+# Built-in default workload (see sched/README.md for the format).
