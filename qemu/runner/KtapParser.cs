@@ -246,8 +246,11 @@ public sealed class KtapParser
             _report.KernelSummary = new KernelSummary(Int(sm.Groups[1]), Int(sm.Groups[2]), Int(sm.Groups[3]), Int(sm.Groups[4]));
             return;
         }
-        if (c.StartsWith("# PANIC", StringComparison.Ordinal))
+        if (c.StartsWith("# PANIC", StringComparison.Ordinal) && _root == null)
         {
+            // A panic before the self-tests began (inside the document the
+            // '# selftest: panic' marker and exit status 37 are what count;
+            // '# PANIC' lines there are the failing test's diagnostics).
             _report.Panicked = true;
             _pending.Add(c);
             return;
@@ -603,6 +606,9 @@ public sealed class KtapParser
         {
             rep.Notes.Add("QEMU did not exit within 2 s of the end marker and was killed; exit status not checked");
         }
+
+        if (_root != null && rep.Declared == 0)
+            rep.Notes.Add("no tests were declared (empty plan or filter matched nothing)");
 
         rep.Failed = rep.FailedTests + rep.Errors.Count(e => e.Counted);
         // Never report "0 failed" for a run that is not a success.

@@ -107,13 +107,11 @@ public static class RunnerApp
         string how = Describe(res, o);
         log?.WriteLine($"[runner] {how} after {res.Seconds.ToString("0.0", CultureInfo.InvariantCulture)} s");
 
-        if (!rep.Success && !o.Echo && tail.Count > 0
+        if (!rep.Success && !o.Echo
             && (res.Reason is StopReason.Timeout or StopReason.Stall || rep.Panicked || !rep.SawKtap
                 || res.Reason == StopReason.Exited && res.ExitCode is not (ExitCodes.Pass or ExitCodes.Fail)))
         {
-            output.WriteLine($"--- last {tail.Count} lines of output ({o.LogPath ?? "no log file"}) ---");
-            foreach (var l in tail) output.WriteLine(l);
-            output.WriteLine("---");
+            PrintTail(tail, o, output);
         }
         output.WriteLine($"ktap[{o.Label}]: QEMU {how} ({res.Seconds.ToString("0.0", CultureInfo.InvariantCulture)} s)");
         output.Write(rep.Format());
@@ -143,6 +141,18 @@ public static class RunnerApp
             if (r.Child != null) { Count(r.Child, ref p, ref f, ref s); continue; }
             if (r.Skipped) s++; else if (r.Failed) f++; else p++;
         }
+    }
+
+    static void PrintTail(Queue<string> tail, RunnerOptions o, TextWriter output)
+    {
+        if (tail.Count == 0)
+        {
+            output.WriteLine("--- the process printed nothing ---");
+            return;
+        }
+        output.WriteLine($"--- last {tail.Count} lines of output ({o.LogPath ?? "no log file"}) ---");
+        foreach (var l in tail) output.WriteLine(l);
+        output.WriteLine("---");
     }
 
     static void Remember(Queue<string> q, string line)
@@ -188,9 +198,7 @@ public static class RunnerApp
         {
             rep.Failed = 1;
             rep.Errors.Add(new HarnessError($"no line matching /{o.ExpectLine}/ before the process stopped ({how} after {res.Seconds.ToString("0.0", CultureInfo.InvariantCulture)} s)", false));
-            output.WriteLine($"--- last {tail.Count} lines of output ({o.LogPath ?? "no log file"}) ---");
-            foreach (var l in tail) output.WriteLine(l);
-            output.WriteLine("---");
+            PrintTail(tail, o, output);
         }
         output.Write(rep.Format());
         WriteResult(o, rep, output);

@@ -290,6 +290,28 @@ ok 1 a
     }
 
     [Test]
+    public void ExpectedFaultDump_InsideATest_IsJustDiagnostics()
+    {
+        // A test that faults on purpose: the kernel prints the dump and carries on.
+        string text = AllPass.Replace("    ok 2 free_list\n",
+            "    # PANIC-style dump of an expected fault:\n# PANIC: page fault (vector 14) CR2=0000000000000000\n    ok 2 free_list\n");
+        var r = Parse(text, ExitCodes.Pass);
+        Assert.That(r.Errors, Is.Empty, Errors(r));
+        Assert.That(r.Panicked, Is.False);
+        Assert.That(r.Success, Is.True);
+    }
+
+    [Test]
+    public void PanicMarkerWithoutExit37_IsStillAFailure()
+    {
+        string text = "KTAP version 1\n1..1\n    KTAP version 1\n    # Subtest: a\n    1..1\n    not ok 1 x\n# selftest: panic\n";
+        var r = Parse(text, ExitCodes.TripleFault);
+        Assert.That(Errors(r), Does.Contain("kernel panic"));
+        Assert.That(Errors(r), Does.Contain("triple fault"));
+        Assert.That(r.Success, Is.False);
+    }
+
+    [Test]
     public void PanicBeforeKtap_IsReported()
     {
         var r = Parse("osprey: booting\n# PANIC: double fault\n# PANIC: RIP=0\n", ExitCodes.Panic);
