@@ -1,0 +1,383 @@
+using NUnit.Framework;
+using Osprey.Sched;
+
+namespace Osprey.Tests.Sched
+{
+    [TestFixture("priority")]
+    [TestFixture("edf")]
+    [TestFixture("cbs")]
+    public class PeriodTests
+    {
+        readonly string policy;
+        public PeriodTests(string policy) { this.policy = policy; }
+
+        Rig rig;
+        SchedThread owner;
+        SchedThread other;
+        RatePeriod period;
+        bool Edf { get { return policy != "priority"; } }
+
+        [SetUp]
+        public void SetUp()
+        {
+            rig = new Rig(policy);
+            rig.P.Time = 10_000;
+            owner = rig.Started(1, 10);
+            other = rig.Started(2, 20);
+            period = new RatePeriod(rig.Core, owner, 7);
+            Assert.That(rig.Exec, Is.SameAs(owner));
+        }
+
+        void Ok() { Assert.That(period.CheckInvariants(), Is.Null, period.CheckInvariants()); rig.Check(); }
+
+        [Test]
+        public void FirstRunActivatesWithoutBlocking()
+        {
+            Assert.That(period.State, Is.EqualTo(PeriodState.Inactive));
+            Assert.That(period.Run(owner, 1000), Is.EqualTo(PeriodStatus.Successful));
+            rig.Settle();
+            Assert.That(period.State, Is.EqualTo(PeriodState.Active));
+            Assert.That(rig.Exec, Is.SameAs(owner));
+            Assert.That(owner.IsReady);
+            Assert.That(rig.P.Armed, Is.EqualTo(11_000));
+            Assert.That(period.JobDeadline, Is.EqualTo(11_000));
+            if (Edf) Assert.That(owner.EffectivePriority, Is.EqualTo(11_000));
+            else Assert.That(owner.EffectivePriority, Is.EqualTo(10));
+            Ok();
+        }
+
+        [Test]
+        public void ActiveRunBlocksUntilPeriodEndThenReleasesNextJob()
+        {
+            period.Run(owner, 1000);
+            rig.Advance(300);
+            Assert.That(period.Run(owner, 1000), Is.EqualTo(PeriodStatus.Successful));
+            rig.Settle();
+            Assert.That(owner.Has(ThreadState.PeriodWait));
+            Assert.That(rig.Exec, Is.SameAs(other));
+            Ok();
+            rig.RunUntil(10_999);
+            Assert.That(rig.Exec, Is.SameAs(other));
+            rig.RunUntil(11_000);
+            Assert.That(owner.IsReady);
+            Assert.That(rig.Exec, Is.SameAs(owner));
+            Assert.That(period.JobDeadline, Is.EqualTo(12_000));
+            Assert.That(rig.P.Armed, Is.EqualTo(12_000));
+            if (Edf) Assert.That(owner.EffectivePriority, Is.EqualTo(12_000));
+            PeriodStatistics s;
+            period.GetStatistics(out s);
+            Assert.That(s.Count, Is.EqualTo(1));
+            Assert.That(s.MissedCount, Is.EqualTo(0));
+            Assert.That(s.TotalCpuNs, Is.EqualTo(300));
+            Assert.That(s.TotalWallNs, Is.EqualTo(300));
+            Ok();
+        }
+
+        [Test]
+        public void NewLengthAppliesToTheNextPeriod()
+        {
+            period.Run(owner, 1000);
+            rig.Advance(100);
+            period.Run(owner, 5000);
+            rig.Settle();
+            Assert.That(rig.P.Armed, Is.EqualTo(11_000), "current period keeps its length");
+            rig.RunUntil(11_000);
+            Assert.That(period.JobDeadline, Is.EqualTo(16_000));
+            Assert.That(rig.P.Armed, Is.EqualTo(16_000));
+            Assert.That(period.NextLength, Is.EqualTo(5000));
+        }
+
+        [Test]
+        public void ExpiryWhileRunningPostponesAndKeepsEarlierDeadline()
+        {
+            period.Run(owner, 1000);
+            rig.RunUntil(11_000);
+            Assert.That(period.State, Is.EqualTo(PeriodState.Expired));
+            Assert.That(period.PostponedJobs, Is.EqualTo(1u));
+            Assert.That(period.JobDeadline, Is.EqualTo(11_000), "late job keeps its deadline");
+            Assert.That(period.LatestDeadline, Is.EqualTo(12_000));
+            Assert.That(rig.P.Armed, Is.EqualTo(12_000));
+            if (Edf) Assert.That(owner.EffectivePriority, Is.EqualTo(11_000));
+            Assert.That(rig.Exec, Is.SameAs(owner));
+            Ok();
+        }
+
+        [Test]
+        public void RunWhenExpiredCountsMissReleasesPostponedJobAndReturnsTimeout()
+        {
+            period.Run(owner, 1000);
+            rig.RunUntil(11_500);
+            Assert.That(period.Run(owner, 1000), Is.EqualTo(PeriodStatus.Timeout));
+            rig.Settle();
+            Assert.That(owner.IsReady, "no blocking on timeout");
+            Assert.That(rig.Exec, Is.SameAs(owner));
+            Assert.That(period.State, Is.EqualTo(PeriodState.Active));
+            Assert.That(period.PostponedJobs, Is.EqualTo(0u));
+            Assert.That(period.JobDeadline, Is.EqualTo(12_000), "released with the latest deadline");
+            if (Edf) Assert.That(owner.EffectivePriority, Is.EqualTo(12_000));
+            PeriodStatistics s;
+            period.GetStatistics(out s);
+            Assert.That(s.Count, Is.EqualTo(1));
+            Assert.That(s.MissedCount, Is.EqualTo(1));
+            Assert.That(s.MaxWallNs, Is.EqualTo(1500));
+            Ok();
+            // The released postponed job finishes in time: the next call blocks normally.
+            rig.Advance(100);
+            Assert.That(period.Run(owner, 1000), Is.EqualTo(PeriodStatus.Successful));
+            rig.Settle();
+            Assert.That(owner.Has(ThreadState.PeriodWait));
+            rig.RunUntil(12_000);
+            Assert.That(rig.Exec, Is.SameAs(owner));
+            Assert.That(period.JobDeadline, Is.EqualTo(13_000));
+            Ok();
+        }
+
+        [Test]
+        public void SeveralPostponedJobsDrainOneCallEach()
+        {
+            period.Run(owner, 1000);
+            rig.RunUntil(13_500); // expiries at 11, 12, 13 thousand
+            Assert.That(period.PostponedJobs, Is.EqualTo(3u));
+            Assert.That(period.JobDeadline, Is.EqualTo(11_000));
+            Assert.That(period.LatestDeadline, Is.EqualTo(14_000));
+            for (uint left = 2; ; left--)
+            {
+                Assert.That(period.Run(owner, 1000), Is.EqualTo(PeriodStatus.Timeout));
+                rig.Settle();
+                Assert.That(period.PostponedJobs, Is.EqualTo(left));
+                Assert.That(period.State, Is.EqualTo(PeriodState.Active));
+                Assert.That(period.JobDeadline, Is.EqualTo(14_000));
+                Ok();
+                if (left == 0) break;
+            }
+            Assert.That(period.Run(owner, 1000), Is.EqualTo(PeriodStatus.Successful));
+            rig.Settle();
+            Assert.That(owner.Has(ThreadState.PeriodWait));
+            PeriodStatistics s;
+            period.GetStatistics(out s);
+            Assert.That(s.Count, Is.EqualTo(4));
+            Assert.That(s.MissedCount, Is.EqualTo(3));
+        }
+
+        [Test]
+        public void PostponedJobsSaturate()
+        {
+            period.Run(owner, 1000);
+            var f = typeof(RatePeriod).GetField("postponed", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance);
+            f.SetValue(period, uint.MaxValue - 1);
+            rig.RunUntil(11_000);
+            Assert.That(period.PostponedJobs, Is.EqualTo(uint.MaxValue));
+            rig.RunUntil(12_000);
+            Assert.That(period.PostponedJobs, Is.EqualTo(uint.MaxValue), "saturates, never wraps");
+            Assert.That(period.State, Is.EqualTo(PeriodState.Expired));
+        }
+
+        [Test]
+        public void TimerFiringLateDoesNotDrift()
+        {
+            period.Run(owner, 1000);
+            period.Run(owner, 1000); // waits (job took 0 ns)
+            rig.Settle();
+            rig.P.Time = 11_250; // the platform's one-shot is 250 ns late
+            rig.Core.TimerFired(rig.P.Time);
+            rig.Settle();
+            Assert.That(period.JobDeadline, Is.EqualTo(12_000));
+            Assert.That(rig.P.Armed, Is.EqualTo(12_000));
+        }
+
+        [TestCase(0)]
+        [TestCase(-1)]
+        [TestCase(long.MinValue)]
+        [TestCase(long.MaxValue)]
+        public void InvalidLength(long len)
+        {
+            Assert.That(period.Run(owner, len), Is.EqualTo(PeriodStatus.InvalidLength));
+            Assert.That(period.State, Is.EqualTo(PeriodState.Inactive));
+            Ok();
+        }
+
+        [Test]
+        public void NotOwner()
+        {
+            Assert.That(period.Run(other, 1000), Is.EqualTo(PeriodStatus.NotOwner));
+            period.Run(owner, 1000);
+            Assert.That(period.Run(other, 1000), Is.EqualTo(PeriodStatus.NotOwner));
+            Assert.That(period.Cancel(other), Is.EqualTo(PeriodStatus.NotOwner));
+            Assert.That(period.State, Is.EqualTo(PeriodState.Active));
+            Ok();
+        }
+
+        [Test]
+        public void NullCaller()
+        {
+            Assert.That(period.Run(null, 1000), Is.EqualTo(PeriodStatus.NullCaller));
+            Assert.That(period.Cancel(null), Is.EqualTo(PeriodStatus.NullCaller));
+            var orphan = new RatePeriod(rig.Core, null);
+            Assert.That(orphan.Run(owner, 1000), Is.EqualTo(PeriodStatus.NotOwner));
+        }
+
+        [Test]
+        public void WrongCore()
+        {
+            var rig2 = new Rig(policy);
+            var t = rig2.Started(5, 10);
+            var p = new RatePeriod(rig.Core, t);
+            Assert.That(p.Run(t, 1000), Is.EqualTo(PeriodStatus.WrongCore));
+        }
+
+        [Test]
+        public void AlreadyWaiting()
+        {
+            period.Run(owner, 1000);
+            period.Run(owner, 1000);
+            Assert.That(period.Run(owner, 1000), Is.EqualTo(PeriodStatus.AlreadyWaiting));
+            Ok();
+        }
+
+        [Test]
+        public void CancelInactiveIsNotActive()
+        {
+            Assert.That(period.Cancel(owner), Is.EqualTo(PeriodStatus.NotActive));
+        }
+
+        [Test]
+        public void CancelStopsTimerClearsPostponedAndCancelsJob()
+        {
+            period.Run(owner, 1000);
+            rig.RunUntil(12_500);
+            Assert.That(period.PostponedJobs, Is.EqualTo(2u));
+            Assert.That(period.Cancel(owner), Is.EqualTo(PeriodStatus.Successful));
+            rig.Settle();
+            Assert.That(period.State, Is.EqualTo(PeriodState.Inactive));
+            Assert.That(period.PostponedJobs, Is.EqualTo(0u));
+            Assert.That(rig.P.Armed, Is.EqualTo(long.MaxValue));
+            Assert.That(period.JobNode.IsActive, Is.False);
+            Assert.That(rig.S.UnmapPriority(owner.EffectivePriority), Is.EqualTo(10));
+            Ok();
+            // and it can be started again
+            Assert.That(period.Run(owner, 500), Is.EqualTo(PeriodStatus.Successful));
+            Assert.That(period.JobDeadline, Is.EqualTo(13_000));
+            Ok();
+        }
+
+        [Test]
+        public void DeleteMakesEveryOperationReturnDeleted()
+        {
+            period.Run(owner, 1000);
+            Assert.That(period.Delete(), Is.EqualTo(PeriodStatus.Successful));
+            Assert.That(period.IsDeleted);
+            Assert.That(rig.P.Armed, Is.EqualTo(long.MaxValue));
+            Assert.That(period.Delete(), Is.EqualTo(PeriodStatus.Deleted));
+            Assert.That(period.Run(owner, 1000), Is.EqualTo(PeriodStatus.Deleted));
+            Assert.That(period.Cancel(owner), Is.EqualTo(PeriodStatus.Deleted));
+            PeriodInfo info;
+            Assert.That(period.GetStatus(out info), Is.EqualTo(PeriodStatus.Deleted));
+            PeriodStatistics s;
+            Assert.That(period.GetStatistics(out s), Is.EqualTo(PeriodStatus.Deleted));
+            Assert.That(period.ResetStatistics(), Is.EqualTo(PeriodStatus.Deleted));
+            Assert.That(period.Run(other, 1000), Is.EqualTo(PeriodStatus.Deleted), "deleted is reported first");
+            rig.Check();
+        }
+
+        [Test]
+        public void DeleteWhileOwnerWaitsWakesIt()
+        {
+            period.Run(owner, 1000);
+            period.Run(owner, 1000);
+            rig.Settle();
+            Assert.That(rig.Exec, Is.SameAs(other));
+            Assert.That(period.Delete(), Is.EqualTo(PeriodStatus.Successful));
+            rig.Settle();
+            Assert.That(owner.IsReady);
+            Assert.That(rig.Exec, Is.SameAs(owner));
+        }
+
+        [Test]
+        public void StatusInactiveIsZeros()
+        {
+            PeriodInfo info;
+            Assert.That(period.GetStatus(out info), Is.EqualTo(PeriodStatus.Successful));
+            Assert.That(info.Owner, Is.SameAs(owner));
+            Assert.That(info.State, Is.EqualTo(PeriodState.Inactive));
+            Assert.That(info.SinceStartNs, Is.EqualTo(0));
+            Assert.That(info.CpuNs, Is.EqualTo(0));
+            Assert.That(info.PostponedJobs, Is.EqualTo(0u));
+        }
+
+        [Test]
+        public void StatusActiveReportsTimeCpuAndPostponed()
+        {
+            period.Run(owner, 1000);
+            rig.Advance(200);
+            // owner preempted for 100 ns by a more urgent thread
+            var hi = rig.Thread(3, 0);
+            if (Edf) rig.Core.ReleaseJob(hi, new PriorityNode(), 10_500);
+            rig.Core.Start(hi); rig.Settle();
+            Assert.That(rig.Exec, Is.SameAs(hi));
+            rig.Advance(100);
+            rig.Core.Block(hi); rig.Settle();
+            rig.P.Time += 50; // uncharged running time is included
+            PeriodInfo info;
+            period.GetStatus(out info);
+            Assert.That(info.State, Is.EqualTo(PeriodState.Active));
+            Assert.That(info.SinceStartNs, Is.EqualTo(350));
+            Assert.That(info.CpuNs, Is.EqualTo(250));
+            Assert.That(info.PostponedJobs, Is.EqualTo(0u));
+            Assert.That(info.DeadlineNs, Is.EqualTo(11_000));
+            rig.RunUntil(12_100);
+            period.GetStatus(out info);
+            Assert.That(info.State, Is.EqualTo(PeriodState.Expired));
+            Assert.That(info.PostponedJobs, Is.EqualTo(2u));
+        }
+
+        [Test]
+        public void StatisticsMinMaxTotalMeanAndReset()
+        {
+            long[] work = { 300, 100, 500 };
+            period.Run(owner, 1000);
+            long start = rig.Now;
+            for (int i = 0; i < work.Length; i++)
+            {
+                rig.Advance(work[i]);
+                Assert.That(period.Run(owner, 1000), Is.EqualTo(PeriodStatus.Successful));
+                rig.Settle();
+                rig.RunUntil(start + (i + 1) * 1000);
+                Assert.That(rig.Exec, Is.SameAs(owner));
+            }
+            PeriodStatistics s;
+            period.GetStatistics(out s);
+            Assert.That(s.Count, Is.EqualTo(3));
+            Assert.That(s.MissedCount, Is.EqualTo(0));
+            Assert.That(s.MinCpuNs, Is.EqualTo(100));
+            Assert.That(s.MaxCpuNs, Is.EqualTo(500));
+            Assert.That(s.TotalCpuNs, Is.EqualTo(900));
+            Assert.That(s.MeanCpuNs, Is.EqualTo(300));
+            Assert.That(s.MinWallNs, Is.EqualTo(100));
+            Assert.That(s.MaxWallNs, Is.EqualTo(500));
+            Assert.That(s.MeanWallNs, Is.EqualTo(300));
+            Assert.That(period.ResetStatistics(), Is.EqualTo(PeriodStatus.Successful));
+            period.GetStatistics(out s);
+            Assert.That(s.Count, Is.EqualTo(0));
+            Assert.That(s.MeanCpuNs, Is.EqualTo(0));
+            Assert.That(s.MaxCpuNs, Is.EqualTo(0));
+        }
+
+        [Test]
+        public void WallTimeIncludesPreemption()
+        {
+            period.Run(owner, 1000);
+            rig.Advance(100);
+            var hi = rig.Thread(3, 0);
+            if (Edf) rig.Core.ReleaseJob(hi, new PriorityNode(), 10_200);
+            rig.Core.Start(hi); rig.Settle();
+            rig.Advance(300);
+            rig.Core.Block(hi); rig.Settle();
+            rig.Advance(100);
+            period.Run(owner, 1000);
+            PeriodStatistics s;
+            period.GetStatistics(out s);
+            Assert.That(s.TotalCpuNs, Is.EqualTo(200));
+            Assert.That(s.TotalWallNs, Is.EqualTo(500));
+        }
+    }
+}
