@@ -1,0 +1,106 @@
+using System;
+using System.IO;
+using System.Text;
+using Osprey.Sched.Analysis;
+using Osprey.Sched.Workload;
+
+namespace Osprey.Sched.Sim
+{
+    public static class Program
+    {
+        const string Usage =
+            "usage: sim FILE [--trace OUT] [--sched priority|edf|cbs] [--duration TIME] [--check]\n" +
+            "       sim --bench [--quick]";
+
+        public static int Main(string[] args)
+        {
+            string file = null, tracePath = null, sched = null, duration = null;
+            bool bench = false, quick = false, check = false;
+            for (int i = 0; i < args.Length; i++)
+            {
+                string a = args[i];
+                if (a == "--trace" && i + 1 < args.Length) tracePath = args[++i];
+                else if (a == "--sched" && i + 1 < args.Length) sched = args[++i];
+                else if (a == "--duration" && i + 1 < args.Length) duration = args[++i];
+                else if (a == "--bench") bench = true;
+                else if (a == "--quick") quick = true;
+                else if (a == "--check") check = true;
+                else if (a == "-h" || a == "--help") { Console.WriteLine(Usage); return 0; }
+                else if (a.StartsWith("-")) { Console.Error.WriteLine("sim: unknown option '" + a + "'\n" + Usage); return 2; }
+                else if (file == null) file = a;
+                else { Console.Error.WriteLine("sim: more than one workload file\n" + Usage); return 2; }
+            }
+            if (bench) return Bench.Run(Console.Out, quick);
+            if (file == null) { Console.Error.WriteLine(Usage); return 2; }
+
+            byte[] data;
+            try { data = File.ReadAllBytes(file); }
+            catch (Exception e) { Console.Error.WriteLine("sim: cannot read " + file + ": " + e.Message); return 2; }
+            ParseResult pr = WorkloadParser.Parse(data);
+            if (!pr.Ok) { Console.Error.WriteLine(file + ": " + pr.Error); return 1; }
+
+            var o = new SimOptions { SchedulerOverride = sched, CheckInvariants = check };
+            if (duration != null)
+            {
+                long d;
+                string e = WorkloadParser.ParseTime(duration, out d);
+                if (e != null || d <= 0) { Console.Error.WriteLine("sim: --duration: " + (e ?? "must be greater than 0")); return 2; }
+                o.Duration = d;
+            }
+            if (tracePath != null) o.Trace = new TraceLog();
+            SimResult r = Simulator.Run(pr.Workload, o);
+            Print(Console.Out, file, pr.Workload, r);
+            if (tracePath != null)
+            {
+                try
+                {
+                    using (var w = new StreamWriter(tracePath, false, new UTF8Encoding(false)))
+                        o.Trace.Write(w, file);
+                    Console.WriteLine("trace: " + o.Trace.Events.Count + " events written to " + tracePath);
+                }
+                catch (Exception e) { Console.Error.WriteLine("sim: cannot write trace " + tracePath + ": " + e.Message); return 2; }
+            }
+            if (r.Error != null) { Console.Error.WriteLine("sim: " + r.Error); return 3; }
+            return 0;
+        }
+
+        static string T(long ns) { return ns == long.MaxValue ? "-" : Format.Time(ns); }
+
+        public static void Print(TextWriter o, string file, WorkloadSpec w, SimResult r)
+        {
+            o.WriteLine("workload " + file + ": scheduler " + WorkloadSpec.SchedulerName(r.Scheduler)
+                + (w.SchedulerGiven || r.Scheduler != w.Scheduler ? "" : " (default)")
+                + ", duration " + Format.Time(r.Duration) + ", seed " + w.Seed + ", " + w.Tasks.Length + " task(s)");
+            o.WriteLine();
+            o.WriteLine(string.Format("{0,-16} {1,-10} {2,3} {3,4} {4,8} {5,8} {6,7} {7,10} {8,10} {9,10} {10,9} {11,9} {12,10}",
+                "task", "kind", "cpu", "prio", "released", "jobs", "misses", "resp-min", "resp-mean", "resp-max", "postponed", "rm-missed", "cpu-time"));
+            foreach (TaskStats t in r.Tasks)
+            {
+                string kind = t.Kind == TaskKind.Periodic ? "periodic" : t.Kind == TaskKind.Aperiodic ? "aperiodic" : "background";
+                string post = t.Kind == TaskKind.Periodic ? t.MaxPostponed + "/" + t.EndPostponed : "-";
+                string rm = t.Kind == TaskKind.Periodic ? t.PeriodMissed.ToString() : "-";
+                o.WriteLine(string.Format("{0,-16} {1,-10} {2,3} {3,4} {4,8} {5,8} {6,7} {7,10} {8,10} {9,10} {10,9} {11,9} {12,10}",
+                    t.Name, kind, t.Cpu, t.Priority, t.Released, t.Jobs, t.Misses,
+                    t.Jobs == 0 ? "-" : T(t.RespMin), t.Jobs == 0 ? "-" : T(t.RespMean), t.Jobs == 0 ? "-" : T(t.RespMax),
+                    post, rm, Format.Time(t.CpuTimeNs)));
+                if (t.Overruns > 0) o.WriteLine("  " + t.Name + ": " + t.Overruns + " CBS budget overrun(s)");
+            }
+            o.WriteLine();
+            o.WriteLine("total: " + r.TotalJobs + " jobs, " + r.TotalMisses + " deadline misses, " + r.Switches + " switches, idle " + Format.Time(r.IdleTimeNs));
+            foreach (string v in r.Verdicts) o.WriteLine("analysis " + v);
+            foreach (string n in r.Notes) o.WriteLine("note: " + n);
+            foreach (var kv in r.Analysis)
+            {
+                bool missed = false;
+                foreach (TaskStats t in r.Tasks)
+                {
+                    TaskSpec spec = w.FindTask(t.Name);
+                    bool overBudget = r.Scheduler == SchedulerKind.Cbs && spec != null && spec.Budget > 0 && spec.Wcet > spec.Budget;
+                    if (t.Cpu == kv.Key && t.Misses > 0 && t.Kind == TaskKind.Periodic && !overBudget) missed = true;
+                }
+                if (kv.Value == AnalysisVerdict.Schedulable && missed)
+                    o.WriteLine("note: cpu " + kv.Key + ": analysis accepted but periodic tasks missed (jitter-free analysis assumptions violated? check aperiodic/background priorities)");
+            }
+        }
+    }
+}
