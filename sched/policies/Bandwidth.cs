@@ -98,12 +98,26 @@ namespace Osprey.Sched
             return (ip << FixedBits) + frac;
         }
 
-        /// <summary>n/d in parts per million, rounded down (for messages).</summary>
+        /// <summary>n/d in parts per million, rounded down (for messages). Exact unless d &gt; 2^59.</summary>
         public static long ToPpm(long n, long d)
         {
-            long f = ToFixed(n, d, false);
-            if (f > long.MaxValue / 1000000) return long.MaxValue;
-            return (f * 1000000) >> FixedBits;
+            if (d > long.MaxValue / 10)
+            {
+                long f = ToFixed(n, d, false);
+                if (f > long.MaxValue / 1000000) return long.MaxValue;
+                return (f * 1000000) >> FixedBits;
+            }
+            long ip = n / d;
+            if (ip > long.MaxValue / 1000000 - 1) return long.MaxValue;
+            long r = n % d;
+            long frac = 0;
+            for (int i = 0; i < 6; i++)
+            {
+                r *= 10;
+                frac = frac * 10 + r / d;
+                r %= d;
+            }
+            return ip * 1000000 + frac;
         }
     }
 }

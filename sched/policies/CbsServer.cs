@@ -80,8 +80,8 @@ namespace Osprey.Sched
         /// <summary>Node carrying the current job's deadline (a period's node, or OwnNode for aperiodic use).</summary>
         internal PriorityNode JobNode;
         internal readonly PriorityNode OwnNode = new PriorityNode();
-        internal readonly CbsBudgetTimer BudgetTimer;
-        internal readonly CbsReplenishTimer ReplenishTimer;
+        public readonly CbsBudgetTimer BudgetTimer;
+        public readonly CbsReplenishTimer ReplenishTimer;
         internal CbsScheduler Owner;
 
         public CbsServer(int id, long budgetNs, long periodNs, CbsMode mode)
