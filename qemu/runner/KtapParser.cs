@@ -224,7 +224,7 @@ public sealed class KtapParser
     public void Feed(string line)
     {
         if (_completed) throw new InvalidOperationException("parser already completed");
-        int ind = IndentOf(line, out string c);
+        int ind = IndentOf(LineCleaner.Clean(line), out string c);
         if (c.Length == 0) return;
 
         // Lines recognised anywhere, before or inside the KTAP document.

@@ -80,11 +80,13 @@ public static class RunnerApp
             if (isErr)
             {
                 log?.WriteLine("[stderr] " + line);
+                line = LineCleaner.Clean(line);
                 Remember(tail, "[stderr] " + line);
                 if (o.Echo) output.WriteLine("[stderr] " + line);
                 return ProcessRunner.LineAction.Continue;
             }
             log?.WriteLine(line);
+            line = LineCleaner.Clean(line);
             Remember(tail, line);
             if (o.Echo) output.WriteLine(line);
             bool hadEnd = parser.SawEndMarker;
@@ -170,8 +172,9 @@ public static class RunnerApp
 
         var res = new ProcessRunner(o).Run((line, isErr) =>
         {
+            log?.WriteLine(isErr ? "[stderr] " + line : line);
+            line = LineCleaner.Clean(line);
             string shown = isErr ? "[stderr] " + line : line;
-            log?.WriteLine(shown);
             Remember(tail, shown);
             if (o.Echo) output.WriteLine(shown);
             if (isErr) return ProcessRunner.LineAction.Continue;

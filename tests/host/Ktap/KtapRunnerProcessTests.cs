@@ -180,6 +180,16 @@ ok 1 heap
     }
 
     [Test]
+    public void SmokeMode_MatchesThroughTerminalEscapes()
+    {
+        // GRUB leaves escape sequences and a carriage return in front of the kernel's first line.
+        var (rc, output, _) = Run("printf '\\033[H\\033[J  Booting\\n\\n\\rosprey: idle loop\\n'; sleep 30",
+                                  "", "--expect-line", "^osprey: idle", "--timeout", "20");
+        Assert.That(rc, Is.EqualTo(0), output);
+        Assert.That(File.ReadAllText(LogPath), Does.Contain("\rosprey: idle loop"), "the log keeps the raw bytes");
+    }
+
+    [Test]
     public void SmokeMode_LineNeverSeen_PrintsLast20Lines()
     {
         var (rc, output, _) = Run("for i in $(seq 1 30); do echo line$i; done; exit 0",
