@@ -108,7 +108,7 @@ namespace Osprey.Sched.Sim
         public TaskStats Stats;
         public CpuSim Sim;
         public RatePeriod Period;
-        public SimServer Server;
+        public SimServer SimServerRef;
         public readonly PriorityNode JobNode = new PriorityNode();
         public ulong Rng;
 
@@ -215,7 +215,7 @@ namespace Osprey.Sched.Sim
                     CbsStatus st = ((CbsScheduler)core.Scheduler).Attach(t, srv, out a);
                     if (st != CbsStatus.Ok)
                         notes.Add("cpu " + cpu + ": task '" + s.Name + "' runs without its CBS server: " + (a.Message ?? st.ToString()));
-                    else t.Server = srv;
+                    else t.SimServerRef = srv;
                 }
                 if (s.Kind == TaskKind.Periodic)
                 {
@@ -596,7 +596,7 @@ namespace Osprey.Sched.Sim
                     t.Stats.PeriodMissed = ps.MissedCount;
                     t.Stats.EndPostponed = t.Period.PostponedJobs;
                 }
-                if (t.Server != null) t.Stats.Overruns = t.Server.OverrunCount;
+                if (t.SimServerRef != null) t.Stats.Overruns = t.SimServerRef.OverrunCount;
             }
             r.IdleTimeNs += core.IdleTimeNs;
             r.Switches += core.SwitchCount;
