@@ -3,30 +3,111 @@ using Osprey.Kernel.Arch;
 using Osprey.Kernel.Boot;
 using Osprey.Kernel.Drivers;
 using Osprey.Kernel.Memory;
+using Screen = Osprey.Kernel.Console.Screen;
 
 namespace Osprey.Kernel
 {
+    // Boot sequence, from the boot stub's call to the idle loop. The order
+    // matters: nothing before the heap may allocate, nothing before the
+    // static-data setup may touch a reference-type static.
     internal static unsafe class KernelMain
     {
+        internal static BootInfo Boot;
+        internal static CommandLine Options;
+        internal static long BootTsc;
+
         // The IL assembly needs an entry point; the boot stub calls kmain.
         private static int Main() { return 0; }
 
         [RuntimeExport("kmain")]
         private static void KMain(uint magic, uint info)
         {
+            ulong tsc0 = Cpu.ReadTsc();
             Serial.Initialize();
-            Serial.Write("osprey: hello from C#\n");
+            Serial.Write("\nosprey: booting\n");
+
+            // 1. Memory map without allocating; frames and heap from it.
             MemoryRegion* regions = stackalloc MemoryRegion[BootInfo.MaxRegions];
             int n = MultibootParser.ReadMemoryMap(magic, (byte*)info, 0, regions, BootInfo.MaxRegions);
-            if (n < 0) { Serial.Write("osprey: no memory map\n"); Cpu.HaltForever(); }
-            ulong* rs = stackalloc ulong[4];
-            ulong* re = stackalloc ulong[4];
-            rs[0] = (ulong)Image.Start(); re[0] = (ulong)Image.End();
-            rs[1] = info; re[1] = info + 0x10000;
-            PhysicalMemory.Initialize(regions, n, rs, re, 2);
+            if (n < 0)
+            {
+                Serial.Write("osprey: PANIC: the boot loader gave no usable memory map (magic ");
+                Serial.Write(magic == MultibootParser.Multiboot1Magic ? "multiboot1" : magic == MultibootParser.Multiboot2Magic ? "multiboot2" : "unknown");
+                Serial.Write(")\n");
+                Cpu.HaltForever();
+            }
+            ReserveBootData(magic, info, regions, n);
+
+            // 2. Runtime data: reference statics become real objects.
             Internal.Runtime.CompilerHelpers.StartupCodeHelpers.Initialize(Image.ModulesStart(), Image.ModulesEnd());
-            Log.WriteLine("osprey: statics ready, " + PhysicalMemory.TotalBytes / 1024 + " KiB free");
-            Cpu.HaltForever();
+            BootTsc = (long)tsc0;
+
+            // 3. CPU tables before anything can fault or interrupt.
+            Gdt.Initialize();
+            InterruptDispatch.Initialize();
+            Idt.Initialize();
+            Pic.RemapAndMask();
+
+            // 4. Our own page tables from the memory map.
+            Paging.Initialize(regions, n, (ulong)Image.End());
+
+            // 5. The rest of the boot information, consoles, command line.
+            Boot = MultibootParser.Parse(magic, (byte*)info, 0);
+            if (Boot.Error != null) Log.WriteLine("osprey: warning: boot information: " + Boot.Error);
+            Options = CommandLine.Parse(Boot.CommandLine, SchedulerNames());
+            string screenError = Options.ScreenConsole ? Screen.Initialize(Boot.Framebuffer) : "disabled by console=serial";
+            Log.EnableScreen(Screen.Ready);
+            // The self-test channel is COM1 whatever console= says.
+            bool serial = Options.SerialConsole || Options.SelfTest;
+            if (!serial) Log.WriteLine("osprey: console=screen: further log lines go to the screen only");
+            Log.EnableSerial(serial);
+            Banner(screenError);
+
+            Cpu.EnableInterrupts();
+            if (Options.SelfTest)
+            {
+                SelfTest.Runner.RunAll(SelfTest.Registry.Suites(), Options.SelfTestFilter);
+            }
+            Log.WriteLine("osprey: idle");
+            while (true) Cpu.EnableInterruptsAndHalt();
+        }
+
+        private static string[] SchedulerNames()
+        {
+            string[] names = new string[Osprey.Sched.SchedulerTable.Count];
+            for (int i = 0; i < names.Length; i++) names[i] = Osprey.Sched.SchedulerTable.NameAt(i);
+            return names;
+        }
+
+        // Keeps the kernel image and everything the boot loader handed over
+        // (information structure, strings, modules) out of the frame
+        // allocator, using only non-allocating reads.
+        private static void ReserveBootData(uint magic, uint info, MemoryRegion* regions, int n)
+        {
+            const int Capacity = 8 + 3 * BootInfo.MaxModules;
+            ulong* rs = stackalloc ulong[Capacity];
+            ulong* re = stackalloc ulong[Capacity];
+            rs[0] = (ulong)Image.Start(); re[0] = (ulong)Image.End();
+            int m = MultibootParser.ReadBootSpans(magic, (byte*)info, 0, rs + 1, re + 1, Capacity - 1);
+            PhysicalMemory.Initialize(regions, n, rs, re, 1 + (m < 0 ? 0 : m));
+        }
+
+        private static void Banner(string screenError)
+        {
+            Log.WriteLine("Osprey real-time kernel (C#, NativeAOT) on x86-64");
+            Log.Write("osprey: boot loader '"); Log.Write(Boot.LoaderName); Log.Write("', multiboot"); Log.Dec(Boot.Protocol);
+            Log.Write(Boot.EfiBoot ? ", UEFI" : ""); Log.Write(", command line '"); Log.Write(Boot.CommandLine); Log.WriteLine("'");
+            Log.Write("osprey: memory: "); Log.Dec(Boot.RegionCount); Log.Write(" regions, ");
+            Log.Udec(Boot.UsableBytes() >> 20); Log.Write(" MiB usable, "); Log.Udec(PhysicalMemory.FreeBytes >> 20);
+            Log.Write(" MiB free; page tables map "); Log.Udec(Paging.MappedBytes >> 20); Log.WriteLine(" MiB");
+            Log.Write("osprey: modules: "); Log.Dec(Boot.ModuleCount);
+            for (int i = 0; i < Boot.ModuleCount; i++) { Log.Write(" '"); Log.Write(Boot.Modules[i].CommandLine); Log.Write("' ("); Log.Udec(Boot.Modules[i].End - Boot.Modules[i].Start); Log.Write(" bytes)"); }
+            Log.WriteLine("");
+            if (screenError == null) { Log.Write("osprey: screen console "); Log.Dec(Screen.Text.Columns); Log.Write("x"); Log.Dec(Screen.Text.Rows); Log.WriteLine(" characters"); }
+            else Log.WriteLine("osprey: no screen console: " + screenError);
+            for (int i = 0; i < Options.UnknownCount; i++) Log.WriteLine("osprey: warning: unknown command-line word '" + Options.Unknown[i] + "' (ignored)");
+            for (int i = 0; i < Options.ErrorCount; i++) Log.WriteLine("osprey: error: command line: " + Options.Errors[i]);
+            if (Options.Scheduler != null) Log.WriteLine("osprey: scheduler " + Options.Scheduler);
         }
     }
 }

@@ -74,6 +74,79 @@ namespace Osprey.Kernel.Boot
             return -1;
         }
 
+        // Every span of memory the boot information lives in: the structure
+        // itself, the boot modules, and (Multiboot1, whose structure points
+        // elsewhere) the command line, loader name, module list and strings
+        // and memory map. Without allocating, so the frame allocator can keep
+        // clear of them. Returns the count (at most `capacity`) or -1.
+        internal static int ReadBootSpans(uint magic, byte* info, long bias, ulong* starts, ulong* ends, int capacity)
+        {
+            int count = 0;
+            ulong infoAddress = (ulong)((long)info - bias);
+            if (magic == Multiboot2Magic)
+            {
+                uint total = *(uint*)info;
+                if (total < 16 || total > MaxInfoSize) return -1;
+                Add(starts, ends, ref count, capacity, infoAddress, total);
+                uint off = 8;
+                while (off + 8 <= total)
+                {
+                    uint type = *(uint*)(info + off);
+                    uint size = *(uint*)(info + off + 4);
+                    if (size < 8 || off + size > total) return -1;
+                    if (type == TagEnd) return count;
+                    if (type == TagModule && size >= 16)
+                    {
+                        uint ms = *(uint*)(info + off + 8), me = *(uint*)(info + off + 12);
+                        if (me > ms) Add(starts, ends, ref count, capacity, ms, me - ms);
+                    }
+                    off += (size + 7) & ~7u;
+                }
+                return count;
+            }
+            if (magic == Multiboot1Magic)
+            {
+                uint flags = *(uint*)info;
+                Add(starts, ends, ref count, capacity, infoAddress, 120);
+                if ((flags & (1 << 2)) != 0) AddString(starts, ends, ref count, capacity, *(uint*)(info + 16), bias);
+                if ((flags & (1 << 9)) != 0) AddString(starts, ends, ref count, capacity, *(uint*)(info + 64), bias);
+                if ((flags & (1 << 6)) != 0) Add(starts, ends, ref count, capacity, *(uint*)(info + 48), *(uint*)(info + 44));
+                if ((flags & (1 << 3)) != 0)
+                {
+                    uint n = *(uint*)(info + 20);
+                    if (n > 1024) return -1;
+                    uint list = *(uint*)(info + 24);
+                    Add(starts, ends, ref count, capacity, list, n * 16);
+                    byte* mods = (byte*)((long)list + bias);
+                    for (uint i = 0; i < n; i++)
+                    {
+                        uint ms = *(uint*)(mods + i * 16), me = *(uint*)(mods + i * 16 + 4);
+                        if (me > ms) Add(starts, ends, ref count, capacity, ms, me - ms);
+                        uint str = *(uint*)(mods + i * 16 + 8);
+                        if (str != 0) AddString(starts, ends, ref count, capacity, str, bias);
+                    }
+                }
+                return count;
+            }
+            return -1;
+        }
+
+        private static void Add(ulong* starts, ulong* ends, ref int count, int capacity, ulong start, ulong length)
+        {
+            if (count >= capacity || length == 0) return;
+            starts[count] = start;
+            ends[count] = start + length;
+            count++;
+        }
+
+        private static void AddString(ulong* starts, ulong* ends, ref int count, int capacity, uint address, long bias)
+        {
+            byte* p = (byte*)((long)address + bias);
+            uint n = 0;
+            while (n < 4096 && p[n] != 0) n++;
+            Add(starts, ends, ref count, capacity, address, n + 1);
+        }
+
         // Full parse into a BootInfo (allocates). On malformed input the
         // result carries Error naming what is wrong.
         internal static BootInfo Parse(uint magic, byte* info, long bias)

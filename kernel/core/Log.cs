@@ -8,12 +8,14 @@ namespace Osprey.Kernel
     internal static unsafe class Log
     {
         private static bool screen;
+        private static bool noSerial;
 
         internal static void EnableScreen(bool on) { screen = on; }
+        internal static void EnableSerial(bool on) { noSerial = !on; }
 
         internal static void Write(string s)
         {
-            Serial.Write(s);
+            if (!noSerial) Serial.Write(s);
             if (screen) Console.Screen.Write(s);
         }
 
@@ -21,8 +23,11 @@ namespace Osprey.Kernel
 
         internal static void Char(char c)
         {
-            if (c == '\n') Serial.WriteByte((byte)'\r');
-            Serial.WriteByte((byte)c);
+            if (!noSerial)
+            {
+                if (c == '\n') Serial.WriteByte((byte)'\r');
+                Serial.WriteByte((byte)c);
+            }
             if (screen) Console.Screen.PutChar(c);
         }
 

@@ -1,0 +1,100 @@
+namespace Osprey.Kernel.Boot
+{
+    // The kernel command line: space-separated words. Known words:
+    //   selftest             run every in-kernel test suite, then exit QEMU
+    //   selftest=FILTER      only matching tests: suite or suite.test-prefix,
+    //                        comma-separated
+    //   sched=NAME           scheduler instance from the scheduler table
+    //   console=serial|screen|both   where the log goes (default both)
+    //   trace                record scheduling events (later issues)
+    // Anything else is collected in Unknown and reported at boot; a known
+    // word with a bad value is collected in Errors. Portable (host-tested).
+    internal sealed class CommandLine
+    {
+        internal const int MaxWords = 32;
+
+        internal bool SelfTest;
+        internal string SelfTestFilter = "";
+        internal string Scheduler;               // null: not given
+        internal bool SerialConsole = true;
+        internal bool ScreenConsole = true;
+        internal bool Trace;
+        internal string[] Unknown = new string[MaxWords];
+        internal int UnknownCount;
+        internal string[] Errors = new string[MaxWords];
+        internal int ErrorCount;
+
+        // `isSchedulerName` validates sched=; null accepts any name.
+        internal static CommandLine Parse(string text, string[] schedulerNames)
+        {
+            CommandLine c = new CommandLine();
+            if (text == null) return c;
+            int i = 0;
+            int words = 0;
+            while (i < text.Length)
+            {
+                while (i < text.Length && IsSpace(text[i])) i++;
+                int start = i;
+                while (i < text.Length && !IsSpace(text[i])) i++;
+                if (i == start) break;
+                words++;
+                if (words > MaxWords) { c.AddError("too many command-line words (at most " + MaxWords + ")"); break; }
+                c.Word(text.Substring(start, i - start), schedulerNames);
+            }
+            return c;
+        }
+
+        private static bool IsSpace(char ch) { return ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r'; }
+
+        private void Word(string w, string[] schedulerNames)
+        {
+            int eq = -1;
+            for (int k = 0; k < w.Length; k++) if (w[k] == '=') { eq = k; break; }
+            string key = eq < 0 ? w : w.Substring(0, eq);
+            string value = eq < 0 ? null : w.Substring(eq + 1, w.Length - eq - 1);
+            if (key == "selftest")
+            {
+                SelfTest = true;
+                if (value != null)
+                {
+                    if (value.Length == 0) AddError("selftest= needs a filter (suite or suite.test)");
+                    else SelfTestFilter = value;
+                }
+            }
+            else if (key == "sched")
+            {
+                if (value == null || value.Length == 0) { AddError("sched= needs a scheduler name"); return; }
+                if (schedulerNames != null && !Contains(schedulerNames, value))
+                {
+                    AddError("sched=" + value + ": unknown scheduler (known: " + Join(schedulerNames) + ")");
+                    return;
+                }
+                Scheduler = value;
+            }
+            else if (key == "console")
+            {
+                if (value == "serial") { SerialConsole = true; ScreenConsole = false; }
+                else if (value == "screen") { SerialConsole = false; ScreenConsole = true; }
+                else if (value == "both") { SerialConsole = true; ScreenConsole = true; }
+                else AddError("console=" + (value == null ? "" : value) + ": expected serial, screen or both");
+            }
+            else if (key == "trace" && value == null) Trace = true;
+            else if (UnknownCount < MaxWords) Unknown[UnknownCount++] = w;
+        }
+
+        private void AddError(string e) { if (ErrorCount < MaxWords) Errors[ErrorCount++] = e; }
+
+        private static bool Contains(string[] names, string v)
+        {
+            for (int i = 0; i < names.Length; i++) if (names[i] == v) return true;
+            return false;
+        }
+
+        private static string Join(string[] names)
+        {
+            string s = "";
+            for (int i = 0; i < names.Length; i++) s = i == 0 ? names[i] : s + ", " + names[i];
+            return s;
+        }
+    }
+}

@@ -1,8 +1,0 @@
-namespace Osprey.Kernel.Console
-{
-    internal static class Screen
-    {
-        internal static void Write(string s) { }
-        internal static void PutChar(char c) { }
-    }
-}

@@ -1,0 +1,150 @@
+using Osprey.Kernel.Arch;
+using Osprey.Kernel.Boot;
+
+namespace Osprey.Kernel.Memory
+{
+    // The kernel's page tables, built from the firmware memory map: every
+    // range the firmware reports (RAM, ACPI, reserved) is identity-mapped,
+    // with 2 MiB pages where alignment allows and 4 KiB pages elsewhere;
+    // nothing else is mapped, so a stray pointer faults. Page 0 stays
+    // unmapped to catch null dereferences. Device memory (framebuffer,
+    // APIC, HPET) is added with MapDevice, uncached. 4-level paging, Intel
+    // SDM vol. 3A 5.5 (tables 5-15 to 5-20 for the entry formats).
+    internal static unsafe class Paging
+    {
+        internal const ulong Present = 1, Writable = 2, WriteThrough = 8, CacheDisable = 16, Large = 128, NoExecute = 1UL << 63;
+        private const ulong AddressMask = 0x000FFFFFFFFFF000;
+        private const ulong TwoMiB = 1UL << 21;
+
+        private static ulong* pml4;
+        private static ulong mappedBytes;
+        private static long tablePages;
+
+        internal static ulong MappedBytes { get { return mappedBytes; } }
+        internal static long TablePages { get { return tablePages; } }
+        internal static bool Active { get { return pml4 != null; } }
+
+        internal static void Initialize(MemoryRegion* regions, int count, ulong imageEnd)
+        {
+            pml4 = NewTable();
+            // RAM and ACPI tables cacheable; reserved ranges (often device
+            // memory) uncached.
+            for (int i = 0; i < count; i++)
+            {
+                MemoryType type = regions[i].Type;
+                bool ram = type == MemoryType.Usable || type == MemoryType.AcpiReclaimable || type == MemoryType.AcpiNvs;
+                MapRange(regions[i].Base, regions[i].Length, ram ? Present | Writable : Present | Writable | CacheDisable | WriteThrough);
+            }
+            // The image, the boot stack and the early tables are in the map
+            // already on any sane firmware; make sure of it.
+            MapRange(0x100000, imageEnd - 0x100000, Present | Writable);
+            UnmapPage(0);
+            Cpu.WriteCr3((ulong)pml4);
+        }
+
+        internal static void MapDevice(ulong physical, ulong length)
+        {
+            MapRange(physical, length, Present | Writable | CacheDisable | WriteThrough);
+        }
+
+        internal static void MapRange(ulong physical, ulong length, ulong flags)
+        {
+            if (length == 0) return;
+            ulong start = physical & ~0xFFFUL;
+            ulong end = (physical + length + 0xFFF) & ~0xFFFUL;
+            ulong a = start;
+            while (a < end)
+            {
+                if ((a & (TwoMiB - 1)) == 0 && end - a >= TwoMiB && !HasSmallTable(a))
+                {
+                    ulong* pd = Walk(a, 2);
+                    ulong* e = &pd[(a >> 21) & 511];
+                    if ((*e & Present) == 0) mappedBytes += TwoMiB;
+                    *e = a | flags | Large;
+                    a += TwoMiB;
+                }
+                else
+                {
+                    ulong* pt = Walk(a, 1);
+                    ulong* e = &pt[(a >> 12) & 511];
+                    if ((*e & Present) == 0) mappedBytes += 4096;
+                    *e = a | flags;
+                    a += 4096;
+                }
+            }
+            if (Cpu.ReadCr3() == (ulong)pml4) Cpu.WriteCr3((ulong)pml4);   // flush
+        }
+
+        // Makes one 4 KiB page absent (splitting a 2 MiB page if needed):
+        // guard pages and page 0.
+        internal static void UnmapPage(ulong address)
+        {
+            ulong* pt = Walk(address & ~0xFFFUL, 1);
+            ulong* e = &pt[(address >> 12) & 511];
+            if ((*e & Present) != 0) mappedBytes -= 4096;
+            *e = 0;
+            Cpu.InvalidatePage((void*)address);
+        }
+
+        internal static bool IsMapped(ulong address)
+        {
+            ulong* t = pml4;
+            for (int level = 4; level >= 1; level--)
+            {
+                ulong e = t[(address >> (12 + 9 * (level - 1))) & 511];
+                if ((e & Present) == 0) return false;
+                if (level == 1 || (level <= 3 && (e & Large) != 0)) return true;
+                t = (ulong*)(e & AddressMask);
+            }
+            return false;
+        }
+
+        private static bool HasSmallTable(ulong address)
+        {
+            ulong* t = pml4;
+            for (int level = 4; level >= 3; level--)
+            {
+                ulong e = t[(address >> (12 + 9 * (level - 1))) & 511];
+                if ((e & Present) == 0) return false;
+                t = (ulong*)(e & AddressMask);
+            }
+            ulong pde = t[(address >> 21) & 511];
+            return (pde & Present) != 0 && (pde & Large) == 0;
+        }
+
+        // The table at `level` (1 = page table, 2 = page directory) that maps
+        // `address`, created on the way down; a 2 MiB page met on the way to
+        // level 1 is split into 512 small pages with the same flags.
+        private static ulong* Walk(ulong address, int level)
+        {
+            ulong* t = pml4;
+            for (int l = 4; l > level; l--)
+            {
+                ulong* e = &t[(address >> (12 + 9 * (l - 1))) & 511];
+                if ((*e & Present) == 0)
+                {
+                    *e = (ulong)NewTable() | Present | Writable;
+                }
+                else if ((*e & Large) != 0)
+                {
+                    ulong* split = NewTable();
+                    ulong frameBase = *e & AddressMask & ~(TwoMiB - 1);
+                    ulong flags = (*e & 0xFFF & ~Large) | (*e & NoExecute);
+                    for (int i = 0; i < 512; i++) split[i] = (frameBase + (ulong)i * 4096) | flags;
+                    *e = (ulong)split | Present | Writable;
+                }
+                t = (ulong*)(*e & AddressMask);
+            }
+            return t;
+        }
+
+        private static ulong* NewTable()
+        {
+            ulong frame = PhysicalMemory.AllocatePages(1, 4096);
+            if (frame == 0) Panic.Fail("out of memory for page tables");
+            Cpu.MemSet((void*)frame, 0, 4096);
+            tablePages++;
+            return (ulong*)frame;
+        }
+    }
+}

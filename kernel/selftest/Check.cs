@@ -1,0 +1,116 @@
+namespace Osprey.Kernel.SelfTest
+{
+    // Assertions of one running test. A failed assertion prints a KTAP
+    // diagnostic line (before the test's result line) and marks the test
+    // failed; the test goes on unless it returns.
+    internal sealed class Check
+    {
+        internal bool Failed;
+        internal string SkipReason;
+        internal int Assertions;
+
+        internal void Reset() { Failed = false; SkipReason = null; Assertions = 0; }
+
+        internal bool True(bool condition, string what)
+        {
+            Assertions++;
+            if (condition) return true;
+            Fail(what);
+            return false;
+        }
+
+        internal bool False(bool condition, string what) { return True(!condition, what); }
+
+        internal bool Equal(long expected, long actual, string what)
+        {
+            Assertions++;
+            if (expected == actual) return true;
+            Failed = true;
+            Log.Write("    # FAIL ");
+            Log.Write(what);
+            Log.Write(": expected ");
+            Log.Dec(expected);
+            Log.Write(", got ");
+            Log.Dec(actual);
+            Log.Write("\n");
+            return false;
+        }
+
+        internal bool EqualHex(ulong expected, ulong actual, string what)
+        {
+            Assertions++;
+            if (expected == actual) return true;
+            Failed = true;
+            Log.Write("    # FAIL ");
+            Log.Write(what);
+            Log.Write(": expected ");
+            Log.Hex(expected);
+            Log.Write(", got ");
+            Log.Hex(actual);
+            Log.Write("\n");
+            return false;
+        }
+
+        internal bool Equal(string expected, string actual, string what)
+        {
+            Assertions++;
+            if (expected == actual) return true;
+            Failed = true;
+            Log.Write("    # FAIL ");
+            Log.Write(what);
+            Log.Write(": expected '");
+            Log.Write(expected == null ? "(null)" : expected);
+            Log.Write("', got '");
+            Log.Write(actual == null ? "(null)" : actual);
+            Log.Write("'\n");
+            return false;
+        }
+
+        internal bool InRange(long low, long high, long actual, string what)
+        {
+            Assertions++;
+            if (actual >= low && actual <= high) return true;
+            Failed = true;
+            Log.Write("    # FAIL ");
+            Log.Write(what);
+            Log.Write(": ");
+            Log.Dec(actual);
+            Log.Write(" not in [");
+            Log.Dec(low);
+            Log.Write(", ");
+            Log.Dec(high);
+            Log.Write("]\n");
+            return false;
+        }
+
+        internal void Fail(string what)
+        {
+            Failed = true;
+            Log.Write("    # FAIL ");
+            Log.Write(what);
+            Log.Write("\n");
+        }
+
+        // A diagnostic line attached to the next result.
+        internal void Note(string text)
+        {
+            Log.Write("    # ");
+            Log.Write(text);
+            Log.Write("\n");
+        }
+
+        // A figure scripts can read: `# BENCH <name> <value> <unit>`.
+        internal void Bench(string name, long value, string unit)
+        {
+            Log.Write("    # BENCH ");
+            Log.Write(name);
+            Log.Write(" ");
+            Log.Dec(value);
+            Log.Write(" ");
+            Log.Write(unit);
+            Log.Write("\n");
+        }
+
+        internal void Skip(string reason) { SkipReason = reason; }
+    }
+}

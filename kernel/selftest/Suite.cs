@@ -1,0 +1,11 @@
+namespace Osprey.Kernel.SelfTest
+{
+    // A group of in-kernel tests. Tests are numbered; Run(index, t) runs one
+    // (a switch over the index: the kernel runtime has no delegates).
+    internal abstract class Suite
+    {
+        internal abstract string Name { get; }
+        internal abstract string[] TestNames { get; }
+        internal abstract void Run(int index, Check t);
+    }
+}

@@ -1,0 +1,17 @@
+namespace Osprey.Kernel.SelfTest
+{
+    // Every in-kernel suite, in run order. Add a suite here to have it run.
+    internal static class Registry
+    {
+        internal static Suite[] Suites()
+        {
+            return new Suite[]
+            {
+                new BootSuite(),
+                new MemorySuite(),
+                new RuntimeSuite(),
+                new ExceptionSuite(),
+            };
+        }
+    }
+}
