@@ -24,6 +24,21 @@ namespace Osprey.Kernel.Boot
         internal ulong Start;
         internal ulong End;
         internal string CommandLine;
+
+        // The module's name: the last word of its command line (QEMU passes
+        // "path name", GRUB's module2 the words after the path).
+        internal string Name
+        {
+            get
+            {
+                if (CommandLine == null) return "";
+                int end = CommandLine.Length;
+                while (end > 0 && CommandLine[end - 1] == ' ') end--;
+                int start = end;
+                while (start > 0 && CommandLine[start - 1] != ' ') start--;
+                return CommandLine.Substring(start, end - start);
+            }
+        }
     }
 
     internal sealed class FramebufferInfo
@@ -46,7 +61,8 @@ namespace Osprey.Kernel.Boot
 
         internal int Protocol;                // 1 or 2
         internal string Error;                // null when the information was well formed
-        internal string CommandLine = "";
+        internal string CommandLine = "";     // the kernel's arguments, without the image path
+        internal string ImagePath = "";       // the leading path some loaders put first
         internal string LoaderName = "";
         internal MemoryRegion[] Regions = new MemoryRegion[MaxRegions];
         internal int RegionCount;

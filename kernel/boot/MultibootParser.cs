@@ -161,6 +161,7 @@ namespace Osprey.Kernel.Boot
             }
             if (magic == Multiboot2Magic) ParseMultiboot2(bi, info, bias);
             else ParseMultiboot1(bi, info, bias);
+            SplitImagePath(bi);
             return bi;
         }
 
@@ -228,6 +229,22 @@ namespace Osprey.Kernel.Boot
                 }
             }
             if ((flags & (1 << 12)) != 0) bi.Framebuffer = ReadFramebuffer(info + 88, info + 110);
+        }
+
+        // Loaders put the kernel image's path first on its command line
+        // (QEMU -kernel and GRUB for Multiboot1): a first word with a '/' is
+        // that path, not a kernel option.
+        private static void SplitImagePath(BootInfo bi)
+        {
+            string c = bi.CommandLine;
+            int i = 0;
+            while (i < c.Length && c[i] == ' ') i++;
+            int start = i;
+            bool slash = false;
+            while (i < c.Length && c[i] != ' ') { if (c[i] == '/') slash = true; i++; }
+            if (!slash || i == start) return;
+            bi.ImagePath = c.Substring(start, i - start);
+            bi.CommandLine = i < c.Length ? c.Substring(i + 1) : "";
         }
 
         // Common framebuffer fields: address, pitch, width, height, bpp, type;

@@ -74,7 +74,7 @@ namespace Osprey.Kernel.SelfTest
                 {
                     bool found = false;
                     for (int i = 0; i < b.ModuleCount; i++)
-                        if (b.Modules[i].CommandLine == "workload") { found = true; t.True(b.Modules[i].End > b.Modules[i].Start, "module has bytes"); }
+                        if (b.Modules[i].Name == "workload") { found = true; t.True(b.Modules[i].End > b.Modules[i].Start, "module has bytes"); }
                     t.True(found, "module 'workload' located");
                     break;
                 }

@@ -19,6 +19,8 @@ namespace Osprey.Kernel.SelfTest
             }
         }
 
+        private static int[] kept;
+
         internal override void Run(int index, Check t)
         {
             switch (index)
@@ -97,6 +99,7 @@ namespace Osprey.Kernel.SelfTest
                 {
                     ulong before = Heap.AllocatedBytes;
                     int[] x = new int[100];
+                    kept = x;        // escapes, so the compiler cannot place it on the stack
                     ulong used = Heap.AllocatedBytes - before;
                     t.Equal(100, x.Length, "length");
                     t.InRange(400, 448, (long)used, "bytes for int[100]");
