@@ -136,6 +136,9 @@ namespace Osprey.Sched
         {
             if (deleted || state == PeriodState.Inactive) return;
             long next = Add(expiry, nextLength);
+            // At the end of the clock range (2^62 ns) a period cannot be
+            // re-armed later than it fired; stop rather than fire forever.
+            if (next <= expiry) return;
             latestDeadline = next;
             if (owner.Has(ThreadState.PeriodWait))
             {
