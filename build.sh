@@ -296,6 +296,23 @@ cmd_test() {
         qemu-system-x86_64 "${QEMU_BASE[@]}" -icount shift=0,sleep=off -kernel "$OUT/kernel.elf" -initrd "$DEFAULT_WORKLOAD workload" -append "selftest" || true
     add_result "$OUT/test/kernel-icount.result"
 
+    stage "panic path (selftest=panic: an unexpected fault inside a test)"
+    set +e
+    timeout 60 qemu-system-x86_64 "${QEMU_BASE[@]}" -kernel "$OUT/kernel.elf" -append "selftest=panic" \
+        </dev/null >"$OUT/test/panic.log" 2>&1
+    local prc=$?
+    set -e
+    if [ "$prc" = 37 ] && grep -q '^    not ok 1 unexpected_page_fault_ends_run' "$OUT/test/panic.log" \
+        && grep -q 'page fault (#PF) vector 14' "$OUT/test/panic.log" && grep -q '# RIP ' "$OUT/test/panic.log" \
+        && grep -q '^# selftest: panic' "$OUT/test/panic.log" && ! grep -q 'never_reached' "$OUT/test/panic.log"; then
+        echo "panic: reported with registers, test marked not ok, QEMU status 37: 1 passed"
+        TOTAL_PASS=$((TOTAL_PASS + 1))
+    else
+        echo "panic: FAILED (QEMU status $prc, expected 37); last lines of out/test/panic.log:"
+        tail -n 20 "$OUT/test/panic.log"
+        TOTAL_FAIL=$((TOTAL_FAIL + 1))
+    fi
+
     stage "ISO boot smoke test (BIOS)"
     "${runner[@]}" --label iso-bios --timeout 120 --stall 60 --expect-line '^osprey: idle' --log "$OUT/test/iso-bios.log" --result "$OUT/test/iso-bios.result" -- \
         qemu-system-x86_64 "${QEMU_BASE[@]}" -cdrom "$OUT/kernel.iso" || true

@@ -56,7 +56,7 @@ namespace Osprey.Kernel.SelfTest
                 int number = 0;
                 for (int i = 0; i < names.Length; i++)
                 {
-                    if (!Selected(suite.Name, names[i], filter)) continue;
+                    if (!Selected(suite.Name, names[i], filter) || (suite.ExplicitOnly && !NamesSuite(suite.Name, filter))) continue;
                     number++;
                     currentTest = names[i];
                     currentNumber = number;
@@ -100,6 +100,7 @@ namespace Osprey.Kernel.SelfTest
         {
             int n = 0;
             string[] names = suite.TestNames;
+            if (suite.ExplicitOnly && !NamesSuite(suite.Name, filter)) return 0;
             for (int i = 0; i < names.Length; i++) if (Selected(suite.Name, names[i], filter)) n++;
             return n;
         }
@@ -113,6 +114,31 @@ namespace Osprey.Kernel.SelfTest
             {
                 if (i < filter.Length && filter[i] != ',') continue;
                 if (i > start && TermMatches(suite, test, filter, start, i - start)) return true;
+                start = i + 1;
+            }
+            return false;
+        }
+
+        // True when a term of the filter names the suite itself.
+        private static bool NamesSuite(string suite, string filter)
+        {
+            if (filter == null || filter.Length == 0) return false;
+            return Selected(suite, "", filter) || SelectedAnyTest(suite, filter);
+        }
+
+        private static bool SelectedAnyTest(string suite, string filter)
+        {
+            int start = 0;
+            for (int i = 0; i <= filter.Length; i++)
+            {
+                if (i < filter.Length && filter[i] != ',') continue;
+                int len = i - start;
+                if (len > suite.Length && filter[start + suite.Length] == '.')
+                {
+                    bool same = true;
+                    for (int k = 0; k < suite.Length; k++) if (filter[start + k] != suite[k]) same = false;
+                    if (same) return true;
+                }
                 start = i + 1;
             }
             return false;

@@ -7,5 +7,9 @@ namespace Osprey.Kernel.SelfTest
         internal abstract string Name { get; }
         internal abstract string[] TestNames { get; }
         internal abstract void Run(int index, Check t);
+
+        // Suites that end the run on purpose (the panic path) run only when
+        // the filter names them.
+        internal virtual bool ExplicitOnly { get { return false; } }
     }
 }

@@ -11,6 +11,8 @@ namespace Osprey.Kernel.SelfTest
                 new MemorySuite(),
                 new RuntimeSuite(),
                 new ExceptionSuite(),
+                new ConsoleSuite(),
+                new PanicSuite(),
             };
         }
     }

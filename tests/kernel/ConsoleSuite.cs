@@ -1,0 +1,69 @@
+using Osprey.Kernel.Console;
+using Osprey.Kernel.Drivers;
+using Osprey.Kernel.Memory;
+
+namespace Osprey.Kernel.SelfTest
+{
+    // The consoles: the serial port the tests speak through, and the
+    // framebuffer text renderer drawn into an ordinary heap buffer (so it
+    // runs with or without a real framebuffer), compiled by ilc.
+    internal sealed unsafe class ConsoleSuite : Suite
+    {
+        internal override string Name { get { return "console"; } }
+        internal override string[] TestNames
+        {
+            get { return new string[] { "serial_present", "render_glyph_32bpp", "scroll_moves_rows", "screen_matches_boot_framebuffer", "log_numbers" }; }
+        }
+
+        internal override void Run(int index, Check t)
+        {
+            switch (index)
+            {
+                case 0: t.True(Serial.Present, "COM1 answered the loopback probe"); break;
+                case 1:
+                {
+                    const uint W = 64, H = 32, Pitch = W * 4;
+                    byte* fb = (byte*)Heap.Allocate(Pitch * H);
+                    FramebufferText c = new FramebufferText(fb, W, H, Pitch, 32, 1, 16, 8, 8, 8, 0, 8);
+                    t.True(c.IsUsable, "usable");
+                    c.SetColors(0xFFFFFF, 0x000000);
+                    c.PutChar('|');
+                    int lit = 0;
+                    for (uint y = 0; y < 16; y++) for (uint x = 0; x < 8; x++) if (*(uint*)(fb + y * Pitch + x * 4) == 0xFFFFFF) lit++;
+                    t.True(lit >= 10, "the glyph lit some pixels white");
+                    int outside = 0;
+                    for (uint y = 0; y < H; y++) for (uint x = 8; x < W; x++) if (*(uint*)(fb + y * Pitch + x * 4) != 0) outside++;
+                    t.Equal(0, outside, "nothing drawn outside the first cell");
+                    t.Equal(1, c.CursorColumn, "cursor advanced");
+                    break;
+                }
+                case 2:
+                {
+                    const uint W = 16, H = 32, Pitch = W * 4;   // 2 columns, 2 rows
+                    byte* fb = (byte*)Heap.Allocate(Pitch * H);
+                    FramebufferText c = new FramebufferText(fb, W, H, Pitch, 32, 1, 16, 8, 8, 8, 0, 8);
+                    c.SetColors(0xFFFFFF, 0x000000);
+                    c.Write("#\n\n");
+                    int top = 0, bottom = 0;
+                    for (uint y = 0; y < 16; y++) for (uint x = 0; x < 8; x++) if (*(uint*)(fb + y * Pitch + x * 4) != 0) top++;
+                    for (uint y = 16; y < 32; y++) for (uint x = 0; x < 8; x++) if (*(uint*)(fb + y * Pitch + x * 4) != 0) bottom++;
+                    t.Equal(0, top + bottom, "the '#' scrolled off a two-row screen");
+                    break;
+                }
+                case 3:
+                {
+                    var fbi = KernelMain.Boot.Framebuffer;
+                    if (fbi == null) { t.Skip("no framebuffer from the boot loader"); break; }
+                    t.True(Screen.Ready, "screen console running");
+                    t.Equal((long)(fbi.Width / 8), Screen.Text.Columns, "columns");
+                    t.Equal((long)(fbi.Height / 16), Screen.Text.Rows, "rows");
+                    break;
+                }
+                case 4:
+                    t.Equal("-12", (-12L).ToString(), "log decimal");
+                    t.Equal("18446744073709551615", ulong.MaxValue.ToString(), "ulong max");
+                    break;
+            }
+        }
+    }
+}
