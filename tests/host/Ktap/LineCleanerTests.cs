@@ -6,15 +6,15 @@ namespace Osprey.Tests.Ktap;
 [TestFixture]
 public class LineCleanerTests
 {
-    [TestCase("osprey: idle", "osprey: idle")]
-    [TestCase("\tok 1 x", "\tok 1 x")]
-    [TestCase("\rosprey: hello from C#", "osprey: hello from C#")]
-    [TestCase("KTAP version 1\r", "KTAP version 1")]
-    [TestCase("10%\r20%\r", "20%")]
-    [TestCase("\x1b[m\x1b[H\x1b[J\x1b[1;1H  Booting `Osprey'", "  Booting `Osprey'")]
-    [TestCase("\x1b[5;78H\x1b[?25hKTAP version 1", "KTAP version 1")]
-    [TestCase("\x1b]0;title\x07text", "text")]
-    [TestCase("a\bb\u0000c", "abc")]
+    [TestCase("osprey: idle", "osprey: idle", TestName = "Clean_Plain")]
+    [TestCase("\tok 1 x", "\tok 1 x", TestName = "Clean_Tab")]
+    [TestCase("\rosprey: hello from C#", "osprey: hello from C#", TestName = "Clean_LeadingCr")]
+    [TestCase("KTAP version 1\r", "KTAP version 1", TestName = "Clean_TrailingCr")]
+    [TestCase("10%\r20%\r", "20%", TestName = "Clean_ProgressCr")]
+    [TestCase("\x1b[m\x1b[H\x1b[J\x1b[1;1H  Booting `Osprey'", "  Booting `Osprey'", TestName = "Clean_GrubCsi")]
+    [TestCase("\x1b[5;78H\x1b[?25hKTAP version 1", "KTAP version 1", TestName = "Clean_CsiPrivate")]
+    [TestCase("\x1b]0;title\x07text", "text", TestName = "Clean_Osc")]
+    [TestCase("a\bb\u0000c", "abc", TestName = "Clean_ControlChars")]
     public void Clean(string raw, string expected) => Assert.That(LineCleaner.Clean(raw), Is.EqualTo(expected));
 
     [Test]
