@@ -340,13 +340,17 @@ end
             }
         }
 
-        internal static string FindExamples()
+        internal static string FindExamples([System.Runtime.CompilerServices.CallerFilePath] string source = "")
         {
-            string d = TestContext.CurrentContext.TestDirectory;
+            // This file is tests/host/Workload/ParserTests.cs: the repository is three levels up.
+            string d = System.IO.Path.GetDirectoryName(source);
+            for (int i = 0; i < 3 && d != null; i++) d = System.IO.Path.GetDirectoryName(d);
+            if (d != null && System.IO.Directory.Exists(System.IO.Path.Combine(d, "sched", "examples")))
+                return System.IO.Path.Combine(d, "sched", "examples");
+            d = TestContext.CurrentContext.TestDirectory;
             while (d != null && !System.IO.Directory.Exists(System.IO.Path.Combine(d, "sched", "examples")))
                 d = System.IO.Path.GetDirectoryName(d);
-            if (d == null) d = "/work/main";
-            return System.IO.Path.Combine(d, "sched", "examples");
+            return d == null ? "sched/examples" : System.IO.Path.Combine(d, "sched", "examples");
         }
     }
 }
