@@ -24,7 +24,8 @@ Usage: ./build.sh [COMMAND] [ARGS]
                    -icount), and BIOS and UEFI boot smoke tests of the ISO;
                    ends with "N passed, N failed"
   flash DEVICE     write out/kernel.iso to a USB stick (checks the device,
-                   asks for confirmation; --yes to skip the question)
+                   asks for confirmation; --yes to skip the question,
+                   --unmount to unmount its partitions after confirming)
   sim FILE [--trace OUT]
                    run a workload file in the host scheduling simulator
   bench-host       scheduler core benchmark on the host
