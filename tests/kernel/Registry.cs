@@ -12,6 +12,7 @@ namespace Osprey.Kernel.SelfTest
                 new RuntimeSuite(),
                 new ExceptionSuite(),
                 new ConsoleSuite(),
+                new SchedCoreSuite(),
                 new PanicSuite(),
             };
         }
