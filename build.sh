@@ -258,6 +258,26 @@ add_result() { # FILE written by the KTAP runner: passed=N failed=N
 
 stage() { printf '\n== %s\n' "$*"; }
 
+# panic_case TEST TEXT1 TEXT2: boot selftest=panic.TEST; it must exit with
+# the panic status, report TEST not ok after a report containing both texts.
+panic_case() {
+    local name="$1" log="$OUT/test/panic-$1.log"
+    set +e
+    timeout 60 qemu-system-x86_64 "${QEMU_BASE[@]}" -kernel "$OUT/kernel.elf" -append "selftest=panic.$name" \
+        </dev/null >"$log" 2>&1
+    local prc=$?
+    set -e
+    if [ "$prc" = 37 ] && grep -q "^    not ok 1 $name" "$log" && grep -qF "$2" "$log" && grep -qF "$3" "$log" \
+        && grep -q '^# selftest: panic' "$log" && ! grep -q 'the run continued' "$log"; then
+        echo "panic.$name: reported, test marked not ok, QEMU status 37: ok"
+        TOTAL_PASS=$((TOTAL_PASS + 1))
+    else
+        echo "panic.$name: FAILED (QEMU status $prc, expected 37, report must contain '$2'); last lines of $log:"
+        tail -n 15 "$log"
+        TOTAL_FAIL=$((TOTAL_FAIL + 1))
+    fi
+}
+
 cmd_test() {
     local t0=$SECONDS
     mkdir -p "$OUT/test"
@@ -297,22 +317,10 @@ cmd_test() {
         qemu-system-x86_64 "${QEMU_BASE[@]}" -icount shift=0,sleep=off -kernel "$OUT/kernel.elf" -initrd "$DEFAULT_WORKLOAD workload" -append "selftest" || true
     add_result "$OUT/test/kernel-icount.result"
 
-    stage "panic path (selftest=panic: an unexpected fault inside a test)"
-    set +e
-    timeout 60 qemu-system-x86_64 "${QEMU_BASE[@]}" -kernel "$OUT/kernel.elf" -append "selftest=panic" \
-        </dev/null >"$OUT/test/panic.log" 2>&1
-    local prc=$?
-    set -e
-    if [ "$prc" = 37 ] && grep -q '^    not ok 1 unexpected_page_fault_ends_run' "$OUT/test/panic.log" \
-        && grep -q 'page fault (#PF) vector 14' "$OUT/test/panic.log" && grep -q '# RIP ' "$OUT/test/panic.log" \
-        && grep -q '^# selftest: panic' "$OUT/test/panic.log" && ! grep -q 'never_reached' "$OUT/test/panic.log"; then
-        echo "panic: reported with registers, test marked not ok, QEMU status 37: 1 passed"
-        TOTAL_PASS=$((TOTAL_PASS + 1))
-    else
-        echo "panic: FAILED (QEMU status $prc, expected 37); last lines of out/test/panic.log:"
-        tail -n 20 "$OUT/test/panic.log"
-        TOTAL_FAIL=$((TOTAL_FAIL + 1))
-    fi
+    stage "panic paths (each ends its run: status 37, the test reported not ok)"
+    panic_case unexpected_page_fault_ends_run 'page fault (#PF) vector 14' '# RIP '
+    panic_case throw_names_type_and_message 'unhandled exception System_InvalidOperationException: period object used after delete' 'PANIC'
+    panic_case heap_exhaustion_names_request 'out of memory: request of 2147483416 bytes for __Array<UInt8>' 'bytes of RAM free'
 
     stage "ISO boot smoke test (BIOS)"
     "${runner[@]}" --label iso-bios --timeout 120 --stall 60 --expect-line '^osprey: idle' --log "$OUT/test/iso-bios.log" --result "$OUT/test/iso-bios.result" -- \

@@ -2,22 +2,29 @@ using Osprey.Kernel.Arch;
 
 namespace Osprey.Kernel.SelfTest
 {
-    // The panic path, run only by name (`selftest=panic`) since it ends the
-    // run: an unexpected page fault inside a test must report that test as
-    // failed with the registers, print `# selftest: panic` and exit with the
-    // panic status (37). build.sh test boots it as its own stage.
+    // The panic paths, run only by name (`selftest=panic.NAME`) since each
+    // ends the run: the running test must be reported failed after the
+    // panic's report, then `# selftest: panic` and the panic status (37).
+    // build.sh test boots each as its own stage and checks the report.
     internal sealed unsafe class PanicSuite : Suite
     {
         internal override string Name { get { return "panic"; } }
         internal override bool ExplicitOnly { get { return true; } }
-        internal override string[] TestNames { get { return new string[] { "unexpected_page_fault_ends_run", "never_reached" }; } }
+        internal override string[] TestNames
+        {
+            get { return new string[] { "unexpected_page_fault_ends_run", "throw_names_type_and_message", "heap_exhaustion_names_request" }; }
+        }
+
+        private static byte[] sink;
 
         internal override void Run(int index, Check t)
         {
-            if (index == 0)
+            t.True(true, "about to panic");
+            switch (index)
             {
-                t.True(true, "about to fault");
-                Faults.Read64(0x10);   // not under Faults.Catch: a real panic
+                case 0: Faults.Read64(0x10); break;                       // not under Faults.Catch
+                case 1: throw new System.InvalidOperationException("period object used after delete");
+                case 2: sink = new byte[0x7FFFFF00]; break;               // 2 GiB: more than the machine has
             }
             t.Fail("the run continued after a panic");
         }
