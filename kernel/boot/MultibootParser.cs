@@ -30,14 +30,14 @@ namespace Osprey.Kernel.Boot
                 {
                     uint type = *(uint*)(info + off);
                     uint size = *(uint*)(info + off + 4);
-                    if (size < 8 || off + size > total) return -1;
+                    if (size < 8 || size > total - off) return -1;   // off + size could wrap
                     if (type == TagEnd) return count;
                     if (type == TagMemoryMap)
                     {
                         if (size < 16) return -1;
                         uint entrySize = *(uint*)(info + off + 8);
                         if (entrySize < 24) return -1;
-                        for (uint e = 16; e + entrySize <= size && count < capacity; e += entrySize)
+                        for (uint e = 16; entrySize <= size - e && count < capacity; e += entrySize)
                         {
                             byte* p = info + off + e;
                             regions[count].Base = *(ulong*)p;
@@ -62,7 +62,7 @@ namespace Osprey.Kernel.Boot
                 while (off + 24 <= length && count < capacity)
                 {
                     uint size = *(uint*)(map + off);   // size of the entry, excluding this field
-                    if (size < 20) return -1;
+                    if (size < 20 || size > length - off - 4) return -1;   // runs past mmap_length
                     regions[count].Base = *(ulong*)(map + off + 4);
                     regions[count].Length = *(ulong*)(map + off + 12);
                     regions[count].Type = (MemoryType)(*(uint*)(map + off + 20));
@@ -93,7 +93,7 @@ namespace Osprey.Kernel.Boot
                 {
                     uint type = *(uint*)(info + off);
                     uint size = *(uint*)(info + off + 4);
-                    if (size < 8 || off + size > total) return -1;
+                    if (size < 8 || size > total - off) return -1;   // off + size could wrap
                     if (type == TagEnd) return count;
                     if (type == TagModule && size >= 16)
                     {

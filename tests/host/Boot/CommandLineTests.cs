@@ -1,0 +1,206 @@
+using NUnit.Framework;
+using Osprey.Kernel.Boot;
+
+namespace Osprey.Tests.Boot
+{
+    [TestFixture]
+    public class CommandLineTests
+    {
+        static readonly string[] Names = { "fp", "edf", "cbs" };
+
+        static string[] Unknown(CommandLine c) => c.Unknown[..c.UnknownCount];
+        static string[] Errors(CommandLine c) => c.Errors[..c.ErrorCount];
+
+        static void AssertDefaults(CommandLine c)
+        {
+            Assert.That(c.SelfTest, Is.False);
+            Assert.That(c.SelfTestFilter, Is.EqualTo(""));
+            Assert.That(c.Scheduler, Is.Null);
+            Assert.That(c.SerialConsole, Is.True);
+            Assert.That(c.ScreenConsole, Is.True);
+            Assert.That(c.Trace, Is.False);
+            Assert.That(c.UnknownCount, Is.EqualTo(0));
+            Assert.That(c.ErrorCount, Is.EqualTo(0));
+        }
+
+        [TestCase(null)]
+        [TestCase("")]
+        [TestCase("   ")]
+        [TestCase(" \t\r\n ")]
+        public void EmptyGivesDefaults(string text)
+        {
+            AssertDefaults(CommandLine.Parse(text, Names));
+        }
+
+        [Test]
+        public void SelfTest()
+        {
+            var c = CommandLine.Parse("selftest", Names);
+            Assert.That(c.SelfTest, Is.True);
+            Assert.That(c.SelfTestFilter, Is.EqualTo(""));
+            Assert.That(c.ErrorCount, Is.EqualTo(0));
+        }
+
+        [TestCase("selftest=sched", "sched")]
+        [TestCase("selftest=sched.edf_,console", "sched.edf_,console")]
+        [TestCase("selftest=a=b", "a=b")]
+        public void SelfTestFilter(string word, string filter)
+        {
+            var c = CommandLine.Parse(word, Names);
+            Assert.That(c.SelfTest, Is.True);
+            Assert.That(c.SelfTestFilter, Is.EqualTo(filter));
+            Assert.That(c.ErrorCount, Is.EqualTo(0));
+        }
+
+        [Test]
+        public void SelfTestEmptyFilterIsAnError()
+        {
+            var c = CommandLine.Parse("selftest=", Names);
+            Assert.That(c.SelfTestFilter, Is.EqualTo(""));
+            Assert.That(Errors(c), Is.EqualTo(new[] { "selftest= needs a filter (suite or suite.test)" }));
+        }
+
+        [TestCase("fp")]
+        [TestCase("edf")]
+        [TestCase("cbs")]
+        public void KnownScheduler(string name)
+        {
+            var c = CommandLine.Parse("sched=" + name, Names);
+            Assert.That(c.Scheduler, Is.EqualTo(name));
+            Assert.That(c.ErrorCount, Is.EqualTo(0));
+        }
+
+        [Test]
+        public void UnknownSchedulerListsKnownNames()
+        {
+            var c = CommandLine.Parse("sched=lottery", Names);
+            Assert.That(c.Scheduler, Is.Null);
+            Assert.That(Errors(c), Is.EqualTo(new[] { "sched=lottery: unknown scheduler (known: fp, edf, cbs)" }));
+            Assert.That(c.UnknownCount, Is.EqualTo(0));
+        }
+
+        [Test]
+        public void SchedulerNamesAreCaseSensitive()
+        {
+            var c = CommandLine.Parse("sched=EDF", Names);
+            Assert.That(c.Scheduler, Is.Null);
+            Assert.That(c.ErrorCount, Is.EqualTo(1));
+        }
+
+        [TestCase("sched=")]
+        [TestCase("sched")]
+        public void EmptySchedulerIsAnError(string word)
+        {
+            var c = CommandLine.Parse(word, Names);
+            Assert.That(c.Scheduler, Is.Null);
+            Assert.That(Errors(c), Is.EqualTo(new[] { "sched= needs a scheduler name" }));
+        }
+
+        [Test]
+        public void NullNamesAcceptAnyScheduler()
+        {
+            var c = CommandLine.Parse("sched=anything", null);
+            Assert.That(c.Scheduler, Is.EqualTo("anything"));
+            Assert.That(c.ErrorCount, Is.EqualTo(0));
+        }
+
+        [TestCase("console=serial", true, false)]
+        [TestCase("console=screen", false, true)]
+        [TestCase("console=both", true, true)]
+        [TestCase("console=screen console=both", true, true)]
+        [TestCase("console=serial console=screen", false, true)]
+        public void Console(string text, bool serial, bool screen)
+        {
+            var c = CommandLine.Parse(text, Names);
+            Assert.That(c.SerialConsole, Is.EqualTo(serial));
+            Assert.That(c.ScreenConsole, Is.EqualTo(screen));
+            Assert.That(c.ErrorCount, Is.EqualTo(0));
+        }
+
+        [TestCase("console=bad", "console=bad: expected serial, screen or both")]
+        [TestCase("console=", "console=: expected serial, screen or both")]
+        [TestCase("console", "console=: expected serial, screen or both")]
+        [TestCase("console=Serial", "console=Serial: expected serial, screen or both")]
+        public void BadConsole(string text, string error)
+        {
+            var c = CommandLine.Parse(text, Names);
+            Assert.That(c.SerialConsole && c.ScreenConsole, Is.True, "defaults kept");
+            Assert.That(Errors(c), Is.EqualTo(new[] { error }));
+        }
+
+        [Test]
+        public void Trace()
+        {
+            var c = CommandLine.Parse("trace", Names);
+            Assert.That(c.Trace, Is.True);
+            Assert.That(c.UnknownCount, Is.EqualTo(0));
+        }
+
+        [Test]
+        public void TraceWithValueIsUnknown()
+        {
+            var c = CommandLine.Parse("trace=1", Names);
+            Assert.That(c.Trace, Is.False);
+            Assert.That(Unknown(c), Is.EqualTo(new[] { "trace=1" }));
+        }
+
+        [Test]
+        public void UnknownWordsInOrder()
+        {
+            var c = CommandLine.Parse("quiet selftest root=/dev/sda1 trace noapic =x selftests", Names);
+            Assert.That(Unknown(c), Is.EqualTo(new[] { "quiet", "root=/dev/sda1", "noapic", "=x", "selftests" }));
+            Assert.That(c.SelfTest, Is.True);
+            Assert.That(c.Trace, Is.True);
+            Assert.That(c.ErrorCount, Is.EqualTo(0));
+        }
+
+        [Test]
+        public void RepeatedSpacesAndTabs()
+        {
+            var c = CommandLine.Parse("  \tselftest=sched\t\t sched=edf    console=serial\r\n trace foo  ", Names);
+            Assert.That(c.SelfTest, Is.True);
+            Assert.That(c.SelfTestFilter, Is.EqualTo("sched"));
+            Assert.That(c.Scheduler, Is.EqualTo("edf"));
+            Assert.That(c.SerialConsole, Is.True);
+            Assert.That(c.ScreenConsole, Is.False);
+            Assert.That(c.Trace, Is.True);
+            Assert.That(Unknown(c), Is.EqualTo(new[] { "foo" }));
+            Assert.That(c.ErrorCount, Is.EqualTo(0));
+        }
+
+        [Test]
+        public void ErrorsAndUnknownsTogether()
+        {
+            var c = CommandLine.Parse("sched=x console=bad what selftest=", Names);
+            Assert.That(c.ErrorCount, Is.EqualTo(3));
+            Assert.That(c.Errors[0], Does.StartWith("sched=x:"));
+            Assert.That(c.Errors[1], Does.StartWith("console=bad:"));
+            Assert.That(c.Errors[2], Does.StartWith("selftest="));
+            Assert.That(Unknown(c), Is.EqualTo(new[] { "what" }));
+        }
+
+        [Test]
+        public void ThirtyTwoWordsAreAccepted()
+        {
+            string text = "";
+            for (int i = 0; i < 31; i++) text += "w" + i + " ";
+            var c = CommandLine.Parse(text + "trace", Names);
+            Assert.That(c.ErrorCount, Is.EqualTo(0));
+            Assert.That(c.UnknownCount, Is.EqualTo(31));
+            Assert.That(c.Trace, Is.True);
+        }
+
+        [Test]
+        public void MoreThanThirtyTwoWordsIsAnError()
+        {
+            string text = "";
+            for (int i = 0; i < 32; i++) text += "w" + i + " ";
+            var c = CommandLine.Parse(text + "trace selftest", Names);
+            Assert.That(Errors(c), Is.EqualTo(new[] { "too many command-line words (at most 32)" }));
+            Assert.That(c.UnknownCount, Is.EqualTo(32));
+            Assert.That(c.Unknown[31], Is.EqualTo("w31"));
+            Assert.That(c.Trace, Is.False, "words after the limit are not applied");
+            Assert.That(c.SelfTest, Is.False);
+        }
+    }
+}
