@@ -24,7 +24,7 @@ namespace Osprey.Kernel.Boot
         internal string[] Errors = new string[MaxWords];
         internal int ErrorCount;
 
-        // `isSchedulerName` validates sched=; null accepts any name.
+        // `schedulerNames` validates sched=; null accepts any name.
         internal static CommandLine Parse(string text, string[] schedulerNames)
         {
             CommandLine c = new CommandLine();
