@@ -25,10 +25,7 @@ namespace Osprey.Kernel.SelfTest
         {
             Assertions++;
             if (expected == actual) return true;
-            Failed = true;
-            Log.Write("    # FAIL ");
-            Log.Write(what);
-            Log.Write(": expected ");
+            BeginMismatch(what);
             Log.Dec(expected);
             Log.Write(", got ");
             Log.Dec(actual);
@@ -40,10 +37,7 @@ namespace Osprey.Kernel.SelfTest
         {
             Assertions++;
             if (expected == actual) return true;
-            Failed = true;
-            Log.Write("    # FAIL ");
-            Log.Write(what);
-            Log.Write(": expected ");
+            BeginMismatch(what);
             Log.Hex(expected);
             Log.Write(", got ");
             Log.Hex(actual);
@@ -81,6 +75,15 @@ namespace Osprey.Kernel.SelfTest
             Log.Dec(high);
             Log.Write("]\n");
             return false;
+        }
+
+        // "    # FAIL what: expected " — the start of every value mismatch line.
+        private void BeginMismatch(string what)
+        {
+            Failed = true;
+            Log.Write("    # FAIL ");
+            Log.Write(what);
+            Log.Write(": expected ");
         }
 
         internal void Fail(string what)
