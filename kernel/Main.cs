@@ -63,13 +63,44 @@ namespace Osprey.Kernel
             Log.EnableSerial(serial);
             Banner(screenError);
 
+            // 6. Interrupt controller, calibrated clock, one-shot timer, then
+            //    the scheduler: the boot context becomes the "main" thread.
+            StartTime();
+            string policy = Options.Scheduler != null ? Options.Scheduler : "priority";
+            Threading.Scheduling.Start(policy, MainPriority, (ulong)Image.BootStackBottom(), (ulong)Image.BootStackTop());
+            Log.WriteLine("osprey: scheduler '" + policy + "', threads running");
+
             Cpu.EnableInterrupts();
             if (Options.SelfTest)
             {
                 SelfTest.Runner.RunAll(SelfTest.Registry.Suites(), Options.SelfTestFilter);
             }
             Log.WriteLine("osprey: idle");
-            while (true) Cpu.EnableInterruptsAndHalt();
+            Threading.Threads.Exit();
+        }
+
+        // The main thread's base priority: self-tests create threads on both
+        // sides of it.
+        internal const int MainPriority = 128;
+
+        private static void StartTime()
+        {
+            CpuFeatures.Read();
+            LocalApic.Initialize(true);
+            InterruptDispatch.Register(LocalApic.ErrorVector, new ApicErrorHandler());
+            Time.Calibration.Run();
+            Time.Clock.Start(Time.Calibration.TscHz, Time.Calibration.ApicHz);
+            ApicTimer.Initialize(true);
+            Log.Write("osprey: cpu '"); Log.Write(CpuFeatures.Vendor); Log.Write("', local APIC id "); Log.Udec(LocalApic.Id);
+            Log.Write(LocalApic.IsX2Apic ? " (x2APIC)" : " (xAPIC at "); if (!LocalApic.IsX2Apic) { Log.Hex(LocalApic.PhysicalBase, 8); Log.Write(")"); }
+            Log.Write(", TSC "); Log.Fixed((long)(Time.Calibration.TscHz / 1000), 3); Log.Write(" MHz (spread ");
+            Log.Udec(Time.Calibration.TscSpreadHz / 1000); Log.Write(" kHz)");
+            Log.Write(CpuFeatures.InvariantTsc ? " invariant" : " not invariant");
+            Log.Write(", APIC timer "); Log.Fixed((long)(Time.Calibration.ApicHz / 1000), 3); Log.Write(" MHz");
+            Log.Write(ApicTimer.TscDeadlineMode ? ", one-shot in TSC-deadline mode" : ", one-shot in APIC count mode");
+            Log.Write(CpuFeatures.Arat ? ", ARAT" : ", no ARAT");
+            if (CpuFeatures.TscHzFromCpuid != 0) { Log.Write(", CPUID 15H says "); Log.Udec(CpuFeatures.TscHzFromCpuid / 1000); Log.Write(" kHz"); }
+            Log.WriteLine("");
         }
 
         private static string[] SchedulerNames()

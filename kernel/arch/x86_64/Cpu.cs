@@ -42,6 +42,16 @@ namespace Osprey.Kernel.Arch
         [MethodImpl(Call), RuntimeImport("*", "osprey_ltr")] internal static extern void LoadTaskRegister(ushort selector);
         [MethodImpl(Call), RuntimeImport("*", "osprey_read_rsp")] internal static extern ulong ReadStackPointer();
 
+        [MethodImpl(Call), RuntimeImport("*", "osprey_mmio_read32")] internal static extern uint MmioRead32(ulong address);
+        [MethodImpl(Call), RuntimeImport("*", "osprey_mmio_write32")] internal static extern void MmioWrite32(ulong address, uint value);
+        [MethodImpl(Call), RuntimeImport("*", "osprey_mmio_read64")] internal static extern ulong MmioRead64(ulong address);
+        [MethodImpl(Call), RuntimeImport("*", "osprey_mmio_write64")] internal static extern void MmioWrite64(ulong address, ulong value);
+        [MethodImpl(Call), RuntimeImport("*", "osprey_mfence")] internal static extern void MemoryFence();
+
+        // switch.asm: save callee-saved state, store rsp in *saveSp, continue on newSp.
+        [MethodImpl(Call), RuntimeImport("*", "osprey_switch")] internal static extern void Switch(ulong* saveSp, ulong newSp);
+        [MethodImpl(Call), RuntimeImport("*", "osprey_thread_start_address")] internal static extern ulong ThreadStartAddress();
+
         [MethodImpl(Call), RuntimeImport("*", "memmove")] internal static extern void* MemMove(void* destination, void* source, ulong count);
         [MethodImpl(Call), RuntimeImport("*", "memset")] internal static extern void* MemSet(void* destination, int value, ulong count);
 

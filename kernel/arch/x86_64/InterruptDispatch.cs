@@ -51,7 +51,15 @@ namespace Osprey.Kernel.Arch
             }
             if (v == 0xFF) { SpuriousCount++; return; }     // local APIC spurious vector: no EOI
             InterruptHandler h = handlers == null ? null : handlers[(int)v];
-            if (h != null) { h.Handle(f); return; }
+            if (h != null)
+            {
+                // A handler may make a thread ready; the switch happens in
+                // InterruptExit, after the handler's EOI.
+                Threading.Scheduling.InterruptEnter();
+                h.Handle(f);
+                Threading.Scheduling.InterruptExit();
+                return;
+            }
             UnhandledCount++;
             if (v >= Pic.VectorBase && v < Pic.VectorBase + 16) Pic.EndOfInterrupt((int)v - Pic.VectorBase);
         }

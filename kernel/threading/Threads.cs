@@ -1,0 +1,197 @@
+using Osprey.Sched;
+
+namespace Osprey.Kernel.Threading
+{
+    // Result of a thread call. Every misuse has its own code; none crashes.
+    internal enum ThreadStatus
+    {
+        Successful = 0,
+        InvalidPriority,
+        InvalidStackSize,
+        NoMemory,
+        AlreadyStarted,
+        NotStarted,
+        NullThread,
+        JoinSelf,
+        AlreadyJoined,
+        CalledFromInterrupt,
+        IdleThread,
+        NotSuspended,
+        AlreadySuspended,
+    }
+
+    // The thread API. Every call disables interrupts around its work on the
+    // scheduling core and ends at the switch point (Scheduling.Preempt).
+    // Blocking calls (Join, Sleep*, Exit, suspending oneself, Yield) are
+    // refused from interrupt handlers.
+    internal static unsafe class Threads
+    {
+        internal const ulong DefaultStackBytes = 32768;
+        internal const ulong MaxStackBytes = 16UL << 20;
+
+        internal static Thread Current { get { return Scheduling.Current; } }
+
+        // A dormant thread that will run entry(argument) once started.
+        internal static ThreadStatus Create(string name, delegate*<object, void> entry, object argument, int priority, ulong stackBytes, out Thread thread)
+        {
+            thread = null;
+            if (entry == null) return ThreadStatus.NullThread;
+            if (priority < SchedThread.MinPriority || priority > Scheduling.Core.Scheduler.MaxPriority) return ThreadStatus.InvalidPriority;
+            if (stackBytes == 0) stackBytes = DefaultStackBytes;
+            if (stackBytes > MaxStackBytes) return ThreadStatus.InvalidStackSize;
+            Stack stack;
+            Thread t;
+            ulong f = Machine.DisableInterrupts();
+            stack = Stack.Allocate(stackBytes);
+            if (stack == null) { Machine.RestoreInterrupts(f); return ThreadStatus.NoMemory; }
+            t = new Thread(Scheduling.NextId(), name, priority);
+            t.Stack = stack;
+            t.Entry = entry;
+            t.Argument = argument;
+            t.CreatedAt = Machine.Now();
+            t.SavedSp = Machine.InitialContext(stack.Top, (ulong)(delegate*<Thread, void>)&Scheduling.ThreadMain, RawPointer(t));
+            Scheduling.Core.AddThread(t);
+            Machine.RestoreInterrupts(f);
+            thread = t;
+            return ThreadStatus.Successful;
+        }
+
+        // Create and start in one call.
+        internal static Thread Spawn(string name, delegate*<object, void> entry, object argument, int priority)
+        {
+            Thread t;
+            ThreadStatus s = Create(name, entry, argument, priority, 0, out t);
+            if (s != ThreadStatus.Successful) Panic.Fail("thread '" + name + "' could not be created");
+            Start(t);
+            return t;
+        }
+
+        internal static ThreadStatus Start(Thread t)
+        {
+            if (t == null) return ThreadStatus.NullThread;
+            ulong f = Machine.DisableInterrupts();
+            if (t.Started) { Machine.RestoreInterrupts(f); return ThreadStatus.AlreadyStarted; }
+            t.Started = true;
+            Scheduling.Core.Start(t);
+            Scheduling.Preempt();
+            Machine.RestoreInterrupts(f);
+            return ThreadStatus.Successful;
+        }
+
+        // Ends the calling thread: it becomes dormant, its joiner wakes.
+        internal static void Exit()
+        {
+            Machine.DisableInterrupts();
+            Thread self = Scheduling.Current;
+            if (self == Scheduling.Idle || Scheduling.InterruptNesting > 0) Panic.Fail("Threads.Exit from the idle thread or an interrupt handler");
+            self.Exited = true;
+            self.ExitedAt = Machine.Now();
+            Scheduling.Core.Stop(self);
+            if (self.Joiner != null) Scheduling.Core.Unblock(self.Joiner);
+            Scheduling.Reschedule();
+            Panic.Fail("an exited thread was scheduled again");
+        }
+
+        // Waits until t has exited, then recycles its stack.
+        internal static ThreadStatus Join(Thread t)
+        {
+            if (t == null) return ThreadStatus.NullThread;
+            if (Scheduling.InterruptNesting > 0) return ThreadStatus.CalledFromInterrupt;
+            Thread self = Scheduling.Current;
+            if (t == self) return ThreadStatus.JoinSelf;
+            ulong f = Machine.DisableInterrupts();
+            if (!t.Started) { Machine.RestoreInterrupts(f); return ThreadStatus.NotStarted; }
+            if (t.Joiner != null && t.Joiner != self) { Machine.RestoreInterrupts(f); return ThreadStatus.AlreadyJoined; }
+            while (!t.Exited)
+            {
+                t.Joiner = self;
+                Scheduling.Core.Block(self);
+                Scheduling.Reschedule();
+            }
+            t.Joiner = null;
+            if (t.Stack != null) { Stack.Release(t.Stack); t.Stack = null; }
+            Scheduling.Core.RemoveThread(t);
+            Machine.RestoreInterrupts(f);
+            return ThreadStatus.Successful;
+        }
+
+        internal static ThreadStatus SleepFor(long ns)
+        {
+            return SleepUntil(Machine.Now() + (ns < 0 ? 0 : ns));
+        }
+
+        // Sleeps until the clock reads at least `deadline` (never earlier).
+        internal static ThreadStatus SleepUntil(long deadline)
+        {
+            if (Scheduling.InterruptNesting > 0) return ThreadStatus.CalledFromInterrupt;
+            Thread self = Scheduling.Current;
+            ulong f = Machine.DisableInterrupts();
+            if (deadline > Machine.Now())
+            {
+                Scheduling.Core.Timers.Insert(self.Sleeper, deadline);
+                Scheduling.Core.BlockWith(self, ThreadState.Sleeping);
+                Scheduling.Reschedule();
+            }
+            Machine.RestoreInterrupts(f);
+            return ThreadStatus.Successful;
+        }
+
+        internal static ThreadStatus Yield()
+        {
+            if (Scheduling.InterruptNesting > 0) return ThreadStatus.CalledFromInterrupt;
+            ulong f = Machine.DisableInterrupts();
+            Scheduling.Core.Yield();
+            Scheduling.Reschedule();
+            Machine.RestoreInterrupts(f);
+            return ThreadStatus.Successful;
+        }
+
+        internal static ThreadStatus Suspend(Thread t)
+        {
+            if (t == null) return ThreadStatus.NullThread;
+            if (t == Scheduling.Idle) return ThreadStatus.IdleThread;
+            if (t == Scheduling.Current && Scheduling.InterruptNesting > 0) return ThreadStatus.CalledFromInterrupt;
+            ulong f = Machine.DisableInterrupts();
+            bool changed = Scheduling.Core.Suspend(t);
+            Scheduling.Preempt();
+            Machine.RestoreInterrupts(f);
+            return changed ? ThreadStatus.Successful : ThreadStatus.AlreadySuspended;
+        }
+
+        internal static ThreadStatus Resume(Thread t)
+        {
+            if (t == null) return ThreadStatus.NullThread;
+            ulong f = Machine.DisableInterrupts();
+            bool changed = Scheduling.Core.Resume(t);
+            Scheduling.Preempt();
+            Machine.RestoreInterrupts(f);
+            return changed ? ThreadStatus.Successful : ThreadStatus.NotSuspended;
+        }
+
+        internal static ThreadStatus SetPriority(Thread t, int priority)
+        {
+            if (t == null) return ThreadStatus.NullThread;
+            if (t == Scheduling.Idle) return ThreadStatus.IdleThread;
+            ulong f = Machine.DisableInterrupts();
+            bool ok = Scheduling.Core.SetPriority(t, priority);
+            Scheduling.Preempt();
+            Machine.RestoreInterrupts(f);
+            return ok ? ThreadStatus.Successful : ThreadStatus.InvalidPriority;
+        }
+
+        // CPU time consumed by t so far, in nanoseconds (including the
+        // running slice when t is the current thread).
+        internal static long CpuTime(Thread t)
+        {
+            ulong f = Machine.DisableInterrupts();
+            long c = Scheduling.Core.CpuTimeOf(t);
+            Machine.RestoreInterrupts(f);
+            return c;
+        }
+
+        private static ulong RawPointer(object o)
+        {
+            return (ulong)Internal.Runtime.RawCasts.ObjectToPointer(o);
+        }
+    }
+}

@@ -1,0 +1,53 @@
+using Osprey.Kernel.Arch;
+
+namespace Osprey.Kernel.Time
+{
+    // The monotonic clock: nanoseconds since calibration, read from the TSC
+    // (constant rate on every CPU this kernel targets; CpuFeatures.InvariantTsc
+    // tells whether it also runs through deep C-states, and the boot log says
+    // so). Under QEMU -icount the TSC counts guest instructions, so the clock
+    // is instruction-exact and runs repeat.
+    internal static class Clock
+    {
+        private static ulong tscBase;
+        private static TimeScale tscToNs, nsToTsc, nsToApic;
+
+        internal static ulong TscHz, ApicHz;
+        internal static bool Ready;
+
+        internal static void Start(ulong tscHz, ulong apicHz)
+        {
+            TscHz = tscHz;
+            ApicHz = apicHz;
+            tscToNs = TimeScale.Ratio(1000000000UL, tscHz);
+            nsToTsc = TimeScale.Ratio(tscHz, 1000000000UL);
+            nsToApic = TimeScale.Ratio(apicHz, 1000000000UL);
+            tscBase = Cpu.ReadTsc();
+            Ready = true;
+        }
+
+        // Nanoseconds since Start; 0 before.
+        internal static long Now()
+        {
+            if (!Ready) return 0;
+            return (long)tscToNs.Apply(Cpu.ReadTsc() - tscBase);
+        }
+
+        // The TSC value at which Now() reaches ns (for TSC-deadline mode):
+        // rounded up, so a deadline never fires before its time.
+        internal static ulong TscAt(long ns)
+        {
+            if (ns <= 0) return tscBase;
+            return tscBase + nsToTsc.Apply((ulong)ns) + 1;
+        }
+
+        // Local APIC timer ticks covering ns, rounded up.
+        internal static ulong ApicTicks(long ns)
+        {
+            if (ns <= 0) return 0;
+            return nsToApic.Apply((ulong)ns) + 1;
+        }
+
+        internal static long TscToNs(ulong ticks) { return (long)tscToNs.Apply(ticks); }
+    }
+}
