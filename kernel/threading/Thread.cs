@@ -13,7 +13,7 @@ namespace Osprey.Kernel.Threading
         internal Stack Stack;                 // null for the boot thread until adopted
         internal delegate*<object, void> Entry;
         internal object Argument;
-        internal bool Started, Exited;
+        internal bool Started, Exited, Joined;
         internal long CreatedAt, ExitedAt;
         internal readonly SleepTimer Sleeper;
         internal Thread Joiner;               // the thread waiting in Join, if any

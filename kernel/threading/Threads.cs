@@ -101,7 +101,7 @@ namespace Osprey.Kernel.Threading
             if (t == self) return ThreadStatus.JoinSelf;
             ulong f = Machine.DisableInterrupts();
             if (!t.Started) { Machine.RestoreInterrupts(f); return ThreadStatus.NotStarted; }
-            if (t.Joiner != null && t.Joiner != self) { Machine.RestoreInterrupts(f); return ThreadStatus.AlreadyJoined; }
+            if (t.Joined || (t.Joiner != null && t.Joiner != self)) { Machine.RestoreInterrupts(f); return ThreadStatus.AlreadyJoined; }
             while (!t.Exited)
             {
                 t.Joiner = self;
@@ -109,6 +109,7 @@ namespace Osprey.Kernel.Threading
                 Scheduling.Reschedule();
             }
             t.Joiner = null;
+            t.Joined = true;
             if (t.Stack != null) { Stack.Release(t.Stack); t.Stack = null; }
             Scheduling.Core.RemoveThread(t);
             Machine.RestoreInterrupts(f);
