@@ -314,13 +314,19 @@ cmd_test() {
 
     stage "in-kernel self-tests (-kernel, -icount shift=0,sleep=off)"
     "${runner[@]}" --label kernel-icount --timeout 300 --stall 60 --log "$OUT/test/kernel-icount.log" --result "$OUT/test/kernel-icount.result" -- \
-        qemu-system-x86_64 "${QEMU_BASE[@]}" -icount shift=0,sleep=off -kernel "$OUT/kernel.elf" -initrd "$DEFAULT_WORKLOAD workload" -append "selftest" || true
+        qemu-system-x86_64 "${QEMU_BASE[@]}" -icount shift=0,sleep=off -kernel "$OUT/kernel.elf" -initrd "$DEFAULT_WORKLOAD workload" -append "selftest clock=exact" || true
     add_result "$OUT/test/kernel-icount.result"
+
+    stage "in-kernel thread and period suites under sched=edf (-icount)"
+    "${runner[@]}" --label kernel-edf --timeout 300 --stall 60 --log "$OUT/test/kernel-edf.log" --result "$OUT/test/kernel-edf.result" -- \
+        qemu-system-x86_64 "${QEMU_BASE[@]}" -icount shift=0,sleep=off -kernel "$OUT/kernel.elf" -initrd "$DEFAULT_WORKLOAD workload" -append "selftest=threads,periods sched=edf clock=exact" || true
+    add_result "$OUT/test/kernel-edf.result"
 
     stage "panic paths (each ends its run: status 37, the test reported not ok)"
     panic_case unexpected_page_fault_ends_run 'page fault (#PF) vector 14' '# RIP '
     panic_case throw_names_type_and_message 'unhandled exception System_InvalidOperationException: period object used after delete' 'PANIC'
     panic_case heap_exhaustion_names_request 'out of memory: request of 2147483416 bytes for __Array<UInt8>' 'bytes of RAM free'
+    panic_case stack_overflow_names_thread "stack overflow in thread 'deep'" 'double fault (#DF) vector 8'
 
     stage "ISO boot smoke test (BIOS)"
     "${runner[@]}" --label iso-bios --timeout 120 --stall 60 --expect-line '^osprey: idle' --log "$OUT/test/iso-bios.log" --result "$OUT/test/iso-bios.result" -- \

@@ -7,6 +7,10 @@ namespace Osprey.Kernel.Boot
     //   sched=NAME           scheduler instance from the scheduler table
     //   console=serial|screen|both   where the log goes (default both)
     //   trace                record scheduling events (later issues)
+    //   clock=exact|real     exact: the clock counts instructions (QEMU
+    //                        -icount shift=0,sleep=off), so timing self-tests
+    //                        assert exact bounds; real (default): host noise
+    //                        is possible and only robust bounds are asserted
     // Anything else is collected in Unknown and reported at boot; a known
     // word with a bad value is collected in Errors. Portable (host-tested).
     internal sealed class CommandLine
@@ -19,6 +23,7 @@ namespace Osprey.Kernel.Boot
         internal bool SerialConsole = true;
         internal bool ScreenConsole = true;
         internal bool Trace;
+        internal bool ExactClock;
         internal string[] Unknown = new string[MaxWords];
         internal int UnknownCount;
         internal string[] Errors = new string[MaxWords];
@@ -79,6 +84,12 @@ namespace Osprey.Kernel.Boot
                 else AddError("console=" + (value == null ? "" : value) + ": expected serial, screen or both");
             }
             else if (key == "trace" && value == null) Trace = true;
+            else if (key == "clock")
+            {
+                if (value == "exact") ExactClock = true;
+                else if (value == "real") ExactClock = false;
+                else AddError("clock=" + (value == null ? "" : value) + ": expected exact or real");
+            }
             else if (UnknownCount < MaxWords) Unknown[UnknownCount++] = w;
         }
 

@@ -21,6 +21,8 @@ namespace Osprey.Sched
         NullCaller,
         /// <summary>The owner does not belong to this period's core.</summary>
         WrongCore,
+        /// <summary>A thread-only call made from an interrupt handler (kernel wrapper).</summary>
+        CalledFromInterrupt,
     }
 
     public enum PeriodState

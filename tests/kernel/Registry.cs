@@ -14,6 +14,7 @@ namespace Osprey.Kernel.SelfTest
                 new ConsoleSuite(),
                 new SchedCoreSuite(),
                 new ThreadSuite(),
+                new PeriodSuite(),
                 new PanicSuite(),
             };
         }
