@@ -92,6 +92,17 @@ namespace Osprey.Sched
                 core.Timers.Insert(timer, deadline);
                 return PeriodStatus.Successful;
             }
+            // A period that is over but whose timer has not been handled yet
+            // (interrupts were off, or the interrupt is still in flight) is
+            // expired now: the verdict on the job must not depend on
+            // interrupt latency.
+            while (timer.IsArmed && now >= latestDeadline)
+            {
+                long expiry = latestDeadline;
+                core.Timers.Cancel(timer);
+                Expired(expiry, now);
+                if (latestDeadline <= expiry) break;
+            }
             if (state == PeriodState.Active && postponed == 0)
             {
                 RecordJob(now, false);

@@ -74,6 +74,25 @@ namespace Osprey.Tests.Sched
         }
 
         [Test]
+        public void RunAfterThePeriodEndedButBeforeItsTimerFiredCountsTheJobLate()
+        {
+            // Interrupts off (or the timer interrupt in flight): the clock is
+            // past the period's end but TimerFired has not run yet.
+            period.Run(owner, 1000);
+            rig.P.Time = 11_200;
+            Assert.That(period.Run(owner, 1000), Is.EqualTo(PeriodStatus.Timeout));
+            rig.Settle();
+            Assert.That(owner.IsReady, "late job released at once, the owner does not block");
+            PeriodStatistics st;
+            period.GetStatistics(out st);
+            Assert.That(st.Count, Is.EqualTo(1));
+            Assert.That(st.MissedCount, Is.EqualTo(1));
+            Assert.That(period.JobDeadline, Is.EqualTo(12_000), "the postponed job has the newest period's deadline");
+            Assert.That(rig.P.Armed, Is.EqualTo(12_000));
+            Ok();
+        }
+
+        [Test]
         public void NewLengthAppliesToTheNextPeriod()
         {
             period.Run(owner, 1000);
