@@ -64,29 +64,19 @@ namespace Osprey.Sched.Sim
             return 0;
         }
 
-        static string T(long ns) { return ns == long.MaxValue ? "-" : Format.Time(ns); }
-
         public static void Print(TextWriter o, string file, WorkloadSpec w, SimResult r)
         {
-            o.WriteLine("workload " + file + ": scheduler " + WorkloadSpec.SchedulerName(r.Scheduler)
-                + (w.SchedulerGiven || r.Scheduler != w.Scheduler ? "" : " (default)")
-                + ", duration " + Format.Time(r.Duration) + ", seed " + w.Seed + ", " + w.Tasks.Length + " task(s)");
+            o.WriteLine(RunReport.Title(file, w, r.Scheduler, r.Duration));
             o.WriteLine();
-            o.WriteLine(string.Format("{0,-16} {1,-10} {2,3} {3,4} {4,8} {5,8} {6,7} {7,10} {8,10} {9,10} {10,9} {11,9} {12,10}",
-                "task", "kind", "cpu", "prio", "released", "jobs", "misses", "resp-min", "resp-mean", "resp-max", "postponed", "rm-missed", "cpu-time"));
+            o.WriteLine(RunReport.Header());
             foreach (TaskStats t in r.Tasks)
             {
-                string kind = t.Kind == TaskKind.Periodic ? "periodic" : t.Kind == TaskKind.Aperiodic ? "aperiodic" : "background";
-                string post = t.Kind == TaskKind.Periodic ? t.MaxPostponed + "/" + t.EndPostponed : "-";
-                string rm = t.Kind == TaskKind.Periodic ? t.PeriodMissed.ToString() : "-";
-                o.WriteLine(string.Format("{0,-16} {1,-10} {2,3} {3,4} {4,8} {5,8} {6,7} {7,10} {8,10} {9,10} {10,9} {11,9} {12,10}",
-                    t.Name, kind, t.Cpu, t.Priority, t.Released, t.Jobs, t.Misses,
-                    t.Jobs == 0 ? "-" : T(t.RespMin), t.Jobs == 0 ? "-" : T(t.RespMean), t.Jobs == 0 ? "-" : T(t.RespMax),
-                    post, rm, Format.Time(t.CpuTimeNs)));
-                if (t.Overruns > 0) o.WriteLine("  " + t.Name + ": " + t.Overruns + " CBS budget overrun(s)");
+                o.WriteLine(RunReport.Line(t));
+                string over = RunReport.OverrunLine(t);
+                if (over != null) o.WriteLine(over);
             }
             o.WriteLine();
-            o.WriteLine("total: " + r.TotalJobs + " jobs, " + r.TotalMisses + " deadline misses, " + r.Switches + " switches, idle " + Format.Time(r.IdleTimeNs));
+            o.WriteLine(RunReport.Total(r.Tasks, r.Switches, r.IdleTimeNs));
             foreach (string v in r.Verdicts) o.WriteLine("analysis " + v);
             foreach (string n in r.Notes) o.WriteLine("note: " + n);
             foreach (var kv in r.Analysis)

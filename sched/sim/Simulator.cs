@@ -6,42 +6,6 @@ using Osprey.Sched.Workload;
 namespace Osprey.Sched.Sim
 {
     /// <summary>Per-task results of a simulation run.</summary>
-    public sealed class TaskStats
-    {
-        public string Name;
-        public TaskKind Kind;
-        public int Cpu;
-        public int Priority;
-        /// <summary>Jobs released (periodic: period releases incl. the first; aperiodic: arrivals).</summary>
-        public long Released;
-        /// <summary>Jobs completed.</summary>
-        public long Jobs;
-        /// <summary>Jobs whose deadline passed before they completed (counted at the deadline).</summary>
-        public long Misses;
-        public long RespMin = long.MaxValue;
-        public long RespMax;
-        public long RespSum;
-        /// <summary>Largest postponed-job count the period reached, and its value at the end.</summary>
-        public long MaxPostponed;
-        public long EndPostponed;
-        /// <summary>The core's rate-monotonic statistics (jobs counted missed by the period object).</summary>
-        public long PeriodCount;
-        public long PeriodMissed;
-        public long CpuTimeNs;
-        public long Overruns;
-        public long FirstMissAt = -1;
-
-        public long RespMean { get { return Jobs == 0 ? 0 : RespSum / Jobs; } }
-
-        internal void Response(long r)
-        {
-            if (r < RespMin) RespMin = r;
-            if (r > RespMax) RespMax = r;
-            RespSum += r;
-            Jobs++;
-        }
-    }
-
     public sealed class SimOptions
     {
         /// <summary>Run length; 0 = the file's duration, else the hyperperiod (at most 10 s), else 1 s.</summary>
@@ -606,27 +570,9 @@ namespace Osprey.Sched.Sim
     /// <summary>Runs a workload on the real sched/ core, one SchedCore per physical CPU.</summary>
     public static class Simulator
     {
-        public const long MaxDefaultDuration = 10000000000L;
+        public const long MaxDefaultDuration = RunReport.MaxDefaultDuration;
 
-        public static long DefaultDuration(WorkloadSpec w)
-        {
-            if (w.Duration > 0) return w.Duration;
-            ulong h = 1;
-            long maxPhase = 0;
-            bool any = false;
-            foreach (TaskSpec t in w.Tasks)
-            {
-                if (t.Kind != TaskKind.Periodic) continue;
-                any = true;
-                ulong nh;
-                if (!WideMath.Lcm(h, (ulong)t.Period, (ulong)MaxDefaultDuration, out nh)) return 1000000000L;
-                h = nh;
-                if (t.Phase > maxPhase) maxPhase = t.Phase;
-            }
-            if (!any) return 1000000000L;
-            long d = (long)h + maxPhase;
-            return d > MaxDefaultDuration ? MaxDefaultDuration : d;
-        }
+        public static long DefaultDuration(WorkloadSpec w) { return RunReport.DefaultDuration(w); }
 
         public static SimResult Run(WorkloadSpec w, SimOptions o)
         {
