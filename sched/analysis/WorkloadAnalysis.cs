@@ -52,18 +52,21 @@ namespace Osprey.Sched.Analysis
         }
 
         /// <summary>Verdict lines for one CPU of a workload (host tool / console use; allocates strings).</summary>
-        public static string[] Describe(WorkloadSpec w, int cpu)
+        public static string[] Describe(WorkloadSpec w, int cpu) { return Describe(w, w.Scheduler, cpu); }
+
+        /// <summary>The verdict lines for cpu under scheduler sched (which may differ from the file's).</summary>
+        public static string[] Describe(WorkloadSpec w, SchedulerKind sched, int cpu)
         {
-            AnalysisTask[] tasks = TasksFor(w, cpu);
+            AnalysisTask[] tasks = TasksFor(w.Tasks, sched, cpu);
             string[] lines = new string[3];
             int n = 0;
             AnalysisResult r = new AnalysisResult(tasks.Length);
-            if (w.Scheduler == SchedulerKind.Priority)
+            if (sched == SchedulerKind.Priority)
             {
                 FpAnalysis.LiuLaylandTest(tasks, tasks.Length, r);
                 lines[n++] = r.Describe();
             }
-            if (w.Scheduler == SchedulerKind.Cbs)
+            if (sched == SchedulerKind.Cbs)
             {
                 int servers = 0;
                 for (int i = 0; i < w.Tasks.Length; i++)
@@ -78,7 +81,7 @@ namespace Osprey.Sched.Analysis
                 CbsAnalysis.BandwidthTest(s, servers, 1, 1, r);
                 lines[n++] = r.Describe();
             }
-            Analyze(tasks, w.Scheduler, r);
+            Analyze(tasks, sched, r);
             lines[n++] = r.Describe();
             string[] outLines = new string[n];
             for (int i = 0; i < n; i++) outLines[i] = lines[i];

@@ -109,23 +109,7 @@ namespace Osprey.Sched.Sim
             return Release(k) + Spec.Deadline;
         }
 
-        /// <summary>SplitMix64 step: deterministic per task and seed.</summary>
-        public ulong Next()
-        {
-            Rng += 0x9E3779B97F4A7C15UL;
-            ulong z = Rng;
-            z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-            z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-            return z ^ (z >> 31);
-        }
-
-        public long DrawWork()
-        {
-            long w = Spec.Wcet;
-            if (Spec.Kind == TaskKind.Background && w == 0) return long.MaxValue / 4;
-            if (Spec.Jitter > 0) w -= (long)(Next() % (ulong)(Spec.Jitter + 1));
-            return w;
-        }
+        public long DrawWork() { return JobWork.Draw(Spec, ref Rng); }
     }
 
     /// <summary>One simulated CPU: a SchedCore on a SimPlatform, driven by a discrete-event loop.</summary>
@@ -168,7 +152,7 @@ namespace Osprey.Sched.Sim
                 SimThread t = new SimThread(i + 1, s);
                 t.Sim = this;
                 t.Stats = stats[i];
-                t.Rng = w.Seed * 0x100000001B3UL + (ulong)(cpu * 1000 + i + 1) * 0x9E3779B97F4A7C15UL;
+                t.Rng = JobWork.Seed(w.Seed, cpu, i);
                 core.AddThread(t);
                 if (sched == SchedulerKind.Cbs && s.Budget > 0)
                 {
