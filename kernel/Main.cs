@@ -66,7 +66,9 @@ namespace Osprey.Kernel
             // 6. Interrupt controller, calibrated clock, one-shot timer, then
             //    the scheduler: the boot context becomes the "main" thread.
             StartTime();
-            string policy = Options.Scheduler != null ? Options.Scheduler : "priority";
+            string workloadError = Workload.WorkloadRunner.Load(Boot);
+            if (workloadError != null) Log.WriteLine("osprey: error: workload " + workloadError + " (nothing of it runs)");
+            string policy = SchedulerChoice();
             Threading.Scheduling.Start(policy, MainPriority, (ulong)Image.BootStackBottom(), (ulong)Image.BootStackTop());
             Log.WriteLine("osprey: scheduler '" + policy + "', threads running");
 
@@ -75,8 +77,27 @@ namespace Osprey.Kernel
             {
                 SelfTest.Runner.RunAll(SelfTest.Registry.Suites(), Options.SelfTestFilter);
             }
+            else if (Workload.WorkloadRunner.Spec != null)
+            {
+                Workload.WorkloadRunner.Run();
+            }
             Log.WriteLine("osprey: idle");
             Threading.Threads.Exit();
+        }
+
+        // sched= wins over the workload file's scheduler line; without
+        // either, fixed priority.
+        private static string SchedulerChoice()
+        {
+            Osprey.Sched.Workload.WorkloadSpec w = Workload.WorkloadRunner.Spec;
+            string fromFile = w != null && w.SchedulerGiven ? Osprey.Sched.Workload.WorkloadSpec.SchedulerName(w.Scheduler) : null;
+            if (Options.Scheduler != null)
+            {
+                if (fromFile != null && fromFile != Options.Scheduler)
+                    Log.WriteLine("osprey: sched=" + Options.Scheduler + " overrides the workload file's 'scheduler " + fromFile + "'");
+                return Options.Scheduler;
+            }
+            return fromFile != null ? fromFile : "priority";
         }
 
         // The main thread's base priority: self-tests create threads on both

@@ -137,6 +137,18 @@ namespace Osprey.Kernel.Threading
             return ThreadStatus.Successful;
         }
 
+        // Ends t's sleep now (a no-op when t is not sleeping).
+        internal static ThreadStatus Wake(Thread t)
+        {
+            if (t == null) return ThreadStatus.NullThread;
+            ulong f = Machine.DisableInterrupts();
+            Scheduling.Core.Timers.Cancel(t.Sleeper);
+            Scheduling.Core.UnblockFrom(t, ThreadState.Sleeping);
+            Scheduling.Preempt();
+            Machine.RestoreInterrupts(f);
+            return ThreadStatus.Successful;
+        }
+
         internal static ThreadStatus Yield()
         {
             if (Scheduling.InterruptNesting > 0) return ThreadStatus.CalledFromInterrupt;
