@@ -149,8 +149,11 @@ namespace Osprey.Tests.Acpi
         internal static byte[] StandardFadt() => AcpiBytes.Fadt(244, 3, 0x608, 4, 0, 0x2, 1, 0x608);
 
         // rsdpRevision 0 gives a 20-byte RSDP and no XSDT.
+        internal readonly int RsdpLength;   // of the copy at Hint: 20 (revision 0) or 36
+
         internal AcpiWorld(byte rsdpRevision = 2)
         {
+            RsdpLength = rsdpRevision >= 2 ? 36 : 20;
             Table(Madt, StandardMadt());
             Table(Hpet, AcpiBytes.Hpet(0, 0xFED00000));
             Table(Fadt, StandardFadt());
@@ -176,7 +179,14 @@ namespace Osprey.Tests.Acpi
         // length it was written with), after a test changed its bytes.
         internal void Rechecksum(ulong at) => Memory.FixChecksum(at, (ulong)lengths[at], at + 9);
 
-        internal int LengthOf(ulong at) => lengths[at];
+        internal int LengthOf(ulong at) => at == Hint ? RsdpLength : lengths[at];
+
+        // Recomputes the checksums of the RSDP at Hint (both, for revision 2).
+        internal void RechecksumRsdp()
+        {
+            Memory.FixChecksum(Hint, 20, Hint + 8);
+            if (RsdpLength == 36) Memory.FixChecksum(Hint, 36, Hint + 32);
+        }
 
         internal AcpiInfo Parse(ulong hint = Hint) => AcpiParser.Parse(Memory, hint);
     }
