@@ -26,8 +26,11 @@ namespace Osprey.Kernel.Acpi
         // Pages this reader mapped.
         internal int MappedPages { get { return mappedPages; } }
 
+        // Needs the kernel's page tables (Paging.Initialize); before them it
+        // approves nothing.
         internal PhysicalAcpiMemory()
         {
+            if (!Paging.Active) return;
             ulong flags = Cpu.SaveFlagsAndDisable();
             bool wasMapped = Paging.IsMapped(0);
             if (!wasMapped) Paging.MapRange(0, 4096, Paging.Present | Paging.NoExecute);
@@ -40,7 +43,7 @@ namespace Osprey.Kernel.Acpi
         internal override bool CanRead(ulong phys, ulong length)
         {
             if (length == 0) return true;
-            if (length > MaxRangeLength || !Fits(phys, length)) return false;
+            if (!Paging.Active || length > MaxRangeLength || !Fits(phys, length)) return false;
             ulong last = phys + (length - 1);
             if (last >= AcpiParser.PhysicalLimit) return false;
             if (phys < 4096) return phys >= BdaStart && last < BdaEnd;
