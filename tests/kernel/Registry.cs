@@ -15,6 +15,7 @@ namespace Osprey.Kernel.SelfTest
                 new SchedCoreSuite(),
                 new ThreadSuite(),
                 new PeriodSuite(),
+                new AcpiSuite(),
                 new PanicSuite(),
             };
         }
