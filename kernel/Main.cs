@@ -65,7 +65,9 @@ namespace Osprey.Kernel
 
             // 6. Interrupt controller, calibrated clock, one-shot timer, then
             //    the scheduler: the boot context becomes the "main" thread.
+            Acpi.AcpiInfo acpi = Acpi.AcpiDiscovery.Discover(Boot);
             StartTime();
+            IoApic.Initialize(acpi);
             string workloadError = Workload.WorkloadRunner.Load(Boot);
             if (workloadError != null) Log.WriteLine("osprey: error: workload " + workloadError + " (nothing of it runs)");
             string policy = SchedulerChoice();

@@ -16,6 +16,7 @@ namespace Osprey.Kernel.SelfTest
                 new ThreadSuite(),
                 new PeriodSuite(),
                 new AcpiSuite(),
+                new IrqSuite(),
                 new PanicSuite(),
             };
         }

@@ -31,6 +31,15 @@ namespace Osprey.Kernel.Arch
         // OUT2 goes high at terminal count in mode 0.
         internal static bool Expired() { return (Cpu.In8(PortB) & 0x20) != 0; }
 
+        // Channel 0 in mode 0: its output (ISA IRQ 0) rises once, `count`
+        // input clocks from now; a device interrupt source for tests.
+        internal static void OneShotChannel0(ushort count)
+        {
+            Cpu.Out8(Command, 0x30);                       // channel 0, lobyte/hibyte, mode 0, binary
+            Cpu.Out8(0x40, (byte)(count & 0xFF));
+            Cpu.Out8(0x40, (byte)(count >> 8));
+        }
+
         internal static void Stop()
         {
             byte b = Cpu.In8(PortB);
