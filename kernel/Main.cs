@@ -83,6 +83,11 @@ namespace Osprey.Kernel
             {
                 Workload.WorkloadRunner.Run();
             }
+            if (Options.ExitWhenDone)
+            {
+                Log.WriteLine("osprey: done; exit");
+                SelfTest.Runner.Exit(SelfTest.Runner.ExitPass);
+            }
             Log.WriteLine("osprey: idle");
             Threading.Threads.Exit();
         }

@@ -7,6 +7,8 @@ namespace Osprey.Kernel.Boot
     //   sched=NAME           scheduler instance from the scheduler table
     //   console=serial|screen|both   where the log goes (default both)
     //   trace                record scheduling events (later issues)
+    //   exit                 when the workload run is over, leave QEMU
+    //                        (isa-debug-exit, status 33) instead of idling
     //   clock=exact|real     exact: the clock counts instructions (QEMU
     //                        -icount shift=0,sleep=off), so timing self-tests
     //                        assert exact bounds; real (default): host noise
@@ -24,6 +26,7 @@ namespace Osprey.Kernel.Boot
         internal bool ScreenConsole = true;
         internal bool Trace;
         internal bool ExactClock;
+        internal bool ExitWhenDone;
         internal string[] Unknown = new string[MaxWords];
         internal int UnknownCount;
         internal string[] Errors = new string[MaxWords];
@@ -84,6 +87,7 @@ namespace Osprey.Kernel.Boot
                 else AddError("console=" + (value == null ? "" : value) + ": expected serial, screen or both");
             }
             else if (key == "trace" && value == null) Trace = true;
+            else if (key == "exit" && value == null) ExitWhenDone = true;
             else if (key == "clock")
             {
                 if (value == "exact") ExactClock = true;

@@ -137,6 +137,34 @@ namespace Osprey.Tests.Boot
         }
 
         [Test]
+        public void ClockAndExit()
+        {
+            var c = CommandLine.Parse("clock=exact exit", Names);
+            Assert.That(c.ExactClock, Is.True);
+            Assert.That(c.ExitWhenDone, Is.True);
+            Assert.That(c.ErrorCount + c.UnknownCount, Is.EqualTo(0));
+            Assert.That(CommandLine.Parse("clock=real", Names).ExactClock, Is.False);
+            Assert.That(CommandLine.Parse("", Names).ExactClock || CommandLine.Parse("", Names).ExitWhenDone, Is.False, "defaults");
+        }
+
+        [TestCase("clock=fast", "clock=fast: expected exact or real")]
+        [TestCase("clock", "clock=: expected exact or real")]
+        public void BadClock(string text, string error)
+        {
+            var c = CommandLine.Parse(text, Names);
+            Assert.That(c.ExactClock, Is.False);
+            Assert.That(Errors(c), Is.EqualTo(new[] { error }));
+        }
+
+        [Test]
+        public void ExitWithValueIsUnknown()
+        {
+            var c = CommandLine.Parse("exit=1", Names);
+            Assert.That(c.ExitWhenDone, Is.False);
+            Assert.That(Unknown(c), Is.EqualTo(new[] { "exit=1" }));
+        }
+
+        [Test]
         public void TraceWithValueIsUnknown()
         {
             var c = CommandLine.Parse("trace=1", Names);
