@@ -78,7 +78,7 @@ namespace Osprey.Sched
         {
             address = 0;
             if (deleted) return SyncStatus.Deleted;
-            SyncStatus st = Sync.CheckTimeout(core, timeout);
+            SyncStatus st = SyncOps.CheckTimeout(core, timeout);
             if (st != SyncStatus.Successful) return st;
             if (freeCount > 0)
             {
@@ -90,7 +90,7 @@ namespace Osprey.Sched
                 return SyncStatus.Successful;
             }
             if (timeout == Timeout.NoWait) return SyncStatus.Unsatisfied;
-            st = Sync.CheckCaller(core, caller);
+            st = SyncOps.CheckCaller(core, caller);
             if (st != SyncStatus.Successful) return st;
             caller.Wait.Address = 0;
             waiters.Insert(caller, timeout);

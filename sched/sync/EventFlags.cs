@@ -47,7 +47,7 @@ namespace Osprey.Sched
             got = 0;
             if (deleted) return SyncStatus.Deleted;
             if (mask == 0 || (mode != EventMode.Any && mode != EventMode.All)) return SyncStatus.InvalidArgument;
-            SyncStatus st = Sync.CheckTimeout(core, timeout);
+            SyncStatus st = SyncOps.CheckTimeout(core, timeout);
             if (st != SyncStatus.Successful) return st;
             if (Satisfied(flags, mask, mode))
             {
@@ -56,7 +56,7 @@ namespace Osprey.Sched
                 return SyncStatus.Successful;
             }
             if (timeout == Timeout.NoWait) return SyncStatus.Unsatisfied;
-            st = Sync.CheckCaller(core, caller);
+            st = SyncOps.CheckCaller(core, caller);
             if (st != SyncStatus.Successful) return st;
             WaitNode w = caller.Wait;
             w.Mask = mask;

@@ -90,7 +90,7 @@ namespace Osprey.Sched
             if (deleted) return SyncStatus.Deleted;
             if (message == null || length < 0 || length > message.Length) return SyncStatus.InvalidArgument;
             if (length > size) return SyncStatus.InvalidSize;
-            SyncStatus st = Sync.CheckTimeout(core, timeout);
+            SyncStatus st = SyncOps.CheckTimeout(core, timeout);
             if (st != SyncStatus.Successful) return st;
             SchedThread r = receivers.First;
             if (r != null)
@@ -109,7 +109,7 @@ namespace Osprey.Sched
                 return SyncStatus.Successful;
             }
             if (timeout == Timeout.NoWait) return SyncStatus.Unsatisfied;
-            st = Sync.CheckCaller(core, caller);
+            st = SyncOps.CheckCaller(core, caller);
             if (st != SyncStatus.Successful) return st;
             WaitNode w = caller.Wait;
             w.Buffer = message;
@@ -133,7 +133,7 @@ namespace Osprey.Sched
             if (deleted) return SyncStatus.Deleted;
             if (buffer == null) return SyncStatus.InvalidArgument;
             if (buffer.Length < size) return SyncStatus.InvalidSize;
-            SyncStatus st = Sync.CheckTimeout(core, timeout);
+            SyncStatus st = SyncOps.CheckTimeout(core, timeout);
             if (st != SyncStatus.Successful) return st;
             if (count > 0)
             {
@@ -145,7 +145,7 @@ namespace Osprey.Sched
                 return SyncStatus.Successful;
             }
             if (timeout == Timeout.NoWait) return SyncStatus.Unsatisfied;
-            st = Sync.CheckCaller(core, caller);
+            st = SyncOps.CheckCaller(core, caller);
             if (st != SyncStatus.Successful) return st;
             WaitNode w = caller.Wait;
             w.Buffer = buffer;

@@ -26,7 +26,7 @@ namespace Osprey.Sched
     /// the owner before it runs (no convoy, no barging), the old owner loses
     /// the node, the new owner gains it if waiters remain.
     ///
-    /// Owner exit: the kernel calls Sync.ThreadExit (or AbandonMutexes): each
+    /// Owner exit: the kernel calls SyncOps.ThreadExit (or AbandonMutexes): each
     /// held mutex passes to its most urgent waiter with final status
     /// Abandoned, or becomes free. Every operation refuses interrupt context.
     /// </summary>
@@ -93,7 +93,7 @@ namespace Osprey.Sched
                 return SyncStatus.Successful;
             }
             if (timeout == Timeout.NoWait) return SyncStatus.Unsatisfied;
-            SyncStatus st = Sync.CheckCaller(core, caller);
+            SyncStatus st = SyncOps.CheckCaller(core, caller);
             if (st != SyncStatus.Successful) return st;
             // Deadlock: follow owner -> the mutex it waits on -> its owner ...
             // The wait-for graph is acyclic (every wait passed this check), so
@@ -146,7 +146,7 @@ namespace Osprey.Sched
             return SyncStatus.Successful;
         }
 
-        /// <summary>The owner exits: pass the mutex on with Abandoned (Sync.AbandonMutexes).</summary>
+        /// <summary>The owner exits: pass the mutex on with Abandoned (SyncOps.AbandonMutexes).</summary>
         internal void Abandon()
         {
             if (owner != null) PassOn(SyncStatus.Abandoned);

@@ -59,7 +59,7 @@ namespace Osprey.Sched
         public SyncStatus Obtain(SchedThread caller, long timeout)
         {
             if (deleted) return SyncStatus.Deleted;
-            SyncStatus st = Sync.CheckTimeout(core, timeout);
+            SyncStatus st = SyncOps.CheckTimeout(core, timeout);
             if (st != SyncStatus.Successful) return st;
             if (count > 0)
             {
@@ -67,7 +67,7 @@ namespace Osprey.Sched
                 return SyncStatus.Successful;
             }
             if (timeout == Timeout.NoWait) return SyncStatus.Unsatisfied;
-            st = Sync.CheckCaller(core, caller);
+            st = SyncOps.CheckCaller(core, caller);
             if (st != SyncStatus.Successful) return st;
             waiters.Insert(caller, timeout);
             return SyncStatus.Blocked;

@@ -5,7 +5,7 @@ namespace Osprey.Sched
     /// code; no operation throws. Blocked is only ever a return value (never a
     /// final result): the caller has been queued and made not ready, and reads
     /// its final status from SchedThread.WaitResult once it runs again
-    /// (Sync.Final does that).
+    /// (SyncOps.Final does that).
     /// </summary>
     public enum SyncStatus
     {

@@ -9,7 +9,7 @@ namespace Osprey.Sched
     /// Invariants:
     ///  - Queue != null exactly when the node is linked in Queue's tree (InTree),
     ///    and then the thread has ThreadState.Blocked;
-    ///  - Sleeping is true exactly when the thread sleeps through Sync.SleepFor/
+    ///  - Sleeping is true exactly when the thread sleeps through SyncOps.SleepFor/
     ///    SleepUntil, and then it has ThreadState.Sleeping and Queue == null;
     ///  - Timer is armed only while Queue != null or Sleeping (a finite wait);
     ///  - Held lists the mutexes the thread owns (MutexLink nodes), each once.
@@ -22,7 +22,7 @@ namespace Osprey.Sched
         public readonly ThreadTimer Timer;
         /// <summary>Mutexes the thread owns (for priority bookkeeping and exit handling).</summary>
         public readonly Chain Held = new Chain();
-        /// <summary>True while the thread sleeps in Sync.SleepFor/SleepUntil.</summary>
+        /// <summary>True while the thread sleeps in SyncOps.SleepFor/SleepUntil.</summary>
         public bool Sleeping;
         /// <summary>
         /// Set while a mutex chain walk changes this thread's priority itself:

@@ -66,17 +66,17 @@ namespace Osprey.Sched
         /// </summary>
         public SyncStatus Enqueue(SchedThread caller, long timeout)
         {
-            SyncStatus st = Sync.CheckTimeout(core, timeout);
+            SyncStatus st = SyncOps.CheckTimeout(core, timeout);
             if (st != SyncStatus.Successful) return st;
             if (timeout == Timeout.NoWait) return SyncStatus.Unsatisfied;
-            st = Sync.CheckCaller(core, caller);
+            st = SyncOps.CheckCaller(core, caller);
             if (st != SyncStatus.Successful) return st;
             Insert(caller, timeout);
             return SyncStatus.Blocked;
         }
 
         /// <summary>
-        /// Queue an already validated caller (Sync.CheckCaller passed, timeout
+        /// Queue an already validated caller (SyncOps.CheckCaller passed, timeout
         /// &gt; 0): link it, mark its result pending, set Blocked, arm its timer.
         /// </summary>
         internal void Insert(SchedThread caller, long timeout)
@@ -87,7 +87,7 @@ namespace Osprey.Sched
             tree.Insert(w, discipline == WaitDiscipline.Priority ? caller.EffectivePriority : 0);
             caller.WaitResult = SyncStatus.Blocked;
             core.BlockWith(caller, ThreadState.Blocked);
-            long expiry = Sync.ExpiryOf(now, timeout);
+            long expiry = SyncOps.ExpiryOf(now, timeout);
             if (expiry != long.MaxValue) core.Timers.Insert(w.Timer, expiry);
         }
 

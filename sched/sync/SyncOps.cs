@@ -5,7 +5,7 @@ namespace Osprey.Sched
     /// finishing a blocked call, sleeping on the thread's timer, pulling a
     /// thread out of whatever it waits on, and the checks every object shares.
     /// </summary>
-    public static class Sync
+    public static class SyncOps
     {
         /// <summary>
         /// The final status of an operation that returned s on behalf of t:
