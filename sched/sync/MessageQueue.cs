@@ -170,6 +170,7 @@ namespace Osprey.Sched
         public SyncStatus Delete()
         {
             if (deleted) return SyncStatus.Deleted;
+            if (core == null) return SyncStatus.InvalidArgument;
             if (core.InterruptNesting > 0) return SyncStatus.CalledFromInterrupt;
             deleted = true;
             count = 0;

@@ -77,6 +77,7 @@ namespace Osprey.Sched
         public SyncStatus Obtain(SchedThread caller, long timeout)
         {
             if (deleted) return SyncStatus.Deleted;
+            if (core == null) return SyncStatus.InvalidArgument;
             if (core.InterruptNesting > 0) return SyncStatus.CalledFromInterrupt;
             if (caller == null || caller.Core != core || caller == core.Idle) return SyncStatus.InvalidCaller;
             if (timeout < 0) return SyncStatus.InvalidArgument;
@@ -119,6 +120,7 @@ namespace Osprey.Sched
         public SyncStatus Release(SchedThread caller)
         {
             if (deleted) return SyncStatus.Deleted;
+            if (core == null) return SyncStatus.InvalidArgument;
             if (core.InterruptNesting > 0) return SyncStatus.CalledFromInterrupt;
             if (caller == null || owner != caller) return SyncStatus.NotOwner;
             if (nest > 1)
@@ -138,6 +140,7 @@ namespace Osprey.Sched
         public SyncStatus Delete(SchedThread caller)
         {
             if (deleted) return SyncStatus.Deleted;
+            if (core == null) return SyncStatus.InvalidArgument;
             if (core.InterruptNesting > 0) return SyncStatus.CalledFromInterrupt;
             if (owner != null && owner != caller) return SyncStatus.InUse;
             deleted = true;

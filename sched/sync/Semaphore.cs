@@ -104,6 +104,7 @@ namespace Osprey.Sched
         public SyncStatus Delete()
         {
             if (deleted) return SyncStatus.Deleted;
+            if (core == null) return SyncStatus.InvalidArgument;
             if (core.InterruptNesting > 0) return SyncStatus.CalledFromInterrupt;
             deleted = true;
             waiters.WakeAll(SyncStatus.Deleted);

@@ -117,10 +117,10 @@ namespace Osprey.Sched
             AbandonMutexes(t);
         }
 
-        /// <summary>Timeout validity and the interrupt rule: InvalidArgument (negative), CalledFromInterrupt (could block in an interrupt), else Successful.</summary>
+        /// <summary>Timeout validity and the interrupt rule: InvalidArgument (negative, or no core), CalledFromInterrupt (could block in an interrupt), else Successful.</summary>
         public static SyncStatus CheckTimeout(SchedCore core, long timeout)
         {
-            if (timeout < 0) return SyncStatus.InvalidArgument;
+            if (core == null || timeout < 0) return SyncStatus.InvalidArgument;
             if (timeout != Timeout.NoWait && core.InterruptNesting > 0) return SyncStatus.CalledFromInterrupt;
             return SyncStatus.Successful;
         }
