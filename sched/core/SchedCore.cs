@@ -33,6 +33,12 @@ namespace Osprey.Sched
         public long SwitchCount;
         /// <summary>Switch requests made to the platform.</summary>
         public long SwitchRequests;
+        /// <summary>
+        /// Interrupt nesting depth: the kernel increments it on interrupt entry
+        /// and decrements it on exit. While it is above zero the sync objects
+        /// refuse every operation that could block (SyncStatus.CalledFromInterrupt).
+        /// </summary>
+        public int InterruptNesting;
 
         public SchedThread Executing { get { return executing; } }
         public SchedThread Heir { get { return heir; } }
@@ -193,6 +199,10 @@ namespace Osprey.Sched
                 Scheduler.UpdatePriority(t);
                 t.Node.RequeueAtHead = false;
             }
+            // A waiting thread is re-sorted in its wait queue; a mutex passes
+            // the change on to its owner (sched/sync, WaitQueue.PriorityChanged).
+            WaitQueue q = t.Wait.Queue;
+            if (q != null) q.PriorityChanged(t);
         }
 
         // ------------------------------------------------------------------

@@ -102,14 +102,27 @@ namespace Osprey.Sched
         /// <summary>Number of times this thread was dispatched.</summary>
         public long DispatchCount;
 
+        /// <summary>
+        /// Synchronization (sched/sync): the thread's wait-queue link, timeout
+        /// watchdog, held-mutex list and the parameters of its current wait.
+        /// A thread waits on at most one object at a time.
+        /// </summary>
+        public readonly WaitNode Wait;
+        /// <summary>Final status of the last blocking sync operation (Blocked while it still waits).</summary>
+        public SyncStatus WaitResult;
+        /// <summary>The wait queue this thread is in, or null.</summary>
+        public WaitQueue WaitingOn { get { return Wait.Queue; } }
+
         public SchedThread()
         {
             Node = new SchedNode(this);
+            Wait = new WaitNode(this);
         }
 
         public SchedThread(int id, int basePriority)
         {
             Node = new SchedNode(this);
+            Wait = new WaitNode(this);
             Id = id;
             BasePriority = Bits.Clamp(basePriority, MinPriority, MaxPriority);
         }
@@ -117,6 +130,7 @@ namespace Osprey.Sched
         public SchedThread(int id, int basePriority, string name)
         {
             Node = new SchedNode(this);
+            Wait = new WaitNode(this);
             Id = id;
             Name = name;
             BasePriority = Bits.Clamp(basePriority, MinPriority, MaxPriority);

@@ -17,6 +17,7 @@ namespace Osprey.Kernel.SelfTest
                 new PeriodSuite(),
                 new AcpiSuite(),
                 new IrqSuite(),
+                new SyncSuite(),
                 new PanicSuite(),
             };
         }

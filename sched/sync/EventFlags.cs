@@ -1,0 +1,125 @@
+namespace Osprey.Sched
+{
+    /// <summary>
+    /// A 32-bit set of event flags. Threads wait for any or all of a mask;
+    /// Set wakes, in queue order, every waiter the flags now satisfy (one
+    /// that clears on exit consumes its flags before the next is examined).
+    ///
+    /// Invariants (CheckInvariants): no waiter is satisfied by the current
+    /// flags (Set wakes them all before it returns); every waiter has a
+    /// non-zero mask; deleted =&gt; no waiters.
+    /// </summary>
+    public sealed class EventFlags
+    {
+        readonly SchedCore core;
+        readonly WaitQueue waiters;
+        uint flags;
+        bool deleted;
+
+        public int Id;
+
+        public EventFlags(SchedCore core, WaitDiscipline discipline)
+        {
+            this.core = core;
+            waiters = new WaitQueue(core, discipline);
+        }
+
+        public uint Flags { get { return flags; } }
+        public bool IsDeleted { get { return deleted; } }
+        public WaitQueue Waiters { get { return waiters; } }
+        public int WaitingCount { get { return waiters.Count; } }
+
+        static bool Satisfied(uint flags, uint mask, EventMode mode)
+        {
+            return mode == EventMode.All ? (flags & mask) == mask : (flags & mask) != 0;
+        }
+
+        /// <summary>
+        /// Wait for any/all of mask. Successful with got = the satisfying flags
+        /// (flags &amp; mask; cleared from the set when clearOnExit); Unsatisfied
+        /// (NoWait); Blocked (final: Successful with the flags in
+        /// caller.Wait.Events, Timeout, Deleted); InvalidArgument (mask 0, bad
+        /// mode, negative timeout); CalledFromInterrupt; InvalidCaller; Deleted.
+        /// got is 0 unless Successful.
+        /// </summary>
+        public SyncStatus Wait(SchedThread caller, uint mask, EventMode mode, bool clearOnExit, long timeout, out uint got)
+        {
+            got = 0;
+            if (deleted) return SyncStatus.Deleted;
+            if (mask == 0 || (mode != EventMode.Any && mode != EventMode.All)) return SyncStatus.InvalidArgument;
+            SyncStatus st = SyncOps.CheckTimeout(core, timeout);
+            if (st != SyncStatus.Successful) return st;
+            if (Satisfied(flags, mask, mode))
+            {
+                got = flags & mask;
+                if (clearOnExit) flags &= ~got;
+                return SyncStatus.Successful;
+            }
+            if (timeout == Timeout.NoWait) return SyncStatus.Unsatisfied;
+            st = SyncOps.CheckCaller(core, caller);
+            if (st != SyncStatus.Successful) return st;
+            WaitNode w = caller.Wait;
+            w.Mask = mask;
+            w.Mode = mode;
+            w.ClearOnExit = clearOnExit;
+            w.Events = 0;
+            waiters.Insert(caller, timeout);
+            return SyncStatus.Blocked;
+        }
+
+        /// <summary>Set flags and wake every waiter now satisfied. Allowed in interrupts.</summary>
+        public SyncStatus Set(uint mask)
+        {
+            if (deleted) return SyncStatus.Deleted;
+            flags |= mask;
+            SchedThread t = waiters.First;
+            while (t != null && flags != 0)
+            {
+                SchedThread next = waiters.Next(t);
+                WaitNode w = t.Wait;
+                if (Satisfied(flags, w.Mask, w.Mode))
+                {
+                    uint got = flags & w.Mask;
+                    if (w.ClearOnExit) flags &= ~got;
+                    w.Events = got;
+                    waiters.Extract(t, SyncStatus.Successful);
+                }
+                t = next;
+            }
+            return SyncStatus.Successful;
+        }
+
+        /// <summary>Clear flags (wakes nobody). Allowed in interrupts.</summary>
+        public SyncStatus Clear(uint mask)
+        {
+            if (deleted) return SyncStatus.Deleted;
+            flags &= ~mask;
+            return SyncStatus.Successful;
+        }
+
+        /// <summary>Retire: waiters end with Deleted, later calls return Deleted. Not in interrupts.</summary>
+        public SyncStatus Delete()
+        {
+            if (deleted) return SyncStatus.Deleted;
+            if (core == null) return SyncStatus.InvalidArgument;
+            if (core.InterruptNesting > 0) return SyncStatus.CalledFromInterrupt;
+            deleted = true;
+            waiters.WakeAll(SyncStatus.Deleted);
+            return SyncStatus.Successful;
+        }
+
+        /// <summary>Invariants listed on the class; null when sound.</summary>
+        public string CheckInvariants()
+        {
+            string e = waiters.Check();
+            if (e != null) return "event flags " + Id + " waiters: " + e;
+            if (deleted && waiters.Count != 0) return "event flags " + Id + " deleted with waiters";
+            for (SchedThread t = waiters.First; t != null; t = waiters.Next(t))
+            {
+                if (t.Wait.Mask == 0) return "event flags " + Id + " waiter " + t.Id + " with an empty mask";
+                if (Satisfied(flags, t.Wait.Mask, t.Wait.Mode)) return "event flags " + Id + " waiter " + t.Id + " is satisfied but waits";
+            }
+            return null;
+        }
+    }
+}

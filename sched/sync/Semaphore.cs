@@ -1,0 +1,125 @@
+namespace Osprey.Sched
+{
+    /// <summary>
+    /// Counting semaphore with a maximum (binary: Max 1), FIFO or priority
+    /// waiters. No inheritance (use Mutex for mutual exclusion).
+    ///
+    /// Invariants (CheckInvariants):
+    ///  - 0 &lt;= Count &lt;= Max;
+    ///  - Count &gt; 0  =&gt;  no waiters (a release with waiters hands the unit to
+    ///    the first waiter instead of counting it);
+    ///  - deleted  =&gt;  no waiters.
+    /// </summary>
+    public sealed class Semaphore
+    {
+        readonly SchedCore core;
+        readonly WaitQueue waiters;
+        readonly int max;
+        int count;
+        bool deleted;
+
+        public int Id;
+
+        Semaphore(SchedCore core, int initial, int max, WaitDiscipline discipline)
+        {
+            this.core = core;
+            this.max = max;
+            count = initial;
+            waiters = new WaitQueue(core, discipline);
+        }
+
+        /// <summary>
+        /// A semaphore with initial units and at most max units; null and
+        /// InvalidArgument when core is null, max &lt; 1 or initial is outside 0..max.
+        /// </summary>
+        public static Semaphore Create(SchedCore core, int initial, int max, WaitDiscipline discipline, out SyncStatus status)
+        {
+            if (core == null || max < 1 || initial < 0 || initial > max)
+            {
+                status = SyncStatus.InvalidArgument;
+                return null;
+            }
+            status = SyncStatus.Successful;
+            return new Semaphore(core, initial, max, discipline);
+        }
+
+        public int Count { get { return count; } }
+        public int Max { get { return max; } }
+        public bool IsDeleted { get { return deleted; } }
+        public WaitQueue Waiters { get { return waiters; } }
+        public int WaitingCount { get { return waiters.Count; } }
+
+        /// <summary>
+        /// Take a unit. Successful; Unsatisfied (NoWait, none left); Blocked
+        /// (final: Successful, Timeout, Flushed, Deleted); Deleted;
+        /// InvalidArgument; CalledFromInterrupt (a timeout other than NoWait
+        /// in an interrupt); InvalidCaller. NoWait is allowed in interrupts
+        /// (caller may then be null).
+        /// </summary>
+        public SyncStatus Obtain(SchedThread caller, long timeout)
+        {
+            if (deleted) return SyncStatus.Deleted;
+            SyncStatus st = SyncOps.CheckTimeout(core, timeout);
+            if (st != SyncStatus.Successful) return st;
+            if (count > 0)
+            {
+                count--;
+                return SyncStatus.Successful;
+            }
+            if (timeout == Timeout.NoWait) return SyncStatus.Unsatisfied;
+            st = SyncOps.CheckCaller(core, caller);
+            if (st != SyncStatus.Successful) return st;
+            waiters.Insert(caller, timeout);
+            return SyncStatus.Blocked;
+        }
+
+        /// <summary>
+        /// Give a unit back: straight to the first waiter if any (it becomes
+        /// ready with Successful), else Count + 1; TooMany at Max (nothing
+        /// changes); Deleted. Allowed in interrupts; caller may be null.
+        /// </summary>
+        public SyncStatus Release(SchedThread caller)
+        {
+            if (deleted) return SyncStatus.Deleted;
+            SchedThread t = waiters.First;
+            if (t != null)
+            {
+                waiters.Extract(t, SyncStatus.Successful);
+                return SyncStatus.Successful;
+            }
+            if (count >= max) return SyncStatus.TooMany;
+            count++;
+            return SyncStatus.Successful;
+        }
+
+        /// <summary>Wake every waiter without a unit (final status Flushed); the count is unchanged. Allowed in interrupts.</summary>
+        public SyncStatus Flush()
+        {
+            if (deleted) return SyncStatus.Deleted;
+            waiters.WakeAll(SyncStatus.Flushed);
+            return SyncStatus.Successful;
+        }
+
+        /// <summary>Retire: waiters end with Deleted, later calls return Deleted. Not in interrupts.</summary>
+        public SyncStatus Delete()
+        {
+            if (deleted) return SyncStatus.Deleted;
+            if (core == null) return SyncStatus.InvalidArgument;
+            if (core.InterruptNesting > 0) return SyncStatus.CalledFromInterrupt;
+            deleted = true;
+            waiters.WakeAll(SyncStatus.Deleted);
+            return SyncStatus.Successful;
+        }
+
+        /// <summary>Invariants listed on the class; null when sound.</summary>
+        public string CheckInvariants()
+        {
+            string e = waiters.Check();
+            if (e != null) return "semaphore " + Id + " waiters: " + e;
+            if (count < 0 || count > max) return "semaphore " + Id + " count " + count + " outside 0.." + max;
+            if (count > 0 && waiters.Count != 0) return "semaphore " + Id + " has units and waiters";
+            if (deleted && waiters.Count != 0) return "semaphore " + Id + " deleted with waiters";
+            return null;
+        }
+    }
+}

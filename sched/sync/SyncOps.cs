@@ -1,0 +1,150 @@
+namespace Osprey.Sched
+{
+    /// <summary>
+    /// Helpers of the blocking protocol (see sched/README.md "Synchronization"):
+    /// finishing a blocked call, sleeping on the thread's timer, pulling a
+    /// thread out of whatever it waits on, and the checks every object shares.
+    /// </summary>
+    public static class SyncOps
+    {
+        /// <summary>
+        /// The final status of an operation that returned s on behalf of t:
+        /// s itself, or, when s is Blocked, t.WaitResult (read it once t runs
+        /// again; it stays Blocked while t still waits).
+        /// </summary>
+        public static SyncStatus Final(SyncStatus s, SchedThread t)
+        {
+            if (s != SyncStatus.Blocked || t == null) return s;
+            return t.WaitResult;
+        }
+
+        /// <summary>
+        /// Sleep for ns from now (Sleeping bit, the thread's timer): Blocked,
+        /// final status Successful once at least ns have passed. 0 returns
+        /// Successful at once; Forever sleeps until CancelWait.
+        /// </summary>
+        public static SyncStatus SleepFor(SchedCore core, SchedThread caller, long ns)
+        {
+            if (core == null || ns < 0) return SyncStatus.InvalidArgument;
+            if (core.InterruptNesting > 0) return SyncStatus.CalledFromInterrupt;
+            if (ns == 0) return SyncStatus.Successful;
+            SyncStatus st = CheckCaller(core, caller);
+            if (st != SyncStatus.Successful) return st;
+            return SleepTo(core, caller, ExpiryOf(core.Now(), ns));
+        }
+
+        /// <summary>
+        /// Sleep until the absolute time absoluteNs: Blocked (final status
+        /// Successful, never before absoluteNs), or Successful at once when
+        /// absoluteNs is not in the future.
+        /// </summary>
+        public static SyncStatus SleepUntil(SchedCore core, SchedThread caller, long absoluteNs)
+        {
+            if (core == null) return SyncStatus.InvalidArgument;
+            if (core.InterruptNesting > 0) return SyncStatus.CalledFromInterrupt;
+            if (absoluteNs <= core.Now()) return SyncStatus.Successful;
+            SyncStatus st = CheckCaller(core, caller);
+            if (st != SyncStatus.Successful) return st;
+            return SleepTo(core, caller, absoluteNs);
+        }
+
+        static SyncStatus SleepTo(SchedCore core, SchedThread caller, long expiry)
+        {
+            WaitNode w = caller.Wait;
+            w.Sleeping = true;
+            caller.WaitResult = SyncStatus.Blocked;
+            core.BlockWith(caller, ThreadState.Sleeping);
+            if (expiry != long.MaxValue) core.Timers.Insert(w.Timer, expiry);
+            return SyncStatus.Blocked;
+        }
+
+        /// <summary>
+        /// End whatever t waits on (a queue or a sleep) with status: it leaves
+        /// the queue (a mutex recomputes its owner's inheritance), its timer
+        /// is cancelled, WaitResult = status, the Blocked/Sleeping bit is
+        /// cleared (Suspended, Dormant... stay). False when t does not wait.
+        /// For thread deletion/stop, restart, or waking a sleeper early.
+        /// </summary>
+        public static bool CancelWait(SchedThread t, SyncStatus status)
+        {
+            if (t == null) return false;
+            WaitQueue q = t.Wait.Queue;
+            if (q != null) return q.Extract(t, status);
+            if (!t.Wait.Sleeping) return false;
+            t.Wait.Sleeping = false;
+            t.WaitResult = status;
+            if (t.Core != null)
+            {
+                t.Core.Timers.Cancel(t.Wait.Timer);
+                t.Core.UnblockFrom(t, ThreadState.Sleeping);
+            }
+            return true;
+        }
+
+        /// <summary>
+        /// t exits while owning mutexes: each passes to its most urgent waiter,
+        /// whose final status is Abandoned (it owns the mutex; the protected
+        /// data may be inconsistent), or becomes free. Returns how many.
+        /// </summary>
+        public static int AbandonMutexes(SchedThread t)
+        {
+            if (t == null) return 0;
+            int n = 0;
+            Chain held = t.Wait.Held;
+            while (held.First != null) // each round unlinks one node
+            {
+                ChainNode c = held.First;
+                MutexLink l = c as MutexLink;
+                if (l == null || l.Mutex.Owner != t)
+                {
+                    held.Remove(c); // not a live ownership: drop the stale link
+                    continue;
+                }
+                l.Mutex.Abandon();
+                n++;
+            }
+            return n;
+        }
+
+        /// <summary>
+        /// Everything sync must undo when t is deleted or stopped: end its wait
+        /// (status Deleted) and abandon its mutexes. Call before SchedCore.Stop
+        /// or RemoveThread; thread context (not from an interrupt handler).
+        /// </summary>
+        public static void ThreadExit(SchedThread t)
+        {
+            CancelWait(t, SyncStatus.Deleted);
+            AbandonMutexes(t);
+        }
+
+        /// <summary>Timeout validity and the interrupt rule: InvalidArgument (negative, or no core), CalledFromInterrupt (could block in an interrupt), else Successful.</summary>
+        public static SyncStatus CheckTimeout(SchedCore core, long timeout)
+        {
+            if (core == null || timeout < 0) return SyncStatus.InvalidArgument;
+            if (timeout != Timeout.NoWait && core.InterruptNesting > 0) return SyncStatus.CalledFromInterrupt;
+            return SyncStatus.Successful;
+        }
+
+        /// <summary>
+        /// Can caller wait now? It must be a thread of this core other than
+        /// idle, the executing thread, ready, and not already waiting or
+        /// sleeping. Successful or InvalidCaller.
+        /// </summary>
+        public static SyncStatus CheckCaller(SchedCore core, SchedThread caller)
+        {
+            if (caller == null || caller.Core != core || caller == core.Idle) return SyncStatus.InvalidCaller;
+            if (caller != core.Executing || caller.State != ThreadState.Ready) return SyncStatus.InvalidCaller;
+            if (caller.Wait.Queue != null || caller.Wait.Sleeping) return SyncStatus.InvalidCaller;
+            return SyncStatus.Successful;
+        }
+
+        /// <summary>Absolute expiry of a relative timeout; long.MaxValue (no timer) for Forever or past the end of the clock.</summary>
+        public static long ExpiryOf(long now, long timeout)
+        {
+            if (timeout == Timeout.Forever) return long.MaxValue;
+            long e = now + timeout;
+            if (e < now) return long.MaxValue;
+            return e;
+        }
+    }
+}

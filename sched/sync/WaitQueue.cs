@@ -1,0 +1,202 @@
+namespace Osprey.Sched
+{
+    /// <summary>
+    /// Threads waiting for one object, in FIFO or priority order. Intrusive
+    /// and preallocated: the link is the thread's own WaitNode (a thread waits
+    /// on at most one queue), ordered in a red-black tree so insert, remove
+    /// and re-sort are O(log n) for either discipline (FIFO keys are all 0 and
+    /// the tree's insertion stamps keep arrival order).
+    ///
+    /// Invariants (Check):
+    ///  - the tree holds exactly the threads whose Wait.Queue is this queue;
+    ///  - every such thread has ThreadState.Blocked (and maybe other bits);
+    ///  - FIFO: every key is 0; Priority: every key equals the thread's
+    ///    current EffectivePriority (kept by PriorityChanged), so First is the
+    ///    most urgent waiter, the earliest arrival among equals.
+    ///
+    /// The sync objects use the queue; the kernel may also use it directly for
+    /// its own waits (join and the like). Waking (Extract/WakeOne/WakeAll)
+    /// never switches: it makes threads ready and the core requests a switch.
+    /// </summary>
+    public class WaitQueue
+    {
+        /// <summary>Defensive bound on mutex chain walks (waiter -> owner -> ...); chains are acyclic by construction.</summary>
+        public const int MaxChainWalk = 1024;
+
+        readonly RbTree tree = new RbTree();
+        readonly SchedCore core;
+        readonly WaitDiscipline discipline;
+
+        public WaitQueue(SchedCore core, WaitDiscipline discipline)
+        {
+            this.core = core;
+            this.discipline = discipline == WaitDiscipline.Priority ? WaitDiscipline.Priority : WaitDiscipline.Fifo;
+        }
+
+        public SchedCore Core { get { return core; } }
+        public WaitDiscipline Discipline { get { return discipline; } }
+        public int Count { get { return tree.Count; } }
+        public bool IsEmpty { get { return tree.Count == 0; } }
+        public RbTree Tree { get { return tree; } }
+
+        /// <summary>The waiter served next (most urgent, or the oldest under FIFO), or null.</summary>
+        public SchedThread First
+        {
+            get { RbNode f = tree.First; return f == null ? null : f.Thread; }
+        }
+
+        /// <summary>The waiter after t in service order, or null (also when t is not in this queue).</summary>
+        public SchedThread Next(SchedThread t)
+        {
+            if (t == null || t.Wait.Queue != this) return null;
+            RbNode n = RbTree.Next(t.Wait);
+            return n == null ? null : n.Thread;
+        }
+
+        public bool Contains(SchedThread t) { return t != null && t.Wait.Queue == this; }
+
+        /// <summary>The thread that holds the resource waited for (a mutex's owner), null for other objects. Used by the deadlock check.</summary>
+        public virtual SchedThread Holder { get { return null; } }
+
+        /// <summary>
+        /// Make caller wait here: the full protocol for direct kernel use
+        /// (join-style waits). Returns Blocked (queued, not ready, timeout
+        /// armed), or without changing anything: InvalidArgument (negative
+        /// timeout), Unsatisfied (NoWait), CalledFromInterrupt, InvalidCaller.
+        /// </summary>
+        public SyncStatus Enqueue(SchedThread caller, long timeout)
+        {
+            SyncStatus st = SyncOps.CheckTimeout(core, timeout);
+            if (st != SyncStatus.Successful) return st;
+            if (timeout == Timeout.NoWait) return SyncStatus.Unsatisfied;
+            st = SyncOps.CheckCaller(core, caller);
+            if (st != SyncStatus.Successful) return st;
+            Insert(caller, timeout);
+            return SyncStatus.Blocked;
+        }
+
+        /// <summary>
+        /// Queue an already validated caller (SyncOps.CheckCaller passed, timeout
+        /// &gt; 0): link it, mark its result pending, set Blocked, arm its timer.
+        /// </summary>
+        internal void Insert(SchedThread caller, long timeout)
+        {
+            WaitNode w = caller.Wait;
+            long now = core.Now();
+            w.Queue = this;
+            tree.Insert(w, discipline == WaitDiscipline.Priority ? caller.EffectivePriority : 0);
+            caller.WaitResult = SyncStatus.Blocked;
+            core.BlockWith(caller, ThreadState.Blocked);
+            long expiry = SyncOps.ExpiryOf(now, timeout);
+            if (expiry != long.MaxValue) core.Timers.Insert(w.Timer, expiry);
+        }
+
+        /// <summary>
+        /// End t's wait with status: unlink it, cancel its timer, store the
+        /// status in t.WaitResult, run the object's hook (a mutex recomputes
+        /// inheritance), clear Blocked (other bits such as Suspended stay).
+        /// False when t is not waiting here.
+        /// </summary>
+        public bool Extract(SchedThread t, SyncStatus status)
+        {
+            if (t == null || t.Wait.Queue != this) return false;
+            WaitNode w = t.Wait;
+            tree.Remove(w);
+            w.Queue = null;
+            core.Timers.Cancel(w.Timer);
+            t.WaitResult = status;
+            Removed(t, status);
+            core.UnblockFrom(t, ThreadState.Blocked);
+            return true;
+        }
+
+        /// <summary>Extract the first waiter with status; returns it, or null when none waits.</summary>
+        public SchedThread WakeOne(SyncStatus status)
+        {
+            SchedThread t = First;
+            if (t != null) Extract(t, status);
+            return t;
+        }
+
+        /// <summary>Extract every waiter, in service order, with status; returns how many.</summary>
+        public int WakeAll(SyncStatus status)
+        {
+            int n = 0;
+            SchedThread t = First;
+            while (t != null)
+            {
+                Extract(t, status);
+                n++;
+                t = First;
+            }
+            return n;
+        }
+
+        /// <summary>
+        /// The core's hook: waiting thread t changed effective priority. It is
+        /// re-sorted, and along a mutex chain the change travels to each
+        /// owner in turn, iteratively (the walk marks the owner it updates as
+        /// Deferred so the core's nested hook call returns at once).
+        /// </summary>
+        public void PriorityChanged(SchedThread t)
+        {
+            if (t == null || t.Wait.Queue != this || t.Wait.Deferred) return;
+            Propagate(t);
+        }
+
+        /// <summary>Re-sort t in its queue and follow the chain of owners as far as priorities change.</summary>
+        internal static void Propagate(SchedThread t)
+        {
+            for (int i = 0; t != null && i < MaxChainWalk; i++)
+            {
+                WaitQueue q = t.Wait.Queue;
+                if (q == null) return;
+                t = q.Reposition(t);
+            }
+        }
+
+        /// <summary>
+        /// t (waiting here) may have a new effective priority: re-sort it.
+        /// Returns the next thread whose priority changed because of it (a
+        /// mutex's owner), or null to end the walk.
+        /// </summary>
+        protected virtual SchedThread Reposition(SchedThread t)
+        {
+            Resort(t);
+            return null;
+        }
+
+        /// <summary>Priority discipline: move t to its current effective priority (behind its new equals).</summary>
+        protected void Resort(SchedThread t)
+        {
+            if (discipline != WaitDiscipline.Priority) return;
+            WaitNode w = t.Wait;
+            long p = t.EffectivePriority;
+            if (w.Key == p) return;
+            tree.Remove(w);
+            tree.Insert(w, p);
+        }
+
+        /// <summary>Hook: t has left the queue (status in t.WaitResult), before it is unblocked.</summary>
+        protected virtual void Removed(SchedThread t, SyncStatus status) { }
+
+        /// <summary>Invariants listed on the class; null when sound.</summary>
+        public virtual string Check()
+        {
+            string e = tree.Check();
+            if (e != null) return e;
+            for (RbNode n = tree.First; n != null; n = RbTree.Next(n))
+            {
+                SchedThread t = n.Thread;
+                if (t == null) return "wait node without thread";
+                if (t.Wait != n) return "foreign node in wait queue";
+                if (t.Wait.Queue != this) return "thread " + t.Id + " in the tree of another queue";
+                if (!t.Has(ThreadState.Blocked)) return "waiting thread " + t.Id + " not Blocked";
+                if (t.Wait.Sleeping) return "waiting thread " + t.Id + " also sleeping";
+                long expect = discipline == WaitDiscipline.Priority ? t.EffectivePriority : 0;
+                if (n.Key != expect) return "thread " + t.Id + " keyed " + n.Key + " but expected " + expect;
+            }
+            return null;
+        }
+    }
+}
