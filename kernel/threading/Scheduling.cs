@@ -34,7 +34,7 @@ namespace Osprey.Kernel.Threading
         internal static void Start(string policy, int mainPriority, ulong bootStackBottom, ulong bootStackTop)
         {
             Platform = new KernelPlatform();
-            Idle = new Thread(0, "idle", SchedThread.MaxPriority);
+            Idle = new Thread(0, "idle", SchedThread.MaxPriority, null);
             Idle.Stack = Stack.Allocate(8192);
             if (Idle.Stack == null) Panic.Fail("no memory for the idle thread's stack");
             Idle.SavedSp = Machine.InitialContext(Idle.Stack.Top, (ulong)(delegate*<Thread, void>)&IdleLoop, 0);
@@ -44,7 +44,7 @@ namespace Osprey.Kernel.Threading
             if (Core == null) Panic.Fail("scheduler: " + error);
             InterruptDispatch.Register(Machine.TimerVector, new TimerInterrupt());
 
-            Main = new Thread(NextId(), "main", mainPriority);
+            Main = new Thread(NextId(), "main", mainPriority, Core);
             Main.Stack = Stack.Adopt(bootStackBottom, bootStackTop);
             Main.Started = true;
             Core.AddThread(Main);
@@ -78,11 +78,17 @@ namespace Osprey.Kernel.Threading
         }
 
         // Called by InterruptDispatch around every device interrupt.
-        internal static void InterruptEnter() { InterruptNesting++; }
+        // The portable objects read the core's copy of the nesting count.
+        internal static void InterruptEnter()
+        {
+            InterruptNesting++;
+            if (Core != null) Core.InterruptNesting = InterruptNesting;
+        }
 
         internal static void InterruptExit()
         {
             InterruptNesting--;
+            if (Core != null) Core.InterruptNesting = InterruptNesting;
             if (SwitchPending && InterruptNesting == 0 && Core != null) Reschedule();
         }
 

@@ -15,25 +15,11 @@ namespace Osprey.Kernel.Threading
         internal object Argument;
         internal bool Started, Exited, Joined;
         internal long CreatedAt, ExitedAt;
-        internal readonly SleepTimer Sleeper;
-        internal Thread Joiner;               // the thread waiting in Join, if any
+        internal readonly WaitQueue Joiners;  // threads waiting in Join
 
-        internal Thread(int id, string name, int priority) : base(id, priority, name)
+        internal Thread(int id, string name, int priority, SchedCore core) : base(id, priority, name)
         {
-            Sleeper = new SleepTimer(this);
-        }
-    }
-
-    // A thread's sleep/timeout watchdog: on expiry the thread loses its
-    // Sleeping reason (and becomes ready when it has no other).
-    internal sealed class SleepTimer : Watchdog
-    {
-        private readonly Thread thread;
-        internal SleepTimer(Thread t) { thread = t; }
-
-        public override void Fire(long now)
-        {
-            thread.Core.UnblockFrom(thread, ThreadState.Sleeping);
+            Joiners = core == null ? null : new WaitQueue(core, WaitDiscipline.Priority);
         }
     }
 }

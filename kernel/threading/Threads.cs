@@ -18,6 +18,7 @@ namespace Osprey.Kernel.Threading
         IdleThread,
         NotSuspended,
         AlreadySuspended,
+        Timeout,
     }
 
     // The thread API. Every call disables interrupts around its work on the
@@ -44,7 +45,7 @@ namespace Osprey.Kernel.Threading
             ulong f = Machine.DisableInterrupts();
             stack = Stack.Allocate(stackBytes);
             if (stack == null) { Machine.RestoreInterrupts(f); return ThreadStatus.NoMemory; }
-            t = new Thread(Scheduling.NextId(), name, priority);
+            t = new Thread(Scheduling.NextId(), name, priority, Scheduling.Core);
             t.Stack = stack;
             t.Entry = entry;
             t.Argument = argument;
@@ -86,14 +87,18 @@ namespace Osprey.Kernel.Threading
             if (self == Scheduling.Idle || Scheduling.InterruptNesting > 0) Panic.Fail("Threads.Exit from the idle thread or an interrupt handler");
             self.Exited = true;
             self.ExitedAt = Machine.Now();
+            SyncOps.ThreadExit(self);                 // mutexes it holds pass to their waiters
+            self.Joiners.WakeAll(SyncStatus.Successful);
             Scheduling.Core.Stop(self);
-            if (self.Joiner != null) Scheduling.Core.Unblock(self.Joiner);
             Scheduling.Reschedule();
             Panic.Fail("an exited thread was scheduled again");
         }
 
         // Waits until t has exited, then recycles its stack.
-        internal static ThreadStatus Join(Thread t)
+        internal static ThreadStatus Join(Thread t) { return Join(t, Timeout.Forever); }
+
+        // Join with a timeout (relative ns; Timeout.NoWait polls).
+        internal static ThreadStatus Join(Thread t, long timeout)
         {
             if (t == null) return ThreadStatus.NullThread;
             if (Scheduling.InterruptNesting > 0) return ThreadStatus.CalledFromInterrupt;
@@ -101,14 +106,13 @@ namespace Osprey.Kernel.Threading
             if (t == self) return ThreadStatus.JoinSelf;
             ulong f = Machine.DisableInterrupts();
             if (!t.Started) { Machine.RestoreInterrupts(f); return ThreadStatus.NotStarted; }
-            if (t.Joined || (t.Joiner != null && t.Joiner != self)) { Machine.RestoreInterrupts(f); return ThreadStatus.AlreadyJoined; }
-            while (!t.Exited)
+            if (!t.Exited && !t.Joined)
             {
-                t.Joiner = self;
-                Scheduling.Core.Block(self);
-                Scheduling.Reschedule();
+                SyncStatus s = t.Joiners.Enqueue(self, timeout);
+                if (s == SyncStatus.Blocked) { Scheduling.Reschedule(); s = SyncOps.Final(s, self); }
+                if (s == SyncStatus.Timeout || s == SyncStatus.Unsatisfied) { Machine.RestoreInterrupts(f); return ThreadStatus.Timeout; }
             }
-            t.Joiner = null;
+            if (t.Joined) { Machine.RestoreInterrupts(f); return ThreadStatus.AlreadyJoined; }
             t.Joined = true;
             if (t.Stack != null) { Stack.Release(t.Stack); t.Stack = null; }
             Scheduling.Core.RemoveThread(t);
@@ -125,14 +129,9 @@ namespace Osprey.Kernel.Threading
         internal static ThreadStatus SleepUntil(long deadline)
         {
             if (Scheduling.InterruptNesting > 0) return ThreadStatus.CalledFromInterrupt;
-            Thread self = Scheduling.Current;
             ulong f = Machine.DisableInterrupts();
-            if (deadline > Machine.Now())
-            {
-                Scheduling.Core.Timers.Insert(self.Sleeper, deadline);
-                Scheduling.Core.BlockWith(self, ThreadState.Sleeping);
-                Scheduling.Reschedule();
-            }
+            SyncStatus s = SyncOps.SleepUntil(Scheduling.Core, Scheduling.Current, deadline);
+            if (s == SyncStatus.Blocked) Scheduling.Reschedule();
             Machine.RestoreInterrupts(f);
             return ThreadStatus.Successful;
         }
@@ -142,8 +141,7 @@ namespace Osprey.Kernel.Threading
         {
             if (t == null) return ThreadStatus.NullThread;
             ulong f = Machine.DisableInterrupts();
-            Scheduling.Core.Timers.Cancel(t.Sleeper);
-            Scheduling.Core.UnblockFrom(t, ThreadState.Sleeping);
+            if (t.Wait.Sleeping) SyncOps.CancelWait(t, SyncStatus.Successful);
             Scheduling.Preempt();
             Machine.RestoreInterrupts(f);
             return ThreadStatus.Successful;

@@ -1,0 +1,138 @@
+using Osprey.Sched;
+
+namespace Osprey.Kernel.Threading
+{
+    // The synchronization objects of sched/sync for real threads. Each call
+    // disables interrupts, runs the portable operation for the current
+    // thread, and finishes the blocking protocol: when the operation
+    // returned Blocked the thread switches away at once and, once running
+    // again, returns the final status (SyncOps.Final). From an interrupt
+    // handler the caller is "no thread" and the portable objects refuse every
+    // call that could block (CalledFromInterrupt; the table is in
+    // sched/README.md "Synchronization"): semaphore release, NoWait
+    // obtain/send/receive/allocate, pool free and event set are allowed.
+    internal static class Blocking
+    {
+        private static SchedThread Caller
+        {
+            get { return Scheduling.InterruptNesting > 0 ? null : (SchedThread)Scheduling.Current; }
+        }
+
+        private static SyncStatus Finish(SyncStatus s, ulong flags)
+        {
+            if (s == SyncStatus.Blocked)
+            {
+                Scheduling.Reschedule();
+                s = SyncOps.Final(s, Scheduling.Current);
+            }
+            else Scheduling.Preempt();
+            Machine.RestoreInterrupts(flags);
+            return s;
+        }
+
+        // --- creation (setup time: these allocate) ---------------------------
+
+        internal static Semaphore NewSemaphore(int initial, int max, WaitDiscipline discipline)
+        {
+            SyncStatus s;
+            Semaphore sem = Semaphore.Create(Scheduling.Core, initial, max, discipline, out s);
+            if (sem == null) Panic.Fail("semaphore: invalid parameters (initial " + initial + ", max " + max + ")");
+            return sem;
+        }
+
+        internal static Mutex NewMutex(bool recursive) { return new Mutex(Scheduling.Core, recursive); }
+
+        internal static MessageQueue NewMessageQueue(int messageSize, int capacity, WaitDiscipline discipline)
+        {
+            SyncStatus s;
+            MessageQueue q = MessageQueue.Create(Scheduling.Core, messageSize, capacity, discipline, out s);
+            if (q == null) Panic.Fail("message queue: invalid parameters (size " + messageSize + ", capacity " + capacity + ")");
+            return q;
+        }
+
+        internal static EventFlags NewEventFlags(WaitDiscipline discipline) { return new EventFlags(Scheduling.Core, discipline); }
+
+        // --- operations ---------------------------------------------------------
+
+        internal static SyncStatus Obtain(Semaphore s, long timeout)
+        {
+            ulong f = Machine.DisableInterrupts();
+            return Finish(s.Obtain(Caller, timeout), f);
+        }
+
+        internal static SyncStatus Release(Semaphore s)
+        {
+            ulong f = Machine.DisableInterrupts();
+            return Finish(s.Release(Caller), f);
+        }
+
+        internal static SyncStatus Lock(Mutex m, long timeout)
+        {
+            ulong f = Machine.DisableInterrupts();
+            return Finish(m.Obtain(Caller, timeout), f);
+        }
+
+        internal static SyncStatus Unlock(Mutex m)
+        {
+            ulong f = Machine.DisableInterrupts();
+            return Finish(m.Release(Caller), f);
+        }
+
+        internal static SyncStatus Send(MessageQueue q, byte[] message, int length, long timeout)
+        {
+            ulong f = Machine.DisableInterrupts();
+            return Finish(q.Send(Caller, message, length, timeout), f);
+        }
+
+        internal static SyncStatus SendUrgent(MessageQueue q, byte[] message, int length, long timeout)
+        {
+            ulong f = Machine.DisableInterrupts();
+            return Finish(q.SendUrgent(Caller, message, length, timeout), f);
+        }
+
+        // The received length comes back in the caller's wait record when
+        // the message arrived while it waited.
+        internal static SyncStatus Receive(MessageQueue q, byte[] buffer, long timeout, out int length)
+        {
+            ulong f = Machine.DisableInterrupts();
+            SchedThread me = Caller;
+            SyncStatus s = q.Receive(me, buffer, timeout, out length);
+            bool blocked = s == SyncStatus.Blocked;
+            s = Finish(s, f);
+            if (blocked) length = s == SyncStatus.Successful ? Scheduling.Current.Wait.Length : 0;
+            return s;
+        }
+
+        internal static SyncStatus Allocate(BlockPool p, long timeout, out ulong address)
+        {
+            ulong f = Machine.DisableInterrupts();
+            SyncStatus s = p.Allocate(Caller, timeout, out address);
+            bool blocked = s == SyncStatus.Blocked;
+            s = Finish(s, f);
+            if (blocked) address = s == SyncStatus.Successful ? Scheduling.Current.Wait.Address : 0;
+            return s;
+        }
+
+        internal static SyncStatus Free(BlockPool p, ulong address)
+        {
+            ulong f = Machine.DisableInterrupts();
+            return Finish(p.Free(Caller, address), f);
+        }
+
+        internal static SyncStatus WaitEvents(EventFlags e, uint mask, EventMode mode, bool clearOnExit, long timeout, out uint got)
+        {
+            ulong f = Machine.DisableInterrupts();
+            SyncStatus s = e.Wait(Caller, mask, mode, clearOnExit, timeout, out got);
+            bool blocked = s == SyncStatus.Blocked;
+            s = Finish(s, f);
+            if (blocked) got = s == SyncStatus.Successful ? Scheduling.Current.Wait.Events : 0;
+            return s;
+        }
+
+        internal static SyncStatus SetEvents(EventFlags e, uint mask)
+        {
+            ulong f = Machine.DisableInterrupts();
+            return Finish(e.Set(mask), f);
+        }
+    }
+}
