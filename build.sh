@@ -317,9 +317,9 @@ cmd_test() {
         qemu-system-x86_64 "${QEMU_BASE[@]}" -icount shift=0,sleep=off -kernel "$OUT/kernel.elf" -initrd "$DEFAULT_WORKLOAD workload" -append "selftest clock=exact" || true
     add_result "$OUT/test/kernel-icount.result"
 
-    stage "in-kernel thread and period suites under sched=edf (-icount)"
+    stage "in-kernel thread, period and primitive suites under sched=edf (-icount)"
     "${runner[@]}" --label kernel-edf --timeout 300 --stall 60 --log "$OUT/test/kernel-edf.log" --result "$OUT/test/kernel-edf.result" -- \
-        qemu-system-x86_64 "${QEMU_BASE[@]}" -icount shift=0,sleep=off -kernel "$OUT/kernel.elf" -initrd "$DEFAULT_WORKLOAD workload" -append "selftest=threads,periods sched=edf clock=exact" || true
+        qemu-system-x86_64 "${QEMU_BASE[@]}" -icount shift=0,sleep=off -kernel "$OUT/kernel.elf" -initrd "$DEFAULT_WORKLOAD workload" -append "selftest=threads,periods,primitives sched=edf clock=exact" || true
     add_result "$OUT/test/kernel-edf.result"
 
     stage "panic paths (each ends its run: status 37, the test reported not ok)"

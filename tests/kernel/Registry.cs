@@ -18,6 +18,7 @@ namespace Osprey.Kernel.SelfTest
                 new AcpiSuite(),
                 new IrqSuite(),
                 new SyncSuite(),
+                new PrimitivesSuite(),
                 new PanicSuite(),
             };
         }
