@@ -113,12 +113,16 @@ namespace Osprey.Kernel.SelfTest
             PeriodStatistics s;
             t.Equal((long)PeriodStatus.Successful, (long)Periods.Statistics(k.P, out s), "statistics");
             t.Equal(k.Jobs - 1, s.Count, "one record per Run after the first");
-            t.Equal(0, s.MissedCount, "none missed");
-            t.Equal(0, k.Late, "no job finished after its deadline");
             t.True(s.MinCpuNs >= 500000, "min CPU per job >= the 0.5 ms of work (" + s.MinCpuNs + ")");
-            if (KernelMain.Options.ExactClock) t.InRange(500000, 700000, s.MaxCpuNs, "max CPU per job, ns");
             t.True(s.MinWallNs >= s.MinCpuNs, "wall time >= CPU time");
-            t.True(s.MaxWallNs < 2000000, "each job done within its period");
+            t.Equal(s.MissedCount, k.Late, "the period's missed count agrees with the jobs seen late");
+            if (KernelMain.Options.ExactClock)
+            {
+                // A loaded host can stall plain emulation past a deadline.
+                t.Equal(0, s.MissedCount, "none missed");
+                t.InRange(500000, 700000, s.MaxCpuNs, "max CPU per job, ns");
+                t.True(s.MaxWallNs < 2000000, "each job done within its period");
+            }
             t.Equal((long)PeriodStatus.Successful, (long)Periods.ResetStatistics(k.P), "reset");
             Periods.Statistics(k.P, out s);
             t.Equal(0, s.Count, "reset clears the count");
