@@ -360,6 +360,11 @@ cmd_test() {
         qemu-system-x86_64 "${QEMU_BASE[@]}" -icount shift=0,sleep=off -kernel "$OUT/kernel.elf" -initrd "$DEFAULT_WORKLOAD workload" -append "selftest=threads,periods,primitives sched=edf clock=exact" || true
     add_result "$OUT/test/kernel-edf.result"
 
+    stage "in-kernel CBS budget enforcement under sched=cbs (-icount)"
+    "${runner[@]}" --label kernel-cbs --timeout 120 --stall 60 --log "$OUT/test/kernel-cbs.log" --result "$OUT/test/kernel-cbs.result" -- \
+        qemu-system-x86_64 "${QEMU_BASE[@]}" -icount shift=0,sleep=off -kernel "$OUT/kernel.elf" -initrd "$DEFAULT_WORKLOAD workload" -append "selftest=primitives.cbs sched=cbs clock=exact" || true
+    add_result "$OUT/test/kernel-cbs.result"
+
     stage "simulator vs kernel on the same workload files (-icount)"
     compare_case "$DEFAULT_WORKLOAD"
     compare_case sched/examples/fp-rta-miss.wl

@@ -190,6 +190,30 @@ namespace Osprey.Kernel.Threading
             return ok ? ThreadStatus.Successful : ThreadStatus.InvalidPriority;
         }
 
+        // Scheduling parameters under sched=cbs: a constant bandwidth server
+        // of `budget` ns every `period` ns for t, after bandwidth admission
+        // (a.Message says what was asked and what is left on rejection).
+        // Hard servers throttle until the next period when the budget is
+        // used up; soft ones drop to background.
+        internal static CbsStatus AttachServer(Thread t, long budget, long period, CbsMode mode, out CbsAdmission a)
+        {
+            a = new CbsAdmission();
+            CbsScheduler cbs = Scheduling.Core.Scheduler as CbsScheduler;
+            if (cbs == null)
+            {
+                a.Status = CbsStatus.NotCbsScheduler;
+                a.Message = "the running scheduler is '" + Scheduling.Core.Scheduler.Name + "', not cbs";
+                return a.Status;
+            }
+            if (t == null) { a.Status = CbsStatus.NullArgument; return a.Status; }
+            CbsServer server = new CbsServer(t.Id, budget, period, mode);
+            ulong f = Machine.DisableInterrupts();
+            CbsStatus st = cbs.Attach(t, server, out a);
+            Scheduling.Preempt();
+            Machine.RestoreInterrupts(f);
+            return st;
+        }
+
         // CPU time consumed by t so far, in nanoseconds (including the
         // running slice when t is the current thread).
         internal static long CpuTime(Thread t)

@@ -21,7 +21,7 @@ namespace Osprey.Kernel.SelfTest
                     "semaphore_timeout_and_handoff", "priority_inversion_unbounded_without_inheritance",
                     "priority_inversion_bounded_with_inheritance", "deadline_inheritance_under_edf", "mutex_misuse",
                     "message_queue_producer_consumer", "block_pool_exhaustion_and_handoff", "event_flags_set_from_interrupt",
-                    "interrupt_context_rules", "join_timeout", "semaphore_and_mutex_figures",
+                    "interrupt_context_rules", "join_timeout", "semaphore_and_mutex_figures", "cbs_server_enforces_budget",
                 };
             }
         }
@@ -58,6 +58,7 @@ namespace Osprey.Kernel.SelfTest
                 case 8: InterruptRules(t); break;
                 case 9: JoinTimeout(t); break;
                 case 10: Figures(t); break;
+                case 11: CbsBudget(t); break;
             }
         }
 
@@ -346,6 +347,46 @@ namespace Osprey.Kernel.SelfTest
             Thread w = Threads.Spawn("slow", &Sleeper5, null, Main - 10);
             t.Equal((long)ThreadStatus.Timeout, (long)Threads.Join(w, 1 * Ms), "join times out while it sleeps");
             t.Equal((long)ThreadStatus.Successful, (long)Threads.Join(w, 10 * Ms), "then joins");
+        }
+
+        // A periodic thread whose jobs want 3 ms every 5 ms, served by a hard
+        // CBS of 1 ms every 5 ms: the budget timer stops it after 1 ms of
+        // each period, whatever the job wants.
+        private static CbsServer greedyServer;
+        private static void Greedy(object o)
+        {
+            Thread self = Threads.Current;
+            RatePeriod p = Periods.Create(self);
+            Periods.Run(p, 5 * Ms);
+            long end = Machine.Now() + 40 * Ms;
+            while (Machine.Now() < end)
+            {
+                long target = Threads.CpuTime(self) + 3 * Ms;
+                while (Threads.CpuTime(self) < target && Machine.Now() < end) { }
+                Periods.Run(p, 5 * Ms);
+            }
+            Periods.Delete(p);
+        }
+
+        private static void CbsBudget(Check t)
+        {
+            if (Scheduling.Core.Scheduler.Name != "cbs") { t.Skip("needs sched=cbs (build.sh test runs it under it)"); return; }
+            if (!KernelMain.Options.ExactClock) { t.Skip("budget-exact test: needs clock=exact under qemu -icount"); return; }
+            Thread g;
+            Threads.Create("greedy", &Greedy, null, 50, 0, out g);
+            CbsAdmission a;
+            t.Equal((long)CbsStatus.Ok, (long)Threads.AttachServer(g, 1 * Ms, 5 * Ms, CbsMode.Hard, out a), "attach 1 ms / 5 ms");
+            Thread h;
+            Threads.Create("too-big", &Greedy, null, 50, 0, out h);
+            t.Equal((long)CbsStatus.AdmissionRejected, (long)Threads.AttachServer(h, 5 * Ms, 5 * Ms, CbsMode.Hard, out a), "a second server asking 100% is rejected");
+            t.Note(a.Message);
+            CbsServer srv = g.Server;                  // the join detaches it
+            Threads.Start(g);
+            Threads.Join(g);
+            long cpu = g.CpuTimeNs;
+            t.Note("40 ms at 1 ms / 5 ms: " + cpu + " ns of CPU, " + srv.OverrunCount + " overruns, " + srv.ThrottleCount + " throttles");
+            t.InRange(7 * Ms, 9 * Ms + 500000, cpu, "CPU time held to about 8 budgets, ns");
+            t.True(srv.OverrunCount >= 7, "every job overran its budget");
         }
 
         private const int Rounds = 500;
