@@ -141,15 +141,7 @@ namespace Osprey.Sched
         }
 
         /// <summary>Retire: waiters end with Deleted, later calls return Deleted. Not in interrupts.</summary>
-        public SyncStatus Delete()
-        {
-            if (deleted) return SyncStatus.Deleted;
-            if (core == null) return SyncStatus.InvalidArgument;
-            if (core.InterruptNesting > 0) return SyncStatus.CalledFromInterrupt;
-            deleted = true;
-            waiters.WakeAll(SyncStatus.Deleted);
-            return SyncStatus.Successful;
-        }
+        public SyncStatus Delete() { return SyncOps.Retire(core, ref deleted, waiters); }
 
         /// <summary>Invariants listed on the class; null when sound.</summary>
         public string CheckInvariants()

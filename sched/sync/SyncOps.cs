@@ -117,6 +117,21 @@ namespace Osprey.Sched
             AbandonMutexes(t);
         }
 
+        /// <summary>
+        /// Delete of an object with one wait queue: Deleted when it already
+        /// is, refused in interrupts, else the object is marked deleted and
+        /// its waiters end with Deleted.
+        /// </summary>
+        public static SyncStatus Retire(SchedCore core, ref bool deleted, WaitQueue waiters)
+        {
+            if (deleted) return SyncStatus.Deleted;
+            if (core == null) return SyncStatus.InvalidArgument;
+            if (core.InterruptNesting > 0) return SyncStatus.CalledFromInterrupt;
+            deleted = true;
+            waiters.WakeAll(SyncStatus.Deleted);
+            return SyncStatus.Successful;
+        }
+
         /// <summary>Timeout validity and the interrupt rule: InvalidArgument (negative, or no core), CalledFromInterrupt (could block in an interrupt), else Successful.</summary>
         public static SyncStatus CheckTimeout(SchedCore core, long timeout)
         {
