@@ -26,11 +26,19 @@ namespace Osprey.Kernel.Time
             Ready = true;
         }
 
-        // Nanoseconds since Start; 0 before.
+        private static long last;
+
+        // Nanoseconds since Start; 0 before. Never goes backwards: under
+        // plain emulation the guest TSC is the host's, which can step back
+        // when the emulator thread moves between host CPUs whose TSCs are
+        // not synchronized; such a reading is clamped to the last one.
         internal static long Now()
         {
             if (!Ready) return 0;
-            return (long)tscToNs.Apply(Cpu.ReadTsc() - tscBase);
+            long t = (long)tscToNs.Apply(Cpu.ReadTsc() - tscBase);
+            if (t < last) return last;
+            last = t;
+            return t;
         }
 
         // The TSC value at which Now() reaches ns (for TSC-deadline mode):

@@ -114,9 +114,10 @@ namespace Osprey.Kernel.SelfTest
             t.Equal((long)PeriodStatus.Successful, (long)Periods.Statistics(k.P, out s), "statistics");
             t.Equal(k.Jobs - 1, s.Count, "one record per Run after the first");
             t.True(s.MinCpuNs >= 500000, "min CPU per job >= the 0.5 ms of work (" + s.MinCpuNs + ")");
-            t.True(s.MinWallNs >= s.MinCpuNs, "wall time >= CPU time");
+            t.Note("per job: CPU " + s.MinCpuNs + ".." + s.MaxCpuNs + " ns, wall " + s.MinWallNs + ".." + s.MaxWallNs + " ns, " + s.MissedCount + " missed");
             if (KernelMain.Options.ExactClock)
             {
+                t.True(s.MinWallNs >= s.MinCpuNs, "wall time >= CPU time");
                 t.Equal(s.MissedCount, k.Late, "the period's missed count agrees with the jobs seen late");
                 // A loaded host can stall plain emulation past a deadline.
                 t.Equal(0, s.MissedCount, "none missed");
