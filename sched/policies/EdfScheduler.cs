@@ -61,6 +61,13 @@ namespace Osprey.Sched
             return f == null ? null : f.Thread;
         }
 
+        /// <summary>The heir is the first node of the tree (no virtual Highest call on the hot path).</summary>
+        public override void Schedule(SchedThread t)
+        {
+            RbNode f = ready.First;
+            Core.SetHeir(f == null ? null : f.Thread);
+        }
+
         public override void Unblock(SchedThread t)
         {
             if (!t.Node.Queued) Enqueue(t, false);
@@ -76,21 +83,16 @@ namespace Osprey.Sched
         /// <summary>Go behind every thread with the same key (same deadline, or same background priority).</summary>
         public override void Yield(SchedThread t)
         {
-            if (t.Node.Queued)
-            {
-                Dequeue(t);
-                Enqueue(t, false);
-            }
+            SchedNode n = t.Node;
+            if (n.Queued) ready.Rekey(n.TreeLink, n.TreeLink.Key, false);
             Schedule(t);
         }
 
+        /// <summary>Re-sort: in place when the new key keeps the node between its neighbours.</summary>
         public override void UpdatePriority(SchedThread t)
         {
-            if (t.Node.Queued)
-            {
-                Dequeue(t);
-                Enqueue(t, t.Node.RequeueAtHead);
-            }
+            SchedNode n = t.Node;
+            if (n.Queued) ready.Rekey(n.TreeLink, t.EffectivePriority, n.RequeueAtHead);
             Schedule(t);
         }
 
