@@ -21,6 +21,8 @@ namespace Osprey.Sched
         NullCaller,
         /// <summary>The owner does not belong to this period's core.</summary>
         WrongCore,
+        /// <summary>Relative deadline is zero, negative or longer than the period length.</summary>
+        InvalidDeadline,
     }
 
     public enum PeriodState
@@ -40,7 +42,7 @@ namespace Osprey.Sched
         /// <summary>CPU time the owner consumed since the current job was released, ns.</summary>
         public long CpuNs;
         public uint PostponedJobs;
-        /// <summary>Deadline of the current job (0 when inactive).</summary>
+        /// <summary>Absolute deadline of the current job: its release + the relative deadline (0 when inactive).</summary>
         public long DeadlineNs;
     }
 
@@ -49,6 +51,7 @@ namespace Osprey.Sched
     {
         /// <summary>Finished jobs (each Run after the first).</summary>
         public long Count;
+        /// <summary>Jobs that completed after their deadline, or whose period ended before they completed.</summary>
         public long MissedCount;
         public long MinCpuNs;
         public long MaxCpuNs;
