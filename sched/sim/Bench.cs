@@ -21,12 +21,12 @@ namespace Osprey.Sched.Sim
     ///
     /// Patterns (what the operations act on):
     ///  - periodic: implicit-deadline periodic tasks sharing one period T, in EDF steady
-    ///    state. The thread acted on is the most urgent one (Highest: the one that runs).
-    ///    release gives it its next job, deadline + T, which is at or beyond every ready
-    ///    deadline (a postponed job released to a running thread); block is the running job
-    ///    finishing (it waits for its period); while it waits its next job is released
-    ///    (untimed) and the oldest waiting thread is unblocked (its new deadline is again at
-    ///    or beyond every ready one).
+    ///    state. Jobs are released in time order, each with the deadline release time + T,
+    ///    so every new deadline is at or beyond every queued one. The thread acted on is the
+    ///    most urgent one (Highest: the one that runs): release gives it its next job (a
+    ///    postponed job released to a running thread); block is its job finishing (it waits
+    ///    for its period); unblock wakes the thread that has waited longest, right after
+    ///    its next job was released (untimed), as the period timer does.
     ///  - random: the thread acted on is a uniformly random ready thread; release gives it
     ///    a deadline uniformly random in [now + W, now + 2W), W = (N + M) x 150 ns (the bench
     ///    clock advances 150 ns per step), so it lands at a random place among the ready
@@ -79,6 +79,7 @@ namespace Osprey.Sched.Sim
             public PriorityNode[] Nodes;
             public long[] Deadlines;
             public long Period;             // periodic: the common period T; random: the window W
+            public long ReleaseClock;       // periodic: the time of the latest release
             public int[] Waiting;           // FIFO of waiting (blocked) thread indices
             public int WaitHead, WaitCount;
             public ulong Rng;
@@ -124,7 +125,11 @@ namespace Osprey.Sched.Sim
 
             public long NewDeadline(int i)
             {
-                if (Pattern == Pattern.Periodic) return Deadlines[i] + Period;
+                if (Pattern == Pattern.Periodic)
+                {
+                    ReleaseClock += Period / Threads.Length; // one release every T / (N + M)
+                    return ReleaseClock + Period;
+                }
                 return Platform.Clock + Period + 1 + NextLong(Period);
             }
         }
@@ -162,6 +167,7 @@ namespace Osprey.Sched.Sim
                 s.Nodes[i] = new PriorityNode();
                 // Later than the deadline the CBS wake-up rule gave at Start (now + server period).
                 s.Deadlines[i] = s.Platform.Clock + s.Period + 1 + s.NextLong(s.Period);
+                if (s.Deadlines[i] - s.Period > s.ReleaseClock) s.ReleaseClock = s.Deadlines[i] - s.Period;
                 s.Core.ReleaseJob(t, s.Nodes[i], s.Deadlines[i]);
                 s.Threads[i] = t;
             }
@@ -170,7 +176,6 @@ namespace Osprey.Sched.Sim
             {
                 int i = s.Victim();
                 s.Core.Block(s.Threads[i]);
-                if (pattern == Pattern.Periodic) Release(s, i);
                 s.PushWaiting(i);
             }
             if (s.Core.DispatchNeeded) s.Core.Dispatch();
@@ -266,11 +271,11 @@ namespace Osprey.Sched.Sim
                 sm.Ops[OpBlock]++;
                 Add(sm, OpBlock, t1 - t0);
                 if (core.DispatchNeeded) core.Dispatch();
-                if (s.Pattern == Pattern.Periodic) Release(s, i); // the next job, released while it waits
                 s.PushWaiting(i);
 
-                // unblock the longest waiting thread
+                // unblock the longest waiting thread (periodic: its period ended, its next job is released first)
                 int u = s.PopWaiting();
+                if (s.Pattern == Pattern.Periodic) Release(s, u);
                 t = s.Threads[u];
                 p.Clock += 50;
                 b0 = GC.GetAllocatedBytesForCurrentThread();
@@ -396,8 +401,8 @@ namespace Osprey.Sched.Sim
             {
                 o.WriteLine();
                 if (Patterns[a] == Pattern.Periodic)
-                    o.WriteLine("pattern periodic: act on the most urgent thread; release = its next job (deadline + T, at or beyond every ready deadline);"
-                        + " block = its job ends; unblock = a waiting thread whose next job was released (deadline at or beyond every ready one)");
+                    o.WriteLine("pattern periodic: equal periods T, jobs released in time order with deadline release + T (at or beyond every queued deadline);"
+                        + " release = the running (most urgent) thread's next job; block = its job ends; unblock = the longest waiting thread, its next job just released");
                 else
                     o.WriteLine("pattern random: act on a random ready thread; release = a random deadline in [now + W, now + 2W), W = 150 ns x threads (a random place, mostly the upper part);"
                         + " block = it blocks; unblock = the longest-blocked thread, deadline unchanged (anywhere in the tree)");
