@@ -54,43 +54,16 @@ namespace Osprey.Sched
         public bool IsEmpty { get { return root == null; } }
 
         /// <summary>Insert after all nodes with an equal key (FIFO). O(log n); O(1) plus rebalancing at either end.</summary>
-        public void Insert(RbNode n, long key)
-        {
-            n.Key = key;
-            RbNode parent = root;
-            bool goLeft = false;
-            if (parent == null)
-            {
-                first = n;
-                last = n;
-            }
-            else if (key >= last.Key)
-            {
-                parent = last;
-                last = n;
-            }
-            else if (key < first.Key)
-            {
-                parent = first;
-                goLeft = true;
-                first = n;
-            }
-            else
-            {
-                // Strictly inside (first.Key <= key < last.Key): neither end changes.
-                RbNode cur = root;
-                while (cur != null)
-                {
-                    parent = cur;
-                    goLeft = key < cur.Key;
-                    cur = goLeft ? cur.Left : cur.Right;
-                }
-            }
-            Link(n, parent, goLeft);
-        }
+        public void Insert(RbNode n, long key) { Place(n, key, false); }
 
         /// <summary>Insert before all nodes with an equal key. O(log n); O(1) plus rebalancing at either end.</summary>
-        public void InsertFirst(RbNode n, long key)
+        public void InsertFirst(RbNode n, long key) { Place(n, key, true); }
+
+        /// <summary>
+        /// Link n with key behind its equals, or in front of them when atHead:
+        /// at an equal node the walk goes right, or left when atHead.
+        /// </summary>
+        void Place(RbNode n, long key, bool atHead)
         {
             n.Key = key;
             RbNode parent = root;
@@ -100,25 +73,27 @@ namespace Osprey.Sched
                 first = n;
                 last = n;
             }
-            else if (key <= first.Key)
+            else if (atHead ? key > last.Key : key >= last.Key)
             {
+                // Beyond the maximum: Last's right child, the new Last.
+                parent = last;
+                last = n;
+            }
+            else if (atHead ? key <= first.Key : key < first.Key)
+            {
+                // Before the minimum: First's left child, the new First.
                 parent = first;
                 goLeft = true;
                 first = n;
             }
-            else if (key > last.Key)
-            {
-                parent = last;
-                last = n;
-            }
             else
             {
-                // first.Key < key <= last.Key: neither end changes.
+                // Strictly between First and Last: neither end changes.
                 RbNode cur = root;
                 while (cur != null)
                 {
                     parent = cur;
-                    goLeft = key <= cur.Key;
+                    goLeft = atHead ? key <= cur.Key : key < cur.Key;
                     cur = goLeft ? cur.Left : cur.Right;
                 }
             }

@@ -225,67 +225,57 @@ namespace Osprey.Sched.Sim
             if (sm.Count[op] < sm.Ticks[op].Length) sm.Ticks[op][sm.Count[op]++] = ticks;
         }
 
-        /// <summary>count steps of: release; pick-next group; block, (release while waiting), unblock.</summary>
-        static void Run(Setup s, int count, Samples sm)
+        /// <summary>
+        /// One timed operation on t (release with deadline d, block or unblock), its bytes
+        /// allocated, then the platform's switch to the new heir (untimed).
+        /// </summary>
+        static void Timed(Setup s, Samples sm, int op, SchedThread t, PriorityNode node, long d)
         {
             SchedCore core = s.Core;
+            s.Platform.Clock += 50;
+            long b0 = GC.GetAllocatedBytesForCurrentThread();
+            long t0 = Stopwatch.GetTimestamp();
+            if (op == OpRelease) core.ReleaseJob(t, node, d);
+            else if (op == OpBlock) core.Block(t);
+            else core.Unblock(t);
+            long t1 = Stopwatch.GetTimestamp();
+            sm.Bytes[op] += GC.GetAllocatedBytesForCurrentThread() - b0;
+            sm.Ops[op]++;
+            Add(sm, op, t1 - t0);
+            if (core.DispatchNeeded) core.Dispatch();
+        }
+
+        /// <summary>count steps of: release; pick-next group; block; unblock (periodic: after a release).</summary>
+        static void Run(Setup s, int count, Samples sm)
+        {
             Scheduler sched = s.Sched;
-            NullPlatform p = s.Platform;
             SchedThread sink = null;
             for (int step = 0; step < count; step++)
             {
-                // release
+                // release: the victim's next job
                 int i = s.Victim();
                 long d = s.NewDeadline(i);
                 s.Deadlines[i] = d;
-                SchedThread t = s.Threads[i];
-                PriorityNode node = s.Nodes[i];
-                p.Clock += 50;
-                long b0 = GC.GetAllocatedBytesForCurrentThread();
-                long t0 = Stopwatch.GetTimestamp();
-                core.ReleaseJob(t, node, d);
-                long t1 = Stopwatch.GetTimestamp();
-                sm.Bytes[OpRelease] += GC.GetAllocatedBytesForCurrentThread() - b0;
-                sm.Ops[OpRelease]++;
-                Add(sm, OpRelease, t1 - t0);
-                if (core.DispatchNeeded) core.Dispatch();
+                Timed(s, sm, OpRelease, s.Threads[i], s.Nodes[i], d);
 
                 // pick-next
-                b0 = GC.GetAllocatedBytesForCurrentThread();
-                t0 = Stopwatch.GetTimestamp();
+                long b0 = GC.GetAllocatedBytesForCurrentThread();
+                long t0 = Stopwatch.GetTimestamp();
                 for (int k = 0; k < PickGroup; k++) sink = sched.Highest();
-                t1 = Stopwatch.GetTimestamp();
+                long t1 = Stopwatch.GetTimestamp();
                 sm.Bytes[OpPick] += GC.GetAllocatedBytesForCurrentThread() - b0;
                 sm.Ops[OpPick] += PickGroup;
                 if (sm.Count[OpPick] < sm.Ticks[OpPick].Length) sm.Ticks[OpPick][sm.Count[OpPick]++] = (t1 - t0) * 1000 / PickGroup;
 
                 // block
                 i = s.Victim();
-                t = s.Threads[i];
-                p.Clock += 50;
-                b0 = GC.GetAllocatedBytesForCurrentThread();
-                t0 = Stopwatch.GetTimestamp();
-                core.Block(t);
-                t1 = Stopwatch.GetTimestamp();
-                sm.Bytes[OpBlock] += GC.GetAllocatedBytesForCurrentThread() - b0;
-                sm.Ops[OpBlock]++;
-                Add(sm, OpBlock, t1 - t0);
-                if (core.DispatchNeeded) core.Dispatch();
+                Timed(s, sm, OpBlock, s.Threads[i], null, 0);
                 s.PushWaiting(i);
 
                 // unblock the longest waiting thread (periodic: its period ended, its next job is released first)
                 int u = s.PopWaiting();
                 if (s.Pattern == Pattern.Periodic) Release(s, u);
-                t = s.Threads[u];
-                p.Clock += 50;
-                b0 = GC.GetAllocatedBytesForCurrentThread();
-                t0 = Stopwatch.GetTimestamp();
-                core.Unblock(t);
-                t1 = Stopwatch.GetTimestamp();
-                sm.Bytes[OpUnblock] += GC.GetAllocatedBytesForCurrentThread() - b0;
-                sm.Ops[OpUnblock]++;
-                Add(sm, OpUnblock, t1 - t0);
-                if (core.DispatchNeeded) core.Dispatch();
+                Timed(s, sm, OpUnblock, s.Threads[u], null, 0);
             }
             GC.KeepAlive(sink);
         }
