@@ -3,92 +3,139 @@ namespace Osprey.Sched
     /// <summary>
     /// Intrusive red-black tree link. The node is a field of (or a base class
     /// of) the object it orders, allocated with that object, so inserting and
-    /// removing never allocates. Order is (Key, Seq): Seq is stamped by the
-    /// tree at insertion and makes every key unique, so equal keys stay FIFO
-    /// (or LIFO for InsertFirst) and comparisons never tie.
+    /// removing never allocates. Order is by Key; equal keys keep their
+    /// insertion order (FIFO, or in front of their equals for InsertFirst):
+    /// the insertion path decides, so no tie-breaking stamp is stored.
     /// </summary>
     public class RbNode
     {
         public RbNode Left;
         public RbNode Right;
         public RbNode Parent;
+        /// <summary>Back pointer for nodes embedded in a thread (null for watchdogs and priority nodes).</summary>
+        public SchedThread Thread;
+        public long Key;
         public bool Red;
         /// <summary>True while linked into a tree. A node is in at most one tree.</summary>
         public bool InTree;
-        public long Key;
-        /// <summary>Insertion stamp; only meaningful relative to nodes of the same tree.</summary>
-        public long Seq;
-        /// <summary>Back pointer for nodes embedded in a thread (null for watchdogs and priority nodes).</summary>
-        public SchedThread Thread;
     }
 
     /// <summary>
-    /// Red-black tree over <see cref="RbNode"/> (CLRS algorithm, null leaves).
+    /// Red-black tree over <see cref="RbNode"/> (CLRS algorithm, null leaves),
+    /// with the minimum (First) and maximum (Last) cached.
     /// Invariants (checked by <see cref="Check"/>):
-    ///  1. in-order traversal is strictly increasing in (Key, Seq);
+    ///  1. in-order traversal is non-decreasing in Key, and nodes with equal
+    ///     keys are in insertion order (Insert appends behind its equals,
+    ///     InsertFirst goes in front of them; a test model checks this);
     ///  2. the root is black and no red node has a red child;
     ///  3. every root-to-leaf path has the same number of black nodes;
     ///  4. child.Parent == parent for every link, root.Parent == null;
-    ///  5. First is the minimum node (cached so the ready-queue head is O(1));
+    ///  5. First is the minimum node and Last the maximum (so the ready-queue
+    ///     head is O(1), and an insertion at either end needs no search);
     ///  6. Count equals the number of linked nodes.
+    ///
+    /// Fast paths: an Insert whose key is &gt;= Last's (a later deadline than
+    /// every queued one: the usual case for periodic releases) is linked as
+    /// Last's right child, one whose key is &lt; First's as First's left child,
+    /// without walking down from the root; Rekey changes a key in place when
+    /// the node's position does not change.
     /// </summary>
     public sealed class RbTree
     {
         RbNode root;
         RbNode first;
-        // Tail insertions take increasing stamps, head insertions decreasing
-        // ones, so a head-inserted node sorts before all equal keys present.
-        long tailSeq;
-        long headSeq;
+        RbNode last;
         int count;
 
         public RbNode Root { get { return root; } }
         public RbNode First { get { return first; } }
+        public RbNode Last { get { return last; } }
         public int Count { get { return count; } }
         public bool IsEmpty { get { return root == null; } }
 
-        static bool Less(RbNode a, RbNode b)
-        {
-            return a.Key < b.Key || (a.Key == b.Key && a.Seq < b.Seq);
-        }
+        /// <summary>Insert after all nodes with an equal key (FIFO). O(log n); O(1) plus rebalancing at either end.</summary>
+        public void Insert(RbNode n, long key) { Place(n, key, false); }
 
-        /// <summary>Insert after all nodes with an equal key (FIFO). O(log n).</summary>
-        public void Insert(RbNode n, long key)
+        /// <summary>Insert before all nodes with an equal key. O(log n); O(1) plus rebalancing at either end.</summary>
+        public void InsertFirst(RbNode n, long key) { Place(n, key, true); }
+
+        /// <summary>
+        /// Link n with key behind its equals, or in front of them when atHead:
+        /// at an equal node the walk goes right, or left when atHead.
+        /// </summary>
+        void Place(RbNode n, long key, bool atHead)
         {
             n.Key = key;
-            n.Seq = ++tailSeq;
-            Link(n);
-        }
-
-        /// <summary>Insert before all nodes with an equal key. O(log n).</summary>
-        public void InsertFirst(RbNode n, long key)
-        {
-            n.Key = key;
-            n.Seq = --headSeq;
-            Link(n);
-        }
-
-        void Link(RbNode n)
-        {
-            RbNode parent = null;
-            RbNode cur = root;
+            RbNode parent = root;
             bool goLeft = false;
-            bool leftmost = true;
-            while (cur != null)
+            if (parent == null)
             {
-                parent = cur;
-                if (Less(n, cur))
+                first = n;
+                last = n;
+            }
+            else if (atHead ? key > last.Key : key >= last.Key)
+            {
+                // Beyond the maximum: Last's right child, the new Last.
+                parent = last;
+                last = n;
+            }
+            else if (atHead ? key <= first.Key : key < first.Key)
+            {
+                // Before the minimum: First's left child, the new First.
+                parent = first;
+                goLeft = true;
+                first = n;
+            }
+            else
+            {
+                // Strictly between First and Last: neither end changes.
+                RbNode cur = root;
+                while (cur != null)
                 {
-                    cur = cur.Left;
-                    goLeft = true;
+                    parent = cur;
+                    goLeft = atHead ? key <= cur.Key : key < cur.Key;
+                    cur = goLeft ? cur.Left : cur.Right;
+                }
+            }
+            Link(n, parent, goLeft);
+        }
+
+        /// <summary>
+        /// Give a linked node a new key, as Remove then Insert (atHead false:
+        /// behind its new equals) or InsertFirst (atHead true: in front of
+        /// them) would, but in place when the node's position does not change
+        /// (only the neighbour on the side the key moves to is looked at). A
+        /// node not in the tree is inserted.
+        /// </summary>
+        public void Rekey(RbNode n, long key, bool atHead)
+        {
+            if (n.InTree)
+            {
+                bool stays;
+                if (atHead ? key > n.Key : key >= n.Key)
+                {
+                    // Moving up (or, FIFO, staying equal): the successor must stay above.
+                    RbNode q = n == last ? null : Next(n);
+                    stays = q == null || (atHead ? key <= q.Key : key < q.Key);
                 }
                 else
                 {
-                    cur = cur.Right;
-                    goLeft = false;
-                    leftmost = false;
+                    RbNode p = n == first ? null : Prev(n);
+                    stays = p == null || (atHead ? p.Key < key : p.Key <= key);
                 }
+                if (stays)
+                {
+                    n.Key = key;
+                    return;
+                }
+                Remove(n);
             }
+            if (atHead) InsertFirst(n, key);
+            else Insert(n, key);
+        }
+
+        void Link(RbNode n, RbNode parent, bool goLeft)
+        {
             n.Parent = parent;
             n.Left = null;
             n.Right = null;
@@ -97,7 +144,6 @@ namespace Osprey.Sched
             if (parent == null) root = n;
             else if (goLeft) parent.Left = n;
             else parent.Right = n;
-            if (leftmost) first = n;
             count++;
             InsertFixup(n);
         }
@@ -198,6 +244,12 @@ namespace Osprey.Sched
             return n;
         }
 
+        static RbNode Max(RbNode n)
+        {
+            while (n.Right != null) n = n.Right;
+            return n;
+        }
+
         /// <summary>In-order successor, or null.</summary>
         public static RbNode Next(RbNode n)
         {
@@ -211,11 +263,27 @@ namespace Osprey.Sched
             return p;
         }
 
-        /// <summary>Unlink n; a node not in a tree is ignored. O(log n).</summary>
+        /// <summary>In-order predecessor, or null.</summary>
+        public static RbNode Prev(RbNode n)
+        {
+            if (n.Left != null) return Max(n.Left);
+            RbNode p = n.Parent;
+            while (p != null && n == p.Left)
+            {
+                n = p;
+                p = p.Parent;
+            }
+            return p;
+        }
+
+        /// <summary>Unlink n; a node not in a tree is ignored. O(log n); amortized O(1) rebalancing.</summary>
         public void Remove(RbNode z)
         {
             if (!z.InTree) return;
-            if (z == first) first = Next(z);
+            // The minimum has no left child, so its successor is the minimum of
+            // its right subtree or else its parent (symmetrically for the maximum).
+            if (z == first) first = z.Right != null ? Min(z.Right) : z.Parent;
+            if (z == last) last = z.Left != null ? Max(z.Left) : z.Parent;
             RbNode y = z;
             bool yRed = y.Red;
             RbNode x;
@@ -348,7 +416,7 @@ namespace Osprey.Sched
         {
             if (root == null)
             {
-                if (first != null) return "empty tree has a First";
+                if (first != null || last != null) return "empty tree has a First or Last";
                 if (count != 0) return "empty tree has Count " + count;
                 return null;
             }
@@ -361,14 +429,16 @@ namespace Osprey.Sched
             if (bh < 0) return "black height mismatch";
             if (n != count) return "Count " + count + " but " + n + " nodes linked";
             if (first != Min(root)) return "First is not the minimum";
-            // Order: strictly increasing in-order.
+            if (last != Max(root)) return "Last is not the maximum";
+            // Order: non-decreasing in-order, and Prev mirrors Next.
             RbNode prev = null;
             RbNode cur = Min(root);
             int walked = 0;
             while (cur != null)
             {
                 if (!cur.InTree) return "linked node not flagged InTree";
-                if (prev != null && !Less(prev, cur)) return "order violated at key " + cur.Key;
+                if (prev != null && cur.Key < prev.Key) return "order violated at key " + cur.Key;
+                if (Prev(cur) != prev) return "predecessor walk disagrees at key " + cur.Key;
                 prev = cur;
                 cur = Next(cur);
                 walked++;

@@ -23,6 +23,8 @@ namespace Osprey.Sched
         WrongCore,
         /// <summary>A thread-only call made from an interrupt handler (kernel wrapper).</summary>
         CalledFromInterrupt,
+        /// <summary>Relative deadline is zero, negative or longer than the period length.</summary>
+        InvalidDeadline,
     }
 
     public enum PeriodState
@@ -42,7 +44,7 @@ namespace Osprey.Sched
         /// <summary>CPU time the owner consumed since the current job was released, ns.</summary>
         public long CpuNs;
         public uint PostponedJobs;
-        /// <summary>Deadline of the current job (0 when inactive).</summary>
+        /// <summary>Absolute deadline of the current job: its release + the relative deadline (0 when inactive).</summary>
         public long DeadlineNs;
     }
 
@@ -51,6 +53,7 @@ namespace Osprey.Sched
     {
         /// <summary>Finished jobs (each Run after the first).</summary>
         public long Count;
+        /// <summary>Jobs that completed after their deadline, or whose period ended before they completed.</summary>
         public long MissedCount;
         public long MinCpuNs;
         public long MaxCpuNs;

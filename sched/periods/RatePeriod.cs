@@ -5,6 +5,15 @@ namespace Osprey.Sched
     /// sched/README.md "Periods"). One owner thread calls Run at the end of
     /// each job. Allocate at setup; nothing here allocates afterwards.
     ///
+    /// Constrained deadlines: Run(caller, length, deadline) gives the jobs a
+    /// relative deadline D &lt;= length, so a job released at S has the
+    /// absolute deadline S + D (its EDF key) instead of the period end S +
+    /// length, and it counts as missed when it completes after S + D.
+    ///
+    /// Tracing: every expiry increments ExpiryCount (and PostponedCount when
+    /// the owner was still running its job) and calls the virtual OnExpiry,
+    /// which a derived class (the simulator's) overrides; no delegates.
+    ///
     /// Invariants:
     ///  - Inactive: timer disarmed, postponed == 0, no job node on the owner.
     ///  - Active or Expired: the timer is armed for the end of the newest
@@ -14,7 +23,7 @@ namespace Osprey.Sched
     ///  - The owner has ThreadState.PeriodWait only while Active with no
     ///    postponed jobs, between Run and the period's expiry.
     /// </summary>
-    public sealed class RatePeriod
+    public class RatePeriod
     {
         readonly SchedCore core;
         readonly SchedThread owner;
@@ -24,9 +33,14 @@ namespace Osprey.Sched
         PeriodState state;
         bool deleted;
         long nextLength;
+        long nextRelDeadline;
         uint postponed;
         long latestDeadline;
+        long latestStart;
+        long latestRelDeadline;
         long jobDeadline;
+        ulong expiryCount;
+        ulong postponedCount;
         long jobStart;
         long cpuAtStart;
         PeriodStatistics stats;
@@ -50,10 +64,20 @@ namespace Osprey.Sched
         public bool IsDeleted { get { return deleted; } }
         public uint PostponedJobs { get { return postponed; } }
         public long NextLength { get { return nextLength; } }
-        /// <summary>Deadline of the job the owner is running (the late job keeps its earlier one).</summary>
+        /// <summary>Relative deadline of the jobs of the next period (= NextLength unless Run was given one).</summary>
+        public long NextRelativeDeadline { get { return nextRelDeadline; } }
+        /// <summary>Absolute deadline of the job the owner is running (the late job keeps its earlier one).</summary>
         public long JobDeadline { get { return jobDeadline; } }
-        /// <summary>End of the newest period (what a postponed job is released with).</summary>
+        /// <summary>End of the newest period (when the period timer fires next).</summary>
         public long LatestDeadline { get { return latestDeadline; } }
+        /// <summary>Start of the newest period: the release time of its job.</summary>
+        public long LatestStart { get { return latestStart; } }
+        /// <summary>Absolute deadline of the newest period's job (what a postponed job is released with).</summary>
+        public long LatestJobDeadline { get { return Add(latestStart, latestRelDeadline); } }
+        /// <summary>Periods that ended (timer expiries) since the period was created.</summary>
+        public ulong ExpiryCount { get { return expiryCount; } }
+        /// <summary>Expiries that found the owner still running its job (a job was postponed).</summary>
+        public ulong PostponedCount { get { return postponedCount; } }
         public PriorityNode JobNode { get { return jobNode; } }
 
         PeriodStatus Check(SchedThread caller)
@@ -72,12 +96,26 @@ namespace Osprey.Sched
         ///   (PeriodWait) until the current period ends; returns Successful.
         /// Expired or postponed jobs: the job counts as missed; one postponed job
         ///   is released at once with the latest deadline; returns Timeout.
+        /// The jobs' relative deadline is the length (implicit deadlines).
         /// </summary>
         public PeriodStatus Run(SchedThread caller, long length)
+        {
+            return Run(caller, length, length);
+        }
+
+        /// <summary>
+        /// Run with a constrained deadline: the jobs of the period that starts
+        /// next (of the first period, when inactive) get the absolute deadline
+        /// release + deadline, 0 &lt; deadline &lt;= length (else InvalidDeadline),
+        /// and a job that completes after it counts as missed. Like the
+        /// length, the deadline applies from the next period on.
+        /// </summary>
+        public PeriodStatus Run(SchedThread caller, long length, long deadline)
         {
             PeriodStatus st = Check(caller);
             if (st != PeriodStatus.Successful) return st;
             if (length <= 0 || length > EdfScheduler.MaxDeadline) return PeriodStatus.InvalidLength;
+            if (deadline <= 0 || deadline > length) return PeriodStatus.InvalidDeadline;
             if (owner.Has(ThreadState.PeriodWait)) return PeriodStatus.AlreadyWaiting;
             core.Charge();
             long now = core.Now();
@@ -86,10 +124,13 @@ namespace Osprey.Sched
                 state = PeriodState.Active;
                 postponed = 0;
                 nextLength = length;
-                long deadline = Add(now, length);
-                latestDeadline = deadline;
-                StartJob(now, deadline);
-                core.Timers.Insert(timer, deadline);
+                nextRelDeadline = deadline;
+                long end = Add(now, length);
+                latestDeadline = end;
+                latestStart = now;
+                latestRelDeadline = deadline;
+                StartJob(now, Add(now, deadline));
+                core.Timers.Insert(timer, end);
                 return PeriodStatus.Successful;
             }
             // A period that is over but whose timer has not been handled yet
@@ -105,17 +146,20 @@ namespace Osprey.Sched
             }
             if (state == PeriodState.Active && postponed == 0)
             {
-                RecordJob(now, false);
+                // On time unless it completed after its (constrained) deadline.
+                RecordJob(now, now > jobDeadline);
                 nextLength = length;
+                nextRelDeadline = deadline;
                 core.BlockWith(owner, ThreadState.PeriodWait);
                 return PeriodStatus.Successful;
             }
             // Expired, or active with postponed jobs: the finished job was late.
             RecordJob(now, true);
             nextLength = length;
+            nextRelDeadline = deadline;
             state = PeriodState.Active;
             if (postponed > 0) postponed--;
-            StartJob(now, latestDeadline);
+            StartJob(now, LatestJobDeadline);
             return PeriodStatus.Timeout;
         }
 
@@ -151,12 +195,16 @@ namespace Osprey.Sched
             // re-armed later than it fired; stop rather than fire forever.
             if (next <= expiry) return;
             latestDeadline = next;
-            if (owner.Has(ThreadState.PeriodWait))
+            latestStart = expiry;
+            latestRelDeadline = nextRelDeadline;
+            expiryCount++;
+            bool late = !owner.Has(ThreadState.PeriodWait);
+            if (!late)
             {
-                // On time: release the next job (deadline = expiry + next length)
-                // before waking the owner, so it is queued with the new deadline.
+                // On time: release the next job (deadline = expiry + relative
+                // deadline) before waking the owner, so it is queued with it.
                 core.Timers.Insert(timer, next);
-                StartJob(expiry, next);
+                StartJob(expiry, LatestJobDeadline);
                 core.UnblockFrom(owner, ThreadState.PeriodWait);
             }
             else
@@ -164,10 +212,22 @@ namespace Osprey.Sched
                 // The owner is still running its job: it keeps its earlier
                 // deadline; the new period's job is postponed.
                 if (postponed != uint.MaxValue) postponed++;
+                postponedCount++;
                 state = PeriodState.Expired;
                 core.Timers.Insert(timer, next);
             }
+            OnExpiry(expiry, now, late);
         }
+
+        /// <summary>
+        /// Tracing hook, called at every expiry after the period's state is
+        /// updated: the period that ended at expiry is over (the timer fired at
+        /// now &gt;= expiry). postponedJob: the owner was still running its job,
+        /// so the new period's job was postponed (PostponedJobs counts them);
+        /// otherwise the new job was released and the owner woken. Runs on the
+        /// timer path: do not allocate in a kernel override.
+        /// </summary>
+        protected virtual void OnExpiry(long expiry, long now, bool postponedJob) { }
 
         /// <summary>Owner, state, time and CPU since the job began, postponed jobs (zeros when inactive).</summary>
         public PeriodStatus GetStatus(out PeriodInfo info)

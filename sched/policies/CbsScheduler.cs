@@ -313,12 +313,34 @@ namespace Osprey.Sched
                 }
             }
             base.Unblock(t);
+            // Woken before the switch away from it happened: it runs on, so
+            // its budget is watched again (Block cancelled the watchdog).
+            if (s != null && s.Owner == this && t.IsExecuting) ArmBudget(s, Core.Now());
         }
 
+        /// <summary>
+        /// The thread stopped being ready (blocked, suspended, waiting for its
+        /// period, throttled, stopped): it consumes no budget any more, so its
+        /// budget watchdog is cancelled now, not at the next switch, which the
+        /// platform may make later than a due timer. OnDispatch re-arms it
+        /// with the remaining budget when the thread runs again.
+        /// </summary>
+        public override void Block(SchedThread t)
+        {
+            CbsServer s = t.Server;
+            if (s != null && s.Owner == this) Core.Timers.Cancel(s.BudgetTimer);
+            base.Block(t);
+        }
+
+        /// <summary>
+        /// Charge the budget while the thread runs its job; not for time it is
+        /// still the executing thread after it stopped being ready (between a
+        /// block and the platform's switch away from it).
+        /// </summary>
         public override void OnCharge(SchedThread t, long deltaNs, long now)
         {
             CbsServer s = t.Server;
-            if (s != null && s.Owner == this && s.JobActive && !s.Demoted) s.RemainingNs -= deltaNs;
+            if (s != null && s.Owner == this && s.JobActive && !s.Demoted && t.State == ThreadState.Ready) s.RemainingNs -= deltaNs;
         }
 
         public override void OnDispatch(SchedThread prev, SchedThread next, long now)
@@ -341,10 +363,13 @@ namespace Osprey.Sched
         {
             SchedThread t = s.Thread;
             if (t == null || !s.JobActive || s.Demoted || s.Throttled) return;
+            // Only a running thread overruns (Block and OnDispatch cancel the
+            // watchdog of any other; OnDispatch re-arms it when it runs again).
+            if (!t.IsExecuting || t.State != ThreadState.Ready) return;
             if (s.RemainingNs > 0)
             {
                 // Charged less than expected (e.g. the timer fired early): wait for the rest.
-                if (t.IsExecuting) ArmBudget(s, now);
+                ArmBudget(s, now);
                 return;
             }
             s.OverrunCount++;
@@ -400,6 +425,8 @@ namespace Osprey.Sched
                 if (s.Owner != this || s.Thread == null || s.Thread.Server != s) return "server " + s.Id + " links inconsistent";
                 if (s.Throttled != s.Thread.Has(ThreadState.Throttled)) return "server " + s.Id + " throttle flag disagrees with thread state";
                 if (s.Throttled && !s.ReplenishTimer.IsArmed) return "throttled server " + s.Id + " has no replenishment pending";
+                if (s.BudgetTimer.IsArmed && !(s.Thread.IsExecuting && s.Thread.State == ThreadState.Ready))
+                    return "server " + s.Id + " has a budget watchdog but its thread is not running";
             }
             return null;
         }

@@ -12,7 +12,7 @@ namespace Osprey.Sched
     /// preempts. Deadlines are clamped below BackgroundBase (2^62 ns is 146
     /// years of uptime).
     /// </summary>
-    public class EdfScheduler : Scheduler
+    public class EdfScheduler : ReadyQueueScheduler
     {
         public const long BackgroundBase = 1L << 62;
         public const long MaxDeadline = BackgroundBase - 1;
@@ -41,7 +41,7 @@ namespace Osprey.Sched
         /// <summary>Is value a deadline (as opposed to a background priority)?</summary>
         public static bool IsDeadline(long value) { return value < BackgroundBase; }
 
-        protected void Enqueue(SchedThread t, bool atHead)
+        protected override void Enqueue(SchedThread t, bool atHead)
         {
             SchedNode n = t.Node;
             if (atHead) ready.InsertFirst(n.TreeLink, t.EffectivePriority);
@@ -49,7 +49,7 @@ namespace Osprey.Sched
             n.Queued = true;
         }
 
-        protected void Dequeue(SchedThread t)
+        protected override void Dequeue(SchedThread t)
         {
             ready.Remove(t.Node.TreeLink);
             t.Node.Queued = false;
@@ -61,43 +61,21 @@ namespace Osprey.Sched
             return f == null ? null : f.Thread;
         }
 
-        public override void Unblock(SchedThread t)
+        /// <summary>The heir is the first node of the tree (no virtual Highest call on the hot path).</summary>
+        public override void Schedule(SchedThread t)
         {
-            if (!t.Node.Queued) Enqueue(t, false);
-            Schedule(t);
+            RbNode f = ready.First;
+            Core.SetHeir(f == null ? null : f.Thread);
         }
 
-        public override void Block(SchedThread t)
+        /// <summary>
+        /// Re-sort (priority change, or Yield: behind every thread with the same
+        /// key, i.e. same deadline or same background priority): in place when
+        /// the key keeps the node between its neighbours, else remove + insert.
+        /// </summary>
+        protected override void Requeue(SchedThread t, bool atHead)
         {
-            if (t.Node.Queued) Dequeue(t);
-            Schedule(t);
-        }
-
-        /// <summary>Go behind every thread with the same key (same deadline, or same background priority).</summary>
-        public override void Yield(SchedThread t)
-        {
-            if (t.Node.Queued)
-            {
-                Dequeue(t);
-                Enqueue(t, false);
-            }
-            Schedule(t);
-        }
-
-        public override void UpdatePriority(SchedThread t)
-        {
-            if (t.Node.Queued)
-            {
-                Dequeue(t);
-                Enqueue(t, t.Node.RequeueAtHead);
-            }
-            Schedule(t);
-        }
-
-        public override void NodeDestroy(SchedThread t)
-        {
-            if (t.Node.Queued) Dequeue(t);
-            base.NodeDestroy(t);
+            ready.Rekey(t.Node.TreeLink, t.EffectivePriority, atHead);
         }
 
         /// <summary>node now carries the job's absolute deadline; the thread is re-sorted.</summary>

@@ -10,7 +10,7 @@ namespace Osprey.Sched
     /// thread is ready (new arrivals append; only the executing thread is
     /// ever requeued at the head), which is why an equal never preempts.
     /// </summary>
-    public sealed class PriorityScheduler : Scheduler
+    public sealed class PriorityScheduler : ReadyQueueScheduler
     {
         readonly Chain[] ready = new Chain[PriorityBitmap.Levels];
         readonly PriorityBitmap bitmap = new PriorityBitmap();
@@ -35,7 +35,7 @@ namespace Osprey.Sched
             return (int)value;
         }
 
-        void Enqueue(SchedThread t, bool atHead)
+        protected override void Enqueue(SchedThread t, bool atHead)
         {
             SchedNode n = t.Node;
             int level = LevelOf(t.EffectivePriority);
@@ -47,7 +47,7 @@ namespace Osprey.Sched
             readyCount++;
         }
 
-        void Dequeue(SchedThread t)
+        protected override void Dequeue(SchedThread t)
         {
             SchedNode n = t.Node;
             Chain c = ready[n.Level];
@@ -62,44 +62,6 @@ namespace Osprey.Sched
             int level = bitmap.Lowest();
             if (level < 0) return null;
             return ready[level].First.Thread;
-        }
-
-        public override void Unblock(SchedThread t)
-        {
-            if (!t.Node.Queued) Enqueue(t, false);
-            Schedule(t);
-        }
-
-        public override void Block(SchedThread t)
-        {
-            if (t.Node.Queued) Dequeue(t);
-            Schedule(t);
-        }
-
-        public override void Yield(SchedThread t)
-        {
-            if (t.Node.Queued)
-            {
-                Dequeue(t);
-                Enqueue(t, false);
-            }
-            Schedule(t);
-        }
-
-        public override void UpdatePriority(SchedThread t)
-        {
-            if (t.Node.Queued)
-            {
-                Dequeue(t);
-                Enqueue(t, t.Node.RequeueAtHead);
-            }
-            Schedule(t);
-        }
-
-        public override void NodeDestroy(SchedThread t)
-        {
-            if (t.Node.Queued) Dequeue(t);
-            base.NodeDestroy(t);
         }
 
         public override string CheckInvariants()

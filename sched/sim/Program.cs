@@ -10,12 +10,14 @@ namespace Osprey.Sched.Sim
     {
         const string Usage =
             "usage: sim FILE [--trace OUT] [--sched priority|edf|cbs] [--duration TIME] [--check]\n" +
-            "       sim --bench [--quick]";
+            "       sim --bench [--quick] [--rounds N] [--only POLICY|PATTERN|N,...] [--verbose]";
 
         public static int Main(string[] args)
         {
             string file = null, tracePath = null, sched = null, duration = null;
-            bool bench = false, quick = false, check = false;
+            bool bench = false, quick = false, check = false, verbose = false;
+            int rounds = 0;
+            string only = null;
             for (int i = 0; i < args.Length; i++)
             {
                 string a = args[i];
@@ -24,13 +26,19 @@ namespace Osprey.Sched.Sim
                 else if (a == "--duration" && i + 1 < args.Length) duration = args[++i];
                 else if (a == "--bench") bench = true;
                 else if (a == "--quick") quick = true;
+                else if (a == "--verbose") verbose = true;
+                else if (a == "--only" && i + 1 < args.Length) only = args[++i];
+                else if (a == "--rounds" && i + 1 < args.Length)
+                {
+                    if (!int.TryParse(args[++i], out rounds) || rounds < 1 || rounds > 100) { Console.Error.WriteLine("sim: --rounds: expected 1..100\n" + Usage); return 2; }
+                }
                 else if (a == "--check") check = true;
                 else if (a == "-h" || a == "--help") { Console.WriteLine(Usage); return 0; }
                 else if (a.StartsWith("-")) { Console.Error.WriteLine("sim: unknown option '" + a + "'\n" + Usage); return 2; }
                 else if (file == null) file = a;
                 else { Console.Error.WriteLine("sim: more than one workload file\n" + Usage); return 2; }
             }
-            if (bench) return Bench.Run(Console.Out, quick);
+            if (bench) return Bench.Run(Console.Out, quick, rounds > 0 ? rounds : quick ? 1 : 5, verbose, only);
             if (file == null) { Console.Error.WriteLine(Usage); return 2; }
 
             byte[] data;

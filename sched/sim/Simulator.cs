@@ -65,13 +65,28 @@ namespace Osprey.Sched.Sim
         }
     }
 
+    /// <summary>
+    /// The period of a periodic task: the core's RatePeriod, whose expiry hook
+    /// traces each expiry and accounts the job it releases or postpones.
+    /// </summary>
+    sealed class SimPeriod : RatePeriod
+    {
+        readonly SimThread owner;
+        public SimPeriod(SchedCore core, SimThread owner, int id) : base(core, owner, id) { this.owner = owner; }
+
+        protected override void OnExpiry(long expiry, long now, bool postponedJob)
+        {
+            owner.Sim.PeriodExpired(owner, expiry, postponedJob);
+        }
+    }
+
     /// <summary>A workload task as a thread of the core, with its job state.</summary>
     sealed class SimThread : SchedThread
     {
         public TaskSpec Spec;
         public TaskStats Stats;
         public CpuSim Sim;
-        public RatePeriod Period;
+        public SimPeriod Period;
         public SimServer SimServerRef;
         public readonly PriorityNode JobNode = new PriorityNode();
         public ulong Rng;
@@ -91,8 +106,6 @@ namespace Osprey.Sched.Sim
 
         // Trace diffing.
         public ThreadState LastState;
-        public long LastLatest;
-        public uint LastPostponed;
 
         public SimThread(int id, TaskSpec spec) : base(id, spec.Priority, spec.Name) { Spec = spec; }
 
@@ -167,7 +180,7 @@ namespace Osprey.Sched.Sim
                 }
                 if (s.Kind == TaskKind.Periodic)
                 {
-                    t.Period = new RatePeriod(core, t, i + 1);
+                    t.Period = new SimPeriod(core, t, i + 1);
                     Push(s.Phase, EvKind.Start, t, 0);
                     Push(s.Phase + s.Deadline, EvKind.PeriodicCheck, t, 0);
                 }
@@ -231,10 +244,8 @@ namespace Osprey.Sched.Sim
             {
                 if (t.Period != null)
                 {
-                    EmitExpiry(t);
                     uint p = t.Period.PostponedJobs;
                     if (p > t.Stats.MaxPostponed) t.Stats.MaxPostponed = p;
-                    t.LastPostponed = p;
                 }
                 ThreadState s = t.State;
                 if (s != t.LastState)
@@ -248,20 +259,19 @@ namespace Osprey.Sched.Sim
             }
         }
 
-        void EmitExpiry(SimThread t)
+        /// <summary>
+        /// The period hook (called by the core's timer, inside TimerFired): the
+        /// period that ended at expiry is over. Either the next job was released
+        /// (and the owner woken) or, the owner still running, it was postponed;
+        /// both count as released. Trace: period_expiry, then release.
+        /// </summary>
+        internal void PeriodExpired(SimThread t, long expiry, bool postponedJob)
         {
-            if (t.Period.LatestDeadline != t.LastLatest && t.LastLatest != 0)
-                Emit(TraceKind.PeriodExpiry, t, "at=" + t.LastLatest + " postponed=" + t.Period.PostponedJobs);
-            t.LastLatest = t.Period.LatestDeadline;
-        }
-
-        /// <summary>Constrained deadlines under plain EDF: key the job by release + D instead of the period end.</summary>
-        void FixDeadline(SimThread t)
-        {
-            if (!edfKeys || t.Period == null || t.Spec.Deadline == t.Spec.Period) return;
-            if (!t.Period.JobNode.InTree) return;
-            long d = t.Period.JobDeadline - t.Spec.Period + t.Spec.Deadline;
-            core.SetPriorityNode(t, t.Period.JobNode, d);
+            uint p = t.Period.PostponedJobs;
+            Emit(TraceKind.PeriodExpiry, t, "at=" + expiry + " postponed=" + p);
+            if (p > t.Stats.MaxPostponed) t.Stats.MaxPostponed = p;
+            t.Stats.Released++;
+            if (!postponedJob) EmitRelease(t, t.JobIndex);
         }
 
         void EmitRelease(SimThread t, long k)
@@ -322,14 +332,13 @@ namespace Osprey.Sched.Sim
                 t.Stats.Response(now - t.Release(k));
                 t.Completed = k + 1;
                 Emit(TraceKind.Complete, t, "job=" + k + " response=" + (now - t.Release(k)));
-                PeriodStatus st = t.Period.Run(t, s.Period);
+                PeriodStatus st = t.Period.Run(t, s.Period, s.Deadline);
                 t.JobIndex = k + 1;
                 t.NeedStart = true;
                 if (st == PeriodStatus.Timeout)
                 {
                     // Late: the core released one postponed job at once.
                     EmitRelease(t, t.JobIndex);
-                    FixDeadline(t);
                 }
                 else if (st != PeriodStatus.Successful && Error == null)
                 {
@@ -406,14 +415,13 @@ namespace Osprey.Sched.Sim
                     {
                         // The task's first period() call, made at its phase: activates the period and
                         // releases job 0 at once (synchronous release when phases are equal).
-                        PeriodStatus st = t.Period.Run(t, s.Period);
+                        // Constrained deadlines (D < T): the period gives each job the deadline release + D.
+                        PeriodStatus st = t.Period.Run(t, s.Period, s.Deadline);
                         if (st != PeriodStatus.Successful && Error == null) Error = "first period call of '" + s.Name + "' returned " + st;
                         t.JobIndex = 0;
                         t.NeedStart = true;
                         t.Stats.Released++;
                         EmitRelease(t, 0);
-                        FixDeadline(t);
-                        t.LastLatest = t.Period.LatestDeadline;
                     }
                     else
                     {
@@ -450,33 +458,9 @@ namespace Osprey.Sched.Sim
             Emit(TraceKind.DeadlineMiss, t, "job=" + k + " deadline=" + t.AbsDeadline(k));
         }
 
-        /// <summary>Periodic jobs released by the core's period timers (not by the simulator).</summary>
-        void NoteReleases(Dictionary<SimThread, (bool waiting, uint postponed)> before)
-        {
-            foreach (SimThread t in threads)
-            {
-                if (t.Period == null) continue;
-                var b = before[t];
-                EmitExpiry(t);
-                bool released = b.waiting && !t.Has(ThreadState.PeriodWait);
-                uint p = t.Period.PostponedJobs;
-                if (released)
-                {
-                    t.Stats.Released++;
-                    EmitRelease(t, t.JobIndex);
-                    FixDeadline(t);
-                }
-                else if (p > b.postponed)
-                {
-                    t.Stats.Released += p - b.postponed;
-                }
-            }
-        }
-
         public void Run()
         {
             if (Error != null) return;
-            var before = new Dictionary<SimThread, (bool, uint)>();
             while (Error == null)
             {
                 Settle();
@@ -510,12 +494,8 @@ namespace Osprey.Sched.Sim
 
                 if (platform.TimerAt <= platform.Clock)
                 {
-                    before.Clear();
-                    foreach (SimThread t in threads)
-                        if (t.Period != null) before[t] = (t.Has(ThreadState.PeriodWait), t.Period.PostponedJobs);
                     platform.TimerAt = long.MaxValue;
-                    core.TimerFired(platform.Clock);
-                    NoteReleases(before);
+                    core.TimerFired(platform.Clock); // period expiries are traced by their hook (PeriodExpired)
                     Observe();
                     Check("timer");
                 }

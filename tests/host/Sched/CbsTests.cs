@@ -255,6 +255,106 @@ namespace Osprey.Tests.Sched
             Assert.That(owner.CpuTimeNs, Is.EqualTo(300));
         }
 
+        [TestCase(CbsMode.Hard)]
+        [TestCase(CbsMode.Soft)]
+        public void BlockingMidJobCancelsTheBudgetTimerAtOnceAndDispatchRearmsIt(CbsMode mode)
+        {
+            var s = AttachOwner(300, 1000, mode, 20);
+            var period = new RatePeriod(rig.Core, owner);
+            period.Run(owner, 1000);
+            Assert.That(s.BudgetTimer.Expiry, Is.EqualTo(10_300));
+            rig.Advance(100);
+            // The owner blocks (e.g. on a semaphore) with 200 ns of budget left; the
+            // platform has not switched yet (a late switch point).
+            rig.AutoDispatch = false;
+            rig.Core.Block(owner);
+            Assert.That(owner.IsExecuting, "not switched out yet");
+            Assert.That(s.BudgetTimer.IsArmed, Is.False, "no budget watchdog for a thread that is not running");
+            rig.AutoDispatch = true;
+            rig.Settle();
+            Assert.That(rig.Exec, Is.SameAs(other));
+            rig.RunUntil(10_800); // well past the old exhaustion time
+            Assert.That(s.Overruns, Is.EqualTo(0));
+            Assert.That(s.Throttled, Is.False);
+            Assert.That(s.Demoted, Is.False);
+            Assert.That(s.RemainingNs, Is.EqualTo(200));
+            // Back on the CPU: re-armed for the remaining budget.
+            rig.Core.Unblock(owner); rig.Settle();
+            Assert.That(rig.Exec, Is.SameAs(owner));
+            Assert.That(s.BudgetTimer.Expiry, Is.EqualTo(11_000));
+            rig.RunUntil(10_999);
+            Assert.That(s.Overruns, Is.EqualTo(0));
+            // The period ends at 11 000 too; the exhaustion is seen at that instant.
+            rig.RunUntil(11_000);
+            Assert.That(s.Overruns, Is.EqualTo(1));
+            Assert.That(s.LastOverrunAt, Is.EqualTo(11_000));
+            Assert.That(owner.CpuTimeNs, Is.EqualTo(300));
+            Assert.That(cbs.CheckInvariants(), Is.Null);
+        }
+
+        [Test]
+        public void TimerDueBeforeALateSwitchDoesNotChargeOrThrottleABlockedThread()
+        {
+            var s = AttachOwner(300, 1000, CbsMode.Hard, 20);
+            var period = new RatePeriod(rig.Core, owner);
+            period.Run(owner, 1000);
+            rig.Advance(100);
+            rig.AutoDispatch = false;
+            rig.Core.Block(owner);
+            // The switch is delayed past the old exhaustion time; the one-shot fires first.
+            rig.P.Time = 10_300;
+            rig.Core.TimerFired(rig.P.Time);
+            Assert.That(s.Overruns, Is.EqualTo(0), "a blocked thread is not throttled");
+            Assert.That(s.RemainingNs, Is.EqualTo(200), "nor charged against its budget after it blocked");
+            Assert.That(owner.Has(ThreadState.Throttled), Is.False);
+            rig.AutoDispatch = true;
+            rig.Settle();
+            Assert.That(rig.Exec, Is.SameAs(other));
+            Assert.That(cbs.CheckInvariants(), Is.Null);
+        }
+
+        [Test]
+        public void BlockAndUnblockBeforeAnySwitchKeepsTheBudgetWatched()
+        {
+            var s = AttachOwner(300, 1000, CbsMode.Hard, 20);
+            var period = new RatePeriod(rig.Core, owner);
+            period.Run(owner, 1000);
+            rig.Advance(100);
+            rig.AutoDispatch = false;
+            rig.Core.Block(owner);            // blocks ...
+            Assert.That(s.BudgetTimer.IsArmed, Is.False);
+            rig.Core.Unblock(owner);          // ... and is woken before the switch happened
+            Assert.That(rig.Core.DispatchNeeded, Is.False, "it never stopped executing");
+            Assert.That(s.BudgetTimer.IsArmed, "re-armed: the thread runs on");
+            Assert.That(s.BudgetTimer.Expiry, Is.EqualTo(10_300));
+            rig.AutoDispatch = true;
+            rig.RunUntil(10_300);
+            Assert.That(s.Overruns, Is.EqualTo(1));
+            Assert.That(s.Throttled);
+            Assert.That(rig.Exec, Is.SameAs(other));
+        }
+
+        [Test]
+        public void SuspendAndPeriodWaitCancelTheBudgetTimerToo()
+        {
+            var s = AttachOwner(300, 1000, CbsMode.Hard, 20);
+            var period = new RatePeriod(rig.Core, owner);
+            period.Run(owner, 1000);
+            rig.AutoDispatch = false;
+            rig.Core.Suspend(owner);
+            Assert.That(s.BudgetTimer.IsArmed, Is.False);
+            rig.Core.Resume(owner);
+            Assert.That(s.BudgetTimer.IsArmed);
+            rig.Advance(50);
+            Assert.That(period.Run(owner, 1000), Is.EqualTo(PeriodStatus.Successful));
+            Assert.That(owner.Has(ThreadState.PeriodWait));
+            Assert.That(s.BudgetTimer.IsArmed, Is.False, "waiting for the period");
+            rig.AutoDispatch = true;
+            rig.Settle();
+            rig.RunUntil(10_900);
+            Assert.That(s.Overruns, Is.EqualTo(0));
+        }
+
         [Test]
         public void SoftModeDemotesToBackgroundUntilNextRelease()
         {

@@ -152,6 +152,245 @@ namespace Osprey.Tests.Sched
         }
     }
 
+    /// <summary>
+    /// The insertion fast paths (attach at the cached Last or First without a
+    /// search) and in-place Rekey: order, FIFO among equal keys, balance.
+    /// </summary>
+    [TestFixture]
+    public class RbTreeFastPathTests
+    {
+        sealed class N : RbNode { public int Tag; }
+
+        static void Ok(RbTree t)
+        {
+            string e = t.Check();
+            Assert.That(e, Is.Null, e);
+            Assert.That(Height(t.Root), Is.LessThanOrEqualTo(2 * Log2(t.Count + 1)), "height of " + t.Count + " nodes");
+        }
+
+        static int Log2(int x) { int l = 0; while ((1 << (l + 1)) <= x) l++; return (1 << l) == x ? l : l + 1; }
+
+        static int Height(RbNode n) { return n == null ? 0 : 1 + Math.Max(Height(n.Left), Height(n.Right)); }
+
+        static List<RbNode> InOrder(RbTree t)
+        {
+            var l = new List<RbNode>();
+            for (RbNode n = t.First; n != null; n = RbTree.Next(n)) l.Add(n);
+            return l;
+        }
+
+        static List<RbNode> ReverseOrder(RbTree t)
+        {
+            var l = new List<RbNode>();
+            for (RbNode n = t.Last; n != null; n = RbTree.Prev(n)) l.Add(n);
+            l.Reverse();
+            return l;
+        }
+
+        [Test]
+        public void LastIsCachedMaximum()
+        {
+            var t = new RbTree();
+            Assert.That(t.Last, Is.Null);
+            var a = new N { Tag = 1 }; var b = new N { Tag = 2 }; var c = new N { Tag = 3 };
+            t.Insert(a, 5); Assert.That(t.Last, Is.SameAs(a)); Assert.That(t.First, Is.SameAs(a));
+            t.Insert(b, 9); Assert.That(t.Last, Is.SameAs(b));
+            t.Insert(c, 7); Assert.That(t.Last, Is.SameAs(b));
+            t.Remove(b); Assert.That(t.Last, Is.SameAs(c));
+            t.Remove(c); Assert.That(t.Last, Is.SameAs(a));
+            t.Remove(a); Assert.That(t.Last, Is.Null); Assert.That(t.First, Is.Null);
+            Ok(t);
+        }
+
+        [Test]
+        public void InsertAtOrAboveMaximumGoesBehindEquals()
+        {
+            var t = new RbTree();
+            var n = new N[6];
+            for (int i = 0; i < n.Length; i++) n[i] = new N { Tag = i };
+            t.Insert(n[0], 10);
+            t.Insert(n[1], 10);      // == max: fast path, behind its equal
+            t.Insert(n[2], 20);      // > max: fast path
+            t.Insert(n[3], 20);      // == max again
+            t.InsertFirst(n[4], 20); // InsertFirst at the max key: in front of its equals (search path)
+            t.InsertFirst(n[5], 21); // InsertFirst above the max: fast path
+            Ok(t);
+            Assert.That(InOrder(t), Is.EqualTo(new RbNode[] { n[0], n[1], n[4], n[2], n[3], n[5] }));
+            Assert.That(t.Last, Is.SameAs(n[5]));
+        }
+
+        [Test]
+        public void InsertAtOrBelowMinimum()
+        {
+            var t = new RbTree();
+            var n = new N[6];
+            for (int i = 0; i < n.Length; i++) n[i] = new N { Tag = i };
+            t.Insert(n[0], 10);
+            t.Insert(n[1], 5);       // < min: fast path at First
+            t.Insert(n[2], 5);       // == min: behind its equal (search path)
+            t.InsertFirst(n[3], 5);  // InsertFirst at the min key: fast path, in front of its equals
+            t.InsertFirst(n[4], 4);  // InsertFirst below the min: fast path
+            t.Insert(n[5], 3);       // Insert below the min: fast path
+            Ok(t);
+            Assert.That(InOrder(t), Is.EqualTo(new RbNode[] { n[5], n[4], n[3], n[1], n[2], n[0] }));
+            Assert.That(t.First, Is.SameAs(n[5]));
+        }
+
+        [TestCase(1)]
+        [TestCase(7)]
+        [TestCase(1000)]
+        [TestCase(20000)]
+        public void MonotoneInsertionsAtTheEndsStayOrderedAndBalanced(int count)
+        {
+            var t = new RbTree();
+            var n = new N[count];
+            for (int i = 0; i < count; i++) { n[i] = new N { Tag = i }; t.Insert(n[i], i / 3); } // ascending, with ties
+            Ok(t);
+            var asc = InOrder(t);
+            for (int i = 0; i < count; i++) Assert.That(((N)asc[i]).Tag, Is.EqualTo(i));
+            var u = new RbTree();
+            for (int i = 0; i < count; i++) u.InsertFirst(n[i], -(i / 3)); // descending, each in front of its equals
+            Ok(u);
+            var l = InOrder(u);
+            for (int i = 0; i < count; i++) Assert.That(((N)l[i]).Tag, Is.EqualTo(count - 1 - i));
+        }
+
+        /// <summary>EDF periodic steady state: pop the minimum, push it back at or beyond the maximum.</summary>
+        [TestCase(1, 1)]
+        [TestCase(2, 3)]
+        [TestCase(64, 1)]
+        [TestCase(500, 7)]
+        public void PopMinimumPushMaximumSteadyState(int count, int tieEvery)
+        {
+            var t = new RbTree();
+            var model = new List<RbNode>();
+            long key = 0;
+            for (int i = 0; i < count; i++) { var x = new N { Tag = i }; t.Insert(x, key); model.Add(x); if (i % tieEvery == 0) key++; }
+            for (int s = 0; s < 5000; s++)
+            {
+                RbNode f = t.First;
+                Assert.That(f, Is.SameAs(model[0]));
+                if ((s & 1) == 0)
+                {
+                    t.Remove(f);
+                    t.Insert(f, key);
+                }
+                else
+                {
+                    t.Rekey(f, key, false);
+                }
+                model.RemoveAt(0);
+                model.Add(f);
+                if (s % tieEvery == 0) key++;
+                Assert.That(t.Last, Is.SameAs(f));
+                if (s % 97 == 0 || count < 16)
+                {
+                    Ok(t);
+                    Assert.That(InOrder(t), Is.EqualTo(model));
+                }
+            }
+            Ok(t);
+            Assert.That(InOrder(t), Is.EqualTo(model));
+            Assert.That(ReverseOrder(t), Is.EqualTo(model));
+        }
+
+        [Test]
+        public void RekeyInPlaceKeepsPositionAndMovesOtherwise()
+        {
+            var t = new RbTree();
+            var a = new N { Tag = 1 }; var b = new N { Tag = 2 }; var c = new N { Tag = 3 };
+            t.Insert(a, 10); t.Insert(b, 20); t.Insert(c, 30);
+            RbNode root = t.Root;
+            t.Rekey(b, 25, false);   // still between 10 and 30: in place, no relinking
+            Assert.That(t.Root, Is.SameAs(root));
+            Assert.That(b.Key, Is.EqualTo(25));
+            Assert.That(InOrder(t), Is.EqualTo(new RbNode[] { a, b, c }));
+            t.Rekey(b, 30, false);   // equal to c: FIFO puts b behind c
+            Assert.That(InOrder(t), Is.EqualTo(new RbNode[] { a, c, b }));
+            t.Rekey(b, 30, true);    // in front of its equal c
+            Assert.That(InOrder(t), Is.EqualTo(new RbNode[] { a, b, c }));
+            t.Rekey(b, 10, false);   // behind a
+            Assert.That(InOrder(t), Is.EqualTo(new RbNode[] { a, b, c }));
+            t.Rekey(b, 10, true);    // in front of a
+            Assert.That(InOrder(t), Is.EqualTo(new RbNode[] { b, a, c }));
+            Assert.That(t.First, Is.SameAs(b));
+            t.Rekey(b, 5, true);     // first stays first
+            Assert.That(t.First, Is.SameAs(b));
+            t.Rekey(c, 99, false);   // last stays last
+            Assert.That(t.Last, Is.SameAs(c));
+            t.Rekey(c, 0, false);    // last becomes first
+            Assert.That(InOrder(t), Is.EqualTo(new RbNode[] { c, b, a }));
+            Assert.That(t.Last, Is.SameAs(a));
+            var d = new N { Tag = 4 };
+            t.Rekey(d, 7, false);    // not linked: inserted
+            Assert.That(InOrder(t), Is.EqualTo(new RbNode[] { c, b, d, a }));
+            Ok(t);
+        }
+
+        /// <summary>
+        /// Random operations against a sorted-list model, with keys chosen to hit
+        /// every path: below/at the minimum, at/above the maximum, inside, and
+        /// Rekey in both tie modes. Invariants, First, Last after every step.
+        /// </summary>
+        [TestCase(1, 3, 4000)]
+        [TestCase(2, 20, 4000)]
+        [TestCase(3, 1000, 6000)]
+        [TestCase(4, 2, 3000)]
+        [TestCase(5, 100000, 6000)]
+        [TestCase(6, 8, 8000)]
+        public void FuzzWithFastPathsAndRekey(int seed, int spread, int steps)
+        {
+            var rnd = new Random(seed);
+            var t = new RbTree();
+            var pool = new N[120];
+            for (int i = 0; i < pool.Length; i++) pool[i] = new N { Tag = i };
+            var model = new List<N>();
+            for (int s = 0; s < steps; s++)
+            {
+                var n = pool[rnd.Next(pool.Length)];
+                long min = model.Count == 0 ? 0 : model[0].Key;
+                long max = model.Count == 0 ? 0 : model[model.Count - 1].Key;
+                long key;
+                switch (rnd.Next(6))
+                {
+                    case 0: key = min - rnd.Next(2); break;           // at or below the minimum
+                    case 1: key = max + rnd.Next(2); break;           // at or above the maximum
+                    case 2: key = min; break;
+                    case 3: key = max; break;
+                    default: key = min - 1 + rnd.Next(spread + 2); break;
+                }
+                bool atHead = rnd.Next(3) == 0;
+                int op = rnd.Next(10);
+                if (n.InTree && op < 4)
+                {
+                    t.Remove(n);
+                    model.Remove(n);
+                }
+                else
+                {
+                    // Insert, InsertFirst, or Rekey (of a linked or unlinked node).
+                    if (n.InTree || op >= 7)
+                    {
+                        t.Rekey(n, key, atHead);
+                    }
+                    else if (atHead) t.InsertFirst(n, key);
+                    else t.Insert(n, key);
+                    model.Remove(n);
+                    int idx = atHead ? model.FindIndex(x => x.Key >= key) : model.FindIndex(x => x.Key > key);
+                    model.Insert(idx < 0 ? model.Count : idx, n);
+                }
+                string e = t.Check();
+                Assert.That(e, Is.Null, "step " + s + ": " + e);
+                Assert.That(t.Count, Is.EqualTo(model.Count));
+                Assert.That(t.First, Is.SameAs(model.Count == 0 ? null : model[0]), "First at step " + s);
+                Assert.That(t.Last, Is.SameAs(model.Count == 0 ? null : model[model.Count - 1]), "Last at step " + s);
+                if (s % 11 == 0 || model.Count < 10)
+                    Assert.That(InOrder(t), Is.EqualTo(model.ConvertAll(x => (RbNode)x)), "order at step " + s);
+            }
+            Ok(t);
+        }
+    }
+
     [TestFixture]
     public class ChainTests
     {

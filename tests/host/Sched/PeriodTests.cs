@@ -398,5 +398,156 @@ namespace Osprey.Tests.Sched
             Assert.That(s.TotalCpuNs, Is.EqualTo(200));
             Assert.That(s.TotalWallNs, Is.EqualTo(500));
         }
+
+        // ------------------------------------------------------------ constrained deadlines (D < T)
+
+        [Test]
+        public void ConstrainedDeadlineKeysTheJobByReleasePlusD()
+        {
+            Assert.That(period.Run(owner, 1000, 400), Is.EqualTo(PeriodStatus.Successful));
+            rig.Settle();
+            Assert.That(period.JobDeadline, Is.EqualTo(10_400));
+            Assert.That(period.LatestDeadline, Is.EqualTo(11_000), "the period still ends at release + length");
+            Assert.That(rig.P.Armed, Is.EqualTo(11_000));
+            Assert.That(period.NextRelativeDeadline, Is.EqualTo(400));
+            if (Edf) Assert.That(owner.EffectivePriority, Is.EqualTo(10_400));
+            PeriodInfo info;
+            period.GetStatus(out info);
+            Assert.That(info.DeadlineNs, Is.EqualTo(10_400));
+            rig.Advance(100);
+            Assert.That(period.Run(owner, 1000, 400), Is.EqualTo(PeriodStatus.Successful));
+            rig.Settle();
+            rig.RunUntil(11_000);
+            Assert.That(owner.IsReady);
+            Assert.That(period.JobDeadline, Is.EqualTo(11_400), "next job: expiry + D");
+            Assert.That(period.LatestStart, Is.EqualTo(11_000));
+            if (Edf) Assert.That(owner.EffectivePriority, Is.EqualTo(11_400));
+            PeriodStatistics st;
+            period.GetStatistics(out st);
+            Assert.That(st.MissedCount, Is.EqualTo(0));
+            Ok();
+        }
+
+        [Test]
+        public void TwoArgumentRunIsAnImplicitDeadline()
+        {
+            period.Run(owner, 1000);
+            Assert.That(period.JobDeadline, Is.EqualTo(11_000));
+            Assert.That(period.NextRelativeDeadline, Is.EqualTo(1000));
+            Assert.That(period.LatestJobDeadline, Is.EqualTo(period.LatestDeadline));
+        }
+
+        [Test]
+        public void JobCompletingAfterItsDeadlineButWithinThePeriodIsMissed()
+        {
+            period.Run(owner, 1000, 400);
+            rig.Advance(401); // past release + D, before the period end
+            Assert.That(period.Run(owner, 1000, 400), Is.EqualTo(PeriodStatus.Successful), "the period has not ended: the owner waits as usual");
+            rig.Settle();
+            Assert.That(owner.Has(ThreadState.PeriodWait));
+            PeriodStatistics st;
+            period.GetStatistics(out st);
+            Assert.That(st.Count, Is.EqualTo(1));
+            Assert.That(st.MissedCount, Is.EqualTo(1));
+            rig.RunUntil(11_000);
+            rig.Advance(400); // exactly at the deadline: on time
+            Assert.That(period.Run(owner, 1000, 400), Is.EqualTo(PeriodStatus.Successful));
+            period.GetStatistics(out st);
+            Assert.That(st.Count, Is.EqualTo(2));
+            Assert.That(st.MissedCount, Is.EqualTo(1));
+            Ok();
+        }
+
+        [Test]
+        public void NewDeadlineAppliesToTheNextPeriod()
+        {
+            period.Run(owner, 1000, 400);
+            rig.Advance(100);
+            period.Run(owner, 2000, 700); // this job ended; the next period is 2000 long with D = 700
+            rig.Settle();
+            Assert.That(period.JobDeadline, Is.EqualTo(10_400));
+            rig.RunUntil(11_000);
+            Assert.That(period.JobDeadline, Is.EqualTo(11_700));
+            Assert.That(period.LatestDeadline, Is.EqualTo(13_000));
+            Ok();
+        }
+
+        [Test]
+        public void PostponedJobGetsTheNewestPeriodsStartPlusD()
+        {
+            period.Run(owner, 1000, 300);
+            rig.RunUntil(12_500); // expiries at 11 000 and 12 000 while the job runs
+            Assert.That(period.PostponedJobs, Is.EqualTo(2u));
+            Assert.That(period.JobDeadline, Is.EqualTo(10_300), "the late job keeps its deadline");
+            Assert.That(period.LatestStart, Is.EqualTo(12_000));
+            Assert.That(period.LatestJobDeadline, Is.EqualTo(12_300));
+            Assert.That(period.Run(owner, 1000, 300), Is.EqualTo(PeriodStatus.Timeout));
+            rig.Settle();
+            Assert.That(period.JobDeadline, Is.EqualTo(12_300));
+            if (Edf) Assert.That(owner.EffectivePriority, Is.EqualTo(12_300));
+            Ok();
+        }
+
+        [TestCase(0)]
+        [TestCase(-5)]
+        [TestCase(1001)]
+        [TestCase(long.MaxValue)]
+        public void InvalidDeadline(long d)
+        {
+            Assert.That(period.Run(owner, 1000, d), Is.EqualTo(PeriodStatus.InvalidDeadline));
+            Assert.That(period.State, Is.EqualTo(PeriodState.Inactive));
+            Assert.That(period.Run(owner, 1000, 1000), Is.EqualTo(PeriodStatus.Successful), "D = T is the implicit case");
+            Assert.That(period.Run(owner, 1000, d), Is.EqualTo(PeriodStatus.InvalidDeadline));
+            Assert.That(period.State, Is.EqualTo(PeriodState.Active));
+            Ok();
+        }
+
+        [Test]
+        public void ShorterRelativeDeadlineRunsFirstUnderEdfOnly()
+        {
+            var p2 = new RatePeriod(rig.Core, other, 8);
+            period.Run(owner, 1000);          // deadline 11 000
+            p2.Run(other, 1000, 200);         // same period, deadline 10 200
+            rig.Settle();
+            // Fixed priority ignores deadlines: the owner (priority 10) keeps the CPU.
+            Assert.That(rig.Exec, Is.SameAs(Edf ? other : owner));
+            Ok();
+        }
+
+        // ------------------------------------------------------------ expiry hook (tracing)
+
+        sealed class Traced : RatePeriod
+        {
+            public readonly System.Collections.Generic.List<string> Log = new System.Collections.Generic.List<string>();
+            public Traced(SchedCore c, SchedThread o) : base(c, o, 9) { }
+            protected override void OnExpiry(long expiry, long now, bool postponedJob)
+            {
+                Log.Add(expiry + "@" + now + (postponedJob ? " postponed " + PostponedJobs : " released " + JobDeadline));
+            }
+        }
+
+        [Test]
+        public void ExpiryHookSeesEveryExpiryAndPostponement()
+        {
+            var tp = new Traced(rig.Core, owner);
+            tp.Run(owner, 1000, 600);
+            rig.Advance(100);
+            tp.Run(owner, 1000, 600);          // waits
+            rig.Settle();
+            rig.RunUntil(11_000);              // on time: released
+            rig.RunUntil(13_200);              // the job runs on: two postponements
+            rig.P.Time = 14_050;               // the one-shot fires 50 ns late
+            rig.Core.TimerFired(rig.P.Time);
+            rig.Settle();
+            Assert.That(tp.Log, Is.EqualTo(new[] { "11000@11000 released 11600", "12000@12000 postponed 1", "13000@13000 postponed 2", "14000@14050 postponed 3" }));
+            Assert.That(tp.ExpiryCount, Is.EqualTo(4UL));
+            Assert.That(tp.PostponedCount, Is.EqualTo(3UL));
+            Assert.That(tp.Run(owner, 1000, 600), Is.EqualTo(PeriodStatus.Timeout));
+            Assert.That(tp.ExpiryCount, Is.EqualTo(4UL), "Run releases a postponed job without an expiry");
+            tp.Cancel(owner);
+            rig.RunUntil(20_000);
+            Assert.That(tp.ExpiryCount, Is.EqualTo(4UL), "no expiry after cancel");
+            Assert.That(tp.CheckInvariants(), Is.Null);
+        }
     }
 }

@@ -85,7 +85,7 @@ namespace Osprey.Tests.Sched
                     case 8: core.SetPriority(t, rnd.Next(4) == 0 ? rnd.Next(256) : rnd.Next(8)); break;
                     case 9: core.SetPriorityNode(t, inh[i, rnd.Next(2)], RandomValue(core, rnd, p)); break;
                     case 10: core.RemovePriority(t, inh[i, rnd.Next(2)]); break;
-                    case 11: core.ReleaseJob(t, job[i], p.Time + rnd.Next(1, 10_000)); break;
+                    case 11: core.ReleaseJob(t, job[i], RandomDeadline(core, rnd, p, job[i])); break;
                     case 12: core.CancelJob(t, job[i]); break;
                     case 13:
                     case 14:
@@ -143,6 +143,38 @@ namespace Osprey.Tests.Sched
             // Mapped fixed priority, or (EDF) a deadline: what a mutex would pass on.
             if (core.Scheduler is EdfScheduler && rnd.Next(2) == 0) return p.Time + rnd.Next(1, 20_000);
             return core.Scheduler.MapPriority(rnd.Next(8));
+        }
+
+        /// <summary>
+        /// A job deadline that, under EDF, exercises every path of the ready tree:
+        /// at or beyond the latest ready deadline (attach at Last), at or before
+        /// the earliest (attach at First), the node's own deadline again (Rekey in
+        /// place), or anywhere.
+        /// </summary>
+        static long RandomDeadline(SchedCore core, Random rnd, FakePlatform p, PriorityNode job)
+        {
+            var edf = core.Scheduler as EdfScheduler;
+            if (edf != null)
+            {
+                RbTree ready = edf.ReadyTree;
+                switch (rnd.Next(6))
+                {
+                    case 0:
+                    {
+                        RbNode n = ready.Last;
+                        while (n != null && !EdfScheduler.IsDeadline(n.Key)) n = RbTree.Prev(n);
+                        if (n != null) return n.Key + rnd.Next(2);
+                        break;
+                    }
+                    case 1:
+                        if (ready.First != null && EdfScheduler.IsDeadline(ready.First.Key)) return Math.Max(0, ready.First.Key - rnd.Next(2));
+                        break;
+                    case 2:
+                        if (job.InTree) return job.Key;
+                        break;
+                }
+            }
+            return p.Time + rnd.Next(1, 10_000);
         }
 
         static long MinReady(SchedThread[] ts)

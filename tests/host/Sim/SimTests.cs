@@ -110,6 +110,55 @@ namespace Osprey.Tests.Sim
             Assert.That(bad.Task("b").FirstMissAt, Is.EqualTo(3 * Ms));
         }
 
+        [TestCase("edf")]
+        [TestCase("cbs")]
+        [TestCase("priority")]
+        public void ConstrainedDeadlinesComeFromThePeriodUnderEveryPolicy(string sched)
+        {
+            var trace = new TraceLog();
+            var r = Run(Load("constrained.wl"), sched, 0, trace);
+            if (sched != "priority") Assert.That(r.TotalMisses, Is.EqualTo(0), "EDF and CBS (no budgets: plain EDF) meet every deadline");
+            foreach (var t in r.Tasks) Assert.That(t.PeriodMissed, Is.EqualTo(t.Misses), t.Name + ": the period judges jobs against D as the simulator does");
+            // a: period 4ms, D 2ms: job 1 is released at 4ms with deadline 6ms.
+            Assert.That(trace.Events.Exists(e => e.Kind == "release" && e.Thread == "a" && e.Time == 4 * Ms && e.Extra == "job=1 deadline=6000000"));
+            var bad = Run(Load("constrained-miss.wl"), sched);
+            Assert.That(bad.Task("b").Misses, Is.GreaterThan(0));
+            Assert.That(bad.Task("b").PeriodMissed, Is.EqualTo(bad.Task("b").Misses));
+        }
+
+        [TestCase("edf")]
+        [TestCase("priority")]
+        public void TraceRecordsEveryPeriodExpiryAndPostponement(string sched)
+        {
+            var trace = new TraceLog();
+            var r = Run(Load("overload.wl"), sched, 0, trace);
+            foreach (var t in r.Tasks)
+            {
+                if (t.Kind != TaskKind.Periodic) continue;
+                // Every release after the first comes from an expiry (released at once or postponed).
+                Assert.That(trace.Count("period_expiry", t.Name), Is.EqualTo(t.Released - 1), t.Name);
+            }
+            // The overloaded task's postponed count in the trace grows to the period's maximum.
+            long maxSeen = 0;
+            long last = -1;
+            foreach (var e in trace.Events)
+            {
+                if (e.Kind != "period_expiry") continue;
+                Assert.That(e.Extra, Does.Match(@"^at=\d+ postponed=\d+$"));
+                long at = long.Parse(e.Extra.Substring(3, e.Extra.IndexOf(' ') - 3));
+                Assert.That(at, Is.LessThanOrEqualTo(e.Time));
+                Assert.That(at % (10 * Ms), Is.EqualTo(0), "periods end on the 10 ms grid");
+                long p = long.Parse(e.Extra.Substring(e.Extra.LastIndexOf('=') + 1));
+                if (p > maxSeen) maxSeen = p;
+                Assert.That(e.Time, Is.GreaterThanOrEqualTo(last));
+                last = e.Time;
+            }
+            long maxPostponed = 0;
+            foreach (var t in r.Tasks) maxPostponed = Math.Max(maxPostponed, t.MaxPostponed);
+            Assert.That(maxPostponed, Is.GreaterThan(0));
+            Assert.That(maxSeen, Is.EqualTo(maxPostponed));
+        }
+
         [Test]
         public void CbsIsolatesAnOverrunningTask()
         {
