@@ -128,8 +128,10 @@ namespace Osprey.Kernel.SelfTest
             }
             workers[0] = Threads.Spawn("preempt", &PreemptWorker, (object)0L, 50);
             RunInterval();
-            for (int i = 1; i <= 4; i++) Threads.Resume(workers[i]);
-            JoinAll();
+            // A worker stopped between its Resume and its Suspend suspends
+            // itself after `stop` was set: keep resuming until each is gone.
+            for (int i = 0; i <= 4; i++)
+                while (Threads.Join(workers[i], 1 * Ms) == ThreadStatus.Timeout) Threads.Resume(workers[i]);
             t.True(counts[4] > 0 && counts[4] >= counts[0] - 1, "each round reached the most urgent thread (" + counts[0] + " rounds, " + counts[4] + " at the top)");
             t.Bench("tm_preemptive_scheduling", Sum(), PerInterval);
         }
@@ -194,8 +196,8 @@ namespace Osprey.Kernel.SelfTest
             workers[1] = Threads.Spawn("irq-high", &IrqPreemptHigh, null, 40);
             workers[0] = Threads.Spawn("irq-low", &IrqPreemptLow, null, 50);
             RunInterval();
-            Threads.Resume(workers[1]);
-            JoinAll();
+            for (int i = 0; i <= 1; i++)
+                while (Threads.Join(workers[i], 1 * Ms) == ThreadStatus.Timeout) Threads.Resume(workers[i]);
             InterruptDispatch.Unregister(Vector);
             t.True(counts[1] > 0 && counts[0] - counts[1] <= 1, "each interrupt preempted into the high thread (" + counts[0] + " raised, " + counts[1] + " runs)");
             t.Bench("tm_interrupt_preemption", counts[1], PerInterval);
