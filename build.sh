@@ -145,7 +145,7 @@ build_kernel() {
     if stale "$OBJ/kernel.o" "$OBJ/kernel.dll"; then
         say "compiling to native code (ilc $ILC_VERSION)"
         "$ILC" "$OBJ/kernel.dll" -o "$OBJ/kernel.o" --systemmodule:kernel --targetos:linux --targetarch:x64 \
-            -O --noinlinetls --map:"$OBJ/kernel.map.xml" >"$OBJ/ilc.log" 2>&1 \
+            --Ot --noinlinetls --map:"$OBJ/kernel.map.xml" >"$OBJ/ilc.log" 2>&1 \
             || { grep -v '^   at ' "$OBJ/ilc.log" >&2; die "ilc failed"; }
     fi
     local asm objs=()

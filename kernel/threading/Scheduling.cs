@@ -108,18 +108,22 @@ namespace Osprey.Kernel.Threading
         }
     }
 
-    // The local APIC timer interrupt: fire every due watchdog, then re-arm
-    // the one-shot for the earliest remaining one (always, since the
-    // hardware shot is spent even when it fired early and nothing was due).
+    // The local APIC timer interrupt: fire every due watchdog; the one-shot
+    // ends armed for the earliest remaining one (the hardware shot is spent
+    // even when it fired early and nothing was due).
     internal sealed unsafe class TimerInterrupt : InterruptHandler
     {
         internal override void Handle(InterruptFrame* frame)
         {
             Scheduling.TimerInterrupts++;
             SchedCore core = Scheduling.Core;
+            KernelPlatform p = Scheduling.Platform;
+            p.ArmedFor = long.MinValue;                 // the hardware shot is spent
             core.TimerFired(Machine.Now());
+            // Firing re-armed the timer when the earliest expiry changed; if
+            // it did not (the shot came early), arm it again here.
             long next = core.Timers.NextExpiry;
-            Scheduling.Platform.ArmTimer(next);
+            if (p.ArmedFor != next) p.ArmTimer(next);
             Machine.EndOfInterrupt();
         }
     }

@@ -10,7 +10,13 @@ namespace Osprey.Kernel.Time
     internal static class Clock
     {
         private static ulong tscBase;
-        private static TimeScale tscToNs, nsToTsc, nsToApic;
+        private static TimeScale nsToTsc, nsToApic;
+        // TSC ticks to ns on the hot path: (d * tscMult) >> tscShift with
+        // tscMult < 2^32, so the product of d's low half cannot overflow and
+        // no 128-bit helper is needed (relative error below 2^-31).
+        private static ulong tscMult;
+        private static int tscShift;
+        private static long last;
 
         internal static ulong TscHz, ApicHz;
         internal static bool Ready;
@@ -19,14 +25,14 @@ namespace Osprey.Kernel.Time
         {
             TscHz = tscHz;
             ApicHz = apicHz;
-            tscToNs = TimeScale.Ratio(1000000000UL, tscHz);
+            tscShift = 32;
+            while (tscShift > 0 && (1000000000UL << tscShift) / tscHz >= (1UL << 32)) tscShift--;
+            tscMult = (1000000000UL << tscShift) / tscHz;
             nsToTsc = TimeScale.Ratio(tscHz, 1000000000UL);
             nsToApic = TimeScale.Ratio(apicHz, 1000000000UL);
             tscBase = Cpu.ReadTsc();
             Ready = true;
         }
-
-        private static long last;
 
         // Nanoseconds since Start; 0 before. Never goes backwards: under
         // plain emulation the guest TSC is the host's, which can step back
@@ -35,7 +41,8 @@ namespace Osprey.Kernel.Time
         internal static long Now()
         {
             if (!Ready) return 0;
-            long t = (long)tscToNs.Apply(Cpu.ReadTsc() - tscBase);
+            ulong d = Cpu.ReadTsc() - tscBase;
+            long t = (long)(((d >> 32) * tscMult << (32 - tscShift)) + (((d & 0xFFFFFFFFUL) * tscMult) >> tscShift));
             if (t < last) return last;
             last = t;
             return t;
@@ -56,6 +63,6 @@ namespace Osprey.Kernel.Time
             return nsToApic.Apply((ulong)ns) + 1;
         }
 
-        internal static long TscToNs(ulong ticks) { return (long)tscToNs.Apply(ticks); }
+        internal static long TscToNs(ulong ticks) { return (long)TimeScale.MulShift(ticks, tscMult, tscShift); }
     }
 }

@@ -4,15 +4,13 @@ namespace Osprey.Sched
     public static class Bits
     {
         const ulong DeBruijn64 = 0x03F79D71B4CB0A89UL;
-        static readonly byte[] ctzTable = new byte[64];
-
-        static Bits()
-        {
-            for (int i = 0; i < 64; i++)
-            {
-                ctzTable[(int)(((1UL << i) * DeBruijn64) >> 58)] = (byte)i;
-            }
-        }
+        // ctzTable[((1 << i) * DeBruijn64) >> 58] == i. A literal (no static
+        // constructor), so the compiler preinitializes it and no call pays a
+        // class-initialization check.
+        static readonly byte[] ctzTable = new byte[] {
+            0, 1, 48, 2, 57, 49, 28, 3, 61, 58, 50, 42, 38, 29, 17, 4, 62, 55, 59, 36, 53, 51, 43, 22, 45, 39, 33, 30, 24, 18, 12, 5,
+            63, 47, 56, 27, 60, 41, 37, 16, 54, 35, 52, 21, 44, 32, 23, 11, 46, 26, 40, 15, 34, 20, 31, 10, 25, 14, 19, 9, 13, 8, 7, 6,
+        };
 
         /// <summary>Index of the lowest set bit; -1 when x is zero.</summary>
         public static int LowestSetBit(ulong x)

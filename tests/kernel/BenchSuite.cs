@@ -28,7 +28,7 @@ namespace Osprey.Kernel.SelfTest
                     "tm_cooperative_scheduling", "tm_preemptive_scheduling", "tm_interrupt_processing",
                     "tm_interrupt_preemption", "tm_message_processing", "tm_synchronization", "tm_memory_allocation",
                     "lm_yield_switch", "lm_semaphore_give_to_waiter", "lm_interrupt_to_thread", "lm_mutex_lock_unlock",
-                    "lm_thread_create", "cyclictest_10000", "sched_decision_cost",
+                    "lm_thread_create", "cyclictest_10000", "sched_decision_cost", "pingpong_round_trip",
                 };
             }
         }
@@ -71,6 +71,7 @@ namespace Osprey.Kernel.SelfTest
                 case 11: ThreadCreate(t); break;
                 case 12: Cyclic(t); break;
                 case 13: DecisionCost(t); break;
+                case 14: PingPong(t); break;
             }
             Threads.SetPriority(me, KernelMain.MainPriority);
         }
@@ -398,6 +399,32 @@ namespace Osprey.Kernel.SelfTest
             t.Bench("cyclictest_min", min, "ns");
             t.Bench("cyclictest_mean", sum / lat.Length, "ns");
             t.Bench("cyclictest_max", max, "ns");
+        }
+
+        // --- semaphore ping-pong (against Linux's pipe ping-pong) ------------
+
+        private static Semaphore ping, pong;
+        private static void Ponger(object o)
+        {
+            for (int i = 0; i < Rounds; i++) { Blocking.Obtain(ping, Timeout.Forever); Blocking.Release(pong); }
+        }
+
+        // Two threads of equal priority hand a token back and forth through
+        // two semaphores: one round trip is two gives, two takes and two
+        // switches.
+        private static void PingPong(Check t)
+        {
+            ping = Blocking.NewSemaphore(0, 1, WaitDiscipline.Fifo);
+            pong = Blocking.NewSemaphore(0, 1, WaitDiscipline.Fifo);
+            Threads.SetPriority(Threads.Current, 50);
+            workers[0] = Threads.Spawn("ponger", &Ponger, null, 50);
+            long sw = Scheduling.Switches, t0 = Machine.Now();
+            for (int i = 0; i < Rounds; i++) { Blocking.Release(ping); Blocking.Obtain(pong, Timeout.Forever); }
+            long d = Machine.Now() - t0;
+            long n = Scheduling.Switches - sw;
+            JoinAll();
+            t.True(n >= 2 * Rounds, "every round trip switched twice (" + n + " switches)");
+            t.Bench("pingpong_round_trip", d / Rounds, "ns");
         }
 
         // --- scheduler decision cost -----------------------------------------
