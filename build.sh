@@ -29,6 +29,13 @@ Usage: ./build.sh [COMMAND] [ARGS]
   sim FILE [--trace OUT]
                    run a workload file in the host scheduling simulator
   bench-host       scheduler core benchmark on the host
+  bench [--osprey-only]
+                   the kernel's benchmark suite (Thread-Metric equivalents,
+                   latency_measure-style costs, cyclictest, scheduler decision
+                   cost) under -icount and under plain emulation, beside
+                   Debian's Linux PREEMPT_RT kernel (cyclictest, pipe and
+                   yield ping-pong) booted with the same QEMU settings; one
+                   table with ratios, and BENCH lines for scripts
   clean            remove out/ and the .NET build outputs
   help             this text
 
@@ -399,6 +406,77 @@ cmd_flash() {
     exec bash "$ROOT/qemu/flash.sh" "$OUT/kernel.iso" "$@"
 }
 
+# ---------------------------------------------------------------- bench --
+# bench_extract SYSTEM MODE LOG: the "# BENCH name value unit" lines of LOG
+# as "BENCH system mode name value unit".
+bench_extract() {
+    tr -d '\r' <"$3" | awk -v sys="$1" -v mode="$2" '$1=="#" && $2=="BENCH" && NF==5 {print "BENCH", sys, mode, $3, $4, $5}'
+}
+
+bench_osprey() {
+    local mode="$1" log="$OUT/bench/osprey-$1.log" q=("${QEMU_BASE[@]}") words="selftest=bench"
+    [ "$mode" = icount ] && { q+=(-icount shift=0,sleep=off); words="selftest=bench clock=exact"; }
+    say "bench: Osprey, $mode"
+    "${runner[@]}" --label "osprey-$mode" --timeout 300 --stall 120 --log "$log" --result "$OUT/bench/osprey-$mode.result" -- \
+        qemu-system-x86_64 "${q[@]}" -kernel "$OUT/kernel.elf" -initrd "$DEFAULT_WORKLOAD workload" -append "$words" >/dev/null \
+        || die "bench: the Osprey benchmark suite failed ($mode); see $log"
+    bench_extract osprey "$mode" "$log" >>"$OUT/bench/results.txt"
+}
+
+bench_linux() {
+    local mode="$1" log="$OUT/bench/linux-$1.log" q=(-m 512 -no-reboot -display none -serial stdio)
+    [ "$mode" = icount ] && q+=(-icount shift=0,sleep=off)
+    say "bench: Linux PREEMPT_RT, $mode (boot, cyclictest 10,000 x 1 ms, ping-pong)"
+    set +e
+    timeout 900 qemu-system-x86_64 "${q[@]}" -kernel "$OUT/linux-rt/vmlinuz" -initrd "$OUT/linux-rt/initramfs.cpio.gz" \
+        -append "console=ttyS0 quiet panic=-1" </dev/null >"$log" 2>&1
+    local rc=$?
+    set -e
+    grep -q '^# BENCH cyclictest_max' "$log" || die "bench: Linux-RT gave no cyclictest figures ($mode, QEMU status $rc); see $log"
+    bench_extract linux "$mode" "$log" >>"$OUT/bench/results.txt"
+}
+
+# One row per figure: Osprey and Linux under -icount and plain, and the
+# ratio Linux / Osprey (for costs in ns: how many times cheaper Osprey is).
+bench_table() {
+    awk '
+    { key = $2 " " $3 " " $4; val[key] = $5; unit[$4] = $6; if (!($4 in seen)) { seen[$4] = 1; order[n++] = $4 } }
+    function cell(k) { return (k in val) ? val[k] : "-" }
+    function ratio(o, l) { if (!(o in val) || !(l in val) || val[o] == 0) return "-"; return sprintf("%.1fx", val[l] / val[o]) }
+    END {
+        printf "%-30s %-10s %12s %12s %8s %12s %12s %8s\n", "figure", "unit", "osprey-ic", "linux-ic", "ratio", "osprey-pl", "linux-pl", "ratio"
+        for (i = 0; i < n; i++) {
+            f = order[i]
+            printf "%-30s %-10s %12s %12s %8s %12s %12s %8s\n", f, unit[f], cell("osprey icount " f), cell("linux icount " f), \
+                ratio("osprey icount " f, "linux icount " f), cell("osprey plain " f), cell("linux plain " f), ratio("osprey plain " f, "linux plain " f)
+        }
+        o = "osprey icount cyclictest_max"; l = "linux icount cyclictest_max"
+        if ((o in val) && (l in val)) printf "\ntarget: wake-up latency max under icount at least 5x below Linux-RT: %.1fx (%s)\n", val[l] / val[o], (val[l] >= 5 * val[o]) ? "met" : "MISSED"
+        o = "osprey icount pingpong_round_trip"; l = "linux icount pingpong_round_trip"
+        if ((o in val) && (l in val)) printf "target: semaphore ping-pong at least 10x cheaper than Linux pipe ping-pong under icount: %.1fx (%s)\n", val[l] / val[o], (val[l] >= 10 * val[o]) ? "met" : "MISSED"
+    }' "$OUT/bench/results.txt"
+}
+
+cmd_bench() {
+    local linux=1
+    [ "${1:-}" = "--osprey-only" ] && linux=0
+    build_kernel; need_qemu; build_runner
+    mkdir -p "$OUT/bench"; rm -f "$OUT/bench/results.txt"
+    local runner=(dotnet "$(runner_dll)")
+    bench_osprey icount
+    bench_osprey plain
+    if [ "$linux" = 1 ]; then
+        need gcc gcc; need /usr/lib/x86_64-linux-gnu/libc.a libc6-dev; flush_needs
+        bash qemu/linux-rt/prepare.sh "$OUT/linux-rt" || die "bench: preparing the Linux-RT kernel and initramfs failed"
+        bench_linux icount
+        bench_linux plain
+    fi
+    echo
+    bench_table
+    echo
+    cat "$OUT/bench/results.txt"
+}
+
 cmd_sim() {
     [ $# -ge 1 ] || die "sim: which workload file? usage: ./build.sh sim FILE [--trace OUT]"
     dotnet run --project sched/sim/Sim.csproj -c Release -v q -- "$@"
@@ -423,6 +501,7 @@ case "$cmd" in
     flash) cmd_flash "$@" ;;
     sim) cmd_sim "$@" ;;
     bench-host) cmd_bench_host "$@" ;;
+    bench) cmd_bench "$@" ;;
     clean) cmd_clean ;;
     help|-h|--help) usage ;;
     *) usage >&2; die "unknown command '$cmd'" ;;
