@@ -20,14 +20,25 @@ Usage: ./build.sh [COMMAND] [ARGS]
                    options: --iso (boot the ISO under BIOS), --uefi (ISO under
                    OVMF), --screen (show the QEMU window), --icount, -- ARGS
                    (kernel command line words, e.g. -- sched=edf)
+                   --trace OUT: boot with 'trace exit', record the scheduling
+                   trace and write OUT: NAME.svg or NAME.json gives the SVG
+                   timeline and the Chrome/Perfetto JSON side by side (plus
+                   NAME.trace and the serial log NAME.log); other names get
+                   the raw trace
   test             host NUnit tests, the in-kernel self-tests (plain and under
                    -icount), and BIOS and UEFI boot smoke tests of the ISO;
                    ends with "N passed, N failed"
   flash DEVICE     write out/kernel.iso to a USB stick (checks the device,
                    asks for confirmation; --yes to skip the question,
                    --unmount to unmount its partitions after confirming)
-  sim FILE [--trace OUT]
-                   run a workload file in the host scheduling simulator
+  sim FILE [--trace OUT] [--sched NAME] [--duration TIME] [--check]
+                   run a workload file in the host scheduling simulator;
+                   --trace OUT writes the trace: NAME.svg or NAME.json gives
+                   the SVG timeline and the JSON side by side (and the raw
+                   NAME.trace), other names the raw trace
+  trace IN OUT     convert a trace or a serial log holding a dump (between
+                   '# trace begin' and '# trace end') to OUT (.svg/.json:
+                   both pictures; else the raw trace); --from/--to MS window
   bench-host       scheduler core benchmark on the host
   clean            remove out/ and the .NET build outputs
   help             this text
@@ -205,10 +216,24 @@ build_runner() {
     fi
 }
 
+tracetool_dll() { echo "$ROOT/qemu/tracetool/bin/Release/net10.0/TraceTool.dll"; }
+build_tracetool() {
+    mkdir -p "$OBJ"
+    if stale "$(tracetool_dll)" qemu/tracetool/*.cs qemu/tracetool/TraceTool.csproj; then
+        say "building the trace tool"
+        dotnet build qemu/tracetool/TraceTool.csproj -c Release -v q -nologo >"$OBJ/tracetool-build.log" 2>&1 \
+            || { cat "$OBJ/tracetool-build.log" >&2; die "building qemu/tracetool failed"; }
+    fi
+}
+# tracetool IN OUT [OPTIONS]: trace or log -> OUT (.svg/.json: both pictures).
+tracetool() { build_tracetool; dotnet "$(tracetool_dll)" "$@"; }
+is_picture() { case "${1,,}" in *.svg|*.json) return 0 ;; *) return 1 ;; esac; }
+
 cmd_run() {
-    local workload="" mode=kernel screen=0 icount=0 extra=()
+    local workload="" mode=kernel screen=0 icount=0 extra=() trace=""
     while [ $# -gt 0 ]; do
         case "$1" in
+            --trace) [ $# -ge 2 ] || die "run: --trace needs an output file (e.g. out/trace.svg)"; trace="$2"; shift ;;
             --iso) mode=iso ;;
             --uefi) mode=uefi ;;
             --screen) screen=1 ;;
@@ -220,6 +245,16 @@ cmd_run() {
         shift
     done
     if [ -n "$workload" ] && [ ! -f "$workload" ]; then die "run: workload file '$workload' not found"; fi
+    if [ -n "$trace" ]; then
+        [ "$mode" = kernel ] || die "run: --trace boots with -kernel (the ISO's command line is fixed); drop --iso/--uefi"
+        local w has_trace=0 has_exit=0
+        for w in "${extra[@]}"; do
+            case "$w" in trace|trace=*) has_trace=1 ;; exit) has_exit=1 ;; esac
+        done
+        [ "$has_trace" = 1 ] || extra+=(trace)
+        [ "$has_exit" = 1 ] || extra+=(exit)
+        build_tracetool
+    fi
     build_kernel
     need_qemu
     local q=("${QEMU_BASE[@]}")
@@ -238,8 +273,22 @@ cmd_run() {
     esac
     say "qemu-system-x86_64 ${q[*]}"
     set +e
-    qemu-system-x86_64 "${q[@]}"
-    local rc=$?
+    local log=""
+    if [ -n "$trace" ]; then
+        log="${trace%.*}.log"
+        mkdir -p "$(dirname "$log")"
+        # The dump goes to the log; the terminal gets one line for it.
+        qemu-system-x86_64 "${q[@]}" </dev/null | tee "$log" | awk '
+            { line = $0; sub(/\r$/, "", line) }
+            line == "# trace begin" { skip = 1; n = 0; next }
+            line == "# trace end" { skip = 0; print "# trace: " n " lines dumped (kept in the log)"; fflush(); next }
+            skip { n++; next }
+            { print; fflush() }'
+        local rc=${PIPESTATUS[0]}
+    else
+        qemu-system-x86_64 "${q[@]}"
+        local rc=$?
+    fi
     set -e
     case $rc in
         33) say "kernel exited: success" ;;
@@ -248,6 +297,13 @@ cmd_run() {
         0)  say "QEMU exited with status 0 (a triple fault with -no-reboot, or the window was closed)" ;;
         *)  say "QEMU exited with status $rc" ;;
     esac
+    if [ -n "$trace" ]; then
+        say "serial log in $log"
+        if is_picture "$trace"; then
+            tracetool "$log" "${trace%.*}.trace" --quiet || die "run: no trace in $log"
+        fi
+        tracetool "$log" "$trace" || die "run: no trace in $log"
+    fi
 }
 
 # ---------------------------------------------------------------- test --
@@ -396,7 +452,26 @@ cmd_flash() {
 
 cmd_sim() {
     [ $# -ge 1 ] || die "sim: which workload file? usage: ./build.sh sim FILE [--trace OUT]"
-    dotnet run --project sched/sim/Sim.csproj -c Release -v q -- "$@"
+    local args=("$@") i picture=""
+    for ((i = 0; i < ${#args[@]}; i++)); do
+        if [ "${args[$i]}" = --trace ] && [ $((i + 1)) -lt ${#args[@]} ] && is_picture "${args[$((i + 1))]}"; then
+            picture="${args[$((i + 1))]}"
+            args[$((i + 1))]="${picture%.*}.trace"
+            mkdir -p "$(dirname "$picture")"
+        fi
+    done
+    [ -z "$picture" ] || build_tracetool
+    set +e
+    dotnet run --project sched/sim/Sim.csproj -c Release -v q -- "${args[@]}"
+    local rc=$?
+    set -e
+    if [ -n "$picture" ] && [ -f "${picture%.*}.trace" ]; then tracetool "${picture%.*}.trace" "$picture" || rc=2; fi
+    return $rc
+}
+
+cmd_trace() {
+    [ $# -ge 2 ] || die "trace: usage: ./build.sh trace IN OUT [--from MS] [--to MS] [--title TEXT]"
+    tracetool "$@"
 }
 
 cmd_bench_host() {
@@ -417,6 +492,7 @@ case "$cmd" in
     test) cmd_test "$@" ;;
     flash) cmd_flash "$@" ;;
     sim) cmd_sim "$@" ;;
+    trace) cmd_trace "$@" ;;
     bench-host) cmd_bench_host "$@" ;;
     clean) cmd_clean ;;
     help|-h|--help) usage ;;
