@@ -131,12 +131,13 @@ namespace Osprey.Sched.Tracing
                 dropped++;
             }
             accepted++;
-            entries[k].Time = time;
-            entries[k].Kind = kind;
-            entries[k].Thread = thread;
-            entries[k].Object = obj;
-            entries[k].A = a;
-            entries[k].B = b;
+            TraceEntry[] es = entries;
+            es[k].Time = time;
+            es[k].Kind = kind;
+            es[k].Thread = thread;
+            es[k].Object = obj;
+            es[k].A = a;
+            es[k].B = b;
         }
 
         /// <summary>Store one event stamped Clock.Now().</summary>

@@ -19,6 +19,7 @@ namespace Osprey.Kernel.SelfTest
                 new IrqSuite(),
                 new SyncSuite(),
                 new PrimitivesSuite(),
+                new TraceSuite(),
                 new PanicSuite(),
             };
         }
