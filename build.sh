@@ -372,6 +372,27 @@ compare_case() {
     fi
 }
 
+# trace_case: boot a short workload with `trace exit` under -icount, then the
+# trace tool must find the dump (nothing dropped) and draw every task.
+trace_case() {
+    local wl=tests/host/Trace/data/edf-u095-100ms.wl log="$OUT/test/trace-e2e.log" out
+    set +e
+    timeout 120 qemu-system-x86_64 "${QEMU_BASE[@]}" -icount shift=0,sleep=off -kernel "$OUT/kernel.elf" \
+        -initrd "$wl workload" -append "trace exit" </dev/null >"$log" 2>&1
+    local krc=$?
+    out=$(dotnet "$(tracetool_dll)" "$log" "$OUT/test/trace-e2e.svg" 2>&1)
+    local trc=$?
+    set -e
+    if [ "$krc" = 33 ] && [ "$trc" = 0 ] && echo "$out" | grep -q ' 6 threads, .* 0 dropped' && [ -s "$OUT/test/trace-e2e.json" ]; then
+        echo "trace end to end: kernel dump of $(basename "$wl") -> out/test/trace-e2e.svg and .json: ok"
+        TOTAL_PASS=$((TOTAL_PASS + 1))
+    else
+        echo "trace end to end: FAILED (QEMU status $krc, expected 33; trace tool exit $trc): $out"
+        tail -n 5 "$log"
+        TOTAL_FAIL=$((TOTAL_FAIL + 1))
+    fi
+}
+
 cmd_test() {
     local t0=$SECONDS
     mkdir -p "$OUT/test"
@@ -380,6 +401,7 @@ cmd_test() {
     if ! build_kernel; then die "build failed"; fi
     need_qemu; need_ovmf
     build_runner
+    build_tracetool
 
     stage "host tests (NUnit)"
     set +e
@@ -420,6 +442,9 @@ cmd_test() {
     compare_case "$DEFAULT_WORKLOAD"
     compare_case sched/examples/fp-rta-miss.wl
     compare_case sched/examples/edf-u095.wl
+
+    stage "scheduling trace: kernel dump to SVG and JSON (-icount)"
+    trace_case
 
     stage "panic paths (each ends its run: status 37, the test reported not ok)"
     panic_case unexpected_page_fault_ends_run 'page fault (#PF) vector 14' '# RIP '
