@@ -131,12 +131,14 @@ namespace Osprey.Sched
             if (t != Idle && t.State == ThreadState.Ready) Scheduler.Yield(t);
         }
 
+        // SetState/ClearState run right after Charge(): lastCharge is now
+        // (the trace's timestamp).
         bool SetState(SchedThread t, ThreadState bits)
         {
             if (t == Idle || (t.State & bits) == bits) return false;
             bool wasReady = t.State == ThreadState.Ready;
             t.State |= bits;
-            if (wasReady && Trace != null) Trace.Block(t, bits);
+            if (wasReady && Trace != null) Trace.Block(lastCharge, t, bits);
             if (wasReady) Scheduler.Block(t);
             return true;
         }
@@ -145,7 +147,7 @@ namespace Osprey.Sched
         {
             if (t == Idle || (t.State & bits) == 0) return false;
             t.State &= ~bits;
-            if (t.State == ThreadState.Ready && Trace != null) Trace.Unblock(t, bits);
+            if (t.State == ThreadState.Ready && Trace != null) Trace.Unblock(lastCharge, t, bits);
             if (t.State == ThreadState.Ready) Scheduler.Unblock(t);
             return true;
         }
@@ -216,7 +218,7 @@ namespace Osprey.Sched
         public void ReleaseJob(SchedThread t, PriorityNode node, long absoluteDeadline)
         {
             Charge();
-            if (Trace != null) Trace.Release(t, t.JobsReleased, absoluteDeadline);
+            if (Trace != null) Trace.Release(lastCharge, t, t.JobsReleased, absoluteDeadline);
             t.JobsReleased++;
             Scheduler.ReleaseJob(t, node, absoluteDeadline);
         }

@@ -147,7 +147,12 @@ namespace Osprey.Sched.Tracing
         }
 
         // ------------------------------------------------------------------
-        // Hooks of the portable core (each call site: `if (trace != null) ...`)
+        // Hooks of the portable core (each call site: `if (trace != null) ...`).
+        // Block, Unblock and Release take the time the core has just read for
+        // its CPU-time charge (no second clock read); period expiries and
+        // budget overruns, which fire inside the timer queue after other
+        // watchdogs may have recorded, read the clock afresh, so times in a
+        // ring never go back.
 
         /// <summary>SchedCore.Dispatch switched from prev to next (idle is not recorded).</summary>
         public void Switch(long now, SchedThread prev, SchedThread next, SchedThread idle)
@@ -157,27 +162,27 @@ namespace Osprey.Sched.Tracing
         }
 
         /// <summary>t stopped being ready: bits were set.</summary>
-        public void Block(SchedThread t, ThreadState bits)
+        public void Block(long now, SchedThread t, ThreadState bits)
         {
-            Add(Clock.Now(), TraceEventKind.Block, t.Id, 0, (long)(uint)bits, 0);
+            Add(now, TraceEventKind.Block, t.Id, 0, (long)(uint)bits, 0);
         }
 
         /// <summary>t became ready: bits were cleared.</summary>
-        public void Unblock(SchedThread t, ThreadState bits)
+        public void Unblock(long now, SchedThread t, ThreadState bits)
         {
-            Add(Clock.Now(), TraceEventKind.Unblock, t.Id, 0, (long)(uint)bits, 0);
+            Add(now, TraceEventKind.Unblock, t.Id, 0, (long)(uint)bits, 0);
         }
 
         /// <summary>Job number job of t released with an absolute deadline (long.MaxValue: none).</summary>
-        public void Release(SchedThread t, long job, long deadline)
+        public void Release(long now, SchedThread t, long job, long deadline)
         {
-            Add(Clock.Now(), TraceEventKind.Release, t.Id, 0, job, deadline);
+            Add(now, TraceEventKind.Release, t.Id, 0, job, deadline);
         }
 
         /// <summary>The period periodId of owner that ended at `at` expired; postponed jobs after it.</summary>
-        public void PeriodExpiry(SchedThread owner, int periodId, long at, long postponed)
+        public void PeriodExpiry(long now, SchedThread owner, int periodId, long at, long postponed)
         {
-            Add(Clock.Now(), TraceEventKind.PeriodExpiry, owner.Id, periodId, at, postponed);
+            Add(now, TraceEventKind.PeriodExpiry, owner.Id, periodId, at, postponed);
         }
 
         /// <summary>The CBS server serverId of t ran out of its budget.</summary>
