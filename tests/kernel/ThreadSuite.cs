@@ -105,9 +105,9 @@ namespace Osprey.Kernel.SelfTest
                 t.True(late >= 0, "sleep of " + durations[i] + " ns woke " + late + " ns after its deadline (never early)");
                 if (late > worst) worst = late;
             }
-            // Bounded: 10 ms allows for a loaded host under plain TCG; the
-            // instruction-counted figure is periodic_wakeup_latency's.
-            t.InRange(0, 10000000, worst, "worst lateness, ns");
+            // Bounded on the exact clock (no host in the way); under plain
+            // emulation a loaded host can stall the guest for milliseconds.
+            if (KernelMain.Options.ExactClock) t.InRange(0, 5000, worst, "worst lateness, ns");
             t.Note("worst sleep lateness " + worst + " ns");
             long past = Machine.Now() - 1000;
             long sw = Scheduling.Switches;
@@ -304,7 +304,8 @@ namespace Osprey.Kernel.SelfTest
             Threads.Start(w);
             long c = Threads.CpuTime(w);
             Threads.Join(w);
-            t.InRange(3000000, 3500000, c, "3 ms of spinning charged, ns");
+            t.True(c >= 3000000, "at least the 3 ms of spinning charged (" + c + " ns)");
+            if (KernelMain.Options.ExactClock) t.InRange(3000000, 3100000, c, "3 ms of spinning charged, ns");
         }
 
         // Interrupt-to-thread: a device-style handler on its own vector
