@@ -23,8 +23,8 @@ namespace Osprey.Kernel.Threading
         private static TraceRing[] one;
         private static SerialTraceOutput serial;
 
-        // Allocate and attach the boot ring (interrupts off or on: the core
-        // is only read once).
+        // Allocate the boot ring, name the threads that exist already (idle,
+        // main) and attach it; the core names every thread added later.
         internal static void Start(TraceOverflow overflow)
         {
             TraceRing r = new TraceRing(0, TraceRing.DefaultCapacity, overflow, Scheduling.Platform);

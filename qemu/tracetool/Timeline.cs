@@ -83,7 +83,7 @@ public sealed class Timeline
             t.Rows.Add(r);
         }
 
-        var running = new Dictionary<int, (Row Row, long Since, bool Open)>();
+        var running = new Dictionary<int, (Row Row, long Since)>();
         var irqOpen = new Dictionary<int, (int Vector, long Since)>();
         // A thread that is switched out first was running when the trace began.
         var seenOnCpu = new HashSet<int>();
@@ -94,14 +94,14 @@ public sealed class Timeline
             {
                 case "switch_in":
                     if (running.TryGetValue(e.Cpu, out var prev))
-                        prev.Row.Slices.Add(new Slice { Start = prev.Since, End = e.Time, Cpu = e.Cpu, OpenStart = prev.Open });
-                    running[e.Cpu] = (row!, e.Time, false);
+                        prev.Row.Slices.Add(new Slice { Start = prev.Since, End = e.Time, Cpu = e.Cpu });
+                    running[e.Cpu] = (row!, e.Time);
                     seenOnCpu.Add(e.Cpu);
                     break;
                 case "switch_out":
                     if (running.TryGetValue(e.Cpu, out var cur) && cur.Row == row)
                     {
-                        row!.Slices.Add(new Slice { Start = cur.Since, End = e.Time, Cpu = e.Cpu, OpenStart = cur.Open });
+                        row!.Slices.Add(new Slice { Start = cur.Since, End = e.Time, Cpu = e.Cpu });
                         running.Remove(e.Cpu);
                     }
                     else if (!seenOnCpu.Contains(e.Cpu) && row != null)
@@ -136,7 +136,7 @@ public sealed class Timeline
             }
         }
         foreach (var kv in running)
-            kv.Value.Row.Slices.Add(new Slice { Start = kv.Value.Since, End = t.T1, Cpu = kv.Key, OpenStart = kv.Value.Open, OpenEnd = true });
+            kv.Value.Row.Slices.Add(new Slice { Start = kv.Value.Since, End = t.T1, Cpu = kv.Key, OpenEnd = true });
         return t;
     }
 }
