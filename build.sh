@@ -20,14 +20,25 @@ Usage: ./build.sh [COMMAND] [ARGS]
                    options: --iso (boot the ISO under BIOS), --uefi (ISO under
                    OVMF), --screen (show the QEMU window), --icount, -- ARGS
                    (kernel command line words, e.g. -- sched=edf)
+                   --trace OUT: boot with 'trace exit', record the scheduling
+                   trace and write OUT: NAME.svg or NAME.json gives the SVG
+                   timeline and the Chrome/Perfetto JSON side by side (plus
+                   NAME.trace and the serial log NAME.log); other names get
+                   the raw trace
   test             host NUnit tests, the in-kernel self-tests (plain and under
                    -icount), and BIOS and UEFI boot smoke tests of the ISO;
                    ends with "N passed, N failed"
   flash DEVICE     write out/kernel.iso to a USB stick (checks the device,
                    asks for confirmation; --yes to skip the question,
                    --unmount to unmount its partitions after confirming)
-  sim FILE [--trace OUT]
-                   run a workload file in the host scheduling simulator
+  sim FILE [--trace OUT] [--sched NAME] [--duration TIME] [--check]
+                   run a workload file in the host scheduling simulator;
+                   --trace OUT writes the trace: NAME.svg or NAME.json gives
+                   the SVG timeline and the JSON side by side (and the raw
+                   NAME.trace), other names the raw trace
+  trace IN OUT     convert a trace or a serial log holding a dump (between
+                   '# trace begin' and '# trace end') to OUT (.svg/.json:
+                   both pictures; else the raw trace); --from/--to MS window
   bench-host       scheduler core benchmark on the host
   bench [--osprey-only]
                    the kernel's benchmark suite (Thread-Metric equivalents,
@@ -212,10 +223,24 @@ build_runner() {
     fi
 }
 
+tracetool_dll() { echo "$ROOT/qemu/tracetool/bin/Release/net10.0/TraceTool.dll"; }
+build_tracetool() {
+    mkdir -p "$OBJ"
+    if stale "$(tracetool_dll)" qemu/tracetool/*.cs qemu/tracetool/TraceTool.csproj; then
+        say "building the trace tool"
+        dotnet build qemu/tracetool/TraceTool.csproj -c Release -v q -nologo >"$OBJ/tracetool-build.log" 2>&1 \
+            || { cat "$OBJ/tracetool-build.log" >&2; die "building qemu/tracetool failed"; }
+    fi
+}
+# tracetool IN OUT [OPTIONS]: trace or log -> OUT (.svg/.json: both pictures).
+tracetool() { build_tracetool; dotnet "$(tracetool_dll)" "$@"; }
+is_picture() { case "${1,,}" in *.svg|*.json) return 0 ;; *) return 1 ;; esac; }
+
 cmd_run() {
-    local workload="" mode=kernel screen=0 icount=0 extra=()
+    local workload="" mode=kernel screen=0 icount=0 extra=() trace=""
     while [ $# -gt 0 ]; do
         case "$1" in
+            --trace) [ $# -ge 2 ] || die "run: --trace needs an output file (e.g. out/trace.svg)"; trace="$2"; shift ;;
             --iso) mode=iso ;;
             --uefi) mode=uefi ;;
             --screen) screen=1 ;;
@@ -227,6 +252,16 @@ cmd_run() {
         shift
     done
     if [ -n "$workload" ] && [ ! -f "$workload" ]; then die "run: workload file '$workload' not found"; fi
+    if [ -n "$trace" ]; then
+        [ "$mode" = kernel ] || die "run: --trace boots with -kernel (the ISO's command line is fixed); drop --iso/--uefi"
+        local w has_trace=0 has_exit=0
+        for w in "${extra[@]}"; do
+            case "$w" in trace|trace=*) has_trace=1 ;; exit) has_exit=1 ;; esac
+        done
+        [ "$has_trace" = 1 ] || extra+=(trace)
+        [ "$has_exit" = 1 ] || extra+=(exit)
+        build_tracetool
+    fi
     build_kernel
     need_qemu
     local q=("${QEMU_BASE[@]}")
@@ -245,8 +280,22 @@ cmd_run() {
     esac
     say "qemu-system-x86_64 ${q[*]}"
     set +e
-    qemu-system-x86_64 "${q[@]}"
-    local rc=$?
+    local log=""
+    if [ -n "$trace" ]; then
+        log="${trace%.*}.log"
+        mkdir -p "$(dirname "$log")"
+        # The dump goes to the log; the terminal gets one line for it.
+        qemu-system-x86_64 "${q[@]}" </dev/null | tee "$log" | awk '
+            { line = $0; sub(/\r$/, "", line) }
+            line == "# trace begin" { skip = 1; n = 0; next }
+            line == "# trace end" { skip = 0; print "# trace: " n " lines dumped (kept in the log)"; fflush(); next }
+            skip { n++; next }
+            { print; fflush() }'
+        local rc=${PIPESTATUS[0]}
+    else
+        qemu-system-x86_64 "${q[@]}"
+        local rc=$?
+    fi
     set -e
     case $rc in
         33) say "kernel exited: success" ;;
@@ -255,6 +304,13 @@ cmd_run() {
         0)  say "QEMU exited with status 0 (a triple fault with -no-reboot, or the window was closed)" ;;
         *)  say "QEMU exited with status $rc" ;;
     esac
+    if [ -n "$trace" ]; then
+        say "serial log in $log"
+        if is_picture "$trace"; then
+            tracetool "$log" "${trace%.*}.trace" --quiet || die "run: no trace in $log"
+        fi
+        tracetool "$log" "$trace" || die "run: no trace in $log"
+    fi
 }
 
 # ---------------------------------------------------------------- test --
@@ -323,6 +379,27 @@ compare_case() {
     fi
 }
 
+# trace_case: boot a short workload with `trace exit` under -icount, then the
+# trace tool must find the dump (nothing dropped) and draw every task.
+trace_case() {
+    local wl=tests/host/Trace/data/edf-u095-100ms.wl log="$OUT/test/trace-e2e.log" out
+    set +e
+    timeout 120 qemu-system-x86_64 "${QEMU_BASE[@]}" -icount shift=0,sleep=off -kernel "$OUT/kernel.elf" \
+        -initrd "$wl workload" -append "trace exit" </dev/null >"$log" 2>&1
+    local krc=$?
+    out=$(dotnet "$(tracetool_dll)" "$log" "$OUT/test/trace-e2e.svg" 2>&1)
+    local trc=$?
+    set -e
+    if [ "$krc" = 33 ] && [ "$trc" = 0 ] && echo "$out" | grep -q ' 6 threads, .* 0 dropped' && [ -s "$OUT/test/trace-e2e.json" ]; then
+        echo "trace end to end: kernel dump of $(basename "$wl") -> out/test/trace-e2e.svg and .json: ok"
+        TOTAL_PASS=$((TOTAL_PASS + 1))
+    else
+        echo "trace end to end: FAILED (QEMU status $krc, expected 33; trace tool exit $trc): $out"
+        tail -n 5 "$log"
+        TOTAL_FAIL=$((TOTAL_FAIL + 1))
+    fi
+}
+
 cmd_test() {
     local t0=$SECONDS
     mkdir -p "$OUT/test"
@@ -331,6 +408,7 @@ cmd_test() {
     if ! build_kernel; then die "build failed"; fi
     need_qemu; need_ovmf
     build_runner
+    build_tracetool
 
     stage "host tests (NUnit)"
     set +e
@@ -376,6 +454,9 @@ cmd_test() {
     compare_case "$DEFAULT_WORKLOAD"
     compare_case sched/examples/fp-rta-miss.wl
     compare_case sched/examples/edf-u095.wl
+
+    stage "scheduling trace: kernel dump to SVG and JSON (-icount)"
+    trace_case
 
     stage "panic paths (each ends its run: status 37, the test reported not ok)"
     panic_case unexpected_page_fault_ends_run 'page fault (#PF) vector 14' '# RIP '
@@ -479,7 +560,26 @@ cmd_bench() {
 
 cmd_sim() {
     [ $# -ge 1 ] || die "sim: which workload file? usage: ./build.sh sim FILE [--trace OUT]"
-    dotnet run --project sched/sim/Sim.csproj -c Release -v q -- "$@"
+    local args=("$@") i picture=""
+    for ((i = 0; i < ${#args[@]}; i++)); do
+        if [ "${args[$i]}" = --trace ] && [ $((i + 1)) -lt ${#args[@]} ] && is_picture "${args[$((i + 1))]}"; then
+            picture="${args[$((i + 1))]}"
+            args[$((i + 1))]="${picture%.*}.trace"
+            mkdir -p "$(dirname "$picture")"
+        fi
+    done
+    [ -z "$picture" ] || build_tracetool
+    set +e
+    dotnet run --project sched/sim/Sim.csproj -c Release -v q -- "${args[@]}"
+    local rc=$?
+    set -e
+    if [ -n "$picture" ] && [ -f "${picture%.*}.trace" ]; then tracetool "${picture%.*}.trace" "$picture" || rc=2; fi
+    return $rc
+}
+
+cmd_trace() {
+    [ $# -ge 2 ] || die "trace: usage: ./build.sh trace IN OUT [--from MS] [--to MS] [--title TEXT]"
+    tracetool "$@"
 }
 
 cmd_bench_host() {
@@ -500,6 +600,7 @@ case "$cmd" in
     test) cmd_test "$@" ;;
     flash) cmd_flash "$@" ;;
     sim) cmd_sim "$@" ;;
+    trace) cmd_trace "$@" ;;
     bench-host) cmd_bench_host "$@" ;;
     bench) cmd_bench "$@" ;;
     clean) cmd_clean ;;

@@ -73,6 +73,12 @@ namespace Osprey.Kernel
             string policy = SchedulerChoice();
             Threading.Scheduling.Start(policy, MainPriority, (ulong)Image.BootStackBottom(), (ulong)Image.BootStackTop());
             Log.WriteLine("osprey: scheduler '" + policy + "', threads running");
+            if (Options.Trace)
+            {
+                Threading.KernelTrace.Start(Options.TraceDropNewest ? Osprey.Sched.Tracing.TraceOverflow.DropNewest : Osprey.Sched.Tracing.TraceOverflow.OverwriteOldest);
+                Log.WriteLine("osprey: trace: recording scheduling events, ring of " + Osprey.Sched.Tracing.TraceRing.DefaultCapacity + " events, " +
+                    (Options.TraceDropNewest ? "keeping the first (trace=drop)" : "keeping the latest (trace=overwrite)"));
+            }
 
             Cpu.EnableInterrupts();
             if (Options.SelfTest)

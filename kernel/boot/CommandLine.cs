@@ -6,7 +6,10 @@ namespace Osprey.Kernel.Boot
     //                        comma-separated
     //   sched=NAME           scheduler instance from the scheduler table
     //   console=serial|screen|both   where the log goes (default both)
-    //   trace                record scheduling events (later issues)
+    //   trace[=overwrite|drop]  record scheduling events in a ring of 65,536
+    //                        (dumped over serial after the workload run);
+    //                        when full: overwrite the oldest (default) or
+    //                        drop the newest
     //   exit                 when the workload run is over, leave QEMU
     //                        (isa-debug-exit, status 33) instead of idling
     //   clock=exact|real     exact: the clock counts instructions (QEMU
@@ -25,6 +28,7 @@ namespace Osprey.Kernel.Boot
         internal bool SerialConsole = true;
         internal bool ScreenConsole = true;
         internal bool Trace;
+        internal bool TraceDropNewest;
         internal bool ExactClock;
         internal bool ExitWhenDone;
         internal string[] Unknown = new string[MaxWords];
@@ -86,7 +90,12 @@ namespace Osprey.Kernel.Boot
                 else if (value == "both") { SerialConsole = true; ScreenConsole = true; }
                 else AddError("console=" + (value == null ? "" : value) + ": expected serial, screen or both");
             }
-            else if (key == "trace" && value == null) Trace = true;
+            else if (key == "trace")
+            {
+                if (value == null || value == "overwrite") { Trace = true; TraceDropNewest = false; }
+                else if (value == "drop") { Trace = true; TraceDropNewest = true; }
+                else AddError("trace=" + value + ": expected overwrite or drop");
+            }
             else if (key == "exit" && value == null) ExitWhenDone = true;
             else if (key == "clock")
             {

@@ -2,6 +2,7 @@ using Osprey.Kernel.Boot;
 using Osprey.Kernel.Threading;
 using Osprey.Sched;
 using Osprey.Sched.Analysis;
+using Osprey.Sched.Tracing;
 using Osprey.Sched.Workload;
 
 namespace Osprey.Kernel.Workload
@@ -19,6 +20,12 @@ namespace Osprey.Kernel.Workload
     // completes (jobs still unfinished at the end whose deadline lies inside
     // the run count too). Every period is activated before any job runs:
     // tasks with equal phases are released together.
+    //
+    // With `trace` on the command line the run is recorded (KernelTrace):
+    // the core records periodic releases, switches, blocks and expiries; this
+    // file adds completions, misses and the releases the core does not make
+    // (aperiodic jobs without a deadline node, background work), and dumps
+    // the ring over serial after the table.
     internal static unsafe class WorkloadRunner
     {
         internal const string ModuleName = "workload";
@@ -150,6 +157,7 @@ namespace Osprey.Kernel.Workload
             for (int i = 0; i < tasks.Length; i++) Threads.Join(tasks[i].Thread);
 
             Print(w, sched, duration, switches, idle, notes, noteCount);
+            KernelTrace.Dump(FileName);
         }
 
         // Final figures of one task, at the end of the run (interrupts off).
@@ -195,6 +203,7 @@ namespace Osprey.Kernel.Workload
 
         private static void Miss(WorkloadTask k, long job)
         {
+            KernelTrace.Record(TraceEventKind.DeadlineMiss, k.Thread.Id, 0, job, k.Deadline(job, runStart));
             k.Stats.Misses++;
             if (k.Stats.FirstMissAt < 0) k.Stats.FirstMissAt = k.Deadline(job, runStart) - runStart;
         }
@@ -204,7 +213,9 @@ namespace Osprey.Kernel.Workload
         {
             if (stopping || done > runEnd) return;
             long release = k.Release(job, runStart);
-            k.Stats.Response(done - (k.Spec.Kind == TaskKind.Background ? runStart : release));
+            long response = done - (k.Spec.Kind == TaskKind.Background ? runStart : release);
+            KernelTrace.Record(TraceEventKind.Complete, k.Thread.Id, 0, job, response);
+            k.Stats.Response(response);
             long d = k.Deadline(job, runStart);
             if (done > d) Miss(k, job);
             k.Completed = job + 1;
@@ -234,6 +245,7 @@ namespace Osprey.Kernel.Workload
             else
             {
                 Threads.SleepUntil(runStart + settle);
+                KernelTrace.Record(TraceEventKind.Release, k.Thread.Id, 0, 0, long.MaxValue);
                 if (!stopping && Work(k)) Complete(k, 0, Machine.Now());
             }
         }
@@ -279,6 +291,7 @@ namespace Osprey.Kernel.Workload
                     Scheduling.Preempt();
                     Machine.RestoreInterrupts(f);
                 }
+                else KernelTrace.Record(TraceEventKind.Release, k.Thread.Id, 0, j, k.Deadline(j, runStart));
                 if (!Work(k)) return;
                 Complete(k, j, Machine.Now());
                 if (edfJobs && (j + 1 >= s.Arrivals.Length || runStart + s.Arrivals[(int)j + 1] > Machine.Now()))

@@ -39,6 +39,8 @@ namespace Osprey.Sched
         /// refuse every operation that could block (SyncStatus.CalledFromInterrupt).
         /// </summary>
         public int InterruptNesting;
+        /// <summary>This CPU's trace ring (sched/trace), null = not recording: every hook is one null check.</summary>
+        public Tracing.TraceRing Trace;
 
         public SchedThread Executing { get { return executing; } }
         public SchedThread Heir { get { return heir; } }
@@ -91,6 +93,7 @@ namespace Osprey.Sched
             t.BasePriority = Bits.Clamp(t.BasePriority, 0, Scheduler.MaxPriority);
             if (t.BaseNode.InTree) t.Priorities.Remove(t.BaseNode);
             t.Priorities.Insert(t.BaseNode, Scheduler.MapPriority(t.BasePriority));
+            if (Trace != null) Trace.NameThread(t.Id, t.Name);
         }
 
         /// <summary>Detach a thread: it becomes dormant and leaves the scheduler.</summary>
@@ -128,11 +131,14 @@ namespace Osprey.Sched
             if (t != Idle && t.State == ThreadState.Ready) Scheduler.Yield(t);
         }
 
+        // SetState/ClearState run right after Charge(): lastCharge is now
+        // (the trace's timestamp).
         bool SetState(SchedThread t, ThreadState bits)
         {
             if (t == Idle || (t.State & bits) == bits) return false;
             bool wasReady = t.State == ThreadState.Ready;
             t.State |= bits;
+            if (wasReady && Trace != null) Trace.Block(lastCharge, t, bits);
             if (wasReady) Scheduler.Block(t);
             return true;
         }
@@ -141,6 +147,7 @@ namespace Osprey.Sched
         {
             if (t == Idle || (t.State & bits) == 0) return false;
             t.State &= ~bits;
+            if (t.State == ThreadState.Ready && Trace != null) Trace.Unblock(lastCharge, t, bits);
             if (t.State == ThreadState.Ready) Scheduler.Unblock(t);
             return true;
         }
@@ -211,6 +218,8 @@ namespace Osprey.Sched
         public void ReleaseJob(SchedThread t, PriorityNode node, long absoluteDeadline)
         {
             Charge();
+            if (Trace != null) Trace.Release(lastCharge, t, t.JobsReleased, absoluteDeadline);
+            t.JobsReleased++;
             Scheduler.ReleaseJob(t, node, absoluteDeadline);
         }
 
@@ -260,6 +269,7 @@ namespace Osprey.Sched
                 next.DispatchCount++;
                 executing = next;
                 SwitchCount++;
+                if (Trace != null) Trace.Switch(now, prev, next, Idle);
                 Scheduler.OnDispatch(prev, next, now);
             }
             return executing;

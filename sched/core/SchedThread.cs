@@ -101,6 +101,8 @@ namespace Osprey.Sched
         public CbsServer Server;
         /// <summary>Number of times this thread was dispatched.</summary>
         public long DispatchCount;
+        /// <summary>Jobs released through SchedCore.ReleaseJob (the trace numbers releases by it).</summary>
+        public long JobsReleased;
 
         /// <summary>
         /// Synchronization (sched/sync): the thread's wait-queue link, timeout

@@ -194,6 +194,7 @@ namespace Osprey.Sched
             // At the end of the clock range (2^62 ns) a period cannot be
             // re-armed later than it fired; stop rather than fire forever.
             if (next <= expiry) return;
+            if (core.Trace != null) core.Trace.PeriodExpiry(core.Now(), owner, Id, expiry, owner.Has(ThreadState.PeriodWait) || postponed == uint.MaxValue ? postponed : postponed + 1);
             latestDeadline = next;
             latestStart = expiry;
             latestRelDeadline = nextRelDeadline;

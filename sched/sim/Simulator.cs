@@ -158,6 +158,7 @@ namespace Osprey.Sched.Sim
             string err;
             core = SchedCore.Create(platform, WorkloadSpec.SchedulerName(sched), null, out err);
             if (core == null) { Error = err; return; }
+            if (trace != null) trace.Attach(core, cpu, platform);
             edfKeys = sched == SchedulerKind.Edf;
             for (int i = 0; i < specs.Count; i++)
             {
@@ -211,9 +212,16 @@ namespace Osprey.Sched.Sim
             events.Enqueue(e, (time, eventSeq++));
         }
 
+        /// <summary>
+        /// Trace an event. The core records switches, blocks, unblocks, period
+        /// expiries, budget overruns and the releases it makes (periodic jobs,
+        /// aperiodic jobs with a deadline node) into this CPU's ring itself;
+        /// the simulator adds only what it alone knows.
+        /// </summary>
         public void Emit(string kind, SimThread t, string extra)
         {
-            if (trace != null) trace.Add(platform.Clock, cpu, kind, t == null ? "idle" : t.Name, extra);
+            if (trace != null && t != null && !TraceLog.FromCore(kind, t.Spec.Kind == TaskKind.Periodic || UsesJobNode(t)))
+                trace.Add(platform.Clock, cpu, kind, t, extra);
         }
 
         void Check(string where)

@@ -20,6 +20,7 @@ namespace Osprey.Kernel.SelfTest
                 new SyncSuite(),
                 new PrimitivesSuite(),
                 new BenchSuite(),
+                new TraceSuite(),
                 new PanicSuite(),
             };
         }

@@ -1,4 +1,5 @@
 using System.Runtime;
+using Osprey.Sched.Tracing;
 
 namespace Osprey.Kernel.Arch
 {
@@ -54,9 +55,13 @@ namespace Osprey.Kernel.Arch
             if (h != null)
             {
                 // A handler may make a thread ready; the switch happens in
-                // InterruptExit, after the handler's EOI.
+                // InterruptExit, after the handler's EOI (and after irq_exit
+                // in the trace).
+                TraceRing tr = Threading.KernelTrace.Ring;
+                if (tr != null) Threading.KernelTrace.Interrupt(tr, TraceEventKind.IrqEntry, (int)v);
                 Threading.Scheduling.InterruptEnter();
                 h.Handle(f);
+                if (tr != null) Threading.KernelTrace.Interrupt(tr, TraceEventKind.IrqExit, (int)v);
                 Threading.Scheduling.InterruptExit();
                 return;
             }

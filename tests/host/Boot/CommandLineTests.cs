@@ -165,11 +165,22 @@ namespace Osprey.Tests.Boot
         }
 
         [Test]
-        public void TraceWithValueIsUnknown()
+        public void TraceOverflowPolicy()
+        {
+            var c = CommandLine.Parse("trace=drop", Names);
+            Assert.That(c.Trace && c.TraceDropNewest, Is.True);
+            c = CommandLine.Parse("trace=drop trace=overwrite", Names);
+            Assert.That(c.Trace && !c.TraceDropNewest, Is.True, "the last word wins");
+            Assert.That(CommandLine.Parse("trace", Names).TraceDropNewest, Is.False, "overwrite-oldest by default");
+        }
+
+        [Test]
+        public void TraceWithABadValueIsAnError()
         {
             var c = CommandLine.Parse("trace=1", Names);
             Assert.That(c.Trace, Is.False);
-            Assert.That(Unknown(c), Is.EqualTo(new[] { "trace=1" }));
+            Assert.That(Unknown(c), Is.Empty);
+            Assert.That(Errors(c), Is.EqualTo(new[] { "trace=1: expected overwrite or drop" }));
         }
 
         [Test]

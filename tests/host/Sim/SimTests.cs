@@ -225,13 +225,13 @@ namespace Osprey.Tests.Sim
             var sw = new StringWriter();
             trace.Write(sw, "x");
             string[] lines = sw.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
-            Assert.That(lines[0], Is.EqualTo("# osprey-trace 1"));
+            Assert.That(lines[0], Is.EqualTo("# osprey-trace 2"));
             var kinds = new HashSet<string> { "release", "switch_in", "switch_out", "block", "unblock", "deadline_miss", "budget_exhausted", "period_expiry", "complete" };
             long last = 0;
             var seen = new HashSet<string>();
             foreach (string l in lines)
             {
-                if (l.StartsWith("#")) continue;
+                if (l.StartsWith("#") || l.StartsWith("thread ") || l.StartsWith("dropped ")) continue;
                 string[] f = l.Split(' ');
                 Assert.That(f.Length, Is.GreaterThanOrEqualTo(4), l);
                 long t = long.Parse(f[0]);
@@ -304,7 +304,7 @@ namespace Osprey.Tests.Sim
                 finally { System.Console.SetOut(oldOut); }
                 Assert.That(rc, Is.EqualTo(0));
                 Assert.That(outw.ToString(), Does.Contain("FP response-time analysis: NOT schedulable: task 't2' response time 8ms > deadline 7ms"));
-                Assert.That(File.ReadAllText(tr), Does.Contain(" deadline_miss t2 job=0 deadline=7000000"));
+                Assert.That(File.ReadAllText(tr), Does.Contain("thread 0 2 t2\n").And.Contain(" deadline_miss 2 job=0 deadline=7000000"));
             }
             finally { Directory.Delete(dir, true); }
         }
