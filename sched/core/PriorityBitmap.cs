@@ -3,13 +3,16 @@ namespace Osprey.Sched
     /// <summary>
     /// Two-level bitmap over 256 priority levels (0 most urgent): one 64-bit
     /// minor word per group of 64 levels and a 4-bit major word whose bit g is
-    /// set exactly when minor[g] is non-zero. Lowest() is two bit scans: O(1).
+    /// set exactly when minor[g] is non-zero. The most urgent set level is
+    /// cached: Set keeps it with one compare, Clear rescans (two bit scans)
+    /// only when it clears that very level, so Lowest() is a field read.
     /// </summary>
     public sealed class PriorityBitmap
     {
         public const int Levels = 256;
         uint major;
         readonly ulong[] minor = new ulong[4];
+        int lowest = -1;
 
         public bool IsEmpty { get { return major == 0; } }
 
@@ -18,6 +21,7 @@ namespace Osprey.Sched
             int g = level >> 6;
             minor[g] |= 1UL << (level & 63);
             major |= 1u << g;
+            if (lowest < 0 || level < lowest) lowest = level;
         }
 
         public void Clear(int level)
@@ -25,6 +29,7 @@ namespace Osprey.Sched
             int g = level >> 6;
             minor[g] &= ~(1UL << (level & 63));
             if (minor[g] == 0) major &= ~(1u << g);
+            if (level == lowest) lowest = Scan();
         }
 
         public bool IsSet(int level)
@@ -33,7 +38,9 @@ namespace Osprey.Sched
         }
 
         /// <summary>Most urgent (numerically lowest) set level, or -1.</summary>
-        public int Lowest()
+        public int Lowest() { return lowest; }
+
+        int Scan()
         {
             if (major == 0) return -1;
             int g = Bits.LowestSetBit(major);
@@ -49,6 +56,7 @@ namespace Osprey.Sched
                 if (m != (minor[g] != 0)) return "major bit " + g + " disagrees with minor word";
             }
             if ((major >> 4) != 0) return "stray major bits";
+            if (lowest != Scan()) return "cached lowest level " + lowest + " but the bits say " + Scan();
             return null;
         }
     }

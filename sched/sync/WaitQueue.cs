@@ -82,12 +82,13 @@ namespace Osprey.Sched
         internal void Insert(SchedThread caller, long timeout)
         {
             WaitNode w = caller.Wait;
-            long now = core.Now();
+            // The clock is read only for a finite timeout (before the block,
+            // so the timeout counts from the call).
+            long expiry = timeout == Timeout.Forever ? long.MaxValue : SyncOps.ExpiryOf(core.Now(), timeout);
             w.Queue = this;
             tree.Insert(w, discipline == WaitDiscipline.Priority ? caller.EffectivePriority : 0);
             caller.WaitResult = SyncStatus.Blocked;
             core.BlockWith(caller, ThreadState.Blocked);
-            long expiry = SyncOps.ExpiryOf(now, timeout);
             if (expiry != long.MaxValue) core.Timers.Insert(w.Timer, expiry);
         }
 
