@@ -3,11 +3,13 @@ namespace Osprey.Sched
     /// <summary>
     /// Everything a thread needs to wait on a sync object, allocated once with
     /// the thread (SchedThread.Wait), so no wait allocates. The node itself is
-    /// the thread's link in a wait queue's red-black tree (RbNode.Thread is the
-    /// back pointer).
+    /// the thread's link in a priority wait queue's red-black tree
+    /// (RbNode.Thread is the back pointer); Link is its link in a FIFO wait
+    /// queue's chain.
     ///
     /// Invariants:
-    ///  - Queue != null exactly when the node is linked in Queue's tree (InTree),
+    ///  - Queue != null exactly when the node is linked in Queue (its tree,
+    ///    InTree, under the priority discipline; its chain, Link, under FIFO),
     ///    and then the thread has ThreadState.Blocked;
     ///  - Sleeping is true exactly when the thread sleeps through SyncOps.SleepFor/
     ///    SleepUntil, and then it has ThreadState.Sleeping and Queue == null;
@@ -18,6 +20,8 @@ namespace Osprey.Sched
     {
         /// <summary>The wait queue the thread is in, or null.</summary>
         public WaitQueue Queue;
+        /// <summary>The thread's link in a FIFO wait queue.</summary>
+        public readonly ChainNode Link = new ChainNode();
         /// <summary>The thread's one timeout watchdog (waits and sleeps).</summary>
         public readonly ThreadTimer Timer;
         /// <summary>Mutexes the thread owns (for priority bookkeeping and exit handling).</summary>
@@ -52,6 +56,7 @@ namespace Osprey.Sched
         public WaitNode(SchedThread thread)
         {
             Thread = thread;
+            Link.Thread = thread;
             Timer = new ThreadTimer(thread);
         }
     }

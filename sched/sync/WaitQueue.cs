@@ -3,16 +3,17 @@ namespace Osprey.Sched
     /// <summary>
     /// Threads waiting for one object, in FIFO or priority order. Intrusive
     /// and preallocated: the link is the thread's own WaitNode (a thread waits
-    /// on at most one queue), ordered in a red-black tree so insert, remove
-    /// and re-sort are O(log n) for either discipline (FIFO keys are all 0 and
-    /// the tree's insertion stamps keep arrival order).
+    /// on at most one queue). Priority discipline: a red-black tree keyed by
+    /// effective priority (insert, remove and re-sort O(log n); equal keys
+    /// keep arrival order). FIFO: a chain in arrival order (O(1)).
     ///
     /// Invariants (Check):
-    ///  - the tree holds exactly the threads whose Wait.Queue is this queue;
+    ///  - the tree (priority) or the chain (FIFO) holds exactly the threads
+    ///    whose Wait.Queue is this queue, and the other one is empty;
     ///  - every such thread has ThreadState.Blocked (and maybe other bits);
-    ///  - FIFO: every key is 0; Priority: every key equals the thread's
-    ///    current EffectivePriority (kept by PriorityChanged), so First is the
-    ///    most urgent waiter, the earliest arrival among equals.
+    ///  - Priority: every key equals the thread's current EffectivePriority
+    ///    (kept by PriorityChanged), so First is the most urgent waiter, the
+    ///    earliest arrival among equals.
     ///
     /// The sync objects use the queue; the kernel may also use it directly for
     /// its own waits (join and the like). Waking (Extract/WakeOne/WakeAll)
@@ -23,32 +24,42 @@ namespace Osprey.Sched
         /// <summary>Defensive bound on mutex chain walks (waiter -> owner -> ...); chains are acyclic by construction.</summary>
         public const int MaxChainWalk = 1024;
 
+        // Priority discipline: a red-black tree keyed by effective priority
+        // (O(log n)); FIFO: a chain in arrival order (O(1) both ways).
         readonly RbTree tree = new RbTree();
+        readonly Chain fifo = new Chain();
         readonly SchedCore core;
         readonly WaitDiscipline discipline;
+        readonly bool isFifo;
 
         public WaitQueue(SchedCore core, WaitDiscipline discipline)
         {
             this.core = core;
             this.discipline = discipline == WaitDiscipline.Priority ? WaitDiscipline.Priority : WaitDiscipline.Fifo;
+            isFifo = this.discipline == WaitDiscipline.Fifo;
         }
 
         public SchedCore Core { get { return core; } }
         public WaitDiscipline Discipline { get { return discipline; } }
-        public int Count { get { return tree.Count; } }
-        public bool IsEmpty { get { return tree.Count == 0; } }
-        public RbTree Tree { get { return tree; } }
+        public int Count { get { return isFifo ? fifo.Count : tree.Count; } }
+        public bool IsEmpty { get { return Count == 0; } }
 
         /// <summary>The waiter served next (most urgent, or the oldest under FIFO), or null.</summary>
         public SchedThread First
         {
-            get { RbNode f = tree.First; return f == null ? null : f.Thread; }
+            get
+            {
+                if (isFifo) { ChainNode c = fifo.First; return c == null ? null : c.Thread; }
+                RbNode f = tree.First;
+                return f == null ? null : f.Thread;
+            }
         }
 
         /// <summary>The waiter after t in service order, or null (also when t is not in this queue).</summary>
         public SchedThread Next(SchedThread t)
         {
             if (t == null || t.Wait.Queue != this) return null;
+            if (isFifo) { ChainNode c = fifo.NextOf(t.Wait.Link); return c == null ? null : c.Thread; }
             RbNode n = RbTree.Next(t.Wait);
             return n == null ? null : n.Thread;
         }
@@ -86,7 +97,8 @@ namespace Osprey.Sched
             // so the timeout counts from the call).
             long expiry = timeout == Timeout.Forever ? long.MaxValue : SyncOps.ExpiryOf(core.Now(), timeout);
             w.Queue = this;
-            tree.Insert(w, discipline == WaitDiscipline.Priority ? caller.EffectivePriority : 0);
+            if (isFifo) fifo.Append(w.Link);
+            else tree.Insert(w, caller.EffectivePriority);
             caller.WaitResult = SyncStatus.Blocked;
             core.BlockWith(caller, ThreadState.Blocked);
             if (expiry != long.MaxValue) core.Timers.Insert(w.Timer, expiry);
@@ -102,7 +114,8 @@ namespace Osprey.Sched
         {
             if (t == null || t.Wait.Queue != this) return false;
             WaitNode w = t.Wait;
-            tree.Remove(w);
+            if (isFifo) fifo.Remove(w.Link);
+            else tree.Remove(w);
             w.Queue = null;
             core.Timers.Cancel(w.Timer);
             t.WaitResult = status;
@@ -184,18 +197,17 @@ namespace Osprey.Sched
         /// <summary>Invariants listed on the class; null when sound.</summary>
         public virtual string Check()
         {
-            string e = tree.Check();
+            string e = isFifo ? fifo.Check() : tree.Check();
             if (e != null) return e;
-            for (RbNode n = tree.First; n != null; n = RbTree.Next(n))
+            if (isFifo && tree.Count != 0) return "FIFO queue with nodes in its tree";
+            if (!isFifo && fifo.Count != 0) return "priority queue with nodes in its chain";
+            for (SchedThread t = First; t != null; t = Next(t))
             {
-                SchedThread t = n.Thread;
-                if (t == null) return "wait node without thread";
-                if (t.Wait != n) return "foreign node in wait queue";
-                if (t.Wait.Queue != this) return "thread " + t.Id + " in the tree of another queue";
+                if (t.Wait.Thread != t) return "foreign node in wait queue";
+                if (t.Wait.Queue != this) return "thread " + t.Id + " in the queue of another";
                 if (!t.Has(ThreadState.Blocked)) return "waiting thread " + t.Id + " not Blocked";
                 if (t.Wait.Sleeping) return "waiting thread " + t.Id + " also sleeping";
-                long expect = discipline == WaitDiscipline.Priority ? t.EffectivePriority : 0;
-                if (n.Key != expect) return "thread " + t.Id + " keyed " + n.Key + " but expected " + expect;
+                if (!isFifo && t.Wait.Key != t.EffectivePriority) return "thread " + t.Id + " keyed " + t.Wait.Key + " but expected " + t.EffectivePriority;
             }
             return null;
         }
