@@ -37,6 +37,7 @@ namespace Osprey.Sched
         int count;
         long shareNum = 1, shareDen = 1;
         bool shareLowered;
+        Vcore waking;
 
         /// <summary>Reservation limits (host time); change before admitting cores.</summary>
         public readonly VcoreLimits Limits = new VcoreLimits();
@@ -382,6 +383,7 @@ namespace Osprey.Sched
             {
                 v.Throttled = false;
                 v.InExtra = true;
+                if (v.ReservationNode.InTree) Core.RemovePriority(t, v.ReservationNode);
                 Core.UnblockFrom(t, ThreadState.Throttled);
             }
             if (!v.InExtra && !v.Throttled && v.RemainingNs <= 0) Exhaust(v, now);
@@ -499,7 +501,9 @@ namespace Osprey.Sched
             v.IsHalted = false;
             v.Wakes++;
             if (!v.InExtra && !v.Throttled && v.RemainingNs <= 0) Exhaust(v, now);
+            waking = v;
             Core.UnblockFrom(v.Thread, ThreadState.Sleeping);
+            waking = null;
         }
 
         // ================================================================ scheduler hooks
@@ -526,10 +530,24 @@ namespace Osprey.Sched
             base.Block(t);
         }
 
-        /// <summary>Woken before the switch away from it happened: it runs on, so its slice is watched again.</summary>
+        /// <summary>
+        /// A core woken by its virtual interrupt goes in front of the threads
+        /// with its deadline (EDF may order equal deadlines any way), so the
+        /// interrupt is not held back by an equal-deadline core; everything
+        /// else is queued behind its equals. Woken before the switch away from
+        /// it happened, a core runs on, so its slice is watched again.
+        /// </summary>
         public override void Unblock(SchedThread t)
         {
-            base.Unblock(t);
+            if (waking != null && t == waking.Thread)
+            {
+                if (!t.Node.Queued) Enqueue(t, true);
+                Schedule(t);
+            }
+            else
+            {
+                base.Unblock(t);
+            }
             Vcore v = t.Vcore;
             if (v != null && v.owner == this && v.Started && t.IsExecuting && t.State == ThreadState.Ready) ArmBudget(v, Core.Now());
         }
