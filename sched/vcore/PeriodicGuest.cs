@@ -7,13 +7,13 @@ namespace Osprey.Sched
     /// its one-shot virtual timer. A nested SchedCore on it runs the guest's
     /// task set exactly as the host core runs host threads, in guest time.
     /// </summary>
-    public sealed class VirtualPlatform : Platform
+    public sealed class GuestPlatform : Platform
     {
         readonly Vcore vcore;
         public bool SwitchRequested;
         public long ArmedFor = long.MaxValue;
 
-        public VirtualPlatform(Vcore v) { vcore = v; }
+        public GuestPlatform(Vcore v) { vcore = v; }
 
         public override long Now() { return vcore.VirtualNow(); }
 
@@ -91,7 +91,7 @@ namespace Osprey.Sched
         public readonly TaskStats[] Stats;
         public GuestTask[] Tasks;
         public SchedCore GuestCore;
-        public VirtualPlatform Platform;
+        public GuestPlatform Platform;
         public string Error;
         GuestTask running;
         bool edf;
@@ -118,7 +118,7 @@ namespace Osprey.Sched
 
         public override void Boot(Vcore v)
         {
-            Platform = new VirtualPlatform(v);
+            Platform = new GuestPlatform(v);
             string err;
             GuestCore = SchedCore.Create(Platform, schedulerName, null, out err);
             if (GuestCore == null) { Error = err; return; }
