@@ -98,6 +98,8 @@ namespace Osprey.Sched
             return "about " + ShareMath.PercentOfPpm(u.Ppb() / 1000);
         }
 
+        static string Dil(Vcore v) { return " at dilation " + v.DilationNum.ToString() + "/" + v.DilationDen.ToString(); }
+
         static string Where(Vcore v, string field)
         {
             string s = v.Line > 0 ? "line " + v.Line.ToString() + ": " : "";
@@ -150,30 +152,29 @@ namespace Osprey.Sched
                 return false;
             }
             // Host period = pg x den / num (exact rational): compare pg x den with limit x num.
-            string dil = " at dilation " + num.ToString() + "/" + den.ToString();
             if (WideMath.CompareProducts((ulong)pg, (ulong)den, (ulong)Limits.MinPeriodNs, (ulong)num) < 0)
             {
                 Refuse(ref a, VcoreStatus.InvalidParameters, v, "period", "period " + Format.Time(pg) + " (host " + Format.Time(v.HostNsOf(pg))
-                    + dil + ") is below the minimum " + Format.Time(Limits.MinPeriodNs));
+                    + Dil(v) + ") is below the minimum " + Format.Time(Limits.MinPeriodNs));
                 return false;
             }
             if (WideMath.CompareProducts((ulong)pg, (ulong)den, (ulong)Limits.MaxPeriodNs, (ulong)num) > 0)
             {
                 Refuse(ref a, VcoreStatus.InvalidParameters, v, "period", "period " + Format.Time(pg) + " (host about "
-                    + Format.Time(ShareMath.Scale(pg, den, num, false)) + dil + ") is above the maximum " + Format.Time(Limits.MaxPeriodNs));
+                    + Format.Time(ShareMath.Scale(pg, den, num, false)) + Dil(v) + ") is above the maximum " + Format.Time(Limits.MaxPeriodNs));
                 return false;
             }
             sliceHost = ShareMath.Scale(sg, den, num, false);
             if (sliceHost < Limits.MinSliceNs)
             {
                 Refuse(ref a, VcoreStatus.InvalidParameters, v, "slice", "slice " + Format.Time(sg) + " (host " + Format.Time(sliceHost)
-                    + dil + ") is below the minimum " + Format.Time(Limits.MinSliceNs));
+                    + Dil(v) + ") is below the minimum " + Format.Time(Limits.MinSliceNs));
                 return false;
             }
             if (sliceHost > Limits.MaxSliceNs)
             {
                 Refuse(ref a, VcoreStatus.InvalidParameters, v, "slice", "slice " + Format.Time(sg) + " (host " + Format.Time(sliceHost)
-                    + dil + ") is above the maximum " + Format.Time(Limits.MaxSliceNs));
+                    + Dil(v) + ") is above the maximum " + Format.Time(Limits.MaxSliceNs));
                 return false;
             }
             // Asked share: sliceHost x num / (pg x den); both products < 2^54 under the limits.
@@ -224,7 +225,7 @@ namespace Osprey.Sched
             }
             string left2 = a.Exact ? ShareMath.Text(a.LeftNum, a.LeftDen) : "about " + ShareMath.PercentOfPpm(a.LeftPpm) + " (" + a.LeftPpm.ToString() + " ppm, the exact sum no longer fits 62 bits)";
             Refuse(ref a, VcoreStatus.AdmissionRejected, v, "slice", "asks " + ShareMath.Text(an, ad) + " of the CPU (slice "
-                + Format.Time(sg) + " per period " + Format.Time(pg) + dil + ") but only " + left2 + " is left of the share "
+                + Format.Time(sg) + " per period " + Format.Time(pg) + Dil(v) + ") but only " + left2 + " is left of the share "
                 + ShareMath.Text(shareNum, shareDen));
             return false;
         }
@@ -562,6 +563,8 @@ namespace Osprey.Sched
 
         // ================================================================ invariants
 
+        static string Bad(Vcore v, string what) { return "vcore " + v.Name + ": " + what; }
+
         /// <summary>EDF's invariants plus every core's reservation state and the ledger; null when sound.</summary>
         public override string CheckInvariants()
         {
@@ -572,36 +575,35 @@ namespace Osprey.Sched
             {
                 Vcore v = vcores[i];
                 SchedThread t = v.Thread;
-                string n = "vcore " + v.Name + ": ";
-                if (v.owner != this || t == null || t.Vcore != v) return n + "links inconsistent";
-                if (t.Core != Core) return n + "thread on another core";
-                if (v.Removed) return n + "removed but still in the table";
-                if (v.BudgetTimer.IsArmed && !(t.IsExecuting && t.State == ThreadState.Ready)) return n + "budget watchdog armed but the core is not running";
-                if (v.Throttled != t.Has(ThreadState.Throttled)) return n + "throttle flag disagrees with the thread state";
-                if (v.IsHalted != t.Has(ThreadState.Sleeping)) return n + "halt flag disagrees with the thread state";
-                if (v.Throttled && v.InExtra) return n + "throttled and on extra time";
-                if (v.Throttled && v.ExtraEligible) return n + "throttled although extra time is allowed";
-                if (v.InExtra && !v.ExtraEligible) return n + "on extra time without the flag";
+                if (v.owner != this || t == null || t.Vcore != v) return Bad(v, "links inconsistent");
+                if (t.Core != Core) return Bad(v, "thread on another core");
+                if (v.Removed) return Bad(v, "removed but still in the table");
+                if (v.BudgetTimer.IsArmed && !(t.IsExecuting && t.State == ThreadState.Ready)) return Bad(v, "budget watchdog armed but the core is not running");
+                if (v.Throttled != t.Has(ThreadState.Throttled)) return Bad(v, "throttle flag disagrees with the thread state");
+                if (v.IsHalted != t.Has(ThreadState.Sleeping)) return Bad(v, "halt flag disagrees with the thread state");
+                if (v.Throttled && v.InExtra) return Bad(v, "throttled and on extra time");
+                if (v.Throttled && v.ExtraEligible) return Bad(v, "throttled although extra time is allowed");
+                if (v.InExtra && !v.ExtraEligible) return Bad(v, "on extra time without the flag");
                 if (!v.Started) continue;
-                if (!v.PeriodTimer.IsArmed || v.PeriodTimer.Expiry != v.DeadlineNs) return n + "period watchdog not armed at the period end";
-                if (v.DeadlineNs <= v.PeriodStartNs) return n + "empty period";
+                if (!v.PeriodTimer.IsArmed || v.PeriodTimer.Expiry != v.DeadlineNs) return Bad(v, "period watchdog not armed at the period end");
+                if (v.DeadlineNs <= v.PeriodStartNs) return Bad(v, "empty period");
                 if (v.InExtra || v.Throttled)
                 {
-                    if (v.ReservationNode.InTree && v.InExtra) return n + "on extra time but keyed by its deadline";
-                    if (v.RemainingNs > 0) return n + "slice left but exhausted";
+                    if (v.ReservationNode.InTree && v.InExtra) return Bad(v, "on extra time but keyed by its deadline");
+                    if (v.RemainingNs > 0) return Bad(v, "slice left but exhausted");
                 }
                 else
                 {
-                    if (!v.ReservationNode.InTree || v.ReservationNode.Key != Clamp(v.DeadlineNs)) return n + "reservation node not at the period end";
+                    if (!v.ReservationNode.InTree || v.ReservationNode.Key != Clamp(v.DeadlineNs)) return Bad(v, "reservation node not at the period end");
                     if (v.RemainingNs <= 0 && !(v.BudgetTimer.IsArmed && v.BudgetTimer.Expiry <= now) && !v.IsHalted)
-                        return n + "slice used up but not exhausted";
+                        return Bad(v, "slice used up but not exhausted");
                 }
-                if (v.RemainingNs > v.SliceNs) return n + "more slice left than the slice";
-                if (t.IsExecuting && t.State == ThreadState.Ready && !v.BudgetTimer.IsArmed) return n + "running without a budget watchdog";
-                if (v.VirtualTimer.IsArmed && !v.TimerArmed) return n + "virtual watchdog armed without a virtual timer";
-                if (v.TimerArmed && !v.InterruptPending && !v.VirtualTimer.IsArmed) return n + "virtual timer armed without its watchdog";
-                if (v.VirtualTimer.IsArmed && v.VirtualTimer.Expiry != v.HostTimeOf(v.TimerDeadline)) return n + "virtual watchdog not at the deadline's host time";
-                if (v.IsHalted && v.InterruptPending) return n + "halted with an interrupt pending";
+                if (v.RemainingNs > v.SliceNs) return Bad(v, "more slice left than the slice");
+                if (t.IsExecuting && t.State == ThreadState.Ready && !v.BudgetTimer.IsArmed) return Bad(v, "running without a budget watchdog");
+                if (v.VirtualTimer.IsArmed && !v.TimerArmed) return Bad(v, "virtual watchdog armed without a virtual timer");
+                if (v.TimerArmed && !v.InterruptPending && !v.VirtualTimer.IsArmed) return Bad(v, "virtual timer armed without its watchdog");
+                if (v.VirtualTimer.IsArmed && v.VirtualTimer.Expiry != v.HostTimeOf(v.TimerDeadline)) return Bad(v, "virtual watchdog not at the deadline's host time");
+                if (v.IsHalted && v.InterruptPending) return Bad(v, "halted with an interrupt pending");
             }
             if (!shareLowered)
             {

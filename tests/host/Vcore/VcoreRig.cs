@@ -33,7 +33,7 @@ namespace Osprey.Tests.VcoreTests
         public readonly FakePlatform P = new FakePlatform();
         public readonly SchedCore Core;
         public readonly VcoreScheduler S;
-        public readonly VcoreThread[] V;
+        public VcoreThread[] V;
         public readonly HostTask[] H;
         public int NV, NH;
         public bool CheckEveryStep = true;
@@ -74,7 +74,11 @@ namespace Osprey.Tests.VcoreTests
         {
             t = new VcoreThread(nextId++, v);
             VcoreStatus st = S.Attach(t, v, out a);
-            if (st == VcoreStatus.Ok) V[NV++] = t;
+            if (st == VcoreStatus.Ok)
+            {
+                if (NV == V.Length) System.Array.Resize(ref V, V.Length * 2);
+                V[NV++] = t;
+            }
             else t = null;
             return st;
         }
