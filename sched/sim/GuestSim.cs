@@ -35,7 +35,6 @@ namespace Osprey.Sched.Sim
         public bool InJob, NeedStart, Finished;
         public long Remaining, WallTarget, JobIndex, Completed;
         public int Arrived;
-        public ThreadState LastState;
 
         public HostThread(int id, TaskSpec spec) : base(id, spec.Priority, spec.Name) { Spec = spec; }
 
@@ -71,7 +70,6 @@ namespace Osprey.Sched.Sim
         public readonly VcoreScheduler Vs;
         readonly List<HostThread> hosts = new List<HostThread>();
         readonly List<VcoreThread> vthreads = new List<VcoreThread>();
-        readonly Dictionary<SchedThread, ThreadState> lastState = new Dictionary<SchedThread, ThreadState>();
         readonly PriorityQueue<Ev, (long, long)> events = new PriorityQueue<Ev, (long, long)>();
         readonly TraceLog trace;
         readonly bool check;
@@ -97,6 +95,7 @@ namespace Osprey.Sched.Sim
             check = o.CheckInvariants;
             Vs = new VcoreScheduler(Math.Max(VcoreScheduler.DefaultCapacity, cores.Count));
             core = new SchedCore(platform, Vs, null);
+            if (trace != null) trace.Attach(core, cpu, platform);
             if (Vs.SetShare(w.ShareNum, w.ShareDen) != VcoreStatus.Ok) Error = "bad share " + w.ShareNum + "/" + w.ShareDen;
             int id = 1;
             for (int i = 0; i < specs.Count; i++)
@@ -127,7 +126,6 @@ namespace Osprey.Sched.Sim
                 {
                     Push(0, EvKind.Start, t, 0);
                 }
-                t.LastState = t.State;
                 hosts.Add(t);
             }
             foreach (Vcore v in cores)
@@ -146,7 +144,6 @@ namespace Osprey.Sched.Sim
             foreach (VcoreThread t in vthreads)
             {
                 Vs.Start(t.Guest, 0);
-                lastState[t] = t.State;
                 PeriodicGuestProgram g = t.Guest.Program as PeriodicGuestProgram;
                 if (g != null && g.Error != null && Error == null) Error = "guest " + t.Guest.GuestName + ": " + g.Error;
             }
@@ -158,9 +155,17 @@ namespace Osprey.Sched.Sim
             events.Enqueue(new Ev { Kind = kind, Thread = t, Index = index }, (time, seq++));
         }
 
-        void Emit(string kind, SchedThread t, string extra)
+        /// <summary>
+        /// Trace what only the simulator knows (completions, misses, releases
+        /// the core does not make); the core records switches, blocks,
+        /// unblocks, releases, period expiries, and the vcore scheduler
+        /// vcore_switch_in/out, into this CPU's ring itself.
+        /// </summary>
+        void Emit(string kind, HostThread t, string extra)
         {
-            if (trace != null) trace.Add(platform.Clock, cpu, kind, t == null ? "idle" : t.Name, extra);
+            bool coreReleases = t != null && (t.Spec.Kind == TaskKind.Periodic || (t.Spec.Kind == TaskKind.Aperiodic && t.Spec.Deadline > 0));
+            if (trace != null && t != null && !TraceLog.FromCore(kind, coreReleases))
+                trace.Add(platform.Clock, cpu, kind, t, extra);
         }
 
         void Check(string where)
@@ -179,39 +184,6 @@ namespace Osprey.Sched.Sim
             if (e != null) Error = "invariant broken at t=" + platform.Clock + " (" + where + "): " + e;
         }
 
-        static string StateName(ThreadState s)
-        {
-            if ((s & ThreadState.Dormant) != 0) return "dormant";
-            if ((s & ThreadState.PeriodWait) != 0) return "period";
-            if ((s & ThreadState.Throttled) != 0) return "throttled";
-            if ((s & ThreadState.Suspended) != 0) return "suspended";
-            if ((s & ThreadState.Sleeping) != 0) return "halted";
-            if ((s & ThreadState.Blocked) != 0) return "blocked";
-            return "ready";
-        }
-
-        void Observe()
-        {
-            if (trace == null) return;
-            foreach (HostThread t in hosts) Diff(t, ref t.LastState);
-            foreach (VcoreThread t in vthreads)
-            {
-                ThreadState last = lastState[t];
-                Diff(t, ref last);
-                lastState[t] = last;
-            }
-        }
-
-        void Diff(SchedThread t, ref ThreadState last)
-        {
-            ThreadState s = t.State;
-            if (s == last) return;
-            bool wasReady = last == ThreadState.Ready, isReady = s == ThreadState.Ready;
-            if (wasReady && !isReady) Emit(TraceKind.Block, t, "reason=" + StateName(s));
-            else if (!wasReady && isReady) Emit(TraceKind.Unblock, t, "reason=" + StateName(last));
-            last = s;
-        }
-
         /// <summary>Constrained deadlines: key the job by release + D instead of the period end.</summary>
         void FixDeadline(HostThread t)
         {
@@ -223,14 +195,8 @@ namespace Osprey.Sched.Sim
 
         void Dispatch()
         {
-            SchedThread prev = core.Executing;
             platform.SwitchRequested = false;
-            SchedThread next = core.Dispatch();
-            if (prev != next)
-            {
-                if (prev != core.Idle) Emit(TraceKind.SwitchOut, prev, "state=" + StateName(prev.State));
-                if (next != core.Idle) Emit(TraceKind.SwitchIn, next, null);
-            }
+            core.Dispatch();
         }
 
         bool Done(HostThread t)
@@ -305,7 +271,6 @@ namespace Osprey.Sched.Sim
                 Emit(TraceKind.Complete, t, "job=0 response=" + now);
                 core.Stop(t);
             }
-            Observe();
         }
 
         void ReleaseAperiodic(HostThread t, long k)
@@ -318,7 +283,7 @@ namespace Osprey.Sched.Sim
             for (int guard = 0; guard < 100000; guard++)
             {
                 if (core.DispatchNeeded) { Dispatch(); Check("dispatch"); continue; }
-                if (Act()) { Observe(); Check("act"); continue; }
+                if (Act()) { Check("act"); continue; }
                 return;
             }
             if (Error == null) Error = "no progress at t=" + platform.Clock + " (livelock in zero-time actions)";
@@ -390,7 +355,6 @@ namespace Osprey.Sched.Sim
         public void Run()
         {
             if (Error != null) return;
-            Observe();
             while (Error == null)
             {
                 Settle();
@@ -420,7 +384,6 @@ namespace Osprey.Sched.Sim
                     platform.TimerAt = long.MaxValue;
                     core.TimerFired(platform.Clock);
                     foreach (HostThread t in hosts) FixDeadline(t);
-                    Observe();
                     Check("timer");
                 }
                 while (events.Count > 0 && events.TryPeek(out var ev, out var p) && p.Item1 <= platform.Clock)
@@ -428,7 +391,6 @@ namespace Osprey.Sched.Sim
                     events.Dequeue();
                     Handle(ev);
                 }
-                Observe();
                 Check("events");
                 if (platform.Clock >= end) break;
             }

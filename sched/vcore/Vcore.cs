@@ -50,6 +50,8 @@ namespace Osprey.Sched
         public readonly string GuestName;
         public readonly int VcpuId;
         public readonly string Name;
+        /// <summary>Number of the core on its CPU (1, 2, ... in order of attachment): the trace's vcore id.</summary>
+        public int Id;
         /// <summary>Physical CPU the core is placed on (from the workload file).</summary>
         public int Cpu;
         /// <summary>Line of the workload file's vcore line (0 = none): admission messages name it.</summary>

@@ -1,4 +1,5 @@
 using Osprey.Sched.Analysis;
+using Osprey.Sched.Tracing;
 
 namespace Osprey.Sched
 {
@@ -38,6 +39,7 @@ namespace Osprey.Sched
         long shareNum = 1, shareDen = 1;
         bool shareLowered;
         Vcore waking;
+        int lastId;
 
         /// <summary>Reservation limits (host time); change before admitting cores.</summary>
         public readonly VcoreLimits Limits = new VcoreLimits();
@@ -252,6 +254,7 @@ namespace Osprey.Sched
             v.ShareDen = a.AskedDen;
             v.RemainingNs = sliceHost;
             vcores[count++] = v;
+            v.Id = ++lastId;
             v.owner = this;
             v.Thread = t;
             v.Removed = false;
@@ -515,12 +518,26 @@ namespace Osprey.Sched
             if (v != null && v.owner == this && v.Started) v.Account(deltaNs, t.State == ThreadState.Ready);
         }
 
+        /// <summary>
+        /// The budget watchdog follows the running core. With a trace ring
+        /// attached, vcore_switch_out / vcore_switch_in are recorded (vcore =
+        /// its Id on this CPU, a = slice left, b = 1 on extra time, else 0)
+        /// after the core's own switch events.
+        /// </summary>
         public override void OnDispatch(SchedThread prev, SchedThread next, long now)
         {
             Vcore p = prev.Vcore;
-            if (p != null && p.owner == this) Core.Timers.Cancel(p.BudgetTimer);
+            if (p != null && p.owner == this)
+            {
+                Core.Timers.Cancel(p.BudgetTimer);
+                if (Core.Trace != null) Core.Trace.Add(now, TraceEventKind.VcoreSwitchOut, prev.Id, p.Id, p.RemainingNs, p.InExtra ? 1 : 0);
+            }
             Vcore n = next.Vcore;
-            if (n != null && n.owner == this && n.Started && next.State == ThreadState.Ready) ArmBudget(n, now);
+            if (n != null && n.owner == this)
+            {
+                if (n.Started && next.State == ThreadState.Ready) ArmBudget(n, now);
+                if (Core.Trace != null) Core.Trace.Add(now, TraceEventKind.VcoreSwitchIn, next.Id, n.Id, n.RemainingNs, n.InExtra ? 1 : 0);
+            }
         }
 
         /// <summary>A core that stops being ready uses no slice: its budget watchdog goes at once.</summary>

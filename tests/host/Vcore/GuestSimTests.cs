@@ -127,13 +127,18 @@ namespace Osprey.Tests.VcoreTests
             string a = Print(w, Run(w, t1));
             string b = Print(w, Run(w));
             Assert.That(a, Is.EqualTo(b));
-            bool vcoreIn = false, halted = false;
+            bool switchIn = false, vcoreIn = false, halted = false, completed = false;
             foreach (var e in t1.Events)
             {
-                if (e.Kind == TraceKind.SwitchIn && e.Thread == "rt/0") vcoreIn = true;
-                if (e.Kind == TraceKind.Block && e.Thread == "quiet/0" && e.Extra == "reason=halted") halted = true;
+                if (e.Kind == TraceKind.SwitchIn && e.Thread == "rt/0") switchIn = true;
+                if (e.Kind == "vcore_switch_in" && e.Thread == "rt/0" && e.Extra.StartsWith("vcore=2 ")) vcoreIn = true;
+                if (e.Kind == TraceKind.Block && e.Thread == "quiet/0" && e.Extra == "reason=sleeping") halted = true;
+                if (e.Kind == TraceKind.Complete && e.Thread == "host-tick") completed = true;
             }
-            Assert.That(vcoreIn && halted, Is.True);
+            Assert.That(switchIn, Is.True, "the core records switches");
+            Assert.That(vcoreIn, Is.True, "the vcore scheduler records vcore switches");
+            Assert.That(halted, Is.True, "a halt is a block (sleeping)");
+            Assert.That(completed, Is.True, "the simulator records completions");
         }
 
         [Test]
