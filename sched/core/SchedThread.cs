@@ -99,6 +99,8 @@ namespace Osprey.Sched
         public SchedCore Core;
         /// <summary>CBS server attached to this thread, or null.</summary>
         public CbsServer Server;
+        /// <summary>Guest core run by this thread (sched/vcore, VcoreScheduler.Attach), or null.</summary>
+        public Vcore Vcore;
         /// <summary>Number of times this thread was dispatched.</summary>
         public long DispatchCount;
         /// <summary>Jobs released through SchedCore.ReleaseJob (the trace numbers releases by it).</summary>

@@ -14,6 +14,7 @@ namespace Osprey.Sched
             new PriorityScheduler(),
             new EdfScheduler(),
             new CbsScheduler(),
+            new VcoreScheduler(),
         };
 
         public static int Count { get { return Entries.Length; } }
@@ -24,7 +25,7 @@ namespace Osprey.Sched
             return Entries[index].Name;
         }
 
-        /// <summary>"priority, edf, cbs".</summary>
+        /// <summary>"priority, edf, cbs, vcore".</summary>
         public static string Names()
         {
             string s = "";

@@ -74,6 +74,7 @@ namespace Osprey.Sched.Sim
 
         public static void Print(TextWriter o, string file, WorkloadSpec w, SimResult r)
         {
+            if (r.Guests != null) { GuestSim.Print(o, file, w, r); return; }
             o.WriteLine(RunReport.Title(file, w, r.Scheduler, r.Duration));
             o.WriteLine();
             o.WriteLine(RunReport.Header());

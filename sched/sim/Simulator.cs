@@ -31,6 +31,8 @@ namespace Osprey.Sched.Sim
         public List<string> Notes = new List<string>();
         public long IdleTimeNs;
         public long Switches;
+        /// <summary>Guest cores (workloads with guests only, see GuestSim), else null.</summary>
+        public GuestSimResult Guests;
 
         public long TotalMisses { get { long m = 0; foreach (var t in Tasks) m += t.Misses; return m; } }
         public long TotalJobs { get { long m = 0; foreach (var t in Tasks) m += t.Jobs; return m; } }
@@ -549,6 +551,7 @@ namespace Osprey.Sched.Sim
         public static SimResult Run(WorkloadSpec w, SimOptions o)
         {
             if (o == null) o = new SimOptions();
+            if (w.Guests.Length > 0) return GuestSim.Run(w, o);   // guest cores: sched/sim/GuestSim.cs
             SimResult r = new SimResult();
             SchedulerKind sched = w.Scheduler;
             if (o.SchedulerOverride != null)

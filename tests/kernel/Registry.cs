@@ -13,6 +13,7 @@ namespace Osprey.Kernel.SelfTest
                 new ExceptionSuite(),
                 new ConsoleSuite(),
                 new SchedCoreSuite(),
+                new VcoreSuite(),
                 new ThreadSuite(),
                 new PeriodSuite(),
                 new AcpiSuite(),

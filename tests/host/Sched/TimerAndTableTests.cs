@@ -122,9 +122,10 @@ namespace Osprey.Tests.Sched
         [Test]
         public void TableListing()
         {
-            Assert.That(SchedulerTable.Count, Is.EqualTo(3));
+            Assert.That(SchedulerTable.Count, Is.EqualTo(4));
             Assert.That(SchedulerTable.NameAt(0), Is.EqualTo("priority"));
-            Assert.That(SchedulerTable.NameAt(3), Is.Null);
+            Assert.That(SchedulerTable.NameAt(3), Is.EqualTo("vcore"));
+            Assert.That(SchedulerTable.NameAt(4), Is.Null);
             Assert.That(SchedulerTable.NameAt(-1), Is.Null);
         }
 
