@@ -104,6 +104,8 @@ namespace Osprey.Kernel
         {
             Osprey.Sched.Workload.WorkloadSpec w = Workload.WorkloadRunner.Spec;
             string fromFile = w != null && w.SchedulerGiven ? Osprey.Sched.Workload.WorkloadSpec.SchedulerName(w.Scheduler) : null;
+            // Guest cores run on the vcore scheduler (host threads under EDF beside them).
+            if (w != null && w.Guests.Length > 0) fromFile = "vcore";
             if (Options.Scheduler != null)
             {
                 if (fromFile != null && fromFile != Options.Scheduler)

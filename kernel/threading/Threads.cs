@@ -57,6 +57,20 @@ namespace Osprey.Kernel.Threading
             return ThreadStatus.Successful;
         }
 
+        // Drops a thread that was created but never started (its stack goes
+        // back to the free list).
+        internal static ThreadStatus Discard(Thread t)
+        {
+            if (t == null) return ThreadStatus.NullThread;
+            ulong f = Machine.DisableInterrupts();
+            if (t.Started) { Machine.RestoreInterrupts(f); return ThreadStatus.AlreadyStarted; }
+            Scheduling.Core.RemoveThread(t);
+            if (t.Stack != null) { Stack.Release(t.Stack); t.Stack = null; }
+            t.Joined = true;
+            Machine.RestoreInterrupts(f);
+            return ThreadStatus.Successful;
+        }
+
         // Create and start in one call.
         internal static Thread Spawn(string name, delegate*<object, void> entry, object argument, int priority)
         {

@@ -74,7 +74,7 @@ namespace Osprey.Kernel.Workload
 
         internal static SchedulerKind KindOf(string policy)
         {
-            if (policy == "edf") return SchedulerKind.Edf;
+            if (policy == "edf" || policy == "vcore") return SchedulerKind.Edf;   // vcore: host threads under EDF
             if (policy == "cbs") return SchedulerKind.Cbs;
             return SchedulerKind.Priority;
         }
@@ -129,9 +129,30 @@ namespace Osprey.Kernel.Workload
                     else k.Server = srv;
                 }
             }
+            bool guests = w.Guests.Length > 0 && core.Scheduler.Name == "vcore";
+            GuestCores.Reset();
+            if (guests) GuestCores.FromWorkload(w);
+            else if (w.Guests.Length > 0)
+                notes[noteCount++] = w.Guests.Length + " guest(s) in the file not run: guest cores need the vcore scheduler (sched=vcore, the default for a file with guests)";
             long switches0 = Scheduling.Switches, idle0 = core.IdleTimeNs;
             for (int i = 0; i < tasks.Length; i++) Threads.Start(tasks[i].Thread);
 
+            if (guests)
+            {
+                // Every guest core starts at the run's start; main (the most
+                // urgent thread) prints the cores' table at intervals.
+                Threads.SleepUntil(runStart);
+                GuestCores.StartAll(runStart);
+                long interval = duration / 4;
+                if (interval < 100000000) interval = 100000000;
+                for (long at = runStart + interval; at < runEnd; at += interval)
+                {
+                    Threads.SleepUntil(at);
+                    Log.WriteLine("");
+                    Log.WriteLine("at " + Osprey.Sched.Analysis.Format.Time(Machine.Now() - runStart) + ":");
+                    GuestCores.PrintCores(Machine.Now() - runStart);
+                }
+            }
             Threads.SleepUntil(runEnd);
 
             // The end: main is the most urgent thread, nothing else runs
@@ -151,12 +172,15 @@ namespace Osprey.Kernel.Workload
                 Threads.Wake(tasks[i].Thread);
                 Threads.Resume(tasks[i].Thread);
             }
+            long guestElapsed = Machine.Now() - runStart;
+            if (guests) GuestCores.StopAll();
             f = Machine.DisableInterrupts();
             core.RemovePriority(main, urgent);
             Machine.RestoreInterrupts(f);
             for (int i = 0; i < tasks.Length; i++) Threads.Join(tasks[i].Thread);
 
-            Print(w, sched, duration, switches, idle, notes, noteCount);
+            Print(w, sched, duration, switches, idle, notes, noteCount, guests);
+            if (guests) GuestCores.PrintSummary(guestElapsed);
             KernelTrace.Dump(FileName);
         }
 
@@ -253,9 +277,20 @@ namespace Osprey.Kernel.Workload
         private static void RunPeriodic(WorkloadTask k)
         {
             TaskSpec s = k.Spec;
+            // The first period() call is made at the task's phase as the most
+            // urgent thread (value 0 under every policy), so it is not delayed
+            // by jobs already running (guest cores' reservations, other tasks).
+            SchedCore core = Scheduling.Core;
+            ulong f = Machine.DisableInterrupts();
+            core.SetPriorityNode(k.Thread, k.JobNode, 0);
+            Machine.RestoreInterrupts(f);
             Threads.SleepUntil(runStart + s.Phase);
-            if (stopping) return;
-            if (Periods.Run(k.Period, s.Period) != PeriodStatus.Successful) return;
+            PeriodStatus first = stopping ? PeriodStatus.NotActive : Periods.Run(k.Period, s.Period);
+            f = Machine.DisableInterrupts();
+            core.RemovePriority(k.Thread, k.JobNode);
+            Scheduling.Preempt();
+            Machine.RestoreInterrupts(f);
+            if (first != PeriodStatus.Successful) return;
             k.Activation = k.Period.LatestDeadline - s.Period;
             k.Stats.MaxPostponed = 0;
             Threads.SleepUntil(runStart + s.Phase + settle);
@@ -304,11 +339,20 @@ namespace Osprey.Kernel.Workload
             }
         }
 
-        private static void Print(WorkloadSpec w, SchedulerKind sched, long duration, long switches, long idle, string[] notes, int noteCount)
+        private static void Print(WorkloadSpec w, SchedulerKind sched, long duration, long switches, long idle, string[] notes, int noteCount, bool guests)
         {
             TaskStats[] stats = new TaskStats[tasks.Length];
             for (int i = 0; i < tasks.Length; i++) stats[i] = tasks[i].Stats;
-            Log.WriteLine(RunReport.Title(FileName, w, sched, duration));
+            Log.WriteLine("");
+            if (guests)
+            {
+                int ncores = 0;
+                for (int g = 0; g < w.Guests.Length; g++) ncores += w.Guests[g].Vcores.Length;
+                Log.WriteLine("workload " + FileName + ": scheduler vcore (host threads under EDF, guest cores as reservations), duration "
+                    + Osprey.Sched.Analysis.Format.Time(duration) + ", seed " + w.Seed + ", " + w.Tasks.Length + " task(s), "
+                    + w.Guests.Length + " guest(s) with " + ncores + " core(s)");
+            }
+            else Log.WriteLine(RunReport.Title(FileName, w, sched, duration));
             Log.WriteLine("");
             Log.WriteLine(RunReport.Header());
             for (int i = 0; i < stats.Length; i++)
@@ -322,7 +366,7 @@ namespace Osprey.Kernel.Workload
             string[] verdicts = WorkloadAnalysis.Describe(w, sched, 0);
             for (int i = 0; i < verdicts.Length; i++) Log.WriteLine("analysis cpu 0: " + verdicts[i]);
             for (int i = 0; i < noteCount; i++) Log.WriteLine("note: " + notes[i]);
-            if (w.Guests.Length > 0) Log.WriteLine("note: " + w.Guests.Length + " guest(s) in the file: guest cores are not run by this kernel yet");
+
         }
     }
 }

@@ -1,0 +1,156 @@
+using Osprey.Kernel.Threading;
+using Osprey.Sched;
+
+using Osprey.Sched.Workload;
+
+namespace Osprey.Kernel.Workload
+{
+    // Guest cores on real threads (issue 5; contract in sched/README.md
+    // "Guest cores", "Kernel integration"): each admitted virtual core is a
+    // kernel thread whose body steps its guest program and spins for the CPU
+    // time the guest executes; the vcore scheduler (sched=vcore) gives it its
+    // slice every period, cuts it with the one-shot timer when the slice is
+    // used up, hands out extra time, and raises its virtual timer interrupts.
+    internal static unsafe class GuestCores
+    {
+        internal const int Max = 64;
+        internal static Vcore[] Cores = new Vcore[Max];
+        internal static Thread[] CoreThreads = new Thread[Max];
+        internal static int Count;
+        internal static string[] Rejected = new string[Max];
+        internal static int RejectedCount;
+
+        internal static VcoreScheduler Scheduler { get { return Scheduling.Core.Scheduler as VcoreScheduler; } }
+
+        internal static void Reset()
+        {
+            for (int i = 0; i < Max; i++) { Cores[i] = null; CoreThreads[i] = null; Rejected[i] = null; }
+            Count = 0;
+            RejectedCount = 0;
+        }
+
+        // Admits v on a new thread; false (and the reason in Rejected) when refused.
+        internal static bool Add(Vcore v, string name)
+        {
+            VcoreScheduler vs = Scheduler;
+            if (vs == null) { Reject("guest core " + name + ": needs the vcore scheduler (sched=vcore)"); return false; }
+            if (Count == Max) { Reject("guest core " + name + ": more than " + Max + " guest cores"); return false; }
+            if (v.Cpu != 0)
+            {
+                Reject("line " + v.Line + ": field 'cpu': this kernel runs guest cores on CPU 0 only, got cpu=" + v.Cpu);
+                return false;
+            }
+            Thread t;
+            if (Threading.Threads.Create(name, &Body, v, 200, 16384, out t) != ThreadStatus.Successful) { Reject("guest core " + name + ": no thread"); return false; }
+            VcoreAdmission a;
+            ulong f = Machine.DisableInterrupts();
+            VcoreStatus s = vs.Attach(t, v, out a);
+            Machine.RestoreInterrupts(f);
+            if (s != VcoreStatus.Ok)
+            {
+                Reject(a.Message != null ? a.Message : "guest core " + name + ": " + (int)s);
+                Threading.Threads.Discard(t);
+                return false;
+            }
+            Cores[Count] = v;
+            CoreThreads[Count] = t;
+            Count++;
+            return true;
+        }
+
+        private static void Reject(string m) { if (RejectedCount < Max) Rejected[RejectedCount++] = m; }
+
+        // The guest cores of a workload file.
+        internal static void FromWorkload(WorkloadSpec w)
+        {
+            for (int gi = 0; gi < w.Guests.Length; gi++)
+            {
+                GuestSpec g = w.Guests[gi];
+                for (int i = 0; i < g.Vcores.Length; i++)
+                    Add(GuestFactory.Create(g, i, w.Seed, gi), g.Name + "/" + g.Vcores[i].VcpuId);
+            }
+        }
+
+        // Starts every admitted core at one instant (aligned periods and
+        // virtual clocks).
+        internal static void StartAll(long t0)
+        {
+            VcoreScheduler vs = Scheduler;
+            ulong f = Machine.DisableInterrupts();
+            for (int i = 0; i < Count; i++) vs.Start(Cores[i], t0);
+            Machine.RestoreInterrupts(f);
+            for (int i = 0; i < Count; i++) Threading.Threads.Start(CoreThreads[i]);
+        }
+
+        // Removes every core (their threads see Detached and exit) and joins them.
+        internal static void StopAll()
+        {
+            VcoreScheduler vs = Scheduler;
+            ulong f = Machine.DisableInterrupts();
+            for (int i = 0; i < Count; i++) vs.Remove(Cores[i]);
+            Scheduling.Preempt();
+            Machine.RestoreInterrupts(f);
+            for (int i = 0; i < Count; i++) Threading.Threads.Join(CoreThreads[i]);
+        }
+
+        // One core's thread: step the guest, then let it execute for the CPU
+        // time it asked for, or until its virtual interrupt is pending.
+        private static void Body(object arg)
+        {
+            Vcore v = (Vcore)arg;
+            Thread self = Scheduling.Current;
+            long ran = 0;
+            while (true)
+            {
+                ulong f = Machine.DisableInterrupts();
+                long n = v.Step(ran);
+                if (n == Vcore.Detached) { Machine.RestoreInterrupts(f); return; }
+                if (n == Vcore.Halted)
+                {
+                    Scheduling.Reschedule();
+                    Machine.RestoreInterrupts(f);
+                    ran = 0;
+                    continue;
+                }
+                Machine.RestoreInterrupts(f);
+                long c0 = Threading.Threads.CpuTime(self), c = c0;
+                while (v.KeepRunning(c - c0)) c = Threading.Threads.CpuTime(self);
+                ran = c - c0;
+            }
+        }
+
+        internal static void PrintCores(long elapsed)
+        {
+            Log.WriteLine(VcoreReport.CpuTitle(0, Scheduler, elapsed));
+            Log.WriteLine(VcoreReport.Header());
+            for (int i = 0; i < Count; i++) Log.WriteLine(VcoreReport.Line(Cores[i], elapsed));
+        }
+
+        // The end-of-run part of the simulator's guest report.
+        internal static void PrintSummary(long elapsed)
+        {
+            Log.WriteLine("");
+            PrintCores(elapsed);
+            if (Count > 0)
+            {
+                Log.WriteLine("");
+                Log.WriteLine("virtual interrupts (delivery error = guest clock at delivery - deadline, guest time):");
+                Log.WriteLine(VcoreReport.IrqHeader());
+                for (int i = 0; i < Count; i++) Log.WriteLine(VcoreReport.IrqLine(Cores[i]));
+            }
+            for (int i = 0; i < Count; i++)
+            {
+                PeriodicGuestProgram p = Cores[i].Program as PeriodicGuestProgram;
+                if (p == null || p.Tasks == null) continue;
+                p.Finish(Cores[i]);
+                Log.WriteLine("");
+                Log.WriteLine(VcoreReport.GuestTitle(Cores[i], p));
+                Log.WriteLine(RunReport.Header());
+                for (int k = 0; k < p.Stats.Length; k++) Log.WriteLine(RunReport.Line(p.Stats[k]));
+                Log.WriteLine(VcoreReport.GuestTotal(Cores[i], p));
+            }
+            if (RejectedCount > 0) Log.WriteLine("");
+            for (int i = 0; i < RejectedCount; i++) Log.WriteLine("rejected: " + Rejected[i]);
+        }
+    }
+}
