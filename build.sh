@@ -16,7 +16,9 @@ Usage: ./build.sh [COMMAND] [ARGS]
 
   build            build out/kernel.elf and out/kernel.iso (the default)
   run [FILE]       boot the kernel in QEMU on this terminal (serial console);
-                   FILE is a workload file passed as a boot module
+                   FILE is a workload file passed as a boot module; with
+                   neither FILE nor words it runs the built-in demo (guest
+                   cores beside a host thread) and exits
                    options: --iso (boot the ISO under BIOS), --uefi (ISO under
                    OVMF), --screen (show the QEMU window), --icount, -- ARGS
                    (kernel command line words, e.g. -- sched=edf)
@@ -262,6 +264,10 @@ cmd_run() {
         [ "$has_exit" = 1 ] || extra+=(exit)
         build_tracetool
     fi
+    # The default demo (no file, no kernel words) ends with its summary and
+    # leaves QEMU (kernel word 'exit'); with words or a file QEMU stays up
+    # after the run unless 'exit' is among the words.
+    [ "$mode" = kernel ] && [ -z "$workload" ] && [ "${#extra[@]}" = 0 ] && extra=(exit)
     build_kernel
     need_qemu
     local q=("${QEMU_BASE[@]}")
@@ -450,8 +456,13 @@ cmd_test() {
         qemu-system-x86_64 "${QEMU_BASE[@]}" -icount shift=0,sleep=off -kernel "$OUT/kernel.elf" -initrd "$DEFAULT_WORKLOAD workload" -append "selftest=primitives.cbs sched=cbs clock=exact" || true
     add_result "$OUT/test/kernel-cbs.result"
 
+    stage "in-kernel guest cores on real threads under sched=vcore (-icount)"
+    "${runner[@]}" --label kernel-guests --timeout 180 --stall 60 --log "$OUT/test/kernel-guests.log" --result "$OUT/test/kernel-guests.result" -- \
+        qemu-system-x86_64 "${QEMU_BASE[@]}" -icount shift=0,sleep=off -kernel "$OUT/kernel.elf" -initrd "$DEFAULT_WORKLOAD workload" -append "selftest=guests sched=vcore clock=exact" || true
+    add_result "$OUT/test/kernel-guests.result"
+
     stage "simulator vs kernel on the same workload files (-icount)"
-    compare_case "$DEFAULT_WORKLOAD"
+    compare_case sched/examples/rm-threads.wl
     compare_case sched/examples/fp-rta-miss.wl
     compare_case sched/examples/edf-u095.wl
 

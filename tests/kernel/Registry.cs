@@ -22,6 +22,7 @@ namespace Osprey.Kernel.SelfTest
                 new PrimitivesSuite(),
                 new BenchSuite(),
                 new TraceSuite(),
+                new GuestSuite(),
                 new PanicSuite(),
             };
         }
