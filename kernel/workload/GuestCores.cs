@@ -63,6 +63,8 @@ namespace Osprey.Kernel.Workload
         // The guest cores of a workload file.
         internal static void FromWorkload(WorkloadSpec w)
         {
+            // Guest blocks with an error were left out by the parser.
+            for (int i = 0; w.GuestErrors != null && i < w.GuestErrors.Length; i++) Reject(w.GuestErrors[i]);
             for (int gi = 0; gi < w.Guests.Length; gi++)
             {
                 GuestSpec g = w.Guests[gi];

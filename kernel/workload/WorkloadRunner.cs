@@ -365,6 +365,8 @@ namespace Osprey.Kernel.Workload
             Log.WriteLine(RunReport.Total(stats, switches, idle));
             string[] verdicts = WorkloadAnalysis.Describe(w, sched, 0);
             for (int i = 0; i < verdicts.Length; i++) Log.WriteLine("analysis cpu 0: " + verdicts[i]);
+            if (!guests)
+                for (int i = 0; w.GuestErrors != null && i < w.GuestErrors.Length; i++) Log.WriteLine("rejected: " + w.GuestErrors[i]);
             for (int i = 0; i < noteCount; i++) Log.WriteLine("note: " + notes[i]);
 
         }

@@ -443,6 +443,9 @@ namespace Osprey.Sched.Sim
             r.Duration = end;
             r.Guests.Elapsed = end;
 
+            // Guest blocks the parser left out (an error inside them) are reported as refused.
+            if (w.GuestErrors != null) foreach (string m in w.GuestErrors) r.Guests.Rejected.Add(m);
+
             // Guest cores (in file order) per physical CPU.
             var coresByCpu = new SortedDictionary<int, List<Vcore>>();
             var cpus = new SortedSet<int>();

@@ -87,6 +87,7 @@ namespace Osprey.Sched.Sim
             o.WriteLine();
             o.WriteLine(RunReport.Total(r.Tasks, r.Switches, r.IdleTimeNs));
             foreach (string v in r.Verdicts) o.WriteLine("analysis " + v);
+            if (w.GuestErrors != null) foreach (string m in w.GuestErrors) o.WriteLine("rejected: " + m);
             foreach (string n in r.Notes) o.WriteLine("note: " + n);
             foreach (var kv in r.Analysis)
             {

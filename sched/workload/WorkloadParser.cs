@@ -46,6 +46,11 @@ namespace Osprey.Sched.Workload
         GuestSpec guest;
         TaskSpec[] gtasks = new TaskSpec[4];
         int ngtasks;
+        // A guest block with an error is dropped (its error kept) and the
+        // lines up to its 'end' are skipped.
+        string[] guestErrors = new string[4];
+        int nguestErrors;
+        bool skippingGuest;
         VcoreSpec[] gvcores = new VcoreSpec[4];
         int ngvcores;
 
@@ -111,14 +116,28 @@ namespace Osprey.Sched.Workload
                 pos = end + 1;
                 if (!Tokenize()) return result;
                 if (directive == null) continue;
-                if (!Directive()) return result;
+                if (skippingGuest)
+                {
+                    if (directive == "end") skippingGuest = false;
+                    continue;
+                }
+                bool inGuest = guest != null || directive == "guest";
+                if (!Directive())
+                {
+                    if (!inGuest) return result;
+                    DropGuest(directive != "end");
+                }
             }
             if (guest != null)
-                if (!FailAt(guest.Line, "guest", "guest '" + guest.Name + "' is not closed: add a line 'end' after its vcore lines")) return result;
+            {
+                FailAt(guest.Line, "guest", "guest '" + guest.Name + "' is not closed: add a line 'end' after its vcore lines");
+                DropGuest(false);
+            }
             lineNo = 0;
             if (!AssignPriorities(tasks, ntasks)) return result;
             w.Tasks = Trim(tasks, ntasks);
             w.Guests = Trim(guests, nguests);
+            w.GuestErrors = Trim(guestErrors, nguestErrors);
             result.Ok = true;
             result.Workload = w;
             result.Line = 0;
@@ -600,6 +619,21 @@ namespace Osprey.Sched.Workload
             if (ngvcores == gvcores.Length) gvcores = Grow(gvcores);
             gvcores[ngvcores++] = c;
             return true;
+        }
+
+        /// <summary>An error inside a guest block (its 'guest' line, a vcore or task line, its 'end'):
+        /// keep the message, drop the guest, and skip to its 'end' when that line is still to come.</summary>
+        void DropGuest(bool skipToEnd)
+        {
+            if (nguestErrors == guestErrors.Length) guestErrors = Grow(guestErrors);
+            guestErrors[nguestErrors++] = result.Error;
+            result.Ok = true;
+            guest = null;
+            gtasks = new TaskSpec[4];
+            gvcores = new VcoreSpec[4];
+            ngtasks = 0;
+            ngvcores = 0;
+            skippingGuest = skipToEnd;
         }
 
         bool CloseGuest()

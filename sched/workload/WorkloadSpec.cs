@@ -87,6 +87,9 @@ namespace Osprey.Sched.Workload
         /// <summary>Host tasks in file order: periodic, aperiodic and background.</summary>
         public TaskSpec[] Tasks;
         public GuestSpec[] Guests;
+        /// <summary>Guest blocks left out because of an error inside them ("line L: field 'f': ..."),
+        /// one per guest: the rest of the file, other guests included, is kept.</summary>
+        public string[] GuestErrors;
 
         public int CountTasks(TaskKind kind)
         {

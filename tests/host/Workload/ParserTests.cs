@@ -280,43 +280,81 @@ end
             Bad("background name=b wcet=0", 1, "wcet");
         }
 
+        /// <summary>An error inside a guest block drops that guest only: the file parses, the error
+        /// (line and field) is kept in GuestErrors, and `guestsLeft` other guests remain.</summary>
+        static string GuestBad(string text, int line, string field, int guestsLeft = 0)
+        {
+            ParseResult r = P(text);
+            Assert.That(r.Ok, Is.True, "a bad guest must not fail the file: " + r.Error);
+            Assert.That(r.Workload.GuestErrors.Length, Is.EqualTo(1), string.Join(" | ", r.Workload.GuestErrors));
+            string e = r.Workload.GuestErrors[0];
+            Assert.That(e, Does.StartWith("line " + line + ": "), e);
+            if (field.Length > 0) Assert.That(e, Does.Contain("field '" + field + "'"), e);
+            Assert.That(r.Workload.Guests.Length, Is.EqualTo(guestsLeft), e);
+            return e;
+        }
+
+        [Test]
+        public void BadGuestIsDroppedTheRestKept()
+        {
+            var r = P("periodic name=t wcet=1ms period=10ms\nguest name=a workload=hog\nvcore period=100ms slice=20ms\nend\n"
+                + "guest name=b workload=hog\nvcore period=100ms slice=lots\nperiodic name=x wcet=1ms period=2ms\nend\n"
+                + "guest name=c workload=idle\nvcore period=100ms slice=10ms\nend\nbackground name=bg\n");
+            Assert.That(r.Ok, Is.True, r.Error);
+            var w = r.Workload;
+            Assert.That(w.Guests.Length, Is.EqualTo(2));
+            Assert.That(w.Guests[0].Name, Is.EqualTo("a"));
+            Assert.That(w.Guests[1].Name, Is.EqualTo("c"));
+            Assert.That(w.GuestErrors, Is.EqualTo(new[] { "line 6: field 'slice': expected a time like 10ms, got 'lots'" }));
+            Assert.That(w.Tasks.Length, Is.EqualTo(2), "host lines after the bad guest are kept");
+            Assert.That(w.Tasks[1].Name, Is.EqualTo("bg"));
+        }
+
+        [Test]
+        public void ErrorsOutsideGuestsStillFailTheFile()
+        {
+            Bad("guest name=a workload=hog\nvcore period=100ms slice=20ms\nend\nperiodic name=t wcet=1ms", 4, "period");
+            Bad("end", 1, "end");
+            Bad("vcore period=10ms slice=1ms", 1, "");
+        }
+
         [Test]
         public void GuestErrors()
         {
-            Bad("guest name=g", 1, "workload");
-            Bad("guest workload=hog\nvcore period=1ms slice=1ms\nend", 1, "name");
-            Bad("guest name=g workload=spin", 1, "workload");
-            Bad("guest name=g workload=hog dilation=2:1", 1, "dilation");
-            Bad("guest name=g workload=hog dilation=0/1", 1, "dilation");
-            Bad("guest name=g workload=hog scheduler=edf", 1, "scheduler");
-            Bad("guest name=g workload=periodic scheduler=cbs", 1, "scheduler");
-            Bad("guest name=g workload=hog color=red", 1, "color");
-            var r = Bad("guest name=g workload=hog\nvcore period=10ms slice=1ms\n", 1, "guest");
-            Assert.That(r.Error, Does.Contain("not closed"));
-            Bad("guest name=g workload=hog\nend", 2, "vcore");
-            Bad("guest name=g workload=periodic\nvcore period=10ms slice=1ms\nend", 3, "workload");
-            Bad("guest name=g workload=hog\nvcore period=10ms slice=1ms\nguest name=h workload=idle", 3, "");
-            Bad("guest name=g workload=hog\nvcore period=10ms slice=1ms\nend\nguest name=g workload=idle", 4, "name");
-            Bad("guest name=g workload=hog\nvcore period=10ms slice=1ms\nperiodic name=a wcet=1ms period=2ms\nend", 3, "");
-            Bad("guest name=g workload=periodic\nvcore period=10ms slice=1ms\nbackground name=b\nend", 3, "");
-            Bad("guest name=g workload=periodic\nvcore period=10ms slice=1ms\nperiodic name=a wcet=1ms period=2ms cpu=1\nend", 3, "cpu");
-            Bad("guest name=g workload=hog\nscheduler edf\nend", 2, "scheduler");
+            GuestBad("guest name=g", 1, "workload");
+            GuestBad("guest workload=hog\nvcore period=1ms slice=1ms\nend", 1, "name");
+            GuestBad("guest name=g workload=spin", 1, "workload");
+            GuestBad("guest name=g workload=hog dilation=2:1", 1, "dilation");
+            GuestBad("guest name=g workload=hog dilation=0/1", 1, "dilation");
+            GuestBad("guest name=g workload=hog scheduler=edf", 1, "scheduler");
+            GuestBad("guest name=g workload=periodic scheduler=cbs", 1, "scheduler");
+            GuestBad("guest name=g workload=hog color=red", 1, "color");
+            var e = GuestBad("guest name=g workload=hog\nvcore period=10ms slice=1ms\n", 1, "guest");
+            Assert.That(e, Does.Contain("not closed"));
+            GuestBad("guest name=g workload=hog\nend", 2, "vcore");
+            GuestBad("guest name=g workload=periodic\nvcore period=10ms slice=1ms\nend", 3, "workload");
+            GuestBad("guest name=g workload=hog\nvcore period=10ms slice=1ms\nguest name=h workload=idle", 3, "");
+            GuestBad("guest name=g workload=hog\nvcore period=10ms slice=1ms\nend\nguest name=g workload=idle", 4, "name", 1);
+            GuestBad("guest name=g workload=hog\nvcore period=10ms slice=1ms\nperiodic name=a wcet=1ms period=2ms\nend", 3, "");
+            GuestBad("guest name=g workload=periodic\nvcore period=10ms slice=1ms\nbackground name=b\nend", 3, "");
+            GuestBad("guest name=g workload=periodic\nvcore period=10ms slice=1ms\nperiodic name=a wcet=1ms period=2ms cpu=1\nend", 3, "cpu");
+            GuestBad("guest name=g workload=hog\nscheduler edf\nend", 2, "scheduler");
             Bad("end", 1, "end");
-            Bad("guest name=g workload=hog\nvcore period=10ms slice=1ms\nend now", 3, "end");
+            GuestBad("guest name=g workload=hog\nvcore period=10ms slice=1ms\nend now", 3, "end");
         }
 
         [Test]
         public void VcoreErrors()
         {
             Bad("vcore period=10ms slice=1ms", 1, "");
-            Bad("guest name=g workload=hog\nvcore slice=1ms\nend", 2, "period");
-            Bad("guest name=g workload=hog\nvcore period=1ms\nend", 2, "slice");
-            Bad("guest name=g workload=hog\nvcore period=1ms slice=2ms\nend", 2, "slice");
-            Bad("guest name=g workload=hog\nvcore period=1ms slice=0\nend", 2, "slice");
-            Bad("guest name=g workload=hog\nvcore period=1ms slice=1ms extra=maybe\nend", 2, "extra");
-            Bad("guest name=g workload=hog\nvcore period=1ms slice=1ms cpu=x\nend", 2, "cpu");
-            Bad("guest name=g workload=hog\nvcore id=1 period=1ms slice=1ms\nvcore id=1 period=1ms slice=1ms\nend", 3, "id");
-            Bad("guest name=g workload=hog\nvcore id=999 period=1ms slice=1ms\nend", 2, "id");
+            GuestBad("guest name=g workload=hog\nvcore slice=1ms\nend", 2, "period");
+            GuestBad("guest name=g workload=hog\nvcore period=1ms\nend", 2, "slice");
+            GuestBad("guest name=g workload=hog\nvcore period=1ms slice=2ms\nend", 2, "slice");
+            GuestBad("guest name=g workload=hog\nvcore period=1ms slice=0\nend", 2, "slice");
+            GuestBad("guest name=g workload=hog\nvcore period=1ms slice=1ms extra=maybe\nend", 2, "extra");
+            GuestBad("guest name=g workload=hog\nvcore period=1ms slice=1ms cpu=x\nend", 2, "cpu");
+            GuestBad("guest name=g workload=hog\nvcore id=1 period=1ms slice=1ms\nvcore id=1 period=1ms slice=1ms\nend", 3, "id");
+            GuestBad("guest name=g workload=hog\nvcore id=999 period=1ms slice=1ms\nend", 2, "id");
         }
 
         [Test]
@@ -324,7 +362,7 @@ end
         {
             var w = Ok("periodic name=a wcet=1ms period=2ms\nguest name=g workload=periodic\nvcore period=10ms slice=5ms\nperiodic name=a wcet=1ms period=4ms\nend\n");
             Assert.That(w.Guests[0].Tasks[0].Name, Is.EqualTo("a"));
-            Bad("guest name=g workload=periodic\nvcore period=10ms slice=5ms\nperiodic name=a wcet=1ms period=4ms\nperiodic name=a wcet=1ms period=4ms\nend\n", 4, "name");
+            GuestBad("guest name=g workload=periodic\nvcore period=10ms slice=5ms\nperiodic name=a wcet=1ms period=4ms\nperiodic name=a wcet=1ms period=4ms\nend\n", 4, "name");
         }
 
         [Test]
