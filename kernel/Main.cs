@@ -98,10 +98,12 @@ namespace Osprey.Kernel
             Threading.Threads.Exit();
         }
 
-        // sched= wins over the workload file's scheduler line; without
-        // either, fixed priority.
+        // sched= wins over the workload file's scheduler line (a file with
+        // guests implies vcore); without either, fixed priority.
         private static string SchedulerChoice()
         {
+            // Self-tests do not run the workload: only sched= counts.
+            if (Options.SelfTest) return Options.Scheduler != null ? Options.Scheduler : "priority";
             Osprey.Sched.Workload.WorkloadSpec w = Workload.WorkloadRunner.Spec;
             string fromFile = w != null && w.SchedulerGiven ? Osprey.Sched.Workload.WorkloadSpec.SchedulerName(w.Scheduler) : null;
             // Guest cores run on the vcore scheduler (host threads under EDF beside them).
