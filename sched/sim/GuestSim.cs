@@ -170,8 +170,7 @@ namespace Osprey.Sched.Sim
 
             // Guest cores (in file order) per physical CPU.
             var coresByCpu = new SortedDictionary<int, List<Vcore>>();
-            var cpus = new SortedSet<int>();
-            foreach (TaskSpec t in w.Tasks) cpus.Add(t.Cpu);
+            SortedSet<int> cpus = HostTaskSim.TaskCpus(w);
             for (int gi = 0; gi < w.Guests.Length; gi++)
             {
                 GuestSpec g = w.Guests[gi];
@@ -187,10 +186,7 @@ namespace Osprey.Sched.Sim
             var all = new List<TaskStats>();
             foreach (int cpu in cpus)
             {
-                var specs = new List<TaskSpec>();
-                var stats = new List<TaskStats>();
-                HostTaskSim.TasksOn(w, cpu, specs, stats);
-                all.AddRange(stats);
+                HostTaskSim.TasksOn(w, cpu, all, out var specs, out var stats);
                 if (!coresByCpu.TryGetValue(cpu, out var cores)) cores = new List<Vcore>();
 
                 AnalysisTask[] at = WorkloadAnalysis.TasksFor(w.Tasks, SchedulerKind.Edf, cpu);
@@ -204,9 +200,7 @@ namespace Osprey.Sched.Sim
                 r.Guests.Cores.AddRange(admitted);
                 if (cores.Count > 0) r.Guests.Cpus[cpu] = sim.Vs;
                 if (admitted.Count > 0) r.Verdicts.Add("cpu " + cpu + ": " + Combined(at, admitted));
-                sim.Run();
-                if (sim.Error != null && r.Error == null) r.Error = "cpu " + cpu + ": " + sim.Error;
-                sim.Finish(r);
+                sim.RunInto(r);
             }
             // Keep file order of the admitted cores.
             var order = new List<Vcore>();

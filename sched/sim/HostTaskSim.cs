@@ -13,7 +13,7 @@ namespace Osprey.Sched.Sim
         /// <summary>Periodic tasks: the period (a SimPeriod under CpuSim, a plain RatePeriod beside guest cores).</summary>
         public RatePeriod Period;
         /// <summary>CBS: the server the task runs in (CpuSim under "cbs" only), else null.</summary>
-        public SimServer Server;
+        public SimServer SimServerRef;
         public readonly PriorityNode JobNode = new PriorityNode();
         public ulong Rng;
 
@@ -95,15 +95,26 @@ namespace Osprey.Sched.Sim
             check = o.CheckInvariants;
         }
 
-        /// <summary>The specs and (fresh) stats of the workload's tasks on cpu, in file order.</summary>
-        public static void TasksOn(WorkloadSpec w, int cpu, List<TaskSpec> specs, List<TaskStats> stats)
+        /// <summary>The CPUs the workload's tasks run on.</summary>
+        public static SortedSet<int> TaskCpus(WorkloadSpec w)
         {
+            var cpus = new SortedSet<int>();
+            foreach (TaskSpec t in w.Tasks) cpus.Add(t.Cpu);
+            return cpus;
+        }
+
+        /// <summary>The specs of the workload's tasks on cpu, in file order, and their fresh stats (also appended to all).</summary>
+        public static void TasksOn(WorkloadSpec w, int cpu, List<TaskStats> all, out List<TaskSpec> specs, out List<TaskStats> stats)
+        {
+            specs = new List<TaskSpec>();
+            stats = new List<TaskStats>();
             foreach (TaskSpec t in w.Tasks)
             {
                 if (t.Cpu != cpu) continue;
                 specs.Add(t);
                 stats.Add(new TaskStats { Name = t.Name, Kind = t.Kind, Cpu = cpu, Priority = t.Priority });
             }
+            all.AddRange(stats);
         }
 
         protected void AttachCore(SchedCore c)
@@ -441,6 +452,14 @@ namespace Osprey.Sched.Sim
                 if (platform.Clock >= end) break;
             }
             core.Charge();
+        }
+
+        /// <summary>Run to the end, then put this CPU's error (the first one wins) and results into r.</summary>
+        public void RunInto(SimResult r)
+        {
+            Run();
+            if (Error != null && r.Error == null) r.Error = "cpu " + cpu + ": " + Error;
+            Finish(r);
         }
 
         public virtual void Finish(SimResult r)

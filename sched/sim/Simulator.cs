@@ -114,7 +114,7 @@ namespace Osprey.Sched.Sim
             CbsStatus st = ((CbsScheduler)core.Scheduler).Attach(t, srv, out a);
             if (st != CbsStatus.Ok)
                 notes.Add("cpu " + cpu + ": task '" + s.Name + "' runs without its CBS server: " + (a.Message ?? st.ToString()));
-            else t.Server = srv;
+            else t.SimServerRef = srv;
         }
 
         protected override RatePeriod NewPeriod(SimThread t, int id) { return new SimPeriod(this, core, t, id); }
@@ -147,7 +147,7 @@ namespace Osprey.Sched.Sim
 
         protected override void FinishTask(SimThread t)
         {
-            if (t.Server != null) t.Stats.Overruns = t.Server.OverrunCount;
+            if (t.SimServerRef != null) t.Stats.Overruns = t.SimServerRef.OverrunCount;
         }
     }
 
@@ -175,15 +175,10 @@ namespace Osprey.Sched.Sim
             long end = o.Duration > 0 ? o.Duration : DefaultDuration(w);
             r.Duration = end;
 
-            var cpus = new SortedSet<int>();
-            foreach (TaskSpec t in w.Tasks) cpus.Add(t.Cpu);
             var all = new List<TaskStats>();
-            foreach (int cpu in cpus)
+            foreach (int cpu in HostTaskSim.TaskCpus(w))
             {
-                var specs = new List<TaskSpec>();
-                var stats = new List<TaskStats>();
-                HostTaskSim.TasksOn(w, cpu, specs, stats);
-                all.AddRange(stats);
+                HostTaskSim.TasksOn(w, cpu, all, out var specs, out var stats);
                 // Analysis of this CPU.
                 AnalysisTask[] at = WorkloadAnalysis.TasksFor(w.Tasks, sched, cpu);
                 var ar = new AnalysisResult(at.Length);
@@ -209,30 +204,9 @@ namespace Osprey.Sched.Sim
                 if (unanalysed > 0)
                     r.Notes.Add("cpu " + cpu + ": " + unanalysed + " aperiodic/background task(s) without a CBS server are not covered by the analysis");
 
-                var sim = new CpuSim(cpu, w, sched, specs, stats, end, o, r.Notes);
-                sim.Run();
-                if (sim.Error != null && r.Error == null) r.Error = "cpu " + cpu + ": " + sim.Error;
-                sim.Finish(r);
+                new CpuSim(cpu, w, sched, specs, stats, end, o, r.Notes).RunInto(r);
             }
             r.Tasks = all.ToArray();
-
-            // Guests: admission per physical CPU (the vcore scheduler itself is issue 5's).
-            if (w.Guests.Length > 0)
-            {
-                var vcpus = new SortedSet<int>();
-                foreach (GuestSpec g in w.Guests) foreach (VcoreSpec v in g.Vcores) vcpus.Add(v.Cpu);
-                foreach (int cpu in vcpus)
-                {
-                    var res = new List<AnalysisTask>();
-                    foreach (GuestSpec g in w.Guests)
-                        foreach (VcoreSpec v in g.Vcores)
-                            if (v.Cpu == cpu) res.Add(AnalysisTask.Make(g.Name + "/" + v.VcpuId, v.Slice, v.Period, v.Period, 0));
-                    var ar = new AnalysisResult();
-                    CbsAnalysis.BandwidthTest(res.ToArray(), res.Count, (ulong)w.ShareNum, (ulong)w.ShareDen, ar);
-                    r.Verdicts.Add("cpu " + cpu + ": vcore reservations: " + ar.Describe());
-                }
-                r.Notes.Add(w.Guests.Length + " guest(s) parsed; guest cores are not simulated here (issue 5), only their admission is checked");
-            }
             return r;
         }
     }
