@@ -406,6 +406,17 @@ trace_case() {
     fi
 }
 
+# kernel_stage LABEL TIMEOUT TITLE [icount] WORDS: one in-kernel KTAP run
+# (-kernel, the default workload as module) through the KTAP runner, counted.
+kernel_stage() {
+    local label="$1" timeout="$2" title="$3" mode="$4" words="$5" q=("${QEMU_BASE[@]}")
+    [ "$mode" = icount ] && q+=(-icount shift=0,sleep=off)
+    stage "$title"
+    "${runner[@]}" --label "$label" --timeout "$timeout" --stall 60 --log "$OUT/test/$label.log" --result "$OUT/test/$label.result" -- \
+        qemu-system-x86_64 "${q[@]}" -kernel "$OUT/kernel.elf" -initrd "$DEFAULT_WORKLOAD workload" -append "$words" || true
+    add_result "$OUT/test/$label.result"
+}
+
 cmd_test() {
     local t0=$SECONDS
     mkdir -p "$OUT/test"
@@ -436,30 +447,12 @@ cmd_test() {
     fi
 
     local runner=(dotnet "$(runner_dll)")
-    stage "in-kernel self-tests (-kernel)"
-    "${runner[@]}" --label kernel --timeout 240 --stall 60 --log "$OUT/test/kernel.log" --result "$OUT/test/kernel.result" -- \
-        qemu-system-x86_64 "${QEMU_BASE[@]}" -kernel "$OUT/kernel.elf" -initrd "$DEFAULT_WORKLOAD workload" -append "selftest" || true
-    add_result "$OUT/test/kernel.result"
-
-    stage "in-kernel self-tests (-kernel, -icount shift=0,sleep=off)"
-    "${runner[@]}" --label kernel-icount --timeout 300 --stall 60 --log "$OUT/test/kernel-icount.log" --result "$OUT/test/kernel-icount.result" -- \
-        qemu-system-x86_64 "${QEMU_BASE[@]}" -icount shift=0,sleep=off -kernel "$OUT/kernel.elf" -initrd "$DEFAULT_WORKLOAD workload" -append "selftest clock=exact" || true
-    add_result "$OUT/test/kernel-icount.result"
-
-    stage "in-kernel thread, period and primitive suites under sched=edf (-icount)"
-    "${runner[@]}" --label kernel-edf --timeout 300 --stall 60 --log "$OUT/test/kernel-edf.log" --result "$OUT/test/kernel-edf.result" -- \
-        qemu-system-x86_64 "${QEMU_BASE[@]}" -icount shift=0,sleep=off -kernel "$OUT/kernel.elf" -initrd "$DEFAULT_WORKLOAD workload" -append "selftest=threads,periods,primitives sched=edf clock=exact" || true
-    add_result "$OUT/test/kernel-edf.result"
-
-    stage "in-kernel CBS budget enforcement under sched=cbs (-icount)"
-    "${runner[@]}" --label kernel-cbs --timeout 120 --stall 60 --log "$OUT/test/kernel-cbs.log" --result "$OUT/test/kernel-cbs.result" -- \
-        qemu-system-x86_64 "${QEMU_BASE[@]}" -icount shift=0,sleep=off -kernel "$OUT/kernel.elf" -initrd "$DEFAULT_WORKLOAD workload" -append "selftest=primitives.cbs sched=cbs clock=exact" || true
-    add_result "$OUT/test/kernel-cbs.result"
-
-    stage "in-kernel guest cores on real threads under sched=vcore (-icount)"
-    "${runner[@]}" --label kernel-guests --timeout 180 --stall 60 --log "$OUT/test/kernel-guests.log" --result "$OUT/test/kernel-guests.result" -- \
-        qemu-system-x86_64 "${QEMU_BASE[@]}" -icount shift=0,sleep=off -kernel "$OUT/kernel.elf" -initrd "$DEFAULT_WORKLOAD workload" -append "selftest=guests sched=vcore clock=exact" || true
-    add_result "$OUT/test/kernel-guests.result"
+    kernel_stage kernel 240 "in-kernel self-tests (-kernel)" "" "selftest"
+    kernel_stage kernel-icount 300 "in-kernel self-tests (-kernel, -icount shift=0,sleep=off)" icount "selftest clock=exact"
+    kernel_stage kernel-edf 300 "in-kernel thread, period and primitive suites under sched=edf (-icount)" icount \
+        "selftest=threads,periods,primitives sched=edf clock=exact"
+    kernel_stage kernel-cbs 120 "in-kernel CBS budget enforcement under sched=cbs (-icount)" icount "selftest=primitives.cbs sched=cbs clock=exact"
+    kernel_stage kernel-guests 180 "in-kernel guest cores on real threads under sched=vcore (-icount)" icount "selftest=guests sched=vcore clock=exact"
 
     stage "simulator vs kernel on the same workload files (-icount)"
     compare_case sched/examples/rm-threads.wl

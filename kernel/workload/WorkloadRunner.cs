@@ -206,12 +206,7 @@ namespace Osprey.Kernel.Workload
                     for (long j = k.Completed; j < released; j++)
                         if (nominal + j * s.Period + s.Deadline <= runEnd) Miss(k, j);
                 }
-                PeriodStatistics ps;
-                k.Period.GetStatistics(out ps);
-                st.PeriodCount = ps.Count;
-                st.PeriodMissed = ps.MissedCount;
-                st.EndPostponed = k.Period.PostponedJobs;
-                if (st.EndPostponed > st.MaxPostponed) st.MaxPostponed = st.EndPostponed;
+                st.TakePeriod(k.Period);
             }
             else if (s.Kind == TaskKind.Aperiodic)
             {

@@ -467,14 +467,7 @@ namespace Osprey.Sched.Sim
             foreach (SimThread t in threads)
             {
                 t.Stats.CpuTimeNs = t.CpuTimeNs;
-                if (t.Period != null)
-                {
-                    PeriodStatistics ps;
-                    t.Period.GetStatistics(out ps);
-                    t.Stats.PeriodCount = ps.Count;
-                    t.Stats.PeriodMissed = ps.MissedCount;
-                    t.Stats.EndPostponed = t.Period.PostponedJobs;
-                }
+                if (t.Period != null) t.Stats.TakePeriod(t.Period);
                 FinishTask(t);
             }
             r.IdleTimeNs += core.IdleTimeNs;

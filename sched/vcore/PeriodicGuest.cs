@@ -294,12 +294,7 @@ namespace Osprey.Sched
                     if (s.FirstMissAt < 0) s.FirstMissAt = t.Deadline(k);
                 }
                 s.Misses = t.LateCompletions + pending;
-                PeriodStatistics ps;
-                t.Period.GetStatistics(out ps);
-                s.PeriodCount = ps.Count;
-                s.PeriodMissed = ps.MissedCount;
-                s.EndPostponed = t.Period.PostponedJobs;
-                if (s.EndPostponed > s.MaxPostponed) s.MaxPostponed = s.EndPostponed;
+                s.TakePeriod(t.Period);
             }
         }
 

@@ -29,6 +29,17 @@ namespace Osprey.Sched.Workload
 
         public long RespMean { get { return Jobs == 0 ? 0 : RespSum / Jobs; } }
 
+        /// <summary>The period object's own figures at the end of a run: its statistics and the jobs still postponed.</summary>
+        public void TakePeriod(RatePeriod p)
+        {
+            PeriodStatistics ps;
+            p.GetStatistics(out ps);
+            PeriodCount = ps.Count;
+            PeriodMissed = ps.MissedCount;
+            EndPostponed = p.PostponedJobs;
+            if (EndPostponed > MaxPostponed) MaxPostponed = EndPostponed;
+        }
+
         public void Response(long r)
         {
             if (r < RespMin) RespMin = r;
