@@ -370,61 +370,32 @@ namespace Osprey.Kernel.SelfTest
 
         // --- cyclictest -------------------------------------------------------
 
-        private static long[] lat;
-        private static void Cyclic(object o)
-        {
-            long next = Machine.Now() + Ms;
-            for (int i = 0; i < lat.Length; i++)
-            {
-                Threads.SleepUntil(next);
-                lat[i] = Machine.Now() - next;
-                next += Ms;
-            }
-        }
-
         private static void Cyclic(Check t)
         {
-            lat = new long[10000];
-            workers[0] = Threads.Spawn("cyclic", &Cyclic, null, 0);
+            Measure.PrepareWakeups(10000, Ms);
+            workers[0] = Threads.Spawn("cyclic", &Measure.PeriodicBody, null, 0);
             JoinAll();
-            long min = long.MaxValue, max = 0, sum = 0;
-            for (int i = 0; i < lat.Length; i++)
-            {
-                if (lat[i] < 0) { t.Fail("release " + i + " woke early"); return; }
-                if (lat[i] < min) min = lat[i];
-                if (lat[i] > max) max = lat[i];
-                sum += lat[i];
-            }
+            long min, mean, max;
+            int early;
+            if (!Measure.SummarizeWakeups(out min, out mean, out max, out early)) { t.Fail("release " + early + " woke early"); return; }
             t.True(max >= min, "10,000 releases, none early");
             t.Bench("cyclictest_min", min, "ns");
-            t.Bench("cyclictest_mean", sum / lat.Length, "ns");
+            t.Bench("cyclictest_mean", mean, "ns");
             t.Bench("cyclictest_max", max, "ns");
         }
 
         // --- semaphore ping-pong (against Linux's pipe ping-pong) ------------
-
-        private static Semaphore ping, pong;
-        private static void Ponger(object o)
-        {
-            for (int i = 0; i < Rounds; i++) { Blocking.Obtain(ping, Timeout.Forever); Blocking.Release(pong); }
-        }
 
         // Two threads of equal priority hand a token back and forth through
         // two semaphores: one round trip is two gives, two takes and two
         // switches.
         private static void PingPong(Check t)
         {
-            ping = Blocking.NewSemaphore(0, 1, WaitDiscipline.Fifo);
-            pong = Blocking.NewSemaphore(0, 1, WaitDiscipline.Fifo);
             Threads.SetPriority(Threads.Current, 50);
-            workers[0] = Threads.Spawn("ponger", &Ponger, null, 50);
-            long sw = Scheduling.Switches, t0 = Machine.Now();
-            for (int i = 0; i < Rounds; i++) { Blocking.Release(ping); Blocking.Obtain(pong, Timeout.Forever); }
-            long d = Machine.Now() - t0;
-            long n = Scheduling.Switches - sw;
-            JoinAll();
+            long n;
+            long perRound = Measure.SemaphorePingPong(Rounds, 50, out n);
             t.True(n >= 2 * Rounds, "every round trip switched twice (" + n + " switches)");
-            t.Bench("pingpong_round_trip", d / Rounds, "ns");
+            t.Bench("pingpong_round_trip", perRound, "ns");
         }
 
         // --- scheduler decision cost -----------------------------------------

@@ -390,23 +390,13 @@ namespace Osprey.Kernel.SelfTest
         }
 
         private const int Rounds = 500;
-        private static Semaphore ping, pong;
-        private static void Ponger(object o)
-        {
-            for (int i = 0; i < Rounds; i++) { Blocking.Obtain(ping, Timeout.Forever); Blocking.Release(pong); }
-        }
 
         private static void Figures(Check t)
         {
-            ping = Blocking.NewSemaphore(0, 1, WaitDiscipline.Fifo);
-            pong = Blocking.NewSemaphore(0, 1, WaitDiscipline.Fifo);
-            Thread p = Threads.Spawn("ponger", &Ponger, null, Main - 10);
-            long start = Machine.Now();
-            for (int i = 0; i < Rounds; i++) { Blocking.Release(ping); Blocking.Obtain(pong, Timeout.Forever); }
-            long roundTrip = (Machine.Now() - start) / Rounds;
-            Threads.Join(p);
+            long switches;
+            long roundTrip = Measure.SemaphorePingPong(Rounds, Main - 10, out switches);
             Mutex m = Blocking.NewMutex(false);
-            start = Machine.Now();
+            long start = Machine.Now();
             for (int i = 0; i < Rounds; i++) { Blocking.Lock(m, Timeout.NoWait); Blocking.Unlock(m); }
             long lockPair = (Machine.Now() - start) / Rounds;
             t.True(roundTrip > 0 && lockPair > 0, "measured");

@@ -388,37 +388,22 @@ namespace Osprey.Kernel.SelfTest
             t.Bench("context_switch_yield", (t1 - t0) / switches, "ns");
         }
 
-        private static long[] latencies;
-
-        private static void Periodic(object arg)
-        {
-            long next = Machine.Now() + 1000000;
-            for (int i = 0; i < latencies.Length; i++)
-            {
-                Threads.SleepUntil(next);
-                latencies[i] = Machine.Now() - next;
-                next += 1000000;
-            }
-        }
-
         private static void PeriodicLatency(Check t)
         {
-            latencies = new long[1000];
-            Thread p = Make(t, "cyclic", &Periodic, null, 0);
+            Measure.PrepareWakeups(1000, 1000000);
+            Thread p = Make(t, "cyclic", &Measure.PeriodicBody, null, 0);
             Threads.Start(p);
             Threads.Join(p);
-            long min = long.MaxValue, max = 0, sum = 0;
-            for (int i = 0; i < latencies.Length; i++)
+            long min, mean, max;
+            int early;
+            if (!Measure.SummarizeWakeups(out min, out mean, out max, out early))
             {
-                long l = latencies[i];
-                if (l < 0) { t.Fail("release " + i + " woke " + (-l) + " ns early"); return; }
-                if (l < min) min = l;
-                if (l > max) max = l;
-                sum += l;
+                t.Fail("release " + early + " woke " + (-Measure.Latencies[early]) + " ns early");
+                return;
             }
-            t.Note("1000 releases of a 1 ms top-priority thread: wake-up latency min/mean/max " + min + "/" + sum / latencies.Length + "/" + max + " ns");
+            t.Note("1000 releases of a 1 ms top-priority thread: wake-up latency min/mean/max " + min + "/" + mean + "/" + max + " ns");
             t.Bench("wakeup_latency_min", min, "ns");
-            t.Bench("wakeup_latency_mean", sum / latencies.Length, "ns");
+            t.Bench("wakeup_latency_mean", mean, "ns");
             t.Bench("wakeup_latency_max", max, "ns");
         }
     }
