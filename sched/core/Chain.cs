@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Osprey.Sched
 {
     /// <summary>Intrusive doubly linked chain link, embedded in the object it links.</summary>
@@ -28,13 +30,14 @@ namespace Osprey.Sched
         }
 
         public int Count { get { return count; } }
-        public bool IsEmpty { get { return head.Next == head; } }
-        public ChainNode First { get { return head.Next == head ? null : head.Next; } }
+        public bool IsEmpty { [MethodImpl(MethodImplOptions.AggressiveInlining)] get { return head.Next == head; } }
+        public ChainNode First { [MethodImpl(MethodImplOptions.AggressiveInlining)] get { return head.Next == head ? null : head.Next; } }
         public ChainNode Last { get { return head.Prev == head ? null : head.Prev; } }
 
         /// <summary>Successor of n on this chain, or null at the end.</summary>
         public ChainNode NextOf(ChainNode n) { return n.Next == head ? null : n.Next; }
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Append(ChainNode n)
         {
             n.Prev = head.Prev;
@@ -44,6 +47,7 @@ namespace Osprey.Sched
             count++;
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Prepend(ChainNode n)
         {
             n.Next = head.Next;
@@ -54,6 +58,7 @@ namespace Osprey.Sched
         }
 
         /// <summary>Unlink n, which must be on this chain.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Remove(ChainNode n)
         {
             if (n.Next == null) return;

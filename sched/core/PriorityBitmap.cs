@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Osprey.Sched
 {
     /// <summary>
@@ -16,6 +18,7 @@ namespace Osprey.Sched
 
         public bool IsEmpty { get { return major == 0; } }
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Set(int level)
         {
             int g = level >> 6;
@@ -24,6 +27,7 @@ namespace Osprey.Sched
             if (lowest < 0 || level < lowest) lowest = level;
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Clear(int level)
         {
             int g = level >> 6;
@@ -38,6 +42,7 @@ namespace Osprey.Sched
         }
 
         /// <summary>Most urgent (numerically lowest) set level, or -1.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public int Lowest() { return lowest; }
 
         int Scan()

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Osprey.Sched
 {
     /// <summary>
@@ -48,7 +50,7 @@ namespace Osprey.Sched
         int count;
 
         public RbNode Root { get { return root; } }
-        public RbNode First { get { return first; } }
+        public RbNode First { [MethodImpl(MethodImplOptions.AggressiveInlining)] get { return first; } }
         public RbNode Last { get { return last; } }
         public int Count { get { return count; } }
         public bool IsEmpty { get { return root == null; } }

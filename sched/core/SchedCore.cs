@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Osprey.Sched
 {
     /// <summary>
@@ -12,8 +14,13 @@ namespace Osprey.Sched
     ///  - Heir is the scheduler's Highest() or Idle when nothing is ready;
     ///  - a thread is Queued in the ready set exactly when State == Ready.
     /// CPU time: the executing thread is charged (now - lastCharge) at every
-    /// entry point before the operation, so accounting is exact at each
-    /// switch; between entry points use CpuTimeOf for an up-to-date value.
+    /// switch (Dispatch) and timer expiry, so accounting is exact at each
+    /// switch; between them use CpuTimeOf for an up-to-date value. Entry
+    /// points (Block, Unblock, ReleaseJob...) also charge first when the
+    /// policy's decisions depend on consumed time (Scheduler.ChargesAtEntry:
+    /// CBS budgets, guest-core reservations) or a trace records the event
+    /// (its timestamp is the charge time); fixed priority and EDF skip the
+    /// clock read there, so a kernel call reads the clock once, at its switch.
     /// </summary>
     public sealed class SchedCore
     {
@@ -26,6 +33,8 @@ namespace Osprey.Sched
         SchedThread heir;
         bool dispatchNeeded;
         long lastCharge;
+        /// <summary>Scheduler.ChargesAtEntry, read once: charge before every entry point's operation.</summary>
+        readonly bool chargeAtEntry;
 
         /// <summary>Time the idle thread ran, ns.</summary>
         public long IdleTimeNs;
@@ -63,6 +72,7 @@ namespace Osprey.Sched
             idle.Core = this;
             idle.State = ThreadState.Ready;
             scheduler.Initialize(this);
+            chargeAtEntry = scheduler.ChargesAtEntry;
             scheduler.StartIdle(idle);
             executing = idle;
             heir = idle;
@@ -104,35 +114,47 @@ namespace Osprey.Sched
         }
 
         /// <summary>Dormant -> ready (thread start/restart).</summary>
-        public bool Start(SchedThread t) { Charge(); return ClearState(t, ThreadState.Dormant); }
+        public bool Start(SchedThread t) { Enter(); return ClearState(t, ThreadState.Dormant); }
 
         /// <summary>Make the thread dormant (thread exit/stop).</summary>
-        public bool Stop(SchedThread t) { Charge(); return SetState(t, ThreadState.Dormant); }
+        public bool Stop(SchedThread t) { Enter(); return SetState(t, ThreadState.Dormant); }
 
         // ------------------------------------------------------------------
         // State transitions (each returns whether the bit changed)
 
-        public bool Block(SchedThread t) { Charge(); return SetState(t, ThreadState.Blocked); }
-        public bool Unblock(SchedThread t) { Charge(); return ClearState(t, ThreadState.Blocked); }
-        public bool Suspend(SchedThread t) { Charge(); return SetState(t, ThreadState.Suspended); }
-        public bool Resume(SchedThread t) { Charge(); return ClearState(t, ThreadState.Suspended); }
+        public bool Block(SchedThread t) { Enter(); return SetState(t, ThreadState.Blocked); }
+        public bool Unblock(SchedThread t) { Enter(); return ClearState(t, ThreadState.Blocked); }
+        public bool Suspend(SchedThread t) { Enter(); return SetState(t, ThreadState.Suspended); }
+        public bool Resume(SchedThread t) { Enter(); return ClearState(t, ThreadState.Suspended); }
 
         /// <summary>Add any not-ready reason(s) (e.g. Sleeping, PeriodWait).</summary>
-        public bool BlockWith(SchedThread t, ThreadState reason) { Charge(); return SetState(t, reason); }
+        public bool BlockWith(SchedThread t, ThreadState reason) { Enter(); return SetState(t, reason); }
 
         /// <summary>Remove not-ready reason(s); the thread becomes ready when none remain.</summary>
-        public bool UnblockFrom(SchedThread t, ThreadState reason) { Charge(); return ClearState(t, reason); }
+        public bool UnblockFrom(SchedThread t, ThreadState reason) { Enter(); return ClearState(t, reason); }
 
         /// <summary>The executing thread yields to its equals.</summary>
         public void Yield()
         {
-            Charge();
+            Enter();
             SchedThread t = executing;
             if (t != Idle && t.State == ThreadState.Ready) Scheduler.Yield(t);
         }
 
-        // SetState/ClearState run right after Charge(): lastCharge is now
-        // (the trace's timestamp).
+        /// <summary>
+        /// Start of an entry point: charge the executing thread when the
+        /// policy needs consumed time up to date before deciding, or when a
+        /// trace will stamp the event with lastCharge.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        void Enter()
+        {
+            if (chargeAtEntry || Trace != null) Charge(Platform.Now());
+        }
+
+        // SetState/ClearState run right after Enter(): when tracing,
+        // lastCharge is now (the trace's timestamp).
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         bool SetState(SchedThread t, ThreadState bits)
         {
             if (t == Idle || (t.State & bits) == bits) return false;
@@ -143,6 +165,7 @@ namespace Osprey.Sched
             return true;
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         bool ClearState(SchedThread t, ThreadState bits)
         {
             if (t == Idle || (t.State & bits) == 0) return false;
@@ -159,7 +182,7 @@ namespace Osprey.Sched
         public bool SetPriority(SchedThread t, int priority)
         {
             if (priority < 0 || priority > Scheduler.MaxPriority) return false;
-            Charge();
+            Enter();
             t.BasePriority = priority;
             SetPriorityNode(t, t.BaseNode, Scheduler.MapPriority(priority));
             return true;
@@ -217,7 +240,7 @@ namespace Osprey.Sched
 
         public void ReleaseJob(SchedThread t, PriorityNode node, long absoluteDeadline)
         {
-            Charge();
+            Enter();
             if (Trace != null) Trace.Release(lastCharge, t, t.JobsReleased, absoluteDeadline);
             t.JobsReleased++;
             Scheduler.ReleaseJob(t, node, absoluteDeadline);
@@ -225,7 +248,7 @@ namespace Osprey.Sched
 
         public void CancelJob(SchedThread t, PriorityNode node)
         {
-            Charge();
+            Enter();
             Scheduler.CancelJob(t, node);
         }
 
@@ -233,6 +256,7 @@ namespace Osprey.Sched
         // Heir, dispatch, time
 
         /// <summary>Scheduler callback: h (null = idle) is now the most urgent ready thread.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void SetHeir(SchedThread h)
         {
             if (h == null) h = Idle;
@@ -279,6 +303,7 @@ namespace Osprey.Sched
         public void Charge() { Charge(Platform.Now()); }
 
         /// <summary>Charge the executing thread for the time since the last charge point.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Charge(long now)
         {
             long delta = now - lastCharge;

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Osprey.Sched
 {
     /// <summary>
@@ -149,6 +151,7 @@ namespace Osprey.Sched
         /// </summary>
         public long EffectivePriority
         {
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             get
             {
                 RbNode f = Priorities.First;

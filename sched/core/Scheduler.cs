@@ -81,6 +81,15 @@ namespace Osprey.Sched
         /// <summary>Extension hook: the CPU switched from prev to next at now.</summary>
         public virtual void OnDispatch(SchedThread prev, SchedThread next, long now) { }
 
+        /// <summary>
+        /// True when the policy's decisions depend on the CPU time consumed up
+        /// to the moment of each entry point (budgets): the core then charges
+        /// the executing thread before every operation. False (the default):
+        /// it charges at switches and timer expiries only (OnCharge then sees
+        /// larger deltas, less often).
+        /// </summary>
+        public virtual bool ChargesAtEntry { get { return false; } }
+
         /// <summary>Extension hook: thread ran for deltaNs more, up to now.</summary>
         public virtual void OnCharge(SchedThread thread, long deltaNs, long now) { }
 

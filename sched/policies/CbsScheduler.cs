@@ -332,6 +332,9 @@ namespace Osprey.Sched
             base.Block(t);
         }
 
+        /// <summary>Budgets must be up to date at every decision (a block or wake-up may exhaust one).</summary>
+        public override bool ChargesAtEntry { get { return true; } }
+
         /// <summary>
         /// Charge the budget while the thread runs its job; not for time it is
         /// still the executing thread after it stopped being ready (between a

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Osprey.Sched
 {
     /// <summary>
@@ -28,6 +30,7 @@ namespace Osprey.Sched
         public Chain ReadyChain(int level) { return ready[level]; }
         public override int ReadyCount { get { return readyCount; } }
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         static int LevelOf(long value)
         {
             if (value < 0) return 0;
@@ -35,6 +38,7 @@ namespace Osprey.Sched
             return (int)value;
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         protected override void Enqueue(SchedThread t, bool atHead)
         {
             SchedNode n = t.Node;
@@ -47,6 +51,7 @@ namespace Osprey.Sched
             readyCount++;
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         protected override void Dequeue(SchedThread t)
         {
             SchedNode n = t.Node;
@@ -62,6 +67,37 @@ namespace Osprey.Sched
             int level = bitmap.Lowest();
             if (level < 0) return null;
             return ready[level].First.Thread;
+        }
+
+        // The transitions of ReadyQueueScheduler again, in this sealed class:
+        // Enqueue, Dequeue and Schedule are then direct (inlinable) calls on
+        // the hot path instead of virtual ones.
+
+        public override void Schedule(SchedThread t)
+        {
+            int level = bitmap.Lowest();
+            Core.SetHeir(level < 0 ? null : ready[level].First.Thread);
+        }
+
+        /// <summary>
+        /// The heir is the most urgent ready thread (every change of the ready
+        /// set or of a ready thread's priority ends in Schedule), so a thread
+        /// that becomes ready is the new heir exactly when it is strictly more
+        /// urgent than the heir (or the heir is idle): no bitmap look-up.
+        /// </summary>
+        public override void Unblock(SchedThread t)
+        {
+            if (t.Node.Queued) { Schedule(t); return; }
+            Enqueue(t, false);
+            SchedThread h = Core.Heir;
+            if (h == Core.Idle || t.Node.Level < h.Node.Level) Core.SetHeir(t);
+            else if (!h.Node.Queued) Schedule(t); // not reached while the invariant holds
+        }
+
+        public override void Block(SchedThread t)
+        {
+            if (t.Node.Queued) Dequeue(t);
+            Schedule(t);
         }
 
         public override string CheckInvariants()

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Osprey.Sched
 {
     /// <summary>
@@ -12,6 +14,7 @@ namespace Osprey.Sched
         /// s itself, or, when s is Blocked, t.WaitResult (read it once t runs
         /// again; it stays Blocked while t still waits).
         /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static SyncStatus Final(SyncStatus s, SchedThread t)
         {
             if (s != SyncStatus.Blocked || t == null) return s;
@@ -133,6 +136,7 @@ namespace Osprey.Sched
         }
 
         /// <summary>Timeout validity and the interrupt rule: InvalidArgument (negative, or no core), CalledFromInterrupt (could block in an interrupt), else Successful.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static SyncStatus CheckTimeout(SchedCore core, long timeout)
         {
             if (core == null || timeout < 0) return SyncStatus.InvalidArgument;
@@ -145,6 +149,7 @@ namespace Osprey.Sched
         /// idle, the executing thread, ready, and not already waiting or
         /// sleeping. Successful or InvalidCaller.
         /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static SyncStatus CheckCaller(SchedCore core, SchedThread caller)
         {
             if (caller == null || caller.Core != core || caller == core.Idle) return SyncStatus.InvalidCaller;
@@ -154,6 +159,7 @@ namespace Osprey.Sched
         }
 
         /// <summary>Absolute expiry of a relative timeout; long.MaxValue (no timer) for Forever or past the end of the clock.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static long ExpiryOf(long now, long timeout)
         {
             if (timeout == Timeout.Forever) return long.MaxValue;

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Osprey.Sched
 {
     /// <summary>
@@ -47,6 +49,7 @@ namespace Osprey.Sched
         /// <summary>The waiter served next (most urgent, or the oldest under FIFO), or null.</summary>
         public SchedThread First
         {
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             get
             {
                 if (isFifo) { ChainNode c = fifo.First; return c == null ? null : c.Thread; }
