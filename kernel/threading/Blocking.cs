@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Osprey.Sched;
 
 namespace Osprey.Kernel.Threading
@@ -18,6 +19,7 @@ namespace Osprey.Kernel.Threading
             get { return Scheduling.InterruptNesting > 0 ? null : (SchedThread)Scheduling.Current; }
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static SyncStatus Finish(SyncStatus s, ulong flags)
         {
             if (s == SyncStatus.Blocked)
@@ -60,10 +62,12 @@ namespace Osprey.Kernel.Threading
             return Finish(s.Obtain(Caller, timeout), f);
         }
 
+        // A release never waits, so it needs no caller (it is allowed in
+        // interrupt handlers too).
         internal static SyncStatus Release(Semaphore s)
         {
             ulong f = Machine.DisableInterrupts();
-            return Finish(s.Release(Caller), f);
+            return Finish(s.Release(null), f);
         }
 
         internal static SyncStatus Lock(Mutex m, long timeout)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Osprey.Kernel.Arch;
 using Osprey.Sched;
 
@@ -22,11 +23,13 @@ namespace Osprey.Kernel.Threading
         internal static Thread Idle, Main;
         internal static bool SwitchPending;
         internal static int InterruptNesting;
-        internal static long Switches, TimerInterrupts;
+        internal static long TimerInterrupts;
         private static Thread current;
         private static int nextId = 1;
 
         internal static Thread Current { get { return current; } }
+        // Context switches so far (the core counts them in Dispatch).
+        internal static long Switches { get { return Core.SwitchCount; } }
         internal static bool Running { get { return Core != null; } }
 
         // Builds the core with the named policy and turns the boot context
@@ -66,12 +69,12 @@ namespace Osprey.Kernel.Threading
             Thread next = (Thread)Core.Dispatch();
             if (next == prev) return;
             current = next;
-            Switches++;
             fixed (ulong* save = &prev.SavedSp) Machine.Switch(save, next.SavedSp);
         }
 
         // End of a kernel call made with interrupts off: switch if needed,
         // unless the caller is an interrupt handler (its tail will).
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         internal static void Preempt()
         {
             if (SwitchPending && InterruptNesting == 0) Reschedule();

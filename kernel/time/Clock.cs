@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Osprey.Kernel.Arch;
 
 namespace Osprey.Kernel.Time
@@ -34,13 +35,14 @@ namespace Osprey.Kernel.Time
             Ready = true;
         }
 
-        // Nanoseconds since Start; 0 before. Never goes backwards: under
+        // Nanoseconds since Start; 0 before (tscMult is 0 until then, so no
+        // flag is tested on this hot path). Never goes backwards: under
         // plain emulation the guest TSC is the host's, which can step back
         // when the emulator thread moves between host CPUs whose TSCs are
         // not synchronized; such a reading is clamped to the last one.
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         internal static long Now()
         {
-            if (!Ready) return 0;
             ulong d = Cpu.ReadTsc() - tscBase;
             long t = (long)(((d >> 32) * tscMult << (32 - tscShift)) + (((d & 0xFFFFFFFFUL) * tscMult) >> tscShift));
             if (t < last) return last;

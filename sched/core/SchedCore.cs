@@ -17,7 +17,7 @@ namespace Osprey.Sched
     /// switch (Dispatch) and timer expiry, so accounting is exact at each
     /// switch; between them use CpuTimeOf for an up-to-date value. Entry
     /// points (Block, Unblock, ReleaseJob...) also charge first when the
-    /// policy's decisions depend on consumed time (Scheduler.ChargesAtEntry:
+    /// policy's decisions depend on consumed time (Scheduler.TracksBudgets:
     /// CBS budgets, guest-core reservations) or a trace records the event
     /// (its timestamp is the charge time); fixed priority and EDF skip the
     /// clock read there, so a kernel call reads the clock once, at its switch.
@@ -33,8 +33,8 @@ namespace Osprey.Sched
         SchedThread heir;
         bool dispatchNeeded;
         long lastCharge;
-        /// <summary>Scheduler.ChargesAtEntry, read once: charge before every entry point's operation.</summary>
-        readonly bool chargeAtEntry;
+        /// <summary>Scheduler.TracksBudgets, read once: charge before every entry point's operation and call the budget hooks.</summary>
+        readonly bool budgets;
 
         /// <summary>Time the idle thread ran, ns.</summary>
         public long IdleTimeNs;
@@ -72,7 +72,7 @@ namespace Osprey.Sched
             idle.Core = this;
             idle.State = ThreadState.Ready;
             scheduler.Initialize(this);
-            chargeAtEntry = scheduler.ChargesAtEntry;
+            budgets = scheduler.TracksBudgets;
             scheduler.StartIdle(idle);
             executing = idle;
             heir = idle;
@@ -149,7 +149,7 @@ namespace Osprey.Sched
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         void Enter()
         {
-            if (chargeAtEntry || Trace != null) Charge(Platform.Now());
+            if (budgets || Trace != null) Charge(Platform.Now());
         }
 
         // SetState/ClearState run right after Enter(): when tracing,
@@ -294,7 +294,7 @@ namespace Osprey.Sched
                 executing = next;
                 SwitchCount++;
                 if (Trace != null) Trace.Switch(now, prev, next, Idle);
-                Scheduler.OnDispatch(prev, next, now);
+                if (budgets) Scheduler.OnDispatch(prev, next, now);
             }
             return executing;
         }
@@ -316,7 +316,7 @@ namespace Osprey.Sched
                 return;
             }
             t.CpuTimeNs += delta;
-            Scheduler.OnCharge(t, delta, now);
+            if (budgets) Scheduler.OnCharge(t, delta, now);
         }
 
         /// <summary>CPU time of t including the not yet charged running time.</summary>

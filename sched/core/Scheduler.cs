@@ -78,19 +78,22 @@ namespace Osprey.Sched
         /// <summary>idle becomes the CPU's idle thread (never in the ready set).</summary>
         public virtual void StartIdle(SchedThread idle) { }
 
-        /// <summary>Extension hook: the CPU switched from prev to next at now.</summary>
+        /// <summary>Budget hook (only for a policy with TracksBudgets): the CPU switched from prev to next at now.</summary>
         public virtual void OnDispatch(SchedThread prev, SchedThread next, long now) { }
 
         /// <summary>
-        /// True when the policy's decisions depend on the CPU time consumed up
-        /// to the moment of each entry point (budgets): the core then charges
-        /// the executing thread before every operation. False (the default):
-        /// it charges at switches and timer expiries only (OnCharge then sees
-        /// larger deltas, less often).
+        /// True for a policy that keeps budgets (CBS servers, guest-core
+        /// slices), whose decisions depend on the CPU time consumed up to each
+        /// decision: the core then charges the executing thread at every
+        /// entry point and calls OnCharge and OnDispatch. False (the
+        /// default): the core charges at switches and timer expiries only and
+        /// calls neither hook, so a switch costs no virtual calls that do
+        /// nothing. A policy that overrides OnCharge or OnDispatch must return
+        /// true (a host test checks every table entry).
         /// </summary>
-        public virtual bool ChargesAtEntry { get { return false; } }
+        public virtual bool TracksBudgets { get { return false; } }
 
-        /// <summary>Extension hook: thread ran for deltaNs more, up to now.</summary>
+        /// <summary>Budget hook (only for a policy with TracksBudgets): thread ran for deltaNs more, up to now.</summary>
         public virtual void OnCharge(SchedThread thread, long deltaNs, long now) { }
 
         /// <summary>Number of threads in the ready set.</summary>

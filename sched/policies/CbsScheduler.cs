@@ -333,7 +333,7 @@ namespace Osprey.Sched
         }
 
         /// <summary>Budgets must be up to date at every decision (a block or wake-up may exhaust one).</summary>
-        public override bool ChargesAtEntry { get { return true; } }
+        public override bool TracksBudgets { get { return true; } }
 
         /// <summary>
         /// Charge the budget while the thread runs its job; not for time it is

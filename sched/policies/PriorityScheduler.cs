@@ -73,6 +73,7 @@ namespace Osprey.Sched
         // Enqueue, Dequeue and Schedule are then direct (inlinable) calls on
         // the hot path instead of virtual ones.
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public override void Schedule(SchedThread t)
         {
             int level = bitmap.Lowest();

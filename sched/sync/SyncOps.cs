@@ -145,16 +145,17 @@ namespace Osprey.Sched
         }
 
         /// <summary>
-        /// Can caller wait now? It must be a thread of this core other than
-        /// idle, the executing thread, ready, and not already waiting or
-        /// sleeping. Successful or InvalidCaller.
+        /// Can caller wait now? It must be this core's executing thread, not
+        /// idle, and ready. Successful or InvalidCaller. That covers the rest
+        /// by the core's invariants: the executing thread is never null and
+        /// belongs to the core, and a thread that waits in a queue or sleeps
+        /// has its Blocked or Sleeping bit set, so it is not ready (a host
+        /// test checks each refusal).
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static SyncStatus CheckCaller(SchedCore core, SchedThread caller)
         {
-            if (caller == null || caller.Core != core || caller == core.Idle) return SyncStatus.InvalidCaller;
-            if (caller != core.Executing || caller.State != ThreadState.Ready) return SyncStatus.InvalidCaller;
-            if (caller.Wait.Queue != null || caller.Wait.Sleeping) return SyncStatus.InvalidCaller;
+            if (caller != core.Executing || caller == core.Idle || caller.State != ThreadState.Ready) return SyncStatus.InvalidCaller;
             return SyncStatus.Successful;
         }
 

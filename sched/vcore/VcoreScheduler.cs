@@ -513,7 +513,7 @@ namespace Osprey.Sched
         // ================================================================ scheduler hooks
 
         /// <summary>Slices are charged up to each decision (ready vs. halted time counts differently).</summary>
-        public override bool ChargesAtEntry { get { return true; } }
+        public override bool TracksBudgets { get { return true; } }
 
         public override void OnCharge(SchedThread t, long deltaNs, long now)
         {

@@ -129,6 +129,56 @@ namespace Osprey.Tests.Sched
             Assert.That(SchedulerTable.NameAt(-1), Is.Null);
         }
 
+        /// <summary>
+        /// The core calls OnCharge and OnDispatch only for a policy whose
+        /// TracksBudgets is true (and charges at every entry point only for
+        /// it): every table entry that overrides a budget hook must say so,
+        /// and one that does not must not pay for it.
+        /// </summary>
+        [Test]
+        public void BudgetHooksMatchTracksBudgets()
+        {
+            var flags = System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.Public;
+            for (int i = 0; i < SchedulerTable.Count; i++)
+            {
+                string err;
+                Scheduler s = SchedulerTable.Create(SchedulerTable.NameAt(i), out err);
+                System.Type ty = s.GetType();
+                bool hooks = ty.GetMethod("OnCharge", flags).DeclaringType != typeof(Scheduler)
+                          || ty.GetMethod("OnDispatch", flags).DeclaringType != typeof(Scheduler);
+                Assert.That(s.TracksBudgets, Is.EqualTo(hooks), s.Name + ": TracksBudgets must equal 'overrides a budget hook'");
+            }
+            string e;
+            Assert.That(SchedulerTable.Create("cbs", out e).TracksBudgets, Is.True);
+            Assert.That(SchedulerTable.Create("edf", out e).TracksBudgets, Is.False);
+        }
+
+        /// <summary>Without budgets the executing thread is charged at the switch; CpuTimeOf is exact in between.</summary>
+        [Test]
+        public void ChargedAtSwitchWithoutBudgets()
+        {
+            var p = new FakePlatform();
+            string err;
+            var core = SchedCore.Create(p, "priority", null, out err);
+            var a = new SchedThread(1, 10);
+            var b = new SchedThread(2, 20);
+            core.AddThread(a);
+            core.AddThread(b);
+            core.Start(a);
+            core.Start(b);
+            core.Dispatch();
+            Assert.That(core.Executing, Is.SameAs(a));
+            p.Time += 700;
+            Assert.That(core.CpuTimeOf(a), Is.EqualTo(700), "running time counts before any charge");
+            core.Block(a);
+            Assert.That(core.CpuTimeOf(a), Is.EqualTo(700));
+            p.Time += 50;               // the platform's switch comes a little later
+            core.Dispatch();
+            Assert.That(core.Executing, Is.SameAs(b));
+            Assert.That(a.CpuTimeNs, Is.EqualTo(750), "charged up to the switch");
+            Assert.That(core.CpuTimeOf(b), Is.EqualTo(0));
+        }
+
         /// <summary>A policy that overrides nothing still works: the defaults are no-ops that keep the core consistent.</summary>
         sealed class NullScheduler : Scheduler
         {
