@@ -352,6 +352,26 @@ panic_case() {
     fi
 }
 
+# boot_panic_case NAME QEMU-ARGS WORDS TEXT: a boot that must stop with a
+# panic naming TEXT before any suite runs; under selftest that ends QEMU with
+# the panic status 37.
+boot_panic_case() {
+    local name="$1" log="$OUT/test/boot-panic-$1.log"
+    read -r -a extra <<<"$2"
+    set +e
+    timeout 60 qemu-system-x86_64 "${QEMU_BASE[@]}" "${extra[@]}" -kernel "$OUT/kernel.elf" -append "$3" </dev/null >"$log" 2>&1
+    local prc=$?
+    set -e
+    if [ "$prc" = 37 ] && grep -qF "PANIC: $4" "$log" && grep -q '^# selftest: panic' "$log" && ! grep -q '^KTAP version' "$log"; then
+        echo "boot panic $name: 'PANIC: $4', QEMU status 37: ok"
+        TOTAL_PASS=$((TOTAL_PASS + 1))
+    else
+        echo "boot panic $name: FAILED (QEMU status $prc, expected 37 and 'PANIC: $4'); last lines of $log:"
+        tail -n 15 "$log"
+        TOTAL_FAIL=$((TOTAL_FAIL + 1))
+    fi
+}
+
 # compare_case FILE: the same workload file in the simulator and in the
 # kernel (under -icount, clock=exact, exit): per task, the released, jobs,
 # misses, postponed and rm-missed columns must be equal. One test per file.
@@ -406,11 +426,13 @@ trace_case() {
     fi
 }
 
-# kernel_stage LABEL TIMEOUT TITLE [icount] WORDS: one in-kernel KTAP run
-# (-kernel, the default workload as module) through the KTAP runner, counted.
+# kernel_stage LABEL TIMEOUT TITLE [icount] WORDS [QEMU-ARGS]: one in-kernel
+# KTAP run (-kernel, the default workload as module) through the KTAP runner,
+# counted.
 kernel_stage() {
     local label="$1" timeout="$2" title="$3" mode="$4" words="$5" q=("${QEMU_BASE[@]}")
     [ "$mode" = icount ] && q+=(-icount shift=0,sleep=off)
+    [ -n "${6:-}" ] && read -r -a extra <<<"$6" && q+=("${extra[@]}")
     stage "$title"
     "${runner[@]}" --label "$label" --timeout "$timeout" --stall 60 --log "$OUT/test/$label.log" --result "$OUT/test/$label.result" -- \
         qemu-system-x86_64 "${q[@]}" -kernel "$OUT/kernel.elf" -initrd "$DEFAULT_WORKLOAD workload" -append "$words" || true
@@ -454,6 +476,9 @@ cmd_test() {
     kernel_stage kernel-cbs 120 "in-kernel CBS budget enforcement under sched=cbs (-icount)" icount "selftest=primitives.cbs sched=cbs clock=exact"
     kernel_stage kernel-guests 180 "in-kernel guest cores on real threads under sched=vcore (-icount)" icount "selftest=guests sched=vcore clock=exact"
 
+    kernel_stage kernel-nohpet 120 "timer calibration on a machine without an HPET (-machine pc,hpet=off): auto falls back to the PM timer" "" \
+        "selftest=acpi.calibration_references_agree" "-machine pc,hpet=off"
+
     stage "simulator vs kernel on the same workload files (-icount)"
     compare_case sched/examples/rm-threads.wl
     compare_case sched/examples/fp-rta-miss.wl
@@ -467,6 +492,7 @@ cmd_test() {
     panic_case throw_names_type_and_message 'unhandled exception System_InvalidOperationException: period object used after delete' 'PANIC'
     panic_case heap_exhaustion_names_request 'out of memory: request of 2147483416 bytes for __Array<UInt8>' 'bytes of RAM free'
     panic_case stack_overflow_names_thread "stack overflow in thread 'deep'" 'double fault (#DF) vector 8'
+    boot_panic_case calib_hpet_without_hpet "-machine pc,hpet=off" "selftest calib=hpet" 'timer calibration: calib=hpet: no HPET table'
 
     stage "ISO boot smoke test (BIOS)"
     "${runner[@]}" --label iso-bios --timeout 120 --stall 60 --expect-line '^osprey: idle' --log "$OUT/test/iso-bios.log" --result "$OUT/test/iso-bios.result" -- \

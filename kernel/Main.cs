@@ -66,7 +66,7 @@ namespace Osprey.Kernel
             // 6. Interrupt controller, calibrated clock, one-shot timer, then
             //    the scheduler: the boot context becomes the "main" thread.
             Acpi.AcpiInfo acpi = Acpi.AcpiDiscovery.Discover(Boot);
-            StartTime();
+            StartTime(acpi);
             IoApic.Initialize(acpi);
             string workloadError = Workload.WorkloadRunner.Load(Boot);
             if (workloadError != null) Log.WriteLine("osprey: error: workload " + workloadError + " (nothing of it runs)");
@@ -121,12 +121,13 @@ namespace Osprey.Kernel
         // sides of it.
         internal const int MainPriority = 128;
 
-        private static void StartTime()
+        private static void StartTime(Acpi.AcpiInfo acpi)
         {
             CpuFeatures.Read();
             LocalApic.Initialize(true);
             InterruptDispatch.Register(LocalApic.ErrorVector, new ApicErrorHandler());
-            Time.Calibration.Run();
+            Time.Calibration.Run(Options.Calibration, acpi);
+            if (Time.Calibration.Skipped != null) Log.WriteLine("osprey: timer calibration skipped " + Time.Calibration.Skipped);
             Time.Clock.Start(Time.Calibration.TscHz, Time.Calibration.ApicHz);
             ApicTimer.Initialize(true);
             Log.Write("osprey: cpu '"); Log.Write(CpuFeatures.Vendor); Log.Write("', local APIC id "); Log.Udec(LocalApic.Id);
@@ -135,10 +136,19 @@ namespace Osprey.Kernel
             Log.Udec(Time.Calibration.TscSpreadHz / 1000); Log.Write(" kHz)");
             Log.Write(CpuFeatures.InvariantTsc ? " invariant" : " not invariant");
             Log.Write(", APIC timer "); Log.Fixed((long)(Time.Calibration.ApicHz / 1000), 3); Log.Write(" MHz");
+            Log.Write(" (against the "); Log.Write(ReferenceName(Time.Calibration.Source)); Log.Write(" at ");
+            Log.Fixed((long)(Time.Calibration.ReferenceHz / 1000), 3); Log.Write(" MHz)");
             Log.Write(ApicTimer.TscDeadlineMode ? ", one-shot in TSC-deadline mode" : ", one-shot in APIC count mode");
             Log.Write(CpuFeatures.Arat ? ", ARAT" : ", no ARAT");
             if (CpuFeatures.TscHzFromCpuid != 0) { Log.Write(", CPUID 15H says "); Log.Udec(CpuFeatures.TscHzFromCpuid / 1000); Log.Write(" kHz"); }
             Log.WriteLine("");
+        }
+
+        private static string ReferenceName(Time.CalibrationSource s)
+        {
+            if (s == Time.CalibrationSource.Hpet) return "HPET";
+            if (s == Time.CalibrationSource.PmTimer) return "ACPI PM timer";
+            return "8254 PIT";
         }
 
         private static string[] SchedulerNames()

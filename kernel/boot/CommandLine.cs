@@ -16,6 +16,9 @@ namespace Osprey.Kernel.Boot
     //                        -icount shift=0,sleep=off), so timing self-tests
     //                        assert exact bounds; real (default): host noise
     //                        is possible and only robust bounds are asserted
+    //   calib=auto|hpet|pmtimer|pit   the reference the TSC and APIC timer
+    //                        are calibrated against (default auto: the
+    //                        first of HPET, PM timer, PIT that runs)
     // Anything else is collected in Unknown and reported at boot; a known
     // word with a bad value is collected in Errors. Portable (host-tested).
     internal sealed class CommandLine
@@ -30,6 +33,7 @@ namespace Osprey.Kernel.Boot
         internal bool Trace;
         internal bool TraceDropNewest;
         internal bool ExactClock;
+        internal Time.CalibrationSource Calibration = Time.CalibrationSource.Auto;
         internal bool ExitWhenDone;
         internal string[] Unknown = new string[MaxWords];
         internal int UnknownCount;
@@ -102,6 +106,12 @@ namespace Osprey.Kernel.Boot
                 if (value == "exact") ExactClock = true;
                 else if (value == "real") ExactClock = false;
                 else AddError("clock=" + (value == null ? "" : value) + ": expected exact or real");
+            }
+            else if (key == "calib")
+            {
+                Time.CalibrationSource s;
+                if (value != null && Time.ReferenceMath.TryParse(value, out s)) Calibration = s;
+                else AddError("calib=" + (value == null ? "" : value) + ": expected auto, hpet, pmtimer or pit");
             }
             else if (UnknownCount < MaxWords) Unknown[UnknownCount++] = w;
         }

@@ -65,6 +65,15 @@ namespace System
 
         public string Substring(int startIndex) { return Substring(startIndex, _stringLength - startIndex); }
 
+        // Ordinal (the kernel has no cultures); false for null.
+        public bool StartsWith(string value)
+        {
+            if ((object)value == null || value._stringLength > _stringLength) return false;
+            for (int i = 0; i < value._stringLength; i++)
+                if (this[i] != value[i]) return false;
+            return true;
+        }
+
         public static bool Equals(string a, string b)
         {
             if ((object)a == (object)b) return true;

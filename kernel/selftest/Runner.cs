@@ -163,7 +163,18 @@ namespace Osprey.Kernel.SelfTest
         // and the run ends with the panic status.
         internal static void OnPanic()
         {
-            if (!active) return;
+            if (!active)
+            {
+                // A panic before the suites start (at boot) still ends a
+                // self-test run, with the panic status, instead of halting
+                // until the host's timeout.
+                if (KernelMain.Options != null && KernelMain.Options.SelfTest)
+                {
+                    Log.WriteLine("# selftest: panic");
+                    Exit(ExitPanic);
+                }
+                return;
+            }
             if (currentTest != null)
             {
                 Log.Write("    not ok "); Log.Dec(currentNumber); Log.Write(" "); Log.WriteLine(currentTest);

@@ -1,3 +1,4 @@
+using Osprey.Kernel.Time;
 using NUnit.Framework;
 using Osprey.Kernel.Boot;
 
@@ -153,6 +154,29 @@ namespace Osprey.Tests.Boot
         {
             var c = CommandLine.Parse(text, Names);
             Assert.That(c.ExactClock, Is.False);
+            Assert.That(Errors(c), Is.EqualTo(new[] { error }));
+        }
+
+        [TestCase("", CalibrationSource.Auto)]
+        [TestCase("calib=auto", CalibrationSource.Auto)]
+        [TestCase("calib=hpet", CalibrationSource.Hpet)]
+        [TestCase("calib=pmtimer", CalibrationSource.PmTimer)]
+        [TestCase("calib=pit exit", CalibrationSource.Pit)]
+        public void CalibrationReference(string text, CalibrationSource expected)
+        {
+            var c = CommandLine.Parse(text, Names);
+            Assert.That(c.Calibration, Is.EqualTo(expected));
+            Assert.That(c.ErrorCount + c.UnknownCount, Is.EqualTo(0));
+        }
+
+        [TestCase("calib=tsc", "calib=tsc: expected auto, hpet, pmtimer or pit")]
+        [TestCase("calib=", "calib=: expected auto, hpet, pmtimer or pit")]
+        [TestCase("calib", "calib=: expected auto, hpet, pmtimer or pit")]
+        [TestCase("calib=HPET", "calib=HPET: expected auto, hpet, pmtimer or pit")]
+        public void BadCalibrationReference(string text, string error)
+        {
+            var c = CommandLine.Parse(text, Names);
+            Assert.That(c.Calibration, Is.EqualTo(CalibrationSource.Auto), "a bad value leaves the default");
             Assert.That(Errors(c), Is.EqualTo(new[] { error }));
         }
 
