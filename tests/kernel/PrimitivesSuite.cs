@@ -340,13 +340,24 @@ namespace Osprey.Kernel.SelfTest
             t.True(mutex.Owner == null, "the mutex untouched");
         }
 
-        private static void Sleeper5(object o) { Threads.SleepFor(5 * Ms); }
+        // The worker cannot end before the gate opens, so the first join
+        // must time out whatever the host does to the guest's wall clock
+        // (a sleeping worker raced the join's timer and lost under a
+        // stalled TCG vCPU).
+        private static Semaphore joinGate;
+        private static void GatedWorker(object o) { Blocking.Obtain(joinGate, Timeout.Forever); }
 
         private static void JoinTimeout(Check t)
         {
-            Thread w = Threads.Spawn("slow", &Sleeper5, null, Main - 10);
-            t.Equal((long)ThreadStatus.Timeout, (long)Threads.Join(w, 1 * Ms), "join times out while it sleeps");
-            t.Equal((long)ThreadStatus.Successful, (long)Threads.Join(w, 10 * Ms), "then joins");
+            joinGate = Blocking.NewSemaphore(0, 1, WaitDiscipline.Fifo);
+            Thread w = Threads.Spawn("gated", &GatedWorker, null, Main - 10);   // blocks at once
+            long start = Machine.Now();
+            t.Equal((long)ThreadStatus.Timeout, (long)Threads.Join(w, 1 * Ms), "join times out while the worker waits");
+            long waited = Machine.Now() - start;
+            t.True(waited >= 1 * Ms, "not before the timeout (" + waited + " ns)");
+            Blocking.Release(joinGate);                 // the worker is more urgent: it ends here
+            t.Equal((long)ThreadStatus.Successful, (long)Threads.Join(w, Timeout.NoWait), "then joins without waiting");
+            t.Equal((long)ThreadStatus.AlreadyJoined, (long)Threads.Join(w, 1 * Ms), "and only once");
         }
 
         // A periodic thread whose jobs want 3 ms every 5 ms, served by a hard
