@@ -19,174 +19,32 @@ namespace Osprey.Sched.Sim
     /// hits different cells in different rounds); the report gives the best round's figure
     /// and the spread (worst - best) / best over the rounds.
     ///
-    /// Patterns (what the operations act on):
-    ///  - periodic: implicit-deadline periodic tasks sharing one period T, in EDF steady
-    ///    state. Jobs are released in time order, each with the deadline release time + T,
-    ///    so every new deadline is at or beyond every queued one. The thread acted on is the
-    ///    most urgent one (Highest: the one that runs): release gives it its next job (a
-    ///    postponed job released to a running thread); block is its job finishing (it waits
-    ///    for its period); unblock wakes the thread that has waited longest, right after
-    ///    its next job was released (untimed), as the period timer does.
-    ///  - random: the thread acted on is a uniformly random ready thread; release gives it
-    ///    a deadline uniformly random in [now + W, now + 2W), W = (N + M) x 150 ns (the bench
-    ///    clock advances 150 ns per step), so it lands at a random place among the ready
-    ///    deadlines (mostly in the upper part: threads not released for a while sit below);
-    ///    block is it blocking on a resource; unblock wakes the thread that blocked longest
-    ///    ago, with its unchanged deadline (a random place in the tree).
-    /// In both patterns M = clamp(N/10, 1, 64) further threads wait in a FIFO, so the ready
-    /// set holds N threads before every operation. Under fixed priority the same code runs
-    /// (release is a no-op there, Highest is the most urgent priority). Under CBS every
-    /// thread has a soft server with period T (periodic) or W (random) (budgets sum to 1/2); a
-    /// release with a deadline earlier than the server's keeps the server's (CBS rule).
-    /// After each operation the core dispatches its heir (untimed), as the platform would, so
-    /// the most urgent thread is the executing one (and, in the periodic pattern, the one
-    /// that releases or blocks). The figures are the ready-set work plus the core's
-    /// entry-point work (charging the executing thread, choosing the heir, requesting a
-    /// switch); the clock advances 50 ns per operation so charging is real.
+    /// The workload (the periodic and random patterns, the waiting threads, the CBS servers)
+    /// is sched/measure/ReadySetBench.cs, shared with the kernel's bench suite, which runs it
+    /// under -icount where its figures count instructions (no cache or load effects).
     /// </summary>
     public static class Bench
     {
-        sealed class NullPlatform : Platform
-        {
-            public long Clock = 1000000;
-            public override long Now() { return Clock; }
-            public override void ArmTimer(long absoluteNs) { }
-            public override void RequestSwitch() { }
-        }
-
         public enum Pattern { Periodic, Random }
 
-        static readonly string[] AllPolicies = { "priority", "edf", "cbs" };
+        static readonly string[] AllPolicies = ReadySetBench.Policies;
         static readonly int[] AllSizes = { 10, 100, 1000, 10000 };
         static string[] Policies = AllPolicies;
         static int[] Sizes = AllSizes;
-        static readonly string[] Ops = { "release", "pick-next", "block", "unblock" };
+        static readonly string[] Ops = ReadySetBench.OpNames;
         static readonly Pattern[] AllPatterns = { Pattern.Periodic, Pattern.Random };
         static Pattern[] Patterns = AllPatterns;
-        const int OpRelease = 0, OpPick = 1, OpBlock = 2, OpUnblock = 3;
+        const int OpRelease = ReadySetBench.OpRelease, OpPick = ReadySetBench.OpPick, OpBlock = ReadySetBench.OpBlock, OpUnblock = ReadySetBench.OpUnblock;
         const int PickGroup = 64;
 
         static string PatternName(Pattern p) { return p == Pattern.Periodic ? "periodic" : "random"; }
 
-        sealed class Setup
+        static ReadySetBench Build(string policy, int n, Pattern pattern, int seed)
         {
-            public NullPlatform Platform = new NullPlatform();
-            public SchedCore Core;
-            public Scheduler Sched;
-            public Pattern Pattern;
-            public int N;
-            public SchedThread[] Threads;   // Id = index + 1
-            public PriorityNode[] Nodes;
-            public long[] Deadlines;
-            public long Period;             // periodic: the common period T; random: the window W
-            public long ReleaseClock;       // periodic: the time of the latest release
-            public int[] Waiting;           // FIFO of waiting (blocked) thread indices
-            public int WaitHead, WaitCount;
-            public ulong Rng;
-
-            public int NextInt(int bound)
-            {
-                Rng ^= Rng << 13; Rng ^= Rng >> 7; Rng ^= Rng << 17;
-                return (int)((Rng >> 1) % (ulong)bound);
-            }
-
-            public long NextLong(long bound)
-            {
-                Rng ^= Rng << 13; Rng ^= Rng >> 7; Rng ^= Rng << 17;
-                return (long)((Rng >> 1) % (ulong)bound);
-            }
-
-            public int Index(SchedThread t) { return t.Id - 1; }
-
-            public void PushWaiting(int i)
-            {
-                Waiting[(WaitHead + WaitCount) % Waiting.Length] = i;
-                WaitCount++;
-            }
-
-            public int PopWaiting()
-            {
-                int i = Waiting[WaitHead];
-                WaitHead = (WaitHead + 1) % Waiting.Length;
-                WaitCount--;
-                return i;
-            }
-
-            /// <summary>The thread the next release/block acts on (see the patterns).</summary>
-            public int Victim()
-            {
-                if (Pattern == Pattern.Periodic) return Index(Sched.Highest());
-                while (true)
-                {
-                    int i = NextInt(Threads.Length);
-                    if (Threads[i].IsReady) return i;
-                }
-            }
-
-            public long NewDeadline(int i)
-            {
-                if (Pattern == Pattern.Periodic)
-                {
-                    ReleaseClock += Period / Threads.Length; // one release every T / (N + M)
-                    return ReleaseClock + Period;
-                }
-                return Platform.Clock + Period + 1 + NextLong(Period);
-            }
-        }
-
-        static Setup Build(string policy, int n, Pattern pattern, int seed)
-        {
-            var s = new Setup();
-            s.N = n;
-            s.Pattern = pattern;
-            s.Rng = 0x9E3779B97F4A7C15UL ^ (ulong)(seed * 1000003 + n);
-            int m = Math.Clamp(n / 10, 1, 64);
-            int total = n + m;
-            Scheduler sched;
-            if (policy == "cbs") sched = new CbsScheduler(total);
-            else { string err; sched = SchedulerTable.Create(policy, out err); }
-            s.Sched = sched;
-            s.Core = new SchedCore(s.Platform, sched, null);
-            s.Threads = new SchedThread[total];
-            s.Nodes = new PriorityNode[total];
-            s.Deadlines = new long[total];
-            s.Waiting = new int[m + 1];
-            s.Period = pattern == Pattern.Periodic ? (long)total * 10000 : (long)total * 150;
-            for (int i = 0; i < total; i++)
-            {
-                var t = new SchedThread(i + 1, 1 + s.NextInt(254), "b" + i);
-                s.Core.AddThread(t);
-                if (policy == "cbs")
-                {
-                    // Budgets sum to half the CPU, so every server is admitted.
-                    var srv = new CbsServer(i + 1, Math.Max(1, s.Period / (2 * total)), s.Period, CbsMode.Soft);
-                    CbsAdmission a;
-                    if (((CbsScheduler)sched).Attach(t, srv, out a) != CbsStatus.Ok) throw new Exception(a.Message);
-                }
-                s.Core.Start(t);
-                s.Nodes[i] = new PriorityNode();
-                // Later than the deadline the CBS wake-up rule gave at Start (now + server period).
-                s.Deadlines[i] = s.Platform.Clock + s.Period + 1 + s.NextLong(s.Period);
-                if (s.Deadlines[i] - s.Period > s.ReleaseClock) s.ReleaseClock = s.Deadlines[i] - s.Period;
-                s.Core.ReleaseJob(t, s.Nodes[i], s.Deadlines[i]);
-                s.Threads[i] = t;
-            }
-            // M threads start waiting, chosen as the pattern chooses.
-            for (int k = 0; k < m; k++)
-            {
-                int i = s.Victim();
-                s.Core.Block(s.Threads[i]);
-                s.PushWaiting(i);
-            }
-            if (s.Core.DispatchNeeded) s.Core.Dispatch();
-            return s;
-        }
-
-        static void Release(Setup s, int i)
-        {
-            long d = s.NewDeadline(i);
-            s.Deadlines[i] = d;
-            s.Core.ReleaseJob(s.Threads[i], s.Nodes[i], d);
+            string err;
+            var b = ReadySetBench.Create(policy, n, pattern == Pattern.Periodic ? ReadySetPattern.Periodic : ReadySetPattern.Random, seed, out err);
+            if (b == null) throw new Exception("bench: " + err);
+            return b;
         }
 
         /// <summary>Samples of one round: per-op ticks for release, pick-next (per call), block, unblock.</summary>
@@ -225,59 +83,52 @@ namespace Osprey.Sched.Sim
             if (sm.Count[op] < sm.Ticks[op].Length) sm.Ticks[op][sm.Count[op]++] = ticks;
         }
 
-        /// <summary>
-        /// One timed operation on t (release with deadline d, block or unblock), its bytes
-        /// allocated, then the platform's switch to the new heir (untimed).
-        /// </summary>
-        static void Timed(Setup s, Samples sm, int op, SchedThread t, PriorityNode node, long d)
+        /// <summary>count steps of: release; pick-next group; block; unblock, each operation timed on its own.</summary>
+        static void Run(ReadySetBench s, int count, Samples sm)
         {
-            SchedCore core = s.Core;
-            s.Platform.Clock += 50;
-            long b0 = GC.GetAllocatedBytesForCurrentThread();
-            long t0 = Stopwatch.GetTimestamp();
-            if (op == OpRelease) core.ReleaseJob(t, node, d);
-            else if (op == OpBlock) core.Block(t);
-            else core.Unblock(t);
-            long t1 = Stopwatch.GetTimestamp();
-            sm.Bytes[op] += GC.GetAllocatedBytesForCurrentThread() - b0;
-            sm.Ops[op]++;
-            Add(sm, op, t1 - t0);
-            if (core.DispatchNeeded) core.Dispatch();
-        }
-
-        /// <summary>count steps of: release; pick-next group; block; unblock (periodic: after a release).</summary>
-        static void Run(Setup s, int count, Samples sm)
-        {
-            Scheduler sched = s.Sched;
             SchedThread sink = null;
             for (int step = 0; step < count; step++)
             {
-                // release: the victim's next job
-                int i = s.Victim();
-                long d = s.NewDeadline(i);
-                s.Deadlines[i] = d;
-                Timed(s, sm, OpRelease, s.Threads[i], s.Nodes[i], d);
-
-                // pick-next
+                s.PrepareRelease();
                 long b0 = GC.GetAllocatedBytesForCurrentThread();
                 long t0 = Stopwatch.GetTimestamp();
-                for (int k = 0; k < PickGroup; k++) sink = sched.Highest();
+                s.Release();
                 long t1 = Stopwatch.GetTimestamp();
+                Account(sm, OpRelease, t1 - t0, GC.GetAllocatedBytesForCurrentThread() - b0);
+                s.Settle();
+
+                b0 = GC.GetAllocatedBytesForCurrentThread();
+                t0 = Stopwatch.GetTimestamp();
+                for (int k = 0; k < PickGroup; k++) sink = s.Pick();
+                t1 = Stopwatch.GetTimestamp();
                 sm.Bytes[OpPick] += GC.GetAllocatedBytesForCurrentThread() - b0;
                 sm.Ops[OpPick] += PickGroup;
                 if (sm.Count[OpPick] < sm.Ticks[OpPick].Length) sm.Ticks[OpPick][sm.Count[OpPick]++] = (t1 - t0) * 1000 / PickGroup;
 
-                // block
-                i = s.Victim();
-                Timed(s, sm, OpBlock, s.Threads[i], null, 0);
-                s.PushWaiting(i);
+                s.PrepareBlock();
+                b0 = GC.GetAllocatedBytesForCurrentThread();
+                t0 = Stopwatch.GetTimestamp();
+                s.Block();
+                t1 = Stopwatch.GetTimestamp();
+                Account(sm, OpBlock, t1 - t0, GC.GetAllocatedBytesForCurrentThread() - b0);
+                s.Settle();
 
-                // unblock the longest waiting thread (periodic: its period ended, its next job is released first)
-                int u = s.PopWaiting();
-                if (s.Pattern == Pattern.Periodic) Release(s, u);
-                Timed(s, sm, OpUnblock, s.Threads[u], null, 0);
+                s.PrepareUnblock();
+                b0 = GC.GetAllocatedBytesForCurrentThread();
+                t0 = Stopwatch.GetTimestamp();
+                s.Unblock();
+                t1 = Stopwatch.GetTimestamp();
+                Account(sm, OpUnblock, t1 - t0, GC.GetAllocatedBytesForCurrentThread() - b0);
+                s.Settle();
             }
             GC.KeepAlive(sink);
+        }
+
+        static void Account(Samples sm, int op, long ticks, long bytes)
+        {
+            sm.Bytes[op] += bytes;
+            sm.Ops[op]++;
+            Add(sm, op, ticks);
         }
 
         /// <summary>
@@ -333,7 +184,7 @@ namespace Osprey.Sched.Sim
             if (rounds < 1) rounds = 1;
             int steps = quick ? 1500 : 6000;
             int np = Policies.Length, nz = Sizes.Length, nt = Patterns.Length;
-            var setups = new Setup[nt, np, nz];
+            var setups = new ReadySetBench[nt, np, nz];
             for (int a = 0; a < nt; a++)
                 for (int p = 0; p < np; p++)
                     for (int z = 0; z < nz; z++)
@@ -360,10 +211,10 @@ namespace Osprey.Sched.Sim
                     for (int p = 0; p < np; p++)
                         for (int z = 0; z < nz; z++)
                         {
-                            Setup s = setups[a, p, z];
+                            ReadySetBench s = setups[a, p, z];
                             sm.Reset();
                             // Warm-up: JIT, and every thread's data at least once through the caches.
-                            Run(s, Math.Max(quick ? 500 : 2000, s.Threads.Length), sm);
+                            Run(s, Math.Max(quick ? 500 : 2000, s.Threads), sm);
                             sm.Reset();
                             Run(s, steps, sm);
                             for (int op = 0; op < Ops.Length; op++)
@@ -375,9 +226,8 @@ namespace Osprey.Sched.Sim
                             if (verbose)
                                 o.WriteLine("round " + r + " " + PatternName(Patterns[a]) + " " + Policies[p] + " N=" + Sizes[z] + " overhead " + F(overheadTicks, "0.0")
                                     + ": " + F(ns[a, p, 0, z, r], "0.0") + " " + F(ns[a, p, 1, z, r], "0.0") + " " + F(ns[a, p, 2, z, r], "0.0") + " " + F(ns[a, p, 3, z, r], "0.0"));
-                            string err = s.Core.CheckInvariants();
-                            if (err != null) { o.WriteLine("bench: invariant broken: " + err); return 1; }
-                            if (s.Sched.ReadyCount != s.N) { o.WriteLine("bench: ready set holds " + s.Sched.ReadyCount + " threads, expected " + s.N); return 1; }
+                            string err = s.Check();
+                            if (err != null) { o.WriteLine("bench: " + err); return 1; }
                         }
             }
 

@@ -13,7 +13,10 @@ namespace Osprey.Kernel.SelfTest
     //    waiting thread, interrupt to thread, mutex lock/unlock, thread create);
     //  - cyclictest-style wake-up latency over 10,000 releases of a 1 ms
     //    top-priority thread;
-    //  - the scheduler's decision cost against the number of ready threads.
+    //  - the scheduler's decision cost against the number of ready threads;
+    //  - the ready-set benchmark of bench-host (sched/measure/ReadySetBench.cs)
+    //    at 10 to 10,000 ready threads: under -icount its figures count
+    //    instructions, the algorithmic cost without cache effects.
     // Each figure is a `# BENCH name value unit` line; each test also checks
     // that what it measured happened.
     internal sealed unsafe class BenchSuite : Suite
@@ -28,7 +31,7 @@ namespace Osprey.Kernel.SelfTest
                     "tm_cooperative_scheduling", "tm_preemptive_scheduling", "tm_interrupt_processing",
                     "tm_interrupt_preemption", "tm_message_processing", "tm_synchronization", "tm_memory_allocation",
                     "lm_yield_switch", "lm_semaphore_give_to_waiter", "lm_interrupt_to_thread", "lm_mutex_lock_unlock",
-                    "lm_thread_create", "cyclictest_10000", "sched_decision_cost", "pingpong_round_trip",
+                    "lm_thread_create", "cyclictest_10000", "sched_decision_cost", "pingpong_round_trip", "ready_set_scaling",
                 };
             }
         }
@@ -72,6 +75,7 @@ namespace Osprey.Kernel.SelfTest
                 case 12: Cyclic(t); break;
                 case 13: DecisionCost(t); break;
                 case 14: PingPong(t); break;
+                case 15: ReadySetScaling(t); break;
             }
             Threads.SetPriority(me, KernelMain.MainPriority);
         }
@@ -455,6 +459,90 @@ namespace Osprey.Kernel.SelfTest
                 }
             }
             t.True(true, "decision costs measured for 3 policies x 3 sizes");
+        }
+
+        // --- ready-set scaling ------------------------------------------------
+
+        private static readonly int[] ScaleSizes = new int[] { 10, 100, 1000, 10000 };
+        private const int ScaleSteps = 1000;
+        private const int PickGroup = 16;
+
+        // Mean cost of an empty pair of clock reads, ns (subtracted from every sample).
+        private static long EmptyPair()
+        {
+            long sum = 0;
+            for (int i = 0; i < 1000; i++) { long a = Machine.Now(); long b = Machine.Now(); sum += b - a; }
+            return sum / 1000;
+        }
+
+        // The workload of bench-host, run here on the kernel's own build of
+        // sched/: every release, block and unblock timed on its own, pick-next
+        // in groups; the mean per operation, in ns (under -icount with
+        // clock=exact: instructions). Ratios N=10000 / N=10 are printed as
+        // notes; the test checks that the core's invariants held and that
+        // the ready set kept its size, not the figures.
+        private static void ReadySetScaling(Check t)
+        {
+            long pair = EmptyPair();
+            for (int a = 0; a < 2; a++)
+            {
+                ReadySetPattern pattern = a == 0 ? ReadySetPattern.Periodic : ReadySetPattern.Random;
+                for (int p = 0; p < ReadySetBench.Policies.Length; p++)
+                {
+                    string policy = ReadySetBench.Policies[p];
+                    long[] first = new long[4];
+                    for (int z = 0; z < ScaleSizes.Length; z++)
+                    {
+                        int n = ScaleSizes[z];
+                        string err;
+                        ReadySetBench b = ReadySetBench.Create(policy, n, pattern, 42 + z, out err);
+                        if (b == null) { t.Fail(policy + " n=" + n + ": " + err); return; }
+                        int warm = b.Threads > 500 ? b.Threads : 500;
+                        for (int k = 0; k < warm; k++) b.Step();
+                        long rel = 0, pick = 0, blk = 0, unb = 0;
+                        for (int k = 0; k < ScaleSteps; k++)
+                        {
+                            b.PrepareRelease();
+                            long t0 = Machine.Now(); b.Release(); long t1 = Machine.Now();
+                            rel += t1 - t0 - pair;
+                            b.Settle();
+                            t0 = Machine.Now();
+                            for (int g = 0; g < PickGroup; g++) b.Pick();
+                            t1 = Machine.Now();
+                            pick += t1 - t0 - pair;
+                            b.PrepareBlock();
+                            t0 = Machine.Now(); b.Block(); t1 = Machine.Now();
+                            blk += t1 - t0 - pair;
+                            b.Settle();
+                            b.PrepareUnblock();
+                            t0 = Machine.Now(); b.Unblock(); t1 = Machine.Now();
+                            unb += t1 - t0 - pair;
+                            b.Settle();
+                        }
+                        err = b.Check();
+                        if (!t.True(err == null, policy + " " + ReadySetBench.PatternName(pattern) + " n=" + n + ": " + err)) return;
+                        t.True(rel > 0 && blk > 0 && unb > 0, "the timed operations took time (" + rel + ", " + blk + ", " + unb + " ns)");
+                        long[] per = new long[] { rel / ScaleSteps, pick / (ScaleSteps * PickGroup), blk / ScaleSteps, unb / ScaleSteps };
+                        for (int op = 0; op < 4; op++)
+                        {
+                            t.Bench("ready_" + policy + "_" + ReadySetBench.PatternName(pattern) + "_" + ReadySetBench.OpNames[op] + "_" + n, per[op], "ns");
+                            if (z == 0) first[op] = per[op];
+                            else if (z == ScaleSizes.Length - 1)
+                                t.Note(policy + " " + ReadySetBench.PatternName(pattern) + " " + ReadySetBench.OpNames[op] + ": N=" + n + " / N=" + ScaleSizes[0]
+                                    + " = " + Ratio(per[op], first[op]));
+                        }
+                    }
+                }
+            }
+        }
+
+        // a / b with two decimals, as text ("-" when b is 0).
+        private static string Ratio(long a, long b)
+        {
+            if (b <= 0) return "-";
+            long h = a * 100 / b;
+            long frac = h % 100;
+            return (h / 100) + "." + (frac < 10 ? "0" : "") + frac + "x";
         }
     }
 }
