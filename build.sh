@@ -41,7 +41,11 @@ Usage: ./build.sh [COMMAND] [ARGS]
   trace IN OUT     convert a trace or a serial log holding a dump (between
                    '# trace begin' and '# trace end') to OUT (.svg/.json:
                    both pictures; else the raw trace); --from/--to MS window
-  bench-host       scheduler core benchmark on the host
+  bench-host [--quick] [--rounds N] [--only POLICY|PATTERN|N,...] [--host-only]
+                   ready-set benchmark of the scheduling core: ns per
+                   release, pick-next, block, unblock at 10..10,000 ready
+                   threads on the host, then (unless --host-only) the same
+                   workload in the kernel under -icount (instructions)
   bench [--osprey-only]
                    the kernel's benchmark suite (Thread-Metric equivalents,
                    latency_measure-style costs, cyclictest, scheduler decision
@@ -551,6 +555,7 @@ bench_linux() {
 # ratio Linux / Osprey (for costs in ns: how many times cheaper Osprey is).
 bench_table() {
     awk '
+    $4 ~ /^ready_/ { next }
     { key = $2 " " $3 " " $4; val[key] = $5; unit[$4] = $6; if (!($4 in seen)) { seen[$4] = 1; order[n++] = $4 } }
     function cell(k) { return (k in val) ? val[k] : "-" }
     function ratio(o, l) { if (!(o in val) || !(l in val) || val[o] == 0) return "-"; return sprintf("%.1fx", val[l] / val[o]) }
@@ -585,6 +590,9 @@ cmd_bench() {
     echo
     bench_table
     echo
+    say "ready-set scaling (the kernel's build of sched/, -icount: instructions)"
+    ready_scaling_table "$OUT/bench/results.txt" || true
+    echo
     cat "$OUT/bench/results.txt"
 }
 
@@ -612,8 +620,50 @@ cmd_trace() {
     tracetool "$@"
 }
 
+# ready_scaling_table FILE: the kernel's ready_<policy>_<pattern>_<op>_<N>
+# figures under -icount (BENCH lines of FILE) as one row per policy,
+# pattern and operation, with the ratio N=10000 / N=10 and the targets.
+ready_scaling_table() {
+    awk '$2 == "osprey" && $3 == "icount" && $4 ~ /^ready_/ {
+        split($4, f, "_"); row = f[2] " " f[3] " " f[4]; val[row, f[5]] = $5
+        if (!(row in seen)) { seen[row] = 1; rows[n++] = row }
+    }
+    END {
+        if (n == 0) exit 1
+        printf "%-9s %-9s %-10s %8s %8s %8s %8s %7s\n", "policy", "pattern", "op", "N=10", "N=100", "N=1000", "N=10000", "ratio"
+        bad = ""
+        for (i = 0; i < n; i++) {
+            r = rows[i]; split(r, k, " ")
+            ratio = (val[r, 10] > 0) ? val[r, 10000] / val[r, 10] : 0
+            printf "%-9s %-9s %-10s %8s %8s %8s %8s %6.2fx\n", k[1], k[2], k[3], val[r, 10], val[r, 100], val[r, 1000], val[r, 10000], ratio
+            if (k[1] == "priority" && ratio > 1.10) bad = bad " " r " (" sprintf("%.2f", ratio) "x)"
+            if (k[1] != "priority" && ratio > 2.0) bad = bad " " r " (" sprintf("%.2f", ratio) "x)"
+        }
+        printf "\ntargets (instructions): priority flat (N=10000 within 1.10x of N=10), edf and cbs N=10000 within 2x of N=10: %s\n", (bad == "") ? "met for every operation" : "MISSED for" bad
+    }' "$1"
+}
+
+# bench-host: the host figures (ns, with the caches and the machine's load),
+# then, unless --host-only, the same workload in the kernel under -icount
+# (instructions: the algorithmic cost, repeatable to the instruction).
 cmd_bench_host() {
-    dotnet run --project sched/sim/Sim.csproj -c Release -v q -- --bench "$@"
+    local args=() host_only=0 a
+    for a in "$@"; do
+        if [ "$a" = --host-only ]; then host_only=1; else args+=("$a"); fi
+    done
+    dotnet run --project sched/sim/Sim.csproj -c Release -v q -- --bench "${args[@]}"
+    [ "$host_only" = 1 ] && return 0
+    build_kernel; need_qemu; build_runner
+    local dir="$OUT/bench-host" log="$OUT/bench-host/ready-icount.log"
+    mkdir -p "$dir"
+    echo
+    say "bench-host: the same workload in the kernel under -icount (guest ns = instructions; about a minute)"
+    dotnet "$(runner_dll)" --label ready-icount --timeout 600 --stall 300 --log "$log" --result "$dir/ready-icount.result" -- \
+        qemu-system-x86_64 "${QEMU_BASE[@]}" -icount shift=0,sleep=off -kernel "$OUT/kernel.elf" \
+        -initrd "$DEFAULT_WORKLOAD workload" -append "selftest=bench.ready clock=exact" >/dev/null \
+        || die "bench-host: the kernel's ready-set run failed; see $log"
+    bench_extract osprey icount "$log" >"$dir/ready-icount.txt"
+    ready_scaling_table "$dir/ready-icount.txt" || die "bench-host: no ready-set figures in $log"
 }
 
 cmd_clean() {
