@@ -81,14 +81,22 @@ namespace Osprey.Kernel.SelfTest
             t.True(w.CpuTimeNs > 0, "its CPU time was charged");
         }
 
+        // Main blocks on a semaphore that only the less urgent thread
+        // releases, not for a fixed time: under plain emulation a host stall
+        // longer than a timed sleep lets main's timer expire before the
+        // other thread got the CPU, and main would wake to find it not run.
+        private static Semaphore patientDone;
+        private static void SetFlagAndSignal(object arg) { SetFlag(arg); Blocking.Release(patientDone); }
+
         private static void LessUrgentWaits(Check t)
         {
-            Thread w = Make(t, "patient", &SetFlag, null, Main + 50);
+            patientDone = Blocking.NewSemaphore(0, 1, WaitDiscipline.Fifo);
+            Thread w = Make(t, "patient", &SetFlagAndSignal, null, Main + 50);
             Threads.Start(w);
             t.Equal(0, flag, "a less urgent thread waits while main runs");
             long before = Machine.Now();
-            Threads.SleepFor(1000000);
-            t.Equal(1, flag, "it ran while main slept");
+            t.Equal((long)SyncStatus.Successful, (long)Blocking.Obtain(patientDone, Timeout.Forever), "main blocked until it signalled");
+            t.Equal(1, flag, "it ran while main was blocked");
             t.True(stampA >= before, "after main blocked");
             Threads.Join(w);
         }
