@@ -133,15 +133,33 @@ namespace Osprey.Kernel.SelfTest
         private static void SleepOrder(Check t)
         {
             long[] ds = new long[] { 5000000, 1000000, 4000000, 2000000, 3000000, 2000000 };
-            Thread[] th = new Thread[ds.Length];
-            for (int i = 0; i < ds.Length; i++) th[i] = Make(t, "sleeper", &Sleeper, (object)ds[i], Main - 10);
-            // The wake-up times count from after the creations: a thread that
-            // needs a fresh stack (unmapping its guard page) occasionally takes
-            // milliseconds under plain emulation, beyond the 1 ms margin.
-            stampB = Machine.Now() + 1000000;
-            for (int i = 0; i < ds.Length; i++) Threads.Start(th[i]);
-            for (int i = 0; i < ds.Length; i++) Threads.Join(th[i]);
-            t.Equal(ds.Length, orderCount, "every sleeper woke");
+            // The order is only determined when every sleeper armed its timer
+            // before the earliest deadline: a sleeper started after its
+            // deadline passed returns at once, ahead of earlier deadlines
+            // whose interrupt is still in flight. Under plain emulation a host
+            // stall can eat the 1 ms margin; such an attempt proves nothing
+            // about the timer queue and is run again (the starts return only
+            // once each sleeper, more urgent than main, has armed or returned).
+            int attempts = 0;
+            bool armedInTime = false;
+            while (!armedInTime && attempts < 5)
+            {
+                attempts++;
+                orderCount = 0;
+                Thread[] th = new Thread[ds.Length];
+                for (int i = 0; i < ds.Length; i++) th[i] = Make(t, "sleeper", &Sleeper, (object)ds[i], Main - 10);
+                // The wake-up times count from after the creations: a thread that
+                // needs a fresh stack (unmapping its guard page) occasionally takes
+                // milliseconds under plain emulation, beyond the 1 ms margin.
+                stampB = Machine.Now() + 1000000;
+                for (int i = 0; i < ds.Length; i++) Threads.Start(th[i]);
+                armedInTime = Machine.Now() < stampB + 1000000;
+                for (int i = 0; i < ds.Length; i++) Threads.Join(th[i]);
+                t.Equal(ds.Length, orderCount, "every sleeper woke");
+            }
+            if (!t.True(armedInTime, "the sleepers armed before the earliest deadline (" + attempts + " attempts)")) return;
+            if (attempts > 1) t.Note("sleepers re-run: " + (attempts - 1) + " attempt(s) passed the earliest deadline before all had armed");
+            if (KernelMain.Options.ExactClock) t.Equal(1, attempts, "on the exact clock the first attempt arms in time");
             for (int i = 1; i < orderCount; i++) t.True(order[i - 1] <= order[i], "woke in deadline order at " + i);
         }
 
