@@ -87,12 +87,18 @@ namespace Osprey.Kernel.SelfTest
         // Classic inversion: low takes the lock, high blocks on it, medium
         // becomes ready and spins 5 ms. Without inheritance high waits for
         // medium; with it, low finishes its 1 ms section at high's priority.
+        // The order is set by priorities and a handshake only: low tells
+        // main it holds the lock, and main (more urgent than all three)
+        // preempts it there, so low is ready, not sleeping, when high and
+        // medium arrive. (Timed sleeps for "low takes the lock" and "let
+        // high and medium arrive" raced host stalls under plain emulation.)
         private static bool useMutex;
+        private static Semaphore lowHolds;
         private static void Low(object o)
         {
             if (useMutex) Blocking.Lock(mutex, Timeout.Forever); else Blocking.Obtain(sem, Timeout.Forever);
             log[logCount++] = 1;
-            Threads.SleepFor(1 * Ms);      // let high and medium arrive
+            Blocking.Release(lowHolds);     // main preempts here and lets high and medium arrive
             Spin(1 * Ms);                   // the critical section
             log[logCount++] = 2;
             if (useMutex) Blocking.Unlock(mutex); else Blocking.Release(sem);
@@ -116,11 +122,12 @@ namespace Osprey.Kernel.SelfTest
         {
             useMutex = inherit;
             if (inherit) mutex = Blocking.NewMutex(false); else sem = Blocking.NewSemaphore(1, 1, WaitDiscipline.Priority);
+            lowHolds = Blocking.NewSemaphore(0, 1, WaitDiscipline.Fifo);
             Thread me = Threads.Current;
             Threads.SetPriority(me, 5);                 // start everything, then let them go
             Thread low = Threads.Spawn("low", &Low, null, 60);
-            Threads.SetPriority(me, 5);
-            Threads.SleepFor(300000);                   // low takes the lock and sleeps
+            t.Equal((long)SyncStatus.Successful, (long)Blocking.Obtain(lowHolds, Timeout.Forever), "low took the lock");
+            t.Equal(1, logCount, "and stopped before its section");
             Thread high = Threads.Spawn("high", &High, null, 20);
             Thread medium = Threads.Spawn("medium", &Medium, null, 40);
             Threads.SetPriority(me, Main);
