@@ -185,7 +185,11 @@ namespace Osprey.Kernel.SelfTest
             t.False(EdfScheduler.IsDeadline(bgOwner.EffectivePriority), "back to background after unlocking");
         }
 
-        private static void LockAndKeep(object o) { statusA = Blocking.Lock(mutex, Timeout.Forever); Threads.SleepFor(1 * Ms); }
+        // The holder keeps the mutex until main opens the gate, not for a
+        // fixed time: a host stall longer than a timed hold let it exit (and
+        // abandon the mutex) before main's checks under plain emulation.
+        private static Semaphore holdGate;
+        private static void LockAndKeep(object o) { statusA = Blocking.Lock(mutex, Timeout.Forever); Blocking.Obtain(holdGate, Timeout.Forever); }
 
         private static void MutexMisuse(Check t)
         {
@@ -203,10 +207,16 @@ namespace Osprey.Kernel.SelfTest
             Blocking.Unlock(r);
             t.True(r.Owner == null, "free after the second");
             // An owner that exits hands the mutex on (Abandoned).
+            holdGate = Blocking.NewSemaphore(0, 1, WaitDiscipline.Fifo);
             Thread holder = Threads.Spawn("holder", &LockAndKeep, null, Main - 10);
             t.True(mutex.Owner == holder, "held by the other thread");
             t.Equal((long)SyncStatus.NotOwner, (long)Blocking.Unlock(mutex), "unlock of another thread's mutex");
+            long start = Machine.Now();
             t.Equal((long)SyncStatus.Timeout, (long)Blocking.Lock(mutex, 300000), "timeout while it holds it");
+            t.True(Machine.Now() - start >= 300000, "not before the timeout");
+            t.True(mutex.Owner == holder, "still held after the timeout");
+            Blocking.Release(holdGate);                 // the holder is more urgent: it exits here
+            t.True(holder.Exited, "the holder exited holding it");
             Threads.Join(holder);
             t.True(mutex.Owner == null, "released when its owner exited");
         }
