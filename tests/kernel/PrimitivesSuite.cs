@@ -151,13 +151,19 @@ namespace Osprey.Kernel.SelfTest
         }
 
         // Under EDF: a background thread holding a mutex inherits the
-        // deadline of a periodic thread waiting for it.
+        // deadline of a periodic thread waiting for it. The owner holds the
+        // mutex until main opens a gate, after the waiter is seen blocked on
+        // it; a timed hold could end before the waiter arrived when the host
+        // stalls the guest under plain emulation. (Background 100 is more
+        // urgent than main at 128, and a job's deadline more urgent still,
+        // so each Spawn runs its thread up to where it blocks.)
         private static long inheritedSeen;
         private static Thread bgOwner;
+        private static Semaphore ownerGate;
         private static void BgOwner(object o)
         {
             Blocking.Lock(mutex, Timeout.Forever);
-            Threads.SleepFor(2 * Ms);
+            Blocking.Obtain(ownerGate, Timeout.Forever);
             inheritedSeen = bgOwner.EffectivePriority;
             Blocking.Unlock(mutex);
         }
@@ -174,10 +180,13 @@ namespace Osprey.Kernel.SelfTest
         {
             if (Scheduling.Core.Scheduler.Name != "edf") { t.Skip("needs sched=edf (build.sh test runs this suite under it)"); return; }
             mutex = Blocking.NewMutex(false);
+            ownerGate = Blocking.NewSemaphore(0, 1, WaitDiscipline.Fifo);
             inheritedSeen = 0;
-            bgOwner = Threads.Spawn("bg-owner", &BgOwner, null, 100);
-            Threads.SleepFor(500000);
-            Thread w = Threads.Spawn("deadline", &DeadlineWaiter, null, 100);
+            bgOwner = Threads.Spawn("bg-owner", &BgOwner, null, 100);     // locks, waits at the gate
+            t.True(mutex.Owner == bgOwner, "the background thread holds the mutex");
+            Thread w = Threads.Spawn("deadline", &DeadlineWaiter, null, 100);   // starts a job, blocks on the mutex
+            t.Equal(1, mutex.WaitingCount, "the periodic thread waits for it");
+            Blocking.Release(ownerGate);
             Threads.Join(w);
             Threads.Join(bgOwner);
             t.True(EdfScheduler.IsDeadline(inheritedSeen), "the background owner ran with a deadline while the waiter waited");
