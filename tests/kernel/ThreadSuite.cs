@@ -182,7 +182,12 @@ namespace Osprey.Kernel.SelfTest
             q.Cancel(b);
             t.Equal(now + 1000000, q.NextExpiry, "earliest pending expiry");
             Machine.RestoreInterrupts(f);
-            Threads.SleepFor(4000000);
+            // Sleep past the last expiry, and on while the 3 ms one is still
+            // armed: a sleep whose deadline a host stall carried past before
+            // it was armed returns at once, before the timer interrupt ran
+            // the probes. The cancelled 2 ms one would have fired before it.
+            Threads.SleepUntil(now + 4000000);
+            for (int i = 0; i < 1000 && c.IsArmed; i++) Threads.SleepFor(100000);
             t.Equal(2, orderCount, "two of three fired");
             t.Equal(1, order[0], "first the 1 ms one");
             t.Equal(3, order[1], "then the 3 ms one; the cancelled one never");
