@@ -181,6 +181,16 @@ namespace Osprey.Kernel.SelfTest
         // timer, PIT; QEMU's pc machine has all three) agrees with the boot
         // calibration: within 0.01% when the clock is instruction-exact,
         // 1% under plain emulation (the host may preempt a 10 ms window).
+        // The PIT's rates are compared only on the exact clock. Under plain
+        // emulation a PIT window is a count loaded by port writes and an end
+        // seen by polling port 0x61 for OUT2, and QEMU runs each port and
+        // local APIC access under its device lock, which a loaded host holds
+        // off for milliseconds (its I/O thread descheduled while holding
+        // it); QEMU also starts a mode 0 count at the count write, not at
+        // the gate, so both ends of the window move: seen -0.4% to +114%,
+        // in every measurement of a run. The counter references read their
+        // counter at both ends of a window and stay within the 1%. That the
+        // PIT reaches terminal count is checked on both clocks.
         private static void ReferencesAgree(Check t, AcpiInfo a)
         {
             t.Note("boot calibration against " + ReferenceMath.Name(Calibration.Source) + ": TSC " + Calibration.TscHz + " Hz, APIC timer " + Calibration.ApicHz + " Hz" +
@@ -214,11 +224,16 @@ namespace Osprey.Kernel.SelfTest
                 long ppm = ((long)tscHz - (long)Calibration.TscHz) * 1000000 / (long)Calibration.TscHz;
                 long apicPpm = ((long)apicHz - (long)Calibration.ApicHz) * 1000000 / (long)Calibration.ApicHz;
                 t.Note(ReferenceMath.Name(s) + " at " + refHz + " Hz: TSC " + tscHz + " Hz (" + ppm + " ppm), APIC timer " + apicHz + " Hz (" + apicPpm + " ppm)");
-                t.InRange(-tolerancePpm, tolerancePpm, ppm, ReferenceMath.Name(s) + ": TSC rate against the boot calibration, ppm");
-                t.InRange(-tolerancePpm, tolerancePpm, apicPpm, ReferenceMath.Name(s) + ": APIC timer rate against the boot calibration, ppm");
+                if (s == CalibrationSource.Pit && !KernelMain.Options.ExactClock)
+                    t.Note("pit: rates not compared under plain emulation (the emulator's device lock skews its windows on a loaded host); clock=exact compares them");
+                else
+                {
+                    t.InRange(-tolerancePpm, tolerancePpm, ppm, ReferenceMath.Name(s) + ": TSC rate against the boot calibration, ppm");
+                    t.InRange(-tolerancePpm, tolerancePpm, apicPpm, ReferenceMath.Name(s) + ": APIC timer rate against the boot calibration, ppm");
+                }
                 measured++;
             }
-            t.True(measured >= 2, "at least two references compared");
+            t.True(measured >= 2, "at least two references measured");
         }
 
         private static unsafe string Measure(CalibrationSource s, out ulong tscHz, out ulong apicHz, out ulong refHz)

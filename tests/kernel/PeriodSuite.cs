@@ -34,6 +34,7 @@ namespace Osprey.Kernel.SelfTest
             internal RatePeriod P;
             internal Thread Thread;
             internal long Jobs, Late, Timeouts, MaxResponse, FirstResponse = -1, MaxPostponed;
+            internal long MaxJobs;          // > 0: stop after this many jobs instead of at End
         }
 
         private const long Settle = 50000;
@@ -69,12 +70,17 @@ namespace Osprey.Kernel.SelfTest
                 if (resp > k.MaxResponse) k.MaxResponse = resp;
                 if (done > info.DeadlineNs) k.Late++;
                 k.Jobs++;
-                if (done >= k.End) break;
+                if (k.MaxJobs > 0 ? k.Jobs >= k.MaxJobs : done >= k.End) break;
                 if (Periods.Run(k.P, k.Period) == PeriodStatus.Timeout) k.Timeouts++;
             }
         }
 
         private static Task[] Launch(Check t, long[] wcet, long[] period, int[] prio, long runFor)
+        {
+            return Launch(t, wcet, period, prio, runFor, 0);
+        }
+
+        private static Task[] Launch(Check t, long[] wcet, long[] period, int[] prio, long runFor, long maxJobs)
         {
             Task[] ks = new Task[wcet.Length];
             long start = Machine.Now() + 2000000;
@@ -82,7 +88,7 @@ namespace Osprey.Kernel.SelfTest
             {
                 Task k = new Task();
                 k.Name = "task" + i; k.Wcet = wcet[i]; k.Period = period[i]; k.Priority = prio[i];
-                k.Start = start; k.End = start + runFor;
+                k.Start = start; k.End = start + runFor; k.MaxJobs = maxJobs;
                 ks[i] = k;
                 Thread th;
                 t.Equal((long)ThreadStatus.Successful, (long)Threads.Create(k.Name, &Body, k, prio[i], 0, out th), "create " + k.Name);
@@ -133,10 +139,16 @@ namespace Osprey.Kernel.SelfTest
         private static void Overrun(Check t)
         {
             // 2.5 ms of work every 1 ms: every period expires under the job.
-            Task[] ks = Launch(t, new long[] { 2500000 }, new long[] { 1000000 }, new int[] { 10 }, 20000000);
+            // Eight jobs (20 ms of work), counted rather than ended at a wall
+            // time: under plain emulation a host stall past the end time left
+            // the thread a single job, before anything could be postponed.
+            // A job's CPU time never exceeds its wall time, so each job spans
+            // at least two period ends however the host stalls the guest.
+            Task[] ks = Launch(t, new long[] { 2500000 }, new long[] { 1000000 }, new int[] { 10 }, 20000000, 8);
             Task k = ks[0];
             PeriodStatistics s;
             Periods.Statistics(k.P, out s);
+            t.Equal(8, k.Jobs, "eight jobs");
             t.True(k.MaxPostponed >= 2, "postponed jobs pile up (max " + k.MaxPostponed + ")");
             t.Equal(s.Count, s.MissedCount, "every finished job counted missed");
             t.True(k.Timeouts >= 1, "Run returned Timeout without blocking");

@@ -87,12 +87,18 @@ namespace Osprey.Kernel.SelfTest
         // Classic inversion: low takes the lock, high blocks on it, medium
         // becomes ready and spins 5 ms. Without inheritance high waits for
         // medium; with it, low finishes its 1 ms section at high's priority.
+        // The order is set by priorities and a handshake only: low tells
+        // main it holds the lock, and main (more urgent than all three)
+        // preempts it there, so low is ready, not sleeping, when high and
+        // medium arrive. (Timed sleeps for "low takes the lock" and "let
+        // high and medium arrive" raced host stalls under plain emulation.)
         private static bool useMutex;
+        private static Semaphore lowHolds;
         private static void Low(object o)
         {
             if (useMutex) Blocking.Lock(mutex, Timeout.Forever); else Blocking.Obtain(sem, Timeout.Forever);
             log[logCount++] = 1;
-            Threads.SleepFor(1 * Ms);      // let high and medium arrive
+            Blocking.Release(lowHolds);     // main preempts here and lets high and medium arrive
             Spin(1 * Ms);                   // the critical section
             log[logCount++] = 2;
             if (useMutex) Blocking.Unlock(mutex); else Blocking.Release(sem);
@@ -116,11 +122,12 @@ namespace Osprey.Kernel.SelfTest
         {
             useMutex = inherit;
             if (inherit) mutex = Blocking.NewMutex(false); else sem = Blocking.NewSemaphore(1, 1, WaitDiscipline.Priority);
+            lowHolds = Blocking.NewSemaphore(0, 1, WaitDiscipline.Fifo);
             Thread me = Threads.Current;
             Threads.SetPriority(me, 5);                 // start everything, then let them go
             Thread low = Threads.Spawn("low", &Low, null, 60);
-            Threads.SetPriority(me, 5);
-            Threads.SleepFor(300000);                   // low takes the lock and sleeps
+            t.Equal((long)SyncStatus.Successful, (long)Blocking.Obtain(lowHolds, Timeout.Forever), "low took the lock");
+            t.Equal(1, logCount, "and stopped before its section");
             Thread high = Threads.Spawn("high", &High, null, 20);
             Thread medium = Threads.Spawn("medium", &Medium, null, 40);
             Threads.SetPriority(me, Main);
@@ -144,13 +151,19 @@ namespace Osprey.Kernel.SelfTest
         }
 
         // Under EDF: a background thread holding a mutex inherits the
-        // deadline of a periodic thread waiting for it.
+        // deadline of a periodic thread waiting for it. The owner holds the
+        // mutex until main opens a gate, after the waiter is seen blocked on
+        // it; a timed hold could end before the waiter arrived when the host
+        // stalls the guest under plain emulation. (Background 100 is more
+        // urgent than main at 128, and a job's deadline more urgent still,
+        // so each Spawn runs its thread up to where it blocks.)
         private static long inheritedSeen;
         private static Thread bgOwner;
+        private static Semaphore ownerGate;
         private static void BgOwner(object o)
         {
             Blocking.Lock(mutex, Timeout.Forever);
-            Threads.SleepFor(2 * Ms);
+            Blocking.Obtain(ownerGate, Timeout.Forever);
             inheritedSeen = bgOwner.EffectivePriority;
             Blocking.Unlock(mutex);
         }
@@ -167,10 +180,13 @@ namespace Osprey.Kernel.SelfTest
         {
             if (Scheduling.Core.Scheduler.Name != "edf") { t.Skip("needs sched=edf (build.sh test runs this suite under it)"); return; }
             mutex = Blocking.NewMutex(false);
+            ownerGate = Blocking.NewSemaphore(0, 1, WaitDiscipline.Fifo);
             inheritedSeen = 0;
-            bgOwner = Threads.Spawn("bg-owner", &BgOwner, null, 100);
-            Threads.SleepFor(500000);
-            Thread w = Threads.Spawn("deadline", &DeadlineWaiter, null, 100);
+            bgOwner = Threads.Spawn("bg-owner", &BgOwner, null, 100);     // locks, waits at the gate
+            t.True(mutex.Owner == bgOwner, "the background thread holds the mutex");
+            Thread w = Threads.Spawn("deadline", &DeadlineWaiter, null, 100);   // starts a job, blocks on the mutex
+            t.Equal(1, mutex.WaitingCount, "the periodic thread waits for it");
+            Blocking.Release(ownerGate);
             Threads.Join(w);
             Threads.Join(bgOwner);
             t.True(EdfScheduler.IsDeadline(inheritedSeen), "the background owner ran with a deadline while the waiter waited");
@@ -178,7 +194,11 @@ namespace Osprey.Kernel.SelfTest
             t.False(EdfScheduler.IsDeadline(bgOwner.EffectivePriority), "back to background after unlocking");
         }
 
-        private static void LockAndKeep(object o) { statusA = Blocking.Lock(mutex, Timeout.Forever); Threads.SleepFor(1 * Ms); }
+        // The holder keeps the mutex until main opens the gate, not for a
+        // fixed time: a host stall longer than a timed hold let it exit (and
+        // abandon the mutex) before main's checks under plain emulation.
+        private static Semaphore holdGate;
+        private static void LockAndKeep(object o) { statusA = Blocking.Lock(mutex, Timeout.Forever); Blocking.Obtain(holdGate, Timeout.Forever); }
 
         private static void MutexMisuse(Check t)
         {
@@ -196,10 +216,16 @@ namespace Osprey.Kernel.SelfTest
             Blocking.Unlock(r);
             t.True(r.Owner == null, "free after the second");
             // An owner that exits hands the mutex on (Abandoned).
+            holdGate = Blocking.NewSemaphore(0, 1, WaitDiscipline.Fifo);
             Thread holder = Threads.Spawn("holder", &LockAndKeep, null, Main - 10);
             t.True(mutex.Owner == holder, "held by the other thread");
             t.Equal((long)SyncStatus.NotOwner, (long)Blocking.Unlock(mutex), "unlock of another thread's mutex");
+            long start = Machine.Now();
             t.Equal((long)SyncStatus.Timeout, (long)Blocking.Lock(mutex, 300000), "timeout while it holds it");
+            t.True(Machine.Now() - start >= 300000, "not before the timeout");
+            t.True(mutex.Owner == holder, "still held after the timeout");
+            Blocking.Release(holdGate);                 // the holder is more urgent: it exits here
+            t.True(holder.Exited, "the holder exited holding it");
             Threads.Join(holder);
             t.True(mutex.Owner == null, "released when its owner exited");
         }

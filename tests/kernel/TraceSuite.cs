@@ -89,7 +89,21 @@ namespace Osprey.Kernel.SelfTest
             t.Equal(15, last.A, "the 16th event is the last kept");
         }
 
-        private static void Sleeper(object arg) { Threads.SleepFor(1000000); }
+        // Sleeps 1 ms once, for real. A sleep whose deadline has passed by the
+        // time it is armed returns without blocking and records nothing:
+        // under plain emulation a host stall between reading the clock and
+        // arming the timer does that. Such a sleep is taken again (no other
+        // thread can switch this one out, so an unchanged switch count means
+        // it did not block).
+        private static void Sleeper(object arg)
+        {
+            long switches;
+            do
+            {
+                switches = Scheduling.Switches;
+                Threads.SleepFor(1000000);
+            } while (Scheduling.Switches == switches);
+        }
 
         // Create, start and join a thread that sleeps 1 ms.
         private static Thread SleepOnce(Check t, string name)
