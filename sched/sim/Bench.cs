@@ -90,45 +90,37 @@ namespace Osprey.Sched.Sim
             for (int step = 0; step < count; step++)
             {
                 s.PrepareRelease();
+                Timed(s, sm, OpRelease);
+
                 long b0 = GC.GetAllocatedBytesForCurrentThread();
                 long t0 = Stopwatch.GetTimestamp();
-                s.Release();
-                long t1 = Stopwatch.GetTimestamp();
-                Account(sm, OpRelease, t1 - t0, GC.GetAllocatedBytesForCurrentThread() - b0);
-                s.Settle();
-
-                b0 = GC.GetAllocatedBytesForCurrentThread();
-                t0 = Stopwatch.GetTimestamp();
                 for (int k = 0; k < PickGroup; k++) sink = s.Pick();
-                t1 = Stopwatch.GetTimestamp();
+                long t1 = Stopwatch.GetTimestamp();
                 sm.Bytes[OpPick] += GC.GetAllocatedBytesForCurrentThread() - b0;
                 sm.Ops[OpPick] += PickGroup;
                 if (sm.Count[OpPick] < sm.Ticks[OpPick].Length) sm.Ticks[OpPick][sm.Count[OpPick]++] = (t1 - t0) * 1000 / PickGroup;
 
                 s.PrepareBlock();
-                b0 = GC.GetAllocatedBytesForCurrentThread();
-                t0 = Stopwatch.GetTimestamp();
-                s.Block();
-                t1 = Stopwatch.GetTimestamp();
-                Account(sm, OpBlock, t1 - t0, GC.GetAllocatedBytesForCurrentThread() - b0);
-                s.Settle();
-
+                Timed(s, sm, OpBlock);
                 s.PrepareUnblock();
-                b0 = GC.GetAllocatedBytesForCurrentThread();
-                t0 = Stopwatch.GetTimestamp();
-                s.Unblock();
-                t1 = Stopwatch.GetTimestamp();
-                Account(sm, OpUnblock, t1 - t0, GC.GetAllocatedBytesForCurrentThread() - b0);
-                s.Settle();
+                Timed(s, sm, OpUnblock);
             }
             GC.KeepAlive(sink);
         }
 
-        static void Account(Samples sm, int op, long ticks, long bytes)
+        /// <summary>One prepared release, block or unblock, timed with its bytes allocated, then the switch to the heir (untimed).</summary>
+        static void Timed(ReadySetBench s, Samples sm, int op)
         {
-            sm.Bytes[op] += bytes;
+            long b0 = GC.GetAllocatedBytesForCurrentThread();
+            long t0 = Stopwatch.GetTimestamp();
+            if (op == OpRelease) s.Release();
+            else if (op == OpBlock) s.Block();
+            else s.Unblock();
+            long t1 = Stopwatch.GetTimestamp();
+            sm.Bytes[op] += GC.GetAllocatedBytesForCurrentThread() - b0;
             sm.Ops[op]++;
-            Add(sm, op, ticks);
+            Add(sm, op, t1 - t0);
+            s.Settle();
         }
 
         /// <summary>
