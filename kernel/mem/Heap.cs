@@ -37,7 +37,21 @@ namespace Osprey.Kernel.Memory
             return p;
         }
 
+        // Interrupts are off while the bump pointer moves: a thread that a
+        // timer interrupt preempts between reading and advancing it would
+        // otherwise hand the same block to the thread that runs next and
+        // allocates (threads.heap_allocation_under_preemption). Refilling a
+        // chunk zeroes it with interrupts off too (4 MiB, once per chunk:
+        // real-time code allocates at setup).
         internal static void* TryAllocate(ulong size)
+        {
+            ulong flags = Cpu.SaveFlagsAndDisable();
+            void* p = Bump(size);
+            Cpu.RestoreFlags(flags);
+            return p;
+        }
+
+        private static void* Bump(ulong size)
         {
             size = (size + 15) & ~15UL;
             if (size == 0) size = 16;

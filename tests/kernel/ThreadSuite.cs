@@ -24,6 +24,7 @@ namespace Osprey.Kernel.SelfTest
                     "yield_alternates_equal_threads", "suspend_and_resume", "raised_priority_preempts_at_once",
                     "stack_reused_after_join", "misuse_returns_status", "tickless_when_idle", "cpu_time_is_accounted",
                     "interrupt_wakes_thread", "context_switch_cost", "periodic_wakeup_latency",
+                    "heap_allocation_under_preemption",
                 };
             }
         }
@@ -56,6 +57,7 @@ namespace Osprey.Kernel.SelfTest
                 case 13: InterruptWakes(t); break;
                 case 14: SwitchCost(t); break;
                 case 15: PeriodicLatency(t); break;
+                case 16: HeapUnderPreemption(t); break;
             }
         }
 
@@ -463,6 +465,70 @@ namespace Osprey.Kernel.SelfTest
             t.Bench("wakeup_latency_min", min, "ns");
             t.Bench("wakeup_latency_mean", mean, "ns");
             t.Bench("wakeup_latency_max", max, "ns");
+        }
+
+        // `new` from a thread that a timer interrupt can preempt: a less
+        // urgent thread allocates in a loop while a more urgent one wakes
+        // every 20 us and allocates too. Each object keeps the number it was
+        // made with; two allocations handed the same memory would show as an
+        // object whose number is another's (the later constructor wins).
+        private sealed class Tagged { internal long Id; internal long Check; }
+        private const int HeapRounds = 400;
+        private static Tagged[] urgentObjects;
+        private static Tagged[] backgroundObjects;
+        private static int backgroundCount;
+        private static bool urgentDone;
+
+        private static void UrgentAllocator(object o)
+        {
+            for (int i = 0; i < HeapRounds; i++)
+            {
+                Threads.SleepFor(20000);
+                Tagged x = new Tagged();
+                x.Id = 1000000 + i;
+                x.Check = ~x.Id;
+                urgentObjects[i] = x;
+            }
+            urgentDone = true;
+        }
+
+        private static void BackgroundAllocator(object o)
+        {
+            while (!urgentDone && backgroundCount < backgroundObjects.Length)
+            {
+                Tagged x = new Tagged();
+                x.Id = backgroundCount;
+                x.Check = ~x.Id;
+                backgroundObjects[backgroundCount++] = x;
+            }
+        }
+
+        private static void HeapUnderPreemption(Check t)
+        {
+            urgentObjects = new Tagged[HeapRounds];
+            backgroundObjects = new Tagged[200000];
+            backgroundCount = 0;
+            urgentDone = false;
+            Thread bg = Threads.Spawn("heap-bg", &BackgroundAllocator, null, Main + 20);
+            Thread hi = Threads.Spawn("heap-hi", &UrgentAllocator, null, Main - 20);
+            Threads.SetPriority(Threads.Current, Main + 30);   // both run; main waits behind them
+            Threads.Join(hi);
+            Threads.Join(bg);
+            Threads.SetPriority(Threads.Current, Main);
+            int bad = 0;
+            for (int i = 0; i < HeapRounds; i++)
+            {
+                Tagged x = urgentObjects[i];
+                if (x == null || x.Id != 1000000 + i || x.Check != ~x.Id) bad++;
+            }
+            for (int i = 0; i < backgroundCount; i++)
+            {
+                Tagged x = backgroundObjects[i];
+                if (x.Id != i || x.Check != ~x.Id) bad++;
+            }
+            t.True(backgroundCount > 0, "the background thread allocated (" + backgroundCount + " objects)");
+            t.True(urgentObjects[HeapRounds - 1] != null, "the urgent thread allocated in every round");
+            t.Equal(0, bad, "objects whose memory another allocation took");
         }
     }
 }
