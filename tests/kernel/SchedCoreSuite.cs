@@ -10,7 +10,7 @@ namespace Osprey.Kernel.SelfTest
         internal override string Name { get { return "sched"; } }
         internal override string[] TestNames
         {
-            get { return new string[] { "table_has_four_policies", "priority_picks_most_urgent", "edf_picks_earliest_deadline", "period_releases_and_blocks", "unknown_policy_rejected" }; }
+            get { return new string[] { "table_has_four_policies", "priority_picks_most_urgent", "edf_picks_earliest_deadline", "period_releases_and_blocks", "unknown_policy_rejected", "ready_sets_of_1000_keep_invariants" }; }
         }
 
         private sealed class VirtualPlatform : Platform
@@ -42,6 +42,7 @@ namespace Osprey.Kernel.SelfTest
         internal override void Run(int index, Check t)
         {
             VirtualPlatform p = new VirtualPlatform();
+            if (index == 5) { ReadySets(t); return; }
             switch (index)
             {
                 case 0:
@@ -103,6 +104,36 @@ namespace Osprey.Kernel.SelfTest
                     t.True(c == null, "no core for an unknown policy");
                     t.True(error != null && error.Length > 0, "an error says why");
                     break;
+                }
+            }
+        }
+
+        // The ready-set benchmark's workload (sched/measure/ReadySetBench.cs)
+        // at 1,000 ready threads under each policy and pattern: 3,000 steps
+        // of release, pick, block and unblock on the kernel's build of the
+        // core, its invariants (tree order and balance, bitmap against
+        // chains, heir and executing) checked every 500 steps.
+        private static void ReadySets(Check t)
+        {
+            for (int a = 0; a < 2; a++)
+            {
+                ReadySetPattern pattern = a == 0 ? ReadySetPattern.Periodic : ReadySetPattern.Random;
+                for (int q = 0; q < ReadySetBench.Policies.Length; q++)
+                {
+                    string what = ReadySetBench.Policies[q] + " " + ReadySetBench.PatternName(pattern);
+                    string err;
+                    ReadySetBench b = ReadySetBench.Create(ReadySetBench.Policies[q], 1000, pattern, 3 + q, out err);
+                    if (!t.True(b != null, what + ": created (" + err + ")")) return;
+                    for (int k = 1; k <= 3000; k++)
+                    {
+                        b.Step();
+                        if (k % 500 == 0)
+                        {
+                            err = b.Check();
+                            if (!t.True(err == null, what + " after " + k + " steps: " + err)) return;
+                        }
+                    }
+                    t.Equal(1000, b.Sched.ReadyCount, what + ": ready set size");
                 }
             }
         }
