@@ -197,12 +197,11 @@ namespace Osprey.Sched
         public void SetPriorityNode(SchedThread t, PriorityNode node, long value)
         {
             long old = t.EffectivePriority;
-            if (node.InTree)
-            {
-                if (node.Key == value) return;
-                t.Priorities.Remove(node);
-            }
-            t.Priorities.Insert(node, value);
+            if (node.InTree && node.Key == value) return;
+            // As Remove + Insert (behind equal values), in place when the node
+            // keeps its place: a job node moving to the next deadline stays
+            // in front of the base node.
+            t.Priorities.Rekey(node, value, false);
             PriorityChanged(t, old);
         }
 
