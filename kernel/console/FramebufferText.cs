@@ -362,7 +362,15 @@ namespace Osprey.Kernel.Console
             if (_row + 1 < _rows)
                 _row++;
             else
+            {
+                // Two writers interleaved (a thread preempted between the
+                // test above and the increment, and another that wrote a line
+                // meanwhile) can leave _row at _rows; put it back on the last
+                // row, or every later character would fall outside DrawCell's
+                // bounds and the console would stay blank for good.
+                _row = _rows > 0 ? _rows - 1 : 0;
                 ScrollUp();
+            }
         }
 
         void Tab()

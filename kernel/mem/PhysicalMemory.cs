@@ -1,3 +1,4 @@
+using Osprey.Kernel.Arch;
 using Osprey.Kernel.Boot;
 
 namespace Osprey.Kernel.Memory
@@ -75,10 +76,18 @@ namespace Osprey.Kernel.Memory
         // `count` contiguous pages aligned to `alignment` bytes (a power of
         // two, at least a page). Returns 0 when nothing fits: callers panic
         // with the request in their own words.
+        //
+        // Interrupts are off while a range is cut: a thread preempted between
+        // reading a range's start and advancing it would hand the same frames
+        // to the thread that ran meanwhile (a more urgent thread creating a
+        // thread, refilling the heap or mapping a page) and then to its own
+        // caller (memory.frames_under_preemption). The section is one pass
+        // over at most MaxRanges ranges; nothing in it blocks.
         internal static ulong AllocatePages(ulong count, ulong alignment)
         {
             if (alignment < PageSize) alignment = PageSize;
             ulong bytes = count * PageSize;
+            ulong flags = Cpu.SaveFlagsAndDisable();
             for (int i = 0; i < rangeCount; i++)
             {
                 ulong s = (ranges.Start[i] + alignment - 1) & ~(alignment - 1);
@@ -87,15 +96,19 @@ namespace Osprey.Kernel.Memory
                 if (skipped != 0) { AddRange(ranges.Start[i], s); }   // keep the alignment gap usable
                 ranges.Start[i] = s + bytes;
                 allocatedBytes += bytes;
+                Cpu.RestoreFlags(flags);
                 return s;
             }
+            Cpu.RestoreFlags(flags);
             return 0;
         }
 
         internal static ulong LargestFreeRange()
         {
+            ulong flags = Cpu.SaveFlagsAndDisable();       // a consistent view of the table
             ulong best = 0;
             for (int i = 0; i < rangeCount; i++) if (ranges.End[i] - ranges.Start[i] > best) best = ranges.End[i] - ranges.Start[i];
+            Cpu.RestoreFlags(flags);
             return best;
         }
     }

@@ -228,9 +228,14 @@ namespace Osprey.Kernel.Workload
         }
 
         // Records job `job` done at `done`, unless the run was over by then.
+        // Interrupts are off from the `stopping` test to the last update: a
+        // task preempted after the test by main at the end of the run would
+        // otherwise record its job after Collect had counted it unfinished
+        // (a miss and a response for the same job). A few stores, no wait.
         private static void Complete(WorkloadTask k, long job, long done)
         {
-            if (stopping || done > runEnd) return;
+            ulong f = Machine.DisableInterrupts();
+            if (stopping || done > runEnd) { Machine.RestoreInterrupts(f); return; }
             long release = k.Release(job, runStart);
             long response = done - (k.Spec.Kind == TaskKind.Background ? runStart : release);
             KernelTrace.Record(TraceEventKind.Complete, k.Thread.Id, 0, job, response);
@@ -238,6 +243,7 @@ namespace Osprey.Kernel.Workload
             long d = k.Deadline(job, runStart);
             if (done > d) Miss(k, job);
             k.Completed = job + 1;
+            Machine.RestoreInterrupts(f);
         }
 
         // Spins for one job's work; false when the run ended first.
@@ -282,11 +288,15 @@ namespace Osprey.Kernel.Workload
             Threads.SleepUntil(runStart + s.Phase);
             PeriodStatus first = stopping ? PeriodStatus.NotActive : Periods.Run(k.Period, s.Period);
             f = Machine.DisableInterrupts();
+            // Read while still the most urgent thread: once the priority is
+            // gone, the thread may wait past the first period's end, whose
+            // expiry (in the timer interrupt) moves the deadline on.
+            long activation = k.Period.LatestDeadline - s.Period;
             core.RemovePriority(k.Thread, k.JobNode);
             Scheduling.Preempt();
             Machine.RestoreInterrupts(f);
             if (first != PeriodStatus.Successful) return;
-            k.Activation = k.Period.LatestDeadline - s.Period;
+            k.Activation = activation;
             k.Stats.MaxPostponed = 0;
             Threads.SleepUntil(runStart + s.Phase + settle);
             long job = 0;

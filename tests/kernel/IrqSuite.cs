@@ -12,7 +12,7 @@ namespace Osprey.Kernel.SelfTest
         internal override string Name { get { return "irq"; } }
         internal override string[] TestNames
         {
-            get { return new string[] { "ioapic_lines_masked_at_boot", "pit_irq0_via_override_wakes_thread", "pics_stay_masked" }; }
+            get { return new string[] { "ioapic_lines_masked_at_boot", "pit_irq0_via_override_wakes_thread", "pics_stay_masked", "ioapic_window_under_preemption" }; }
         }
 
         private const int Vector = 0x70;
@@ -98,7 +98,57 @@ namespace Osprey.Kernel.SelfTest
                     t.EqualHex(0xFF, Cpu.In8(0x21), "master 8259 mask");
                     t.EqualHex(0xFF, Cpu.In8(0xA1), "slave 8259 mask");
                     break;
+                case 3: WindowUnderPreemption(t); break;
             }
+        }
+
+        // The I/O APIC's registers are reached through an index/data pair:
+        // a thread preempted between selecting a register and reading it
+        // reads whatever register the thread that ran meanwhile selected. A
+        // less urgent thread reads the version register in a loop while a
+        // more urgent one, woken every 20 us, reads redirection entries.
+        private const int WindowRounds = 200;
+        private static uint version;
+        private static long versionReads, versionWrong, entryReads, entryWrong;
+        private static bool windowDone;
+
+        private static void VersionReader(object o)
+        {
+            while (!windowDone)
+            {
+                versionReads++;
+                if (IoApic.Version(0) != version) versionWrong++;
+            }
+        }
+
+        private static void EntryReader(object o)
+        {
+            int n = IoApic.EntriesOf(0);
+            for (int i = 0; i < WindowRounds; i++)
+            {
+                Threads.SleepFor(20000);
+                entryReads++;
+                if ((IoApic.EntryLow((uint)(i % n)) & (1u << 16)) == 0) entryWrong++;   // every line here is masked
+            }
+            windowDone = true;
+        }
+
+        private static void WindowUnderPreemption(Check t)
+        {
+            const int Main = KernelMain.MainPriority;
+            version = IoApic.Version(0);
+            versionReads = versionWrong = entryReads = entryWrong = 0;
+            windowDone = false;
+            Thread bg = Threads.Spawn("ioapic-bg", &VersionReader, null, Main + 20);
+            Thread hi = Threads.Spawn("ioapic-hi", &EntryReader, null, Main - 20);
+            Threads.SetPriority(Threads.Current, Main + 30);   // both run; main waits behind them
+            Threads.Join(hi);
+            Threads.Join(bg);
+            Threads.SetPriority(Threads.Current, Main);
+            t.True(versionReads > 0, "the background thread read the version register (" + versionReads + " times)");
+            t.Equal(WindowRounds, entryReads, "the urgent thread read an entry in every round");
+            t.Equal(0, versionWrong, "version reads that returned another register");
+            t.Equal(0, entryWrong, "entry reads that returned another register");
         }
     }
 }

@@ -1,5 +1,6 @@
 using Osprey.Kernel.Arch;
 using Osprey.Kernel.Memory;
+using Osprey.Kernel.Threading;
 
 namespace Osprey.Kernel.SelfTest
 {
@@ -15,6 +16,7 @@ namespace Osprey.Kernel.SelfTest
                     "heap_returns_zeroed_aligned_memory", "heap_blocks_do_not_overlap", "large_allocation",
                     "frames_avoid_kernel_image", "frames_are_page_aligned", "identity_map_covers_usable_ram",
                     "map_device_then_unmap_page", "array_allocation_sizes",
+                    "frames_under_preemption", "page_tables_under_preemption",
                 };
             }
         }
@@ -107,7 +109,136 @@ namespace Osprey.Kernel.SelfTest
                     t.Equal(0, y.Length, "empty array");
                     break;
                 }
+                case 8: FramesUnderPreemption(t); break;
+                case 9: PageTablesUnderPreemption(t); break;
             }
+        }
+
+        // The pattern of threads.heap_allocation_under_preemption, for the
+        // frame allocator and the page tables: a less urgent thread repeats
+        // the operation in a loop while a more urgent one, woken every 20 us
+        // by the timer, does it too; main waits behind both and then checks
+        // that no update was lost.
+        private const int Main = KernelMain.MainPriority;
+        private const int UrgentRounds = 200;
+        private static bool urgentDone;
+        private static int bgCount, hiCount;
+
+        // Frames and mapped bytes when both threads had been created (their
+        // stacks and guard pages are not the test's).
+        private static ulong framesBefore, mappedBefore;
+
+        private static void RunPair(delegate*<object, void> background, delegate*<object, void> urgent)
+        {
+            urgentDone = false;
+            bgCount = 0;
+            hiCount = 0;
+            Thread bg, hi;
+            Threads.Create("race-bg", background, null, Main + 20, 0, out bg);
+            Threads.Create("race-hi", urgent, null, Main - 20, 0, out hi);
+            framesBefore = PhysicalMemory.AllocatedBytes;
+            mappedBefore = Paging.MappedBytes;
+            Threads.Start(bg);
+            Threads.Start(hi);
+            Threads.SetPriority(Threads.Current, Main + 30);   // both run; main waits behind them
+            Threads.Join(hi);
+            Threads.Join(bg);
+            Threads.SetPriority(Threads.Current, Main);
+        }
+
+        // --- frames: each one handed out once --------------------------------
+
+        private static ulong[] bgFrames, hiFrames;
+
+        private static void FrameBackground(object o)
+        {
+            while (!urgentDone && bgCount < bgFrames.Length) bgFrames[bgCount++] = PhysicalMemory.AllocatePages(1, 4096);
+        }
+
+        private static void FrameUrgent(object o)
+        {
+            for (int i = 0; i < UrgentRounds; i++)
+            {
+                Threads.SleepFor(20000);
+                hiFrames[hiCount++] = PhysicalMemory.AllocatePages(1, 4096);
+            }
+            urgentDone = true;
+        }
+
+        private static void FramesUnderPreemption(Check t)
+        {
+            bgFrames = new ulong[4096];                      // at most 16 MiB of frames
+            hiFrames = new ulong[UrgentRounds];
+            bool[] seen = new bool[(int)(PhysicalMemory.HighestAddress >> 12) + 1];
+            RunPair(&FrameBackground, &FrameUrgent);
+            ulong accounted = PhysicalMemory.AllocatedBytes - framesBefore;
+            int zero = 0, twice = 0;
+            for (int k = 0; k < bgCount + hiCount; k++)
+            {
+                ulong f = k < bgCount ? bgFrames[k] : hiFrames[k - bgCount];
+                if (f == 0) { zero++; continue; }
+                int page = (int)(f >> 12);
+                if (seen[page]) twice++;
+                seen[page] = true;
+            }
+            t.True(bgCount > 0, "the background thread allocated (" + bgCount + " frames)");
+            t.Equal(UrgentRounds, hiCount, "the urgent thread allocated in every round");
+            t.Equal(0, zero, "allocations that failed");
+            t.Equal(0, twice, "frames handed out twice");
+            t.Equal((long)(bgCount + hiCount) * 4096, (long)accounted, "bytes the allocator accounted");
+        }
+
+        // --- page tables: no mapping lost ----------------------------------
+        // Pages far above RAM (never accessed) in fresh 2 MiB slots: the
+        // first map of each slot creates its page table, the window in which
+        // a preempted Walk would overwrite a table the urgent thread made.
+
+        private const ulong RaceBase = 0x80_0000_0000UL;     // 512 GiB: nothing is mapped here
+        private const ulong Slot = 1UL << 21;
+        private const int Slots = 400;
+        private static int currentSlot;
+        private static ulong[] hiPages;
+
+        private static void PageBackground(object o)
+        {
+            for (int i = 0; i < Slots; i++)
+            {
+                currentSlot = i;
+                Paging.MapRange(RaceBase + (ulong)i * Slot, 4096, Paging.Present | Paging.NoExecute);
+                bgCount++;
+            }
+            currentSlot = -1;
+        }
+
+        private static void PageUrgent(object o)
+        {
+            for (int i = 0; i < UrgentRounds; i++)
+            {
+                Threads.SleepFor(20000);
+                int s = currentSlot;
+                if (s < 0) break;
+                ulong a = RaceBase + (ulong)s * Slot + 4096UL * (ulong)(1 + i % 511);
+                Paging.MapRange(a, 4096, Paging.Present | Paging.NoExecute);
+                hiPages[hiCount++] = a;
+            }
+            urgentDone = true;
+        }
+
+        private static void PageTablesUnderPreemption(Check t)
+        {
+            hiPages = new ulong[UrgentRounds];
+            currentSlot = 0;
+            RunPair(&PageBackground, &PageUrgent);
+            ulong accounted = Paging.MappedBytes - mappedBefore;
+            int lost = 0;
+            for (int i = 0; i < Slots; i++) if (!Paging.IsMapped(RaceBase + (ulong)i * Slot)) lost++;
+            for (int i = 0; i < hiCount; i++) if (!Paging.IsMapped(hiPages[i])) lost++;
+            t.Equal(Slots, bgCount, "the background thread mapped every slot");
+            t.True(hiCount > 0, "the urgent thread mapped pages in slots being made (" + hiCount + ")");
+            t.Equal(0, lost, "mappings lost");
+            t.Equal((long)(bgCount + hiCount) * 4096, (long)accounted, "bytes the page tables account");
+            for (int i = 0; i < Slots; i++) Paging.UnmapPage(RaceBase + (ulong)i * Slot);
+            for (int i = 0; i < hiCount; i++) Paging.UnmapPage(hiPages[i]);
         }
     }
 }

@@ -24,6 +24,8 @@ namespace Osprey.Kernel.Arch
 
         internal static int Count { get { return count; } }
         internal static int EntriesOf(int i) { return entries[i]; }
+        // Register 1 of controller i (bits 0-7 version, 16-23 highest entry).
+        internal static uint Version(int i) { return Read(i, 1); }
 
         // Maps and masks every I/O APIC the MADT gives. Without a usable
         // MADT there is none: device interrupts are then unavailable (the
@@ -50,16 +52,25 @@ namespace Osprey.Kernel.Arch
             }
         }
 
+        // IOREGSEL then IOWIN with interrupts off: a thread preempted between
+        // the two would read or write the register that the thread (or
+        // interrupt handler) that ran meanwhile selected
+        // (irq.ioapic_window_under_preemption).
         private static uint Read(int ioapic, uint reg)
         {
+            ulong flags = Cpu.SaveFlagsAndDisable();
             Cpu.MmioWrite32(bases[ioapic], reg);
-            return Cpu.MmioRead32(bases[ioapic] + 0x10);
+            uint v = Cpu.MmioRead32(bases[ioapic] + 0x10);
+            Cpu.RestoreFlags(flags);
+            return v;
         }
 
         private static void Write(int ioapic, uint reg, uint value)
         {
+            ulong flags = Cpu.SaveFlagsAndDisable();
             Cpu.MmioWrite32(bases[ioapic], reg);
             Cpu.MmioWrite32(bases[ioapic] + 0x10, value);
+            Cpu.RestoreFlags(flags);
         }
 
         // The controller and entry serving gsi, or false.
@@ -81,9 +92,11 @@ namespace Osprey.Kernel.Arch
             int io; uint e;
             if (vector < 0x20 || vector > 0xEF || !Find(gsi, out io, out e)) return false;
             uint low = (uint)vector | (activeLow ? EntryActiveLow : 0) | (level ? EntryLevel : 0);
+            ulong flags = Cpu.SaveFlagsAndDisable();           // one entry, one update
             Write(io, 0x10 + 2 * e, EntryMasked);              // masked while changing
             Write(io, 0x11 + 2 * e, apicId << 24);
             Write(io, 0x10 + 2 * e, low);
+            Cpu.RestoreFlags(flags);
             return true;
         }
 
@@ -100,7 +113,9 @@ namespace Osprey.Kernel.Arch
         {
             int io; uint e;
             if (!Find(gsi, out io, out e)) return false;
+            ulong flags = Cpu.SaveFlagsAndDisable();           // read-modify-write of the entry
             Write(io, 0x10 + 2 * e, Read(io, 0x10 + 2 * e) | EntryMasked);
+            Cpu.RestoreFlags(flags);
             return true;
         }
 

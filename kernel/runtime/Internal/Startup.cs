@@ -78,12 +78,21 @@ namespace System.Runtime.CompilerServices
     {
         private static void EnsureRun(StaticClassConstructionContext* context)
         {
-            void* cctor = (void*)context->cctorMethodAddress;
-            if (cctor == null) return;
+            if ((void*)context->cctorMethodAddress == null) return;
+            // Taken and cleared with interrupts off: a thread preempted
+            // between reading the address and clearing it would run the
+            // constructor a second time after the thread that ran meanwhile
+            // had run it (and used the statics it made), resetting them.
             // Cleared before the call, so a recursive access during the
-            // constructor sees the (partially built) statics, as .NET does.
+            // constructor sees the (partially built) statics, as .NET does;
+            // so does another thread that preempts the constructor (there is
+            // no waiting here: a class whose statics threads race for first
+            // is initialized before the threads start).
+            ulong flags = Osprey.Kernel.Arch.Cpu.SaveFlagsAndDisable();
+            void* cctor = (void*)context->cctorMethodAddress;
             context->cctorMethodAddress = default(IntPtr);
-            ((delegate*<void>)cctor)();
+            Osprey.Kernel.Arch.Cpu.RestoreFlags(flags);
+            if (cctor != null) ((delegate*<void>)cctor)();
         }
 
         private static IntPtr CheckStaticClassConstructionReturnNonGCStaticBase(StaticClassConstructionContext* context, IntPtr nonGcStaticBase)
