@@ -135,16 +135,10 @@ namespace Osprey.Kernel.SelfTest
 
         private static void WindowUnderPreemption(Check t)
         {
-            const int Main = KernelMain.MainPriority;
             version = IoApic.Version(0);
             versionReads = versionWrong = entryReads = entryWrong = 0;
             windowDone = false;
-            Thread bg = Threads.Spawn("ioapic-bg", &VersionReader, null, Main + 20);
-            Thread hi = Threads.Spawn("ioapic-hi", &EntryReader, null, Main - 20);
-            Threads.SetPriority(Threads.Current, Main + 30);   // both run; main waits behind them
-            Threads.Join(hi);
-            Threads.Join(bg);
-            Threads.SetPriority(Threads.Current, Main);
+            Contention.Run("ioapic", &VersionReader, &EntryReader, null);
             t.True(versionReads > 0, "the background thread read the version register (" + versionReads + " times)");
             t.Equal(WindowRounds, entryReads, "the urgent thread read an entry in every round");
             t.Equal(0, versionWrong, "version reads that returned another register");

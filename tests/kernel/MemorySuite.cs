@@ -133,17 +133,13 @@ namespace Osprey.Kernel.SelfTest
             urgentDone = false;
             bgCount = 0;
             hiCount = 0;
-            Thread bg, hi;
-            Threads.Create("race-bg", background, null, Main + 20, 0, out bg);
-            Threads.Create("race-hi", urgent, null, Main - 20, 0, out hi);
+            Contention.Run("race", background, urgent, &TakeBaselines);
+        }
+
+        private static void TakeBaselines()
+        {
             framesBefore = PhysicalMemory.AllocatedBytes;
             mappedBefore = Paging.MappedBytes;
-            Threads.Start(bg);
-            Threads.Start(hi);
-            Threads.SetPriority(Threads.Current, Main + 30);   // both run; main waits behind them
-            Threads.Join(hi);
-            Threads.Join(bg);
-            Threads.SetPriority(Threads.Current, Main);
         }
 
         // --- frames: each one handed out once --------------------------------

@@ -509,12 +509,7 @@ namespace Osprey.Kernel.SelfTest
             backgroundObjects = new Tagged[200000];
             backgroundCount = 0;
             urgentDone = false;
-            Thread bg = Threads.Spawn("heap-bg", &BackgroundAllocator, null, Main + 20);
-            Thread hi = Threads.Spawn("heap-hi", &UrgentAllocator, null, Main - 20);
-            Threads.SetPriority(Threads.Current, Main + 30);   // both run; main waits behind them
-            Threads.Join(hi);
-            Threads.Join(bg);
-            Threads.SetPriority(Threads.Current, Main);
+            Contention.Run("heap", &BackgroundAllocator, &UrgentAllocator, null);
             int bad = 0;
             for (int i = 0; i < HeapRounds; i++)
             {
