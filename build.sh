@@ -528,14 +528,18 @@ bench_extract() {
     tr -d '\r' <"$3" | awk -v sys="$1" -v mode="$2" '$1=="#" && $2=="BENCH" && NF==5 {print "BENCH", sys, mode, $3, $4, $5}'
 }
 
+# bench_osprey MODE [DIR [TESTS]]: the kernel's bench suite (or the tests
+# TESTS of it, e.g. bench.ready) under -icount or plain emulation; its
+# figures are appended to DIR/results.txt (DIR: $OUT/bench).
 bench_osprey() {
-    local mode="$1" log="$OUT/bench/osprey-$1.log" q=("${QEMU_BASE[@]}") words="selftest=bench"
-    [ "$mode" = icount ] && { q+=(-icount shift=0,sleep=off); words="selftest=bench clock=exact"; }
-    say "bench: Osprey, $mode"
-    "${runner[@]}" --label "osprey-$mode" --timeout 300 --stall 120 --log "$log" --result "$OUT/bench/osprey-$mode.result" -- \
+    local mode="$1" dir="${2:-$OUT/bench}" tests="${3:-bench}" q=("${QEMU_BASE[@]}")
+    local log="$dir/osprey-$mode.log" words="selftest=$tests"
+    [ "$mode" = icount ] && { q+=(-icount shift=0,sleep=off); words="$words clock=exact"; }
+    say "bench: Osprey, $mode ($tests)"
+    dotnet "$(runner_dll)" --label "osprey-$mode" --timeout 300 --stall 120 --log "$log" --result "$dir/osprey-$mode.result" -- \
         qemu-system-x86_64 "${q[@]}" -kernel "$OUT/kernel.elf" -initrd "$DEFAULT_WORKLOAD workload" -append "$words" >/dev/null \
-        || die "bench: the Osprey benchmark suite failed ($mode); see $log"
-    bench_extract osprey "$mode" "$log" >>"$OUT/bench/results.txt"
+        || die "bench: the Osprey benchmark suite failed ($mode, $tests); see $log"
+    bench_extract osprey "$mode" "$log" >>"$dir/results.txt"
 }
 
 bench_linux() {
@@ -578,7 +582,6 @@ cmd_bench() {
     [ "${1:-}" = "--osprey-only" ] && linux=0
     build_kernel; need_qemu; build_runner
     mkdir -p "$OUT/bench"; rm -f "$OUT/bench/results.txt"
-    local runner=(dotnet "$(runner_dll)")
     bench_osprey icount
     bench_osprey plain
     if [ "$linux" = 1 ]; then
@@ -654,16 +657,12 @@ cmd_bench_host() {
     dotnet run --project sched/sim/Sim.csproj -c Release -v q -- --bench "${args[@]}"
     [ "$host_only" = 1 ] && return 0
     build_kernel; need_qemu; build_runner
-    local dir="$OUT/bench-host" log="$OUT/bench-host/ready-icount.log"
-    mkdir -p "$dir"
+    local dir="$OUT/bench-host"
+    mkdir -p "$dir"; rm -f "$dir/results.txt"
     echo
     say "bench-host: the same workload in the kernel under -icount (guest ns = instructions; about a minute)"
-    dotnet "$(runner_dll)" --label ready-icount --timeout 600 --stall 300 --log "$log" --result "$dir/ready-icount.result" -- \
-        qemu-system-x86_64 "${QEMU_BASE[@]}" -icount shift=0,sleep=off -kernel "$OUT/kernel.elf" \
-        -initrd "$DEFAULT_WORKLOAD workload" -append "selftest=bench.ready clock=exact" >/dev/null \
-        || die "bench-host: the kernel's ready-set run failed; see $log"
-    bench_extract osprey icount "$log" >"$dir/ready-icount.txt"
-    ready_scaling_table "$dir/ready-icount.txt" || die "bench-host: no ready-set figures in $log"
+    bench_osprey icount "$dir" bench.ready
+    ready_scaling_table "$dir/results.txt" || die "bench-host: no ready-set figures in $dir/osprey-icount.log"
 }
 
 cmd_clean() {

@@ -216,6 +216,14 @@ namespace Osprey.Sched
         /// <summary>The timed unblock.</summary>
         public void Unblock() { Core.Unblock(threads[victim]); }
 
+        /// <summary>The timed call of a prepared OpRelease, OpBlock or OpUnblock.</summary>
+        public void Perform(int op)
+        {
+            if (op == OpRelease) Release();
+            else if (op == OpBlock) Block();
+            else Unblock();
+        }
+
         /// <summary>The platform's switch to the heir, as after every operation (untimed).</summary>
         public void Settle() { if (Core.DispatchNeeded) Core.Dispatch(); }
 

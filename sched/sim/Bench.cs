@@ -113,9 +113,7 @@ namespace Osprey.Sched.Sim
         {
             long b0 = GC.GetAllocatedBytesForCurrentThread();
             long t0 = Stopwatch.GetTimestamp();
-            if (op == OpRelease) s.Release();
-            else if (op == OpBlock) s.Block();
-            else s.Unblock();
+            s.Perform(op);
             long t1 = Stopwatch.GetTimestamp();
             sm.Bytes[op] += GC.GetAllocatedBytesForCurrentThread() - b0;
             sm.Ops[op]++;

@@ -504,21 +504,14 @@ namespace Osprey.Kernel.SelfTest
                         for (int k = 0; k < ScaleSteps; k++)
                         {
                             b.PrepareRelease();
-                            long t0 = Machine.Now(); b.Release(); long t1 = Machine.Now();
-                            rel += t1 - t0 - pair;
-                            b.Settle();
-                            t0 = Machine.Now();
+                            rel += Timed(b, ReadySetBench.OpRelease, pair);
+                            long t0 = Machine.Now();
                             for (int g = 0; g < PickGroup; g++) b.Pick();
-                            t1 = Machine.Now();
-                            pick += t1 - t0 - pair;
+                            pick += Machine.Now() - t0 - pair;
                             b.PrepareBlock();
-                            t0 = Machine.Now(); b.Block(); t1 = Machine.Now();
-                            blk += t1 - t0 - pair;
-                            b.Settle();
+                            blk += Timed(b, ReadySetBench.OpBlock, pair);
                             b.PrepareUnblock();
-                            t0 = Machine.Now(); b.Unblock(); t1 = Machine.Now();
-                            unb += t1 - t0 - pair;
-                            b.Settle();
+                            unb += Timed(b, ReadySetBench.OpUnblock, pair);
                         }
                         err = b.Check();
                         if (!t.True(err == null, policy + " " + ReadySetBench.PatternName(pattern) + " n=" + n + ": " + err)) return;
@@ -541,6 +534,16 @@ namespace Osprey.Kernel.SelfTest
                     }
                 }
             }
+        }
+
+        // One prepared operation, timed (less the empty pair), then the switch to the heir.
+        private static long Timed(ReadySetBench b, int op, long pair)
+        {
+            long t0 = Machine.Now();
+            b.Perform(op);
+            long t1 = Machine.Now();
+            b.Settle();
+            return t1 - t0 - pair;
         }
 
         private static long NonNegative(long v) { return v < 0 ? 0 : v; }
