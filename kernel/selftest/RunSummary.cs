@@ -39,7 +39,14 @@ namespace Osprey.Kernel.SelfTest
             int columns = DefaultColumns, rows = DefaultRows;
             if (Console.Screen.Ready && Log.ScreenColumns > 0) { columns = Console.Screen.Text.Columns; rows = Console.Screen.Text.Rows; }
             string[] lines = SummaryText.Render(f, columns, rows - RowsBelow);
-            for (int i = 0; i < lines.Length; i++) Log.WriteLine(lines[i]);
+            for (int i = 0; i < lines.Length; i++)
+            {
+                // Failures in the error colour on the screen (serial has none).
+                bool red = fail > 0 && (i == 1 || SummaryText.IsFailureLine(lines[i]));
+                if (red) Console.Screen.SetErrorColour(true);
+                Log.WriteLine(lines[i]);
+                if (red) Console.Screen.SetErrorColour(false);
+            }
         }
     }
 }

@@ -81,6 +81,19 @@ namespace Osprey.Kernel.SelfTest
             return start + new string(r, 0, n);
         }
 
+        // True for the lines naming failed tests (and the "... and K more" line).
+        internal static bool IsFailureLine(string line)
+        {
+            return StartsWith(line, "# FAILED ") || StartsWith(line, "# ... and ");
+        }
+
+        static bool StartsWith(string s, string prefix)
+        {
+            if (s.Length < prefix.Length) return false;
+            for (int i = 0; i < prefix.Length; i++) if (s[i] != prefix[i]) return false;
+            return true;
+        }
+
         // Cuts a line to `columns` characters, the last three "..." when cut.
         internal static string Fit(string s, int columns)
         {
