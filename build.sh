@@ -147,7 +147,7 @@ stale() {
 kernel_sources() {
     {
         find kernel -name '*.cs' -not -path '*/tools/*' -not -path '*/toolchain/*' -not -path '*/obj/*' -not -path '*/bin/*'
-        find sched -name '*.cs' -not -path 'sched/sim/*' -not -path 'sched/bench/*' -not -path '*/obj/*' -not -path '*/bin/*'
+        find sched -name '*.cs' -not -path 'sched/sim/*' -not -path '*/obj/*' -not -path '*/bin/*'
         find tests/kernel -name '*.cs' 2>/dev/null
     } | LC_ALL=C sort
 }

@@ -5,7 +5,7 @@ using Osprey.Sched.Workload;
 
 namespace Osprey.Kernel.Workload
 {
-    // Guest cores on real threads (issue 5; contract in sched/README.md
+    // Guest cores on real threads (contract in sched/README.md
     // "Guest cores", "Kernel integration"): each admitted virtual core is a
     // kernel thread whose body steps its guest program and spins for the CPU
     // time the guest executes; the vcore scheduler (sched=vcore) gives it its
