@@ -147,9 +147,35 @@ stale() {
 kernel_sources() {
     {
         find kernel -name '*.cs' -not -path '*/tools/*' -not -path '*/toolchain/*' -not -path '*/obj/*' -not -path '*/bin/*'
-        find sched -name '*.cs' -not -path 'sched/sim/*' -not -path 'sched/bench/*' -not -path '*/obj/*' -not -path '*/bin/*'
+        find sched -name '*.cs' -not -path 'sched/sim/*' -not -path '*/obj/*' -not -path '*/bin/*'
         find tests/kernel -name '*.cs' 2>/dev/null
     } | LC_ALL=C sort
+}
+
+# The image's build id (kernel/core/BuildInfo.cs): commit, commit date and
+# whether the tree has uncommitted changes, as C# constants in
+# $OBJ/BuildStamp.g.cs; the file is rewritten only when they change, so an
+# unchanged tree does not recompile.
+write_build_stamp() {
+    local commit="unknown (not a git checkout)" date="unknown" dirty=false f="$OBJ/BuildStamp.g.cs"
+    if command -v git >/dev/null 2>&1 && git -C "$ROOT" rev-parse --verify -q HEAD >/dev/null 2>&1; then
+        commit=$(git -C "$ROOT" rev-parse --short=12 HEAD)
+        date=$(TZ=UTC git -C "$ROOT" log -1 --format=%cd --date=format-local:'%Y-%m-%d %H:%M:%S UTC' HEAD)
+        [ -z "$(git -C "$ROOT" status --porcelain 2>/dev/null)" ] || dirty=true
+    fi
+    cat >"$f.new" <<EOF
+// Written by build.sh (write_build_stamp); read by kernel/core/BuildInfo.cs.
+namespace Osprey.Kernel
+{
+    internal static class BuildStamp
+    {
+        internal const string Commit = "$commit";
+        internal const string Date = "$date";
+        internal const bool Dirty = $dirty;
+    }
+}
+EOF
+    if cmp -s "$f.new" "$f"; then rm -f "$f.new"; else mv "$f.new" "$f"; fi
 }
 
 build_kernel() {
@@ -157,7 +183,8 @@ build_kernel() {
     need_ilc
     mkdir -p "$OBJ"
     local t0=$SECONDS
-    mapfile -t srcs < <(kernel_sources)
+    write_build_stamp
+    mapfile -t srcs < <(kernel_sources; echo "$OBJ/BuildStamp.g.cs")
     printf '%s\n' "${srcs[@]}" > "$OBJ/sources.new"
     if ! cmp -s "$OBJ/sources.new" "$OBJ/sources.txt" 2>/dev/null; then mv "$OBJ/sources.new" "$OBJ/sources.txt"; else rm -f "$OBJ/sources.new"; fi
     if stale "$OBJ/kernel.dll" "${srcs[@]}" "$OBJ/sources.txt" "$0"; then

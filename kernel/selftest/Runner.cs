@@ -22,6 +22,7 @@ namespace Osprey.Kernel.SelfTest
 
         internal static bool Active { get { return active; } }
         internal static string CurrentTest { get { return currentTest; } }
+        internal static string CurrentSuite { get { return currentSuite; } }
 
         // filter: null or "" = everything; "suite" or "suite.test" (prefix
         // match on the test name), several separated by commas.
@@ -93,6 +94,7 @@ namespace Osprey.Kernel.SelfTest
             Log.Write(" total="); Log.Dec(pass + fail + skip);
             Log.Write("\n");
             Log.WriteLine("# selftest: end");
+            RunSummary.Print(pass, fail, skip);
             Exit(fail == 0 ? ExitPass : ExitFail);
         }
 

@@ -5,7 +5,7 @@ using Osprey.Sched.Workload;
 
 namespace Osprey.Kernel.Workload
 {
-    // Guest cores on real threads (issue 5; contract in sched/README.md
+    // Guest cores on real threads (contract in sched/README.md
     // "Guest cores", "Kernel integration"): each admitted virtual core is a
     // kernel thread whose body steps its guest program and spins for the CPU
     // time the guest executes; the vcore scheduler (sched=vcore) gives it its
@@ -124,8 +124,8 @@ namespace Osprey.Kernel.Workload
         internal static void PrintCores(long elapsed)
         {
             Log.WriteLine(VcoreReport.CpuTitle(0, Scheduler, elapsed));
-            Log.WriteLine(VcoreReport.Header());
-            for (int i = 0; i < Count; i++) Log.WriteLine(VcoreReport.Line(Cores[i], elapsed));
+            ReportTables.CoreHeader();
+            for (int i = 0; i < Count; i++) ReportTables.CoreLine(Cores[i], elapsed);
         }
 
         // The end-of-run part of the simulator's guest report.
@@ -137,8 +137,8 @@ namespace Osprey.Kernel.Workload
             {
                 Log.WriteLine("");
                 Log.WriteLine("virtual interrupts (delivery error = guest clock at delivery - deadline, guest time):");
-                Log.WriteLine(VcoreReport.IrqHeader());
-                for (int i = 0; i < Count; i++) Log.WriteLine(VcoreReport.IrqLine(Cores[i]));
+                ReportTables.IrqHeader();
+                for (int i = 0; i < Count; i++) ReportTables.IrqLine(Cores[i]);
             }
             for (int i = 0; i < Count; i++)
             {
@@ -147,8 +147,8 @@ namespace Osprey.Kernel.Workload
                 p.Finish(Cores[i]);
                 Log.WriteLine("");
                 Log.WriteLine(VcoreReport.GuestTitle(Cores[i], p));
-                Log.WriteLine(RunReport.Header());
-                for (int k = 0; k < p.Stats.Length; k++) Log.WriteLine(RunReport.Line(p.Stats[k]));
+                ReportTables.RunHeader();
+                for (int k = 0; k < p.Stats.Length; k++) ReportTables.RunLine(p.Stats[k]);
                 Log.WriteLine(VcoreReport.GuestTotal(Cores[i], p));
             }
             if (RejectedCount > 0) Log.WriteLine("");

@@ -359,10 +359,10 @@ namespace Osprey.Kernel.Workload
             }
             else Log.WriteLine(RunReport.Title(FileName, w, sched, duration));
             Log.WriteLine("");
-            Log.WriteLine(RunReport.Header());
+            ReportTables.RunHeader();
             for (int i = 0; i < stats.Length; i++)
             {
-                Log.WriteLine(RunReport.Line(stats[i]));
+                ReportTables.RunLine(stats[i]);
                 string over = RunReport.OverrunLine(stats[i]);
                 if (over != null) Log.WriteLine(over);
             }
