@@ -8,6 +8,9 @@ namespace Osprey.Kernel.SelfTest
         internal bool Failed;
         internal string SkipReason;
         internal int Assertions;
+        // Appended to figure names ("@edf" in a policy variant such as
+        // threads@edf) so that each figure's name stays unique in the run.
+        internal string BenchSuffix = "";
 
         internal void Reset() { Failed = false; SkipReason = null; Assertions = 0; }
 
@@ -107,6 +110,7 @@ namespace Osprey.Kernel.SelfTest
         {
             Log.Write("    # BENCH ");
             Log.Write(name);
+            Log.Write(BenchSuffix);
             Log.Write(" ");
             Log.Dec(value);
             Log.Write(" ");

@@ -52,6 +52,7 @@ namespace Osprey.Kernel.SelfTest
                 Log.Dec(n);
                 Log.Write("\n");
                 string[] names = suite.TestNames;
+                t.BenchSuffix = suite.Variant ? "@" + suite.Policy : "";
                 bool suiteFailed = false;
                 int number = 0;
                 for (int i = 0; i < names.Length; i++)
