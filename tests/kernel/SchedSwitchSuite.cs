@@ -40,6 +40,11 @@ namespace Osprey.Kernel.SelfTest
                 ThreadsWork(t, Policies[index]);
                 return;
             }
+            if (TestPolicies.Forced != null && index != 7)
+            {
+                t.Skip("switches between schedulers; sched=" + TestPolicies.Forced + " on the command line keeps one for the whole run");
+                return;
+            }
             switch (index)
             {
                 case 4: BackAndForth(t); break;
@@ -97,10 +102,14 @@ namespace Osprey.Kernel.SelfTest
                     long switches = Scheduling.Switches;
                     long cpu = Threads.CpuTime(Threads.Current);
                     Osprey.Sched.Tracing.TraceRing ring = before.Trace;
+                    ulong heap = Memory.Heap.AllocatedBytes;
                     string why = Scheduling.SwitchPolicy(p);
+                    ulong cost = Memory.Heap.AllocatedBytes - heap;
                     t.True(why == null, "switch to " + p + (why == null ? "" : ": " + why));
                     if (why != null) return;
                     t.Equal(p, Scheduling.Core.Scheduler.Name, "running " + p);
+                    t.True(cost < 64 * 1024, p + ": the switch allocated " + cost + " bytes (the old core is not freed)");
+                    if (round == 0) t.Note("switch to " + p + ": " + cost + " bytes of heap");
                     t.True(Scheduling.Core != before, p + ": a new core");
                     t.Equal(cores + 1, Scheduling.CoreCount, p + ": core count");
                     t.True(Scheduling.Core.Executing == Scheduling.Main && Threads.Current == Scheduling.Main, p + ": main executes on it");
@@ -140,6 +149,7 @@ namespace Osprey.Kernel.SelfTest
             why = Scheduling.SwitchPolicy(other);
             t.True(why == null, "then the switch is made" + (why == null ? "" : ": " + why));
             t.Equal(other, Scheduling.Core.Scheduler.Name, "running " + other);
+            Scheduling.SwitchPolicy(before.Scheduler.Name);
         }
 
         private static void RefusedWithWatchdog(Check t)
@@ -155,6 +165,7 @@ namespace Osprey.Kernel.SelfTest
             Periods.Delete(p);
             why = Scheduling.SwitchPolicy(other);
             t.True(why == null, "after the period is deleted the switch is made" + (why == null ? "" : ": " + why));
+            Scheduling.SwitchPolicy(before.Scheduler.Name);
         }
 
         private static void UnknownRefused(Check t)
