@@ -111,8 +111,10 @@ namespace Osprey.Kernel.Threading
             old.RemoveThread(Main);                     // main leaves the old ready set
             if (Platform.ArmedFor != long.MaxValue) Platform.ArmTimer(long.MaxValue);
             SchedCore core = new SchedCore(Platform, s, Idle);
-            core.Trace = ring;
             Install(core);
+            // Attached after main is in place: the trace shows main running
+            // on, not a start and a switch that did not happen.
+            core.Trace = ring;
             Machine.RestoreInterrupts(f);
             return null;
         }
@@ -142,7 +144,8 @@ namespace Osprey.Kernel.Threading
 
         internal static void Exited(Thread t)
         {
-            if (t.LivePrev != null) t.LivePrev.LiveNext = t.LiveNext; else if (liveHead == t) liveHead = t.LiveNext; else return;
+            if (t.LivePrev == null && liveHead != t) return;    // not in the list (main)
+            if (t.LivePrev != null) t.LivePrev.LiveNext = t.LiveNext; else liveHead = t.LiveNext;
             if (t.LiveNext != null) t.LiveNext.LivePrev = t.LivePrev;
             t.LiveNext = t.LivePrev = null;
             liveCount--;

@@ -20,7 +20,7 @@ namespace Osprey.Kernel.SelfTest
                 return new string[] {
                     "runs_under_priority", "runs_under_edf", "runs_under_cbs", "runs_under_vcore",
                     "back_and_forth_with_threads", "refused_while_a_thread_lives", "refused_with_an_armed_watchdog",
-                    "unknown_policy_refused",
+                    "unknown_policy_refused", "trace_ring_moves_with_main",
                 };
             }
         }
@@ -51,6 +51,7 @@ namespace Osprey.Kernel.SelfTest
                 case 5: RefusedWhileLive(t); break;
                 case 6: RefusedWithWatchdog(t); break;
                 case 7: UnknownRefused(t); break;
+                case 8: TraceMoves(t); break;
             }
         }
 
@@ -175,6 +176,37 @@ namespace Osprey.Kernel.SelfTest
             t.True(why != null && Contains(why, "'nope'") && Contains(why, "edf"), "an unknown name is refused naming it and the known ones");
             if (why != null) t.Note(why);
             t.True(Scheduling.Core == before, "the running core stays");
+        }
+
+        // A ring attached before a switch records on the new core: the
+        // threads made there are named and switched in and out, and the
+        // switch itself leaves no event (main runs on).
+        private static void TraceMoves(Check t)
+        {
+            Osprey.Sched.Tracing.TraceRing saved = KernelTrace.Ring;
+            Osprey.Sched.Tracing.TraceRing r = new Osprey.Sched.Tracing.TraceRing(0, 4096, Osprey.Sched.Tracing.TraceOverflow.DropNewest, Scheduling.Platform);
+            string start = Scheduling.Core.Scheduler.Name;
+            string other = start == "edf" ? "priority" : "edf";
+            KernelTrace.Attach(r);
+            int before = r.Count;
+            string why = Scheduling.SwitchPolicy(other);
+            int afterSwitch = r.Count;
+            ThreadsWork(t, other);
+            int afterWork = r.Count;
+            KernelTrace.Attach(saved);
+            t.True(why == null, "switch to " + other + (why == null ? "" : ": " + why));
+            t.Equal(before, afterSwitch, "the switch recorded no event");
+            t.True(afterWork > afterSwitch, "the new core's threads were recorded (" + (afterWork - afterSwitch) + " events)");
+            int switchesIn = 0;
+            for (int i = 0; i < r.Count; i++)
+            {
+                Osprey.Sched.Tracing.TraceEntry e;
+                r.Get(i, out e);
+                if (e.Kind == Osprey.Sched.Tracing.TraceEventKind.SwitchIn && (r.NameOf(e.Thread) == "urgent" || r.NameOf(e.Thread) == "lazy")) switchesIn++;
+            }
+            t.True(switchesIn >= 2, "both threads switched in on the new core (" + switchesIn + ")");
+            t.True(Scheduling.Core.Trace == saved, "the boot ring is back");
+            Scheduling.SwitchPolicy(start);
         }
 
         private static bool Contains(string s, string part)
