@@ -1,10 +1,10 @@
 namespace Osprey.Kernel.SelfTest
 {
     // Every in-kernel suite, in run order. Add a suite here to have it run.
-    // Suites that run under any policy run under priority; the ones that
-    // also ran under EDF when each policy had a boot of its own run again as
-    // a variant (UnderPolicy, e.g. threads@edf). Declared policies: see
-    // Suite.Policy and Suite.TestPolicy.
+    // Suites that work under any policy run under priority; threads,
+    // periods and primitives run again on an EDF core as variants
+    // (UnderPolicy: threads@edf). The policies suites and tests need are
+    // declared in them (Suite.Policy, Suite.TestPolicy).
     internal static class Registry
     {
         internal static Suite[] Suites()
