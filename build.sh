@@ -457,6 +457,10 @@ trace_case() {
     fi
 }
 
+# A self-test skipped for its scheduler policy is an error: one boot runs
+# every policy (tests/kernel declare theirs; kernel/README.md, "Policies").
+POLICY_SKIP='sched=|scheduler'
+
 # kernel_stage LABEL TIMEOUT TITLE [icount] WORDS [QEMU-ARGS]: one in-kernel
 # KTAP run (-kernel, the default workload as module) through the KTAP runner,
 # counted.
@@ -465,7 +469,7 @@ kernel_stage() {
     [ "$mode" = icount ] && q+=(-icount shift=0,sleep=off)
     [ -n "${6:-}" ] && read -r -a extra <<<"$6" && q+=("${extra[@]}")
     stage "$title"
-    "${runner[@]}" --label "$label" --timeout "$timeout" --stall 60 --log "$OUT/test/$label.log" --result "$OUT/test/$label.result" -- \
+    "${runner[@]}" --label "$label" --timeout "$timeout" --stall 60 --forbid-skip "$POLICY_SKIP" --log "$OUT/test/$label.log" --result "$OUT/test/$label.result" -- \
         qemu-system-x86_64 "${q[@]}" -kernel "$OUT/kernel.elf" -initrd "$DEFAULT_WORKLOAD workload" -append "$words" || true
     add_result "$OUT/test/$label.result"
 }
@@ -500,12 +504,10 @@ cmd_test() {
     fi
 
     local runner=(dotnet "$(runner_dll)")
-    kernel_stage kernel 240 "in-kernel self-tests (-kernel)" "" "selftest"
-    kernel_stage kernel-icount 300 "in-kernel self-tests (-kernel, -icount shift=0,sleep=off)" icount "selftest clock=exact"
-    kernel_stage kernel-edf 300 "in-kernel thread, period and primitive suites under sched=edf (-icount)" icount \
-        "selftest=threads,periods,primitives sched=edf clock=exact"
-    kernel_stage kernel-cbs 120 "in-kernel CBS budget enforcement under sched=cbs (-icount)" icount "selftest=primitives.cbs sched=cbs clock=exact"
-    kernel_stage kernel-guests 180 "in-kernel guest cores on real threads under sched=vcore (-icount)" icount "selftest=guests sched=vcore clock=exact"
+    # One boot runs every suite: the self-test runner moves the CPU to a
+    # core with the policy each test declares (kernel/README.md, "Policies").
+    kernel_stage kernel 300 "in-kernel self-tests, every suite and policy (-kernel)" "" "selftest"
+    kernel_stage kernel-icount 420 "in-kernel self-tests, every suite and policy (-kernel, -icount shift=0,sleep=off)" icount "selftest clock=exact"
 
     kernel_stage kernel-nohpet 120 "timer calibration on a machine without an HPET (-machine pc,hpet=off): auto falls back to the PM timer" "" \
         "selftest=acpi.calibration_references_agree" "-machine pc,hpet=off"
@@ -534,6 +536,20 @@ cmd_test() {
     "${runner[@]}" --label iso-uefi --timeout 180 --stall 90 --expect-line '^osprey: idle' --log "$OUT/test/iso-uefi.log" --result "$OUT/test/iso-uefi.result" -- \
         qemu-system-x86_64 "${QEMU_BASE[@]}" -bios /usr/share/ovmf/OVMF.fd -cdrom "$OUT/kernel.iso" || true
     add_result "$OUT/test/iso-uefi.result"
+
+    # The menu's second entry, "Osprey self-test", chosen with the down
+    # arrow and Enter on the serial terminal once GRUB shows its menu.
+    stage "ISO self-test menu entry (BIOS)"
+    "${runner[@]}" --label iso-selftest-bios --timeout 300 --stall 60 --send-on 'Press enter to boot' '\e[B\r' \
+        --forbid-skip "$POLICY_SKIP" --log "$OUT/test/iso-selftest-bios.log" --result "$OUT/test/iso-selftest-bios.result" -- \
+        qemu-system-x86_64 "${QEMU_BASE[@]}" -cdrom "$OUT/kernel.iso" || true
+    add_result "$OUT/test/iso-selftest-bios.result"
+
+    stage "ISO self-test menu entry (UEFI, OVMF)"
+    "${runner[@]}" --label iso-selftest-uefi --timeout 420 --stall 90 --send-on 'Press enter to boot' '\e[B\r' \
+        --forbid-skip "$POLICY_SKIP" --log "$OUT/test/iso-selftest-uefi.log" --result "$OUT/test/iso-selftest-uefi.result" -- \
+        qemu-system-x86_64 "${QEMU_BASE[@]}" -bios /usr/share/ovmf/OVMF.fd -cdrom "$OUT/kernel.iso" || true
+    add_result "$OUT/test/iso-selftest-uefi.result"
 
     stage "summary"
     echo "test run took $((SECONDS - t0)) s; logs in out/test/"

@@ -13,6 +13,9 @@ namespace Osprey.Kernel.SelfTest
         internal string TestName;
         internal string FirstNote;
         internal readonly LineCapture FirstFailure = new LineCapture();
+        // Appended to figure names ("@edf" in a policy variant such as
+        // threads@edf) so that each figure's name stays unique in the run.
+        internal string BenchSuffix = "";
 
         internal void Reset()
         {
@@ -127,6 +130,7 @@ namespace Osprey.Kernel.SelfTest
         {
             Log.Write("    # BENCH ");
             Log.Write(name);
+            Log.Write(BenchSuffix);
             Log.Write(" ");
             Log.Dec(value);
             Log.Write(" ");

@@ -69,7 +69,7 @@ public static class RunnerApp
 
     static int RunKtap(RunnerOptions o, TextWriter output)
     {
-        var parser = new KtapParser(o.Label);
+        var parser = new KtapParser(o.Label) { ForbiddenSkip = o.ForbidSkip };
         var tail = new Queue<string>();
         using var log = OpenLog(o, output);
         var printedSuites = new HashSet<KtapLevel>();
@@ -225,7 +225,7 @@ public static class RunnerApp
             sb.Append(line).Append('\n');
         }
         var outcome = o.ParseExitStatus is int c ? RunOutcome.Exited(c) : RunOutcome.Offline();
-        var rep = KtapParser.Parse(sb.ToString(), outcome, o.Label);
+        var rep = KtapParser.Parse(sb.ToString(), outcome, o.Label, o.ForbidSkip);
         output.Write(rep.Format());
         WriteResult(o, rep, output);
         return rep.Success ? 0 : 1;
