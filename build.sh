@@ -409,6 +409,36 @@ compare_case() {
     fi
 }
 
+# runctl_case FILE: a workload that overloads the CPU (periods of 1 us,
+# 1 ns), starves everything (priority 0) or holds a tiny CBS budget must
+# still end (-icount, clock=exact exit): QEMU status 33, the stop within
+# 100 us of the run's end and every thread ended within 20 ms of it (guest
+# time, from the kernel's "run control:" line).
+to_ns() { awk -v t="$1" 'BEGIN { n = t + 0; u = t; sub(/^[0-9.]+/, "", u)
+    m = (u == "s") ? 1e9 : (u == "ms") ? 1e6 : (u == "us") ? 1e3 : 1; printf "%d\n", n * m }'; }
+runctl_case() {
+    local file="$1" name
+    name=$(basename "$1" .wl)
+    local log="$OUT/test/$name.log"
+    set +e
+    timeout 120 qemu-system-x86_64 "${QEMU_BASE[@]}" -icount shift=0,sleep=off -kernel "$OUT/kernel.elf" \
+        -initrd "$file workload" -append "clock=exact exit" </dev/null >"$log" 2>&1
+    local krc=$?
+    set -e
+    local line stop ended
+    line=$(tr -d '\r' <"$log" | grep '^run control: stopped at the end + ' | head -n1)
+    stop=$(echo "$line" | sed -n 's/^run control: stopped at the end + \([0-9.]*[a-z]*\) .*/\1/p')
+    ended=$(echo "$line" | sed -n 's/.* ended at the end + \([0-9.]*[a-z]*\)$/\1/p')
+    if [ "$krc" = 33 ] && [ -n "$stop" ] && [ -n "$ended" ] && [ "$(to_ns "$stop")" -le 100000 ] && [ "$(to_ns "$ended")" -le 20000000 ]; then
+        echo "run control $name: stopped at the end + $stop, threads ended at the end + $ended: ok"
+        TOTAL_PASS=$((TOTAL_PASS + 1))
+    else
+        echo "run control $name: FAILED (QEMU status $krc, expected 33; stop '$stop' <= 100us, end '$ended' <= 20ms)"
+        tail -n 5 "$log"
+        TOTAL_FAIL=$((TOTAL_FAIL + 1))
+    fi
+}
+
 # trace_case: boot a short workload with `trace exit` under -icount, then the
 # trace tool must find the dump (nothing dropped) and draw every task.
 trace_case() {
@@ -487,6 +517,10 @@ cmd_test() {
     compare_case sched/examples/rm-threads.wl
     compare_case sched/examples/fp-rta-miss.wl
     compare_case sched/examples/edf-u095.wl
+
+    stage "run control: overloaded and starving workloads end on time (-icount)"
+    local rc_file
+    for rc_file in tests/workloads/runctl-*.wl; do runctl_case "$rc_file"; done
 
     stage "scheduling trace: kernel dump to SVG and JSON (-icount)"
     trace_case
