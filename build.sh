@@ -303,8 +303,10 @@ cmd_run() {
             { print; fflush() }'
         local rc=${PIPESTATUS[0]}
     else
-        qemu-system-x86_64 "${q[@]}"
-        local rc=$?
+        # A copy of the serial output: the reason of a failure is read from it.
+        log="$OUT/run.log"
+        qemu-system-x86_64 "${q[@]}" | tee "$log"
+        local rc=${PIPESTATUS[0]}
     fi
     set -e
     case $rc in
@@ -314,6 +316,14 @@ cmd_run() {
         0)  say "QEMU exited with status 0 (a triple fault with -no-reboot, or the window was closed)" ;;
         *)  say "QEMU exited with status $rc" ;;
     esac
+    # A refused or partly refused workload, failed self-tests or a panic:
+    # exit non-zero with the kernel's reason.
+    if [ "$rc" != 33 ] && [ "$rc" != 0 ]; then
+        local why=""
+        [ -f "$log" ] && why=$(tr -d '\r' <"$log" | grep -E '^(osprey: error: |rejected: |note: |osprey: workload |osprey: PANIC|    not ok )' | head -n 12 || true)
+        [ -n "$why" ] && printf '%s\n' "$why" | sed 's/^/build.sh:   /' >&2
+        die "run: the kernel ended with QEMU status $rc$([ -n "$why" ] && echo ' (reason above)')"
+    fi
     if [ -n "$trace" ]; then
         say "serial log in $log"
         if is_picture "$trace"; then
@@ -439,6 +449,97 @@ runctl_case() {
     fi
 }
 
+# guest_case FILE STATUS: a file with guests in the simulator and in the
+# kernel (-icount, clock=exact exit). The kernel's end-of-run guest report
+# is taken before the cores are removed: the same title (share, admitted,
+# cores), per core the same periods and misses, per guest task the same
+# jobs and misses, the same rejected lines, and guest clocks at most 1 ms
+# past the simulator's; QEMU ends with STATUS (35 when something of the
+# file was refused).
+guest_report() { # LOG: the comparable lines of the guest report
+    tr -d '\r' <"$1" | awk '
+        /^guest cores on cpu/ { t = $0; sub(/, run .*/, "", t); print "title " t; next }
+        /^core +kind +dilation/ { c = 1; next }
+        c && NF == 0 { c = 0 }
+        c { print "core", $1, $11, $13; next }
+        /^guest .* on vcore/ { g = $2; next }
+        g != "" && /^task +kind/ { k = 1; next }
+        k && NF == 0 { k = 0 }
+        k && /^guest / { k = 0; g = "" }
+        k { print "task", g, $1, $6, $7; next }
+        /^rejected: / { print }'
+}
+guest_clocks() { # LOG: core and guest clock in ns
+    tr -d '\r' <"$1" | awk '/^core +guest-clock/ { on = 1; next } on && NF == 0 { exit } on { print $1, $2 }' |
+        while read -r c t; do echo "$c $(to_ns "$t")"; done
+}
+guest_case() {
+    local file="$1" want="$2" name
+    name=$(basename "$1" .wl)
+    local slog="$OUT/test/guests-$name.sim" klog="$OUT/test/guests-$name.kernel"
+    set +e
+    dotnet run --project sched/sim/Sim.csproj -c Release -v q -- "$file" >"$slog" 2>&1
+    timeout 300 qemu-system-x86_64 "${QEMU_BASE[@]}" -icount shift=0,sleep=off -kernel "$OUT/kernel.elf" \
+        -initrd "$file workload" -append "clock=exact exit" </dev/null >"$klog" 2>&1
+    local krc=$?
+    set -e
+    local s k clocks
+    s=$(guest_report "$slog"); k=$(guest_report "$klog")
+    clocks=$(join <(guest_clocks "$slog" | sort) <(guest_clocks "$klog" | sort) | awk '$3 < $2 || $3 > $2 + 1000000 { print }')
+    if [ "$krc" = "$want" ] && [ -n "$s" ] && [ "$s" = "$k" ] && [ -z "$clocks" ] && grep -q '^title ' <<<"$k"; then
+        echo "guest report $name: kernel and simulator agree (title, cores, guest tasks, refusals), QEMU status $krc: ok"
+        TOTAL_PASS=$((TOTAL_PASS + 1))
+    else
+        echo "guest report $name: FAILED (QEMU status $krc, expected $want)"
+        diff <(echo "$s") <(echo "$k") | head -n 20 | sed 's/^/  /'
+        [ -n "$clocks" ] && echo "  guest clocks (core, simulator ns, kernel ns) beyond 1 ms: $clocks"
+        tail -n 3 "$klog"
+        TOTAL_FAIL=$((TOTAL_FAIL + 1))
+    fi
+}
+
+# limit_case: one guest core more than WorkloadLimits.MaxGuestCores: the
+# kernel refuses it with line and field and ends with the failure status.
+limit_case() {
+    local max file="$OUT/test/guests-limit.wl" log="$OUT/test/guests-limit.kernel" i
+    max=$(sed -n 's/.*const int MaxGuestCores = \([0-9]*\);.*/\1/p' sched/workload/Limits.cs)
+    { echo "scheduler edf"; echo "duration 10ms"
+      for ((i = 0; i <= max; i++)); do printf 'guest name=g%d workload=idle\n  vcore period=100ms slice=10us\nend\n' "$i"; done; } >"$file"
+    set +e
+    timeout 300 qemu-system-x86_64 "${QEMU_BASE[@]}" -icount shift=0,sleep=off -kernel "$OUT/kernel.elf" \
+        -initrd "$file workload" -append "clock=exact exit" </dev/null >"$log" 2>&1
+    local krc=$?
+    set -e
+    local line=$((3 * max + 4))
+    if [ -n "$max" ] && [ "$krc" = 35 ] && tr -d '\r' <"$log" | grep -qE "line $line: field 'vcore'.*\b$max\b"; then
+        echo "guest-core limit: core $((max + 1)) refused at line $line, field 'vcore', QEMU status 35: ok"
+        TOTAL_PASS=$((TOTAL_PASS + 1))
+    else
+        echo "guest-core limit: FAILED (QEMU status $krc, expected 35 and a refusal of line $line, field 'vcore', naming $max)"
+        tail -n 5 "$log"
+        TOTAL_FAIL=$((TOTAL_FAIL + 1))
+    fi
+}
+
+# run_status_case: `./build.sh run FILE` of a partly refused file exits
+# non-zero and repeats the kernel's reason.
+run_status_case() {
+    local out="$OUT/test/run-status.out"
+    set +e
+    timeout 120 "$ROOT/build.sh" run tests/workloads/guests-share.wl --icount -- clock=exact exit >"$out" 2>&1
+    local rc=$?
+    set -e
+    if [ "$rc" != 0 ] && [ "$rc" != 124 ] && grep -q "^build.sh:   rejected: line 12: field 'slice'" "$out" \
+        && grep -q '^build.sh: error: run: the kernel ended with QEMU status 35' "$out"; then
+        echo "build.sh run of a partly refused file: exit status $rc, the refusal repeated: ok"
+        TOTAL_PASS=$((TOTAL_PASS + 1))
+    else
+        echo "build.sh run of a partly refused file: FAILED (exit status $rc, expected non-zero with the refusal)"
+        tail -n 5 "$out"
+        TOTAL_FAIL=$((TOTAL_FAIL + 1))
+    fi
+}
+
 # trace_case: boot a short workload with `trace exit` under -icount, then the
 # trace tool must find the dump (nothing dropped) and draw every task.
 trace_case() {
@@ -521,6 +622,13 @@ cmd_test() {
     stage "run control: overloaded and starving workloads end on time (-icount)"
     local rc_file
     for rc_file in tests/workloads/runctl-*.wl; do runctl_case "$rc_file"; done
+
+    stage "guest reports: taken before teardown, the file's share, the core limit, refusals end in failure (-icount)"
+    guest_case sched/examples/guests.wl 33
+    guest_case sched/examples/guests-extra.wl 35
+    guest_case tests/workloads/guests-share.wl 35
+    limit_case
+    run_status_case
 
     stage "scheduling trace: kernel dump to SVG and JSON (-icount)"
     trace_case
