@@ -521,6 +521,31 @@ limit_case() {
     fi
 }
 
+# admitted_case FILE: guest cores filling the admissible share (-icount,
+# clock=exact exit): every core admitted, none misses a period.
+admitted_case() {
+    local file="$1" name
+    name=$(basename "$1" .wl)
+    local log="$OUT/test/admitted-$name.kernel"
+    set +e
+    timeout 300 qemu-system-x86_64 "${QEMU_BASE[@]}" -icount shift=0,sleep=off -kernel "$OUT/kernel.elf" \
+        -initrd "$file workload" -append "clock=exact exit" </dev/null >"$log" 2>&1
+    local krc=$?
+    set -e
+    local want got missed
+    want=$(grep -c '^ *vcore ' "$file")
+    got=$(tr -d '\r' <"$log" | sed -n 's/^guest cores on cpu 0: .*, \([0-9]*\) core(s), run .*/\1/p')
+    missed=$(tr -d '\r' <"$log" | awk '/^core +kind +dilation/ { on = 1; next } on && NF == 0 { exit } on && $11 != 0 { print $1 " " $11 }')
+    if [ "$krc" = 33 ] && [ "$got" = "$want" ] && [ -z "$missed" ] && ! grep -q '^rejected: ' "$log"; then
+        echo "admitted guest cores $name: $got core(s) at the admissible share, no period missed: ok"
+        TOTAL_PASS=$((TOTAL_PASS + 1))
+    else
+        echo "admitted guest cores $name: FAILED (QEMU status $krc, $got of $want cores admitted; misses: ${missed:-none})"
+        tail -n 3 "$log"
+        TOTAL_FAIL=$((TOTAL_FAIL + 1))
+    fi
+}
+
 # run_status_case: `./build.sh run FILE` of a partly refused file exits
 # non-zero and repeats the kernel's reason.
 run_status_case() {
@@ -629,6 +654,8 @@ cmd_test() {
     guest_case tests/workloads/guests-share.wl 35
     limit_case
     run_status_case
+    admitted_case tests/workloads/guests-50.wl
+    admitted_case tests/workloads/guests-dil200.wl
 
     stage "scheduling trace: kernel dump to SVG and JSON (-icount)"
     trace_case

@@ -102,8 +102,6 @@ namespace Osprey.Kernel.Workload
 
             tasks = new WorkloadTask[w.Tasks.Length];
             settle = SettlePerTask * (w.Tasks.Length + 1);
-            runStart = Machine.Now() + 1000000;
-            runEnd = runStart + duration;
             stopping = false;
 
             // Main wakes at the end before any task: value 0 is the most
@@ -143,6 +141,10 @@ namespace Osprey.Kernel.Workload
             if (guests) GuestCores.FromWorkload(w);
             else if (w.Guests.Length > 0)
                 notes[noteCount++] = w.Guests.Length + " guest(s) in the file not run: guest cores need the vcore scheduler (sched=vcore, the default for a file with guests)";
+            // The run starts 1 ms after the set-up (threads, servers, guest
+            // cores), however long that took.
+            runStart = Machine.Now() + 1000000;
+            runEnd = runStart + duration;
             long switches0 = Scheduling.Switches, idle0 = core.IdleTimeNs;
             // The end of the run is the stop watchdog's, in the timer
             // interrupt, armed before any task runs: no thread priority can
