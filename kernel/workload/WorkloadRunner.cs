@@ -104,8 +104,9 @@ namespace Osprey.Kernel.Workload
             settle = SettlePerTask * (w.Tasks.Length + 1);
             stopping = false;
 
-            // Main wakes at the end before any task: value 0 is the most
-            // urgent under every policy (priority 0, or deadline 0).
+            // Main sets the run up and starts the guest cores as the most
+            // urgent thread (value 0 under every policy: priority 0, or
+            // deadline 0). The end does not depend on it (RunStop).
             ulong f = Machine.DisableInterrupts();
             core.SetPriorityNode(main, urgent, 0);
             Machine.RestoreInterrupts(f);
@@ -228,7 +229,8 @@ namespace Osprey.Kernel.Workload
             for (int i = 0; i < tasks.Length; i++)
             {
                 WorkloadTask k = tasks[i];
-                core.Suspend(k.Thread);
+                // A thread not started yet starts later and finds `stopping`.
+                if (k.Thread.Started) core.Suspend(k.Thread);
                 k.Stats.CpuTimeNs = core.CpuTimeOf(k.Thread);
                 if (k.Period != null)
                 {
