@@ -22,13 +22,18 @@ Usage: ./build.sh [COMMAND] [ARGS]
                    options: --iso (boot the ISO under BIOS), --uefi (ISO under
                    OVMF), --screen (show the QEMU window), --icount, -- ARGS
                    (kernel command line words, e.g. -- sched=edf)
+                   exits non-zero when the kernel ends with a failure (a
+                   refused or partly refused workload, failed self-tests,
+                   a panic), repeating the kernel's reason
                    --trace OUT: boot with 'trace exit', record the scheduling
                    trace and write OUT: NAME.svg or NAME.json gives the SVG
                    timeline and the Chrome/Perfetto JSON side by side (plus
                    NAME.trace and the serial log NAME.log); other names get
                    the raw trace
   test             host NUnit tests, the in-kernel self-tests (plain and under
-                   -icount), and BIOS and UEFI boot smoke tests of the ISO;
+                   -icount), simulator-vs-kernel workloads, run control and
+                   guest-report checks (tests/workloads), and BIOS and UEFI
+                   boot smoke tests of the ISO;
                    ends with "N passed, N failed"
   flash DEVICE     write out/kernel.iso to a USB stick (checks the device,
                    asks for confirmation; --yes to skip the question,
