@@ -22,13 +22,18 @@ Usage: ./build.sh [COMMAND] [ARGS]
                    options: --iso (boot the ISO under BIOS), --uefi (ISO under
                    OVMF), --screen (show the QEMU window), --icount, -- ARGS
                    (kernel command line words, e.g. -- sched=edf)
+                   exits non-zero when the kernel ends with a failure (a
+                   refused or partly refused workload, failed self-tests,
+                   a panic), repeating the kernel's reason
                    --trace OUT: boot with 'trace exit', record the scheduling
                    trace and write OUT: NAME.svg or NAME.json gives the SVG
                    timeline and the Chrome/Perfetto JSON side by side (plus
                    NAME.trace and the serial log NAME.log); other names get
                    the raw trace
   test             host NUnit tests, the in-kernel self-tests (plain and under
-                   -icount), and BIOS and UEFI boot smoke tests of the ISO;
+                   -icount), simulator-vs-kernel workloads, run control and
+                   guest-report checks (tests/workloads), and BIOS and UEFI
+                   boot smoke tests of the ISO;
                    ends with "N passed, N failed"
   flash DEVICE     write out/kernel.iso to a USB stick (checks the device,
                    asks for confirmation; --yes to skip the question,
@@ -330,8 +335,10 @@ cmd_run() {
             { print; fflush() }'
         local rc=${PIPESTATUS[0]}
     else
-        qemu-system-x86_64 "${q[@]}"
-        local rc=$?
+        # A copy of the serial output: the reason of a failure is read from it.
+        log="$OUT/run.log"
+        qemu-system-x86_64 "${q[@]}" | tee "$log"
+        local rc=${PIPESTATUS[0]}
     fi
     set -e
     case $rc in
@@ -341,6 +348,14 @@ cmd_run() {
         0)  say "QEMU exited with status 0 (a triple fault with -no-reboot, or the window was closed)" ;;
         *)  say "QEMU exited with status $rc" ;;
     esac
+    # A refused or partly refused workload, failed self-tests or a panic:
+    # exit non-zero with the kernel's reason.
+    if [ "$rc" != 33 ] && [ "$rc" != 0 ]; then
+        local why=""
+        [ -f "$log" ] && why=$(tr -d '\r' <"$log" | grep -E '^(osprey: error: |rejected: |note: |osprey: workload |osprey: PANIC|    not ok )' | head -n 12 || true)
+        [ -n "$why" ] && printf '%s\n' "$why" | sed 's/^/build.sh:   /' >&2
+        die "run: the kernel ended with QEMU status $rc$([ -n "$why" ] && echo ' (reason above)')"
+    fi
     if [ -n "$trace" ]; then
         say "serial log in $log"
         if is_picture "$trace"; then
@@ -436,6 +451,152 @@ compare_case() {
     fi
 }
 
+# runctl_case FILE: a workload that overloads the CPU (periods of 1 us,
+# 1 ns), starves everything (priority 0) or holds a tiny CBS budget must
+# still end (-icount, clock=exact exit): QEMU status 33, the stop within
+# 100 us of the run's end and every thread ended within 20 ms of it (guest
+# time, from the kernel's "run control:" line).
+to_ns() { awk -v t="$1" 'BEGIN { n = t + 0; u = t; sub(/^[0-9.]+/, "", u)
+    m = (u == "s") ? 1e9 : (u == "ms") ? 1e6 : (u == "us") ? 1e3 : 1; printf "%d\n", n * m }'; }
+runctl_case() {
+    local file="$1" name
+    name=$(basename "$1" .wl)
+    local log="$OUT/test/$name.log"
+    set +e
+    timeout 120 qemu-system-x86_64 "${QEMU_BASE[@]}" -icount shift=0,sleep=off -kernel "$OUT/kernel.elf" \
+        -initrd "$file workload" -append "clock=exact exit" </dev/null >"$log" 2>&1
+    local krc=$?
+    set -e
+    local line stop ended
+    line=$(tr -d '\r' <"$log" | grep '^run control: stopped at the end + ' | head -n1)
+    stop=$(echo "$line" | sed -n 's/^run control: stopped at the end + \([0-9.]*[a-z]*\) .*/\1/p')
+    ended=$(echo "$line" | sed -n 's/.* ended at the end + \([0-9.]*[a-z]*\)$/\1/p')
+    if [ "$krc" = 33 ] && [ -n "$stop" ] && [ -n "$ended" ] && [ "$(to_ns "$stop")" -le 100000 ] && [ "$(to_ns "$ended")" -le 20000000 ]; then
+        echo "run control $name: stopped at the end + $stop, threads ended at the end + $ended: ok"
+        TOTAL_PASS=$((TOTAL_PASS + 1))
+    else
+        echo "run control $name: FAILED (QEMU status $krc, expected 33; stop '$stop' <= 100us, end '$ended' <= 20ms)"
+        tail -n 5 "$log"
+        TOTAL_FAIL=$((TOTAL_FAIL + 1))
+    fi
+}
+
+# guest_case FILE STATUS: a file with guests in the simulator and in the
+# kernel (-icount, clock=exact exit). The kernel's end-of-run guest report
+# is taken before the cores are removed: the same title (share, admitted,
+# cores), per core the same periods and misses, per guest task the same
+# jobs and misses, the same rejected lines, and guest clocks at most 1 ms
+# past the simulator's; QEMU ends with STATUS (35 when something of the
+# file was refused).
+guest_report() { # LOG: the comparable lines of the guest report
+    tr -d '\r' <"$1" | awk '
+        /^guest cores on cpu/ { t = $0; sub(/, run .*/, "", t); print "title " t; next }
+        /^core +kind +dilation/ { c = 1; next }
+        c && NF == 0 { c = 0 }
+        c { print "core", $1, $11, $13; next }
+        /^guest .* on vcore/ { g = $2; next }
+        g != "" && /^task +kind/ { k = 1; next }
+        k && NF == 0 { k = 0 }
+        k && /^guest / { k = 0; g = "" }
+        k { print "task", g, $1, $6, $7; next }
+        /^rejected: / { print }'
+}
+guest_clocks() { # LOG: core and guest clock in ns
+    tr -d '\r' <"$1" | awk '/^core +guest-clock/ { on = 1; next } on && NF == 0 { exit } on { print $1, $2 }' |
+        while read -r c t; do echo "$c $(to_ns "$t")"; done
+}
+guest_case() {
+    local file="$1" want="$2" name
+    name=$(basename "$1" .wl)
+    local slog="$OUT/test/guests-$name.sim" klog="$OUT/test/guests-$name.kernel"
+    set +e
+    dotnet run --project sched/sim/Sim.csproj -c Release -v q -- "$file" >"$slog" 2>&1
+    timeout 300 qemu-system-x86_64 "${QEMU_BASE[@]}" -icount shift=0,sleep=off -kernel "$OUT/kernel.elf" \
+        -initrd "$file workload" -append "clock=exact exit" </dev/null >"$klog" 2>&1
+    local krc=$?
+    set -e
+    local s k clocks
+    s=$(guest_report "$slog"); k=$(guest_report "$klog")
+    clocks=$(join <(guest_clocks "$slog" | sort) <(guest_clocks "$klog" | sort) | awk '$3 < $2 || $3 > $2 + 1000000 { print }')
+    if [ "$krc" = "$want" ] && [ -n "$s" ] && [ "$s" = "$k" ] && [ -z "$clocks" ] && grep -q '^title ' <<<"$k"; then
+        echo "guest report $name: kernel and simulator agree (title, cores, guest tasks, refusals), QEMU status $krc: ok"
+        TOTAL_PASS=$((TOTAL_PASS + 1))
+    else
+        echo "guest report $name: FAILED (QEMU status $krc, expected $want)"
+        diff <(echo "$s") <(echo "$k") | head -n 20 | sed 's/^/  /'
+        [ -n "$clocks" ] && echo "  guest clocks (core, simulator ns, kernel ns) beyond 1 ms: $clocks"
+        tail -n 3 "$klog"
+        TOTAL_FAIL=$((TOTAL_FAIL + 1))
+    fi
+}
+
+# limit_case: one guest core more than WorkloadLimits.MaxGuestCores: the
+# kernel refuses it with line and field and ends with the failure status.
+limit_case() {
+    local max file="$OUT/test/guests-limit.wl" log="$OUT/test/guests-limit.kernel" i
+    max=$(sed -n 's/.*const int MaxGuestCores = \([0-9]*\);.*/\1/p' sched/workload/Limits.cs)
+    { echo "scheduler edf"; echo "duration 10ms"
+      for ((i = 0; i <= max; i++)); do printf 'guest name=g%d workload=idle\n  vcore period=100ms slice=10us\nend\n' "$i"; done; } >"$file"
+    set +e
+    timeout 300 qemu-system-x86_64 "${QEMU_BASE[@]}" -icount shift=0,sleep=off -kernel "$OUT/kernel.elf" \
+        -initrd "$file workload" -append "clock=exact exit" </dev/null >"$log" 2>&1
+    local krc=$?
+    set -e
+    local line=$((3 * max + 4))
+    if [ -n "$max" ] && [ "$krc" = 35 ] && tr -d '\r' <"$log" | grep -qE "line $line: field 'vcore'.*\b$max\b"; then
+        echo "guest-core limit: core $((max + 1)) refused at line $line, field 'vcore', QEMU status 35: ok"
+        TOTAL_PASS=$((TOTAL_PASS + 1))
+    else
+        echo "guest-core limit: FAILED (QEMU status $krc, expected 35 and a refusal of line $line, field 'vcore', naming $max)"
+        tail -n 5 "$log"
+        TOTAL_FAIL=$((TOTAL_FAIL + 1))
+    fi
+}
+
+# admitted_case FILE: guest cores filling the admissible share (-icount,
+# clock=exact exit): every core admitted, none misses a period.
+admitted_case() {
+    local file="$1" name
+    name=$(basename "$1" .wl)
+    local log="$OUT/test/admitted-$name.kernel"
+    set +e
+    timeout 300 qemu-system-x86_64 "${QEMU_BASE[@]}" -icount shift=0,sleep=off -kernel "$OUT/kernel.elf" \
+        -initrd "$file workload" -append "clock=exact exit" </dev/null >"$log" 2>&1
+    local krc=$?
+    set -e
+    local want got missed
+    want=$(grep -c '^ *vcore ' "$file")
+    got=$(tr -d '\r' <"$log" | sed -n 's/^guest cores on cpu 0: .*, \([0-9]*\) core(s), run .*/\1/p')
+    missed=$(tr -d '\r' <"$log" | awk '/^core +kind +dilation/ { on = 1; next } on && NF == 0 { exit } on && $11 != 0 { print $1 " " $11 }')
+    if [ "$krc" = 33 ] && [ "$got" = "$want" ] && [ -z "$missed" ] && ! grep -q '^rejected: ' "$log"; then
+        echo "admitted guest cores $name: $got core(s) at the admissible share, no period missed: ok"
+        TOTAL_PASS=$((TOTAL_PASS + 1))
+    else
+        echo "admitted guest cores $name: FAILED (QEMU status $krc, $got of $want cores admitted; misses: ${missed:-none})"
+        tail -n 3 "$log"
+        TOTAL_FAIL=$((TOTAL_FAIL + 1))
+    fi
+}
+
+# run_status_case: `./build.sh run FILE` of a partly refused file exits
+# non-zero and repeats the kernel's reason.
+run_status_case() {
+    local out="$OUT/test/run-status.out"
+    set +e
+    timeout 120 "$ROOT/build.sh" run tests/workloads/guests-share.wl --icount -- clock=exact exit >"$out" 2>&1
+    local rc=$?
+    set -e
+    if [ "$rc" != 0 ] && [ "$rc" != 124 ] && grep -q "^build.sh:   rejected: line 12: field 'slice'" "$out" \
+        && grep -q '^build.sh: error: run: the kernel ended with QEMU status 35' "$out"; then
+        echo "build.sh run of a partly refused file: exit status $rc, the refusal repeated: ok"
+        TOTAL_PASS=$((TOTAL_PASS + 1))
+    else
+        echo "build.sh run of a partly refused file: FAILED (exit status $rc, expected non-zero with the refusal)"
+        tail -n 5 "$out"
+        TOTAL_FAIL=$((TOTAL_FAIL + 1))
+    fi
+}
+
 # trace_case: boot a short workload with `trace exit` under -icount, then the
 # trace tool must find the dump (nothing dropped) and draw every task.
 trace_case() {
@@ -516,6 +677,19 @@ cmd_test() {
     compare_case sched/examples/rm-threads.wl
     compare_case sched/examples/fp-rta-miss.wl
     compare_case sched/examples/edf-u095.wl
+
+    stage "run control: overloaded and starving workloads end on time (-icount)"
+    local rc_file
+    for rc_file in tests/workloads/runctl-*.wl; do runctl_case "$rc_file"; done
+
+    stage "guest reports: taken before teardown, the file's share, the core limit, refusals end in failure (-icount)"
+    guest_case sched/examples/guests.wl 33
+    guest_case sched/examples/guests-extra.wl 35
+    guest_case tests/workloads/guests-share.wl 35
+    limit_case
+    run_status_case
+    admitted_case tests/workloads/guests-50.wl
+    admitted_case tests/workloads/guests-dil200.wl
 
     stage "scheduling trace: kernel dump to SVG and JSON (-icount)"
     trace_case

@@ -208,19 +208,42 @@ namespace Osprey.Kernel.Threading
     // The local APIC timer interrupt: fire every due watchdog; the one-shot
     // ends armed for the earliest remaining one (the hardware shot is spent
     // even when it fired early and nothing was due).
+    //
+    // Livelock bound: a watchdog that fell due while this handler ran (so
+    // the next interrupt would come at once) is fired no sooner than the
+    // time this handler took, and at least MinGapNs, after its end. Timer
+    // interrupts then take at most about half of the CPU whatever the timer
+    // queue holds (periods of 1 ns included), so threads always progress.
+    // Watchdogs due later than the handler's end are not moved.
     internal sealed unsafe class TimerInterrupt : InterruptHandler
     {
+        internal const long MinGapNs = 1000;
+        internal static long Deferred;
+
         internal override void Handle(InterruptFrame* frame)
         {
             Scheduling.TimerInterrupts++;
             SchedCore core = Scheduling.Core;
             KernelPlatform p = Scheduling.Platform;
-            p.ArmedFor = long.MinValue;                 // the hardware shot is spent
-            core.TimerFired(Machine.Now());
-            // Firing re-armed the timer when the earliest expiry changed; if
-            // it did not (the shot came early), arm it again here.
+            long entry = Machine.Now();
+            p.DeferArm = true;
+            core.TimerFired(entry);
+            p.DeferArm = false;
+            // The hardware shot is spent: arm it once, for the earliest
+            // watchdog left (or later, see the livelock bound).
             long next = core.Timers.NextExpiry;
-            if (p.ArmedFor != next) p.ArmTimer(next);
+            if (next != long.MaxValue)
+            {
+                long end = Machine.Now();
+                if (next <= end)
+                {
+                    long gap = end - entry;
+                    if (gap < MinGapNs) gap = MinGapNs;
+                    next = end + gap;
+                    Deferred++;
+                }
+            }
+            p.ArmTimer(next);
             Machine.EndOfInterrupt();
         }
     }

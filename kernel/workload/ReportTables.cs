@@ -20,7 +20,7 @@ namespace Osprey.Kernel.Workload
         }
 
         internal static void IrqHeader() { Log.WriteLineSplit(VcoreReport.IrqHeader(), Narrow() ? VcoreCompactReport.IrqHeader(Log.ScreenColumns) : null); }
-        internal static void IrqLine(Vcore v) { Log.WriteLineSplit(VcoreReport.IrqLine(v), Narrow() ? VcoreCompactReport.IrqLine(v, Log.ScreenColumns) : null); }
+        internal static void IrqLine(Vcore v, long guestClockNs) { Log.WriteLineSplit(VcoreReport.IrqLine(v, guestClockNs), Narrow() ? VcoreCompactReport.IrqLine(v, guestClockNs, Log.ScreenColumns) : null); }
 
         // The compact layout is used whenever the log goes to a screen console
         // (also on one wide enough for the full rows: the screen shows one layout).

@@ -38,6 +38,15 @@ namespace Osprey.Kernel.Workload
         private static WorkloadTask[] tasks;
         private static long runStart, runEnd, settle;
         private static bool stopping;
+        // Run control (RunStop): the instant the stop watchdog fired, the
+        // switch and idle counters it read, and the thread waiting for it.
+        private static long stopAt, switchesAtStop, idleAtStop;
+        private static Thread stopWaiter;
+        private static readonly RunStop stopTimer = new RunStop();
+        // Things of the file that do not run (refused guest cores, CBS
+        // servers refused admission, guests without the vcore scheduler):
+        // the kernel then ends with the failure status.
+        internal static int Refused;
 
         // Finds and parses the workload module. Returns null (and Spec) when
         // there is none or it parsed; else the error, naming line and field.
@@ -93,12 +102,11 @@ namespace Osprey.Kernel.Workload
 
             tasks = new WorkloadTask[w.Tasks.Length];
             settle = SettlePerTask * (w.Tasks.Length + 1);
-            runStart = Machine.Now() + 1000000;
-            runEnd = runStart + duration;
             stopping = false;
 
-            // Main wakes at the end before any task: value 0 is the most
-            // urgent under every policy (priority 0, or deadline 0).
+            // Main sets the run up and starts the guest cores as the most
+            // urgent thread (value 0 under every policy: priority 0, or
+            // deadline 0). The end does not depend on it (RunStop).
             ulong f = Machine.DisableInterrupts();
             core.SetPriorityNode(main, urgent, 0);
             Machine.RestoreInterrupts(f);
@@ -134,62 +142,118 @@ namespace Osprey.Kernel.Workload
             if (guests) GuestCores.FromWorkload(w);
             else if (w.Guests.Length > 0)
                 notes[noteCount++] = w.Guests.Length + " guest(s) in the file not run: guest cores need the vcore scheduler (sched=vcore, the default for a file with guests)";
+            // The run starts 1 ms after the set-up (threads, servers, guest
+            // cores), however long that took.
+            runStart = Machine.Now() + 1000000;
+            runEnd = runStart + duration;
             long switches0 = Scheduling.Switches, idle0 = core.IdleTimeNs;
+            // The end of the run is the stop watchdog's, in the timer
+            // interrupt, armed before any task runs: no thread priority can
+            // delay it. One nanosecond after runEnd, so that everything due
+            // at runEnd itself (period ends, releases) happens first.
+            f = Machine.DisableInterrupts();
+            core.Timers.Insert(stopTimer, runEnd + 1);
+            Machine.RestoreInterrupts(f);
             for (int i = 0; i < tasks.Length; i++) Threads.Start(tasks[i].Thread);
 
             if (guests)
             {
-                // Every guest core starts at the run's start; main (the most
-                // urgent thread) prints the cores' table at intervals.
+                // Every guest core starts at the run's start. Nothing of the
+                // kernel runs during the run: the cores' table is printed
+                // after it, from the figures the stop took.
                 Threads.SleepUntil(runStart);
                 GuestCores.StartAll(runStart);
-                long interval = duration / 4;
-                if (interval < 100000000) interval = 100000000;
-                for (long at = runStart + interval; at < runEnd; at += interval)
-                {
-                    Threads.SleepUntil(at);
-                    Log.WriteLine("");
-                    Log.WriteLine("at " + Osprey.Sched.Analysis.Format.Time(Machine.Now() - runStart) + ":");
-                    GuestCores.PrintCores(Machine.Now() - runStart);
-                }
             }
-            Threads.SleepUntil(runEnd);
+            WaitForStop(main);
 
-            // The end: main is the most urgent thread, nothing else runs
-            // while it takes the figures.
-            f = Machine.DisableInterrupts();
-            stopping = true;
-            long switches = Scheduling.Switches - switches0;
-            long idle = core.IdleTimeNs - idle0;
-            for (int i = 0; i < tasks.Length; i++) Collect(tasks[i], core);
-            Machine.RestoreInterrupts(f);
+            // The stop watchdog has suspended every thread of the workload
+            // and taken the end figures (RunStop); they no longer change.
+            for (int i = 0; i < tasks.Length; i++) Collect(tasks[i]);
+            Print(w, sched, duration, switchesAtStop - switches0, idleAtStop - idle0, notes, noteCount, guests);
+            if (guests) GuestCores.PrintSummary(stopAt - runStart);
+            if (guests) Refused += GuestCores.RejectedCount;
+            else if (w.GuestErrors != null) Refused += w.GuestErrors.Length;
+            Refused += noteCount;
 
-            // Stop the threads: end their periods and sleeps; spinning jobs
-            // see `stopping`.
-            for (int i = 0; i < tasks.Length; i++)
-            {
-                if (tasks[i].Period != null) Periods.Delete(tasks[i].Period);
-                Threads.Wake(tasks[i].Thread);
-                Threads.Resume(tasks[i].Thread);
-            }
-            long guestElapsed = Machine.Now() - runStart;
-            if (guests) GuestCores.StopAll();
+            // Let the threads end: their periods, servers and cores are gone,
+            // sleeps are cut short, spinning jobs see `stopping`.
             f = Machine.DisableInterrupts();
             core.RemovePriority(main, urgent);
             Machine.RestoreInterrupts(f);
+            for (int i = 0; i < tasks.Length; i++)
+            {
+                Threads.Wake(tasks[i].Thread);
+                Threads.Resume(tasks[i].Thread);
+            }
+            GuestCores.ReleaseAll();
             for (int i = 0; i < tasks.Length; i++) Threads.Join(tasks[i].Thread);
-
-            Print(w, sched, duration, switches, idle, notes, noteCount, guests);
-            if (guests) GuestCores.PrintSummary(guestElapsed);
+            GuestCores.JoinAll();
+            long joined = Machine.Now();
+            Log.WriteLine("run control: stopped at the end + " + Osprey.Sched.Analysis.Format.Time(stopAt - runEnd)
+                + " (timer interrupt), report printed and " + (tasks.Length + GuestCores.Count) + " thread(s) ended at the end + "
+                + Osprey.Sched.Analysis.Format.Time(joined - runEnd));
             KernelTrace.Dump(FileName);
         }
 
-        // Final figures of one task, at the end of the run (interrupts off).
-        private static void Collect(WorkloadTask k, SchedCore core)
+        // Main waits here until the stop watchdog resumes it.
+        private static void WaitForStop(Thread main)
+        {
+            SchedCore core = Scheduling.Core;
+            ulong f = Machine.DisableInterrupts();
+            stopWaiter = main;
+            while (!stopping)
+            {
+                core.Suspend(main);
+                Scheduling.Reschedule();
+            }
+            stopWaiter = null;
+            Machine.RestoreInterrupts(f);
+        }
+
+        // The end of the run, in the timer interrupt (RunStop.Fire): from
+        // here on no thread of the workload runs, whatever its priority or
+        // deadline. Takes the figures that would move on (CPU times, idle
+        // time, period statistics, the guest cores'), then removes what
+        // would keep firing (periods, CBS servers, guest-core reservations)
+        // and suspends the threads; main collects and prints, then lets
+        // them end. Bounded work: a few core operations per task and core.
+        internal static void Stop(long now)
+        {
+            if (stopping || tasks == null) return;
+            SchedCore core = Scheduling.Core;
+            stopping = true;
+            stopAt = now;
+            switchesAtStop = Scheduling.Switches;
+            idleAtStop = core.IdleTimeNs;
+            CbsScheduler cbs = core.Scheduler as CbsScheduler;
+            for (int i = 0; i < tasks.Length; i++)
+            {
+                WorkloadTask k = tasks[i];
+                // A thread not started yet starts later and finds `stopping`.
+                if (k.Thread.Started) core.Suspend(k.Thread);
+                k.Stats.CpuTimeNs = core.CpuTimeOf(k.Thread);
+                if (k.Period != null)
+                {
+                    k.Stats.TakePeriod(k.Period);
+                    k.Period.Delete();
+                }
+                if (k.Server != null)
+                {
+                    k.Stats.Overruns = k.Server.OverrunCount;
+                    if (cbs != null) cbs.Detach(k.Thread);
+                }
+                core.RemovePriority(k.Thread, k.JobNode);
+            }
+            GuestCores.StopInInterrupt(now);
+            if (stopWaiter != null) core.Resume(stopWaiter);
+        }
+
+        // Final figures of one task, after the stop (the thread is suspended;
+        // its CPU time and period statistics were taken by Stop).
+        private static void Collect(WorkloadTask k)
         {
             TaskStats st = k.Stats;
             TaskSpec s = k.Spec;
-            st.CpuTimeNs = core.CpuTimeOf(k.Thread);
             if (s.Kind == TaskKind.Periodic)
             {
                 if (k.Activation >= 0)
@@ -200,13 +264,18 @@ namespace Osprey.Kernel.Workload
                     // the few microseconds the activation took do not move a
                     // release across the end of the run.
                     long nominal = runStart + s.Phase;
-                    long released = 0;
-                    while (nominal + released * s.Period <= runEnd) released++;
+                    long released = nominal > runEnd ? 0 : (runEnd - nominal) / s.Period + 1;
                     st.Released = released;
-                    for (long j = k.Completed; j < released; j++)
-                        if (nominal + j * s.Period + s.Deadline <= runEnd) Miss(k, j);
+                    // Unfinished jobs with a deadline inside the run: jobs
+                    // Completed .. last, one trace record each up to a bound.
+                    long last = nominal + s.Deadline > runEnd ? -1 : (runEnd - nominal - s.Deadline) / s.Period;
+                    if (last >= released) last = released - 1;
+                    for (long j = k.Completed; j <= last; j++)
+                    {
+                        if (j - k.Completed >= MissRecords) { MissCount(k, last - j + 1); break; }
+                        Miss(k, j);
+                    }
                 }
-                st.TakePeriod(k.Period);
             }
             else if (s.Kind == TaskKind.Aperiodic)
             {
@@ -217,7 +286,14 @@ namespace Osprey.Kernel.Workload
                     if (k.Deadline(j, runStart) <= runEnd) Miss(k, j);
             }
             else st.Released = 1;
-            if (k.Server != null) st.Overruns = k.Server.OverrunCount;
+        }
+
+        // Unfinished jobs past this many are counted without a trace record each.
+        private const long MissRecords = 10000;
+
+        private static void MissCount(WorkloadTask k, long n)
+        {
+            if (n > 0) k.Stats.Misses += n;
         }
 
         private static void Miss(WorkloadTask k, long job)

@@ -218,6 +218,39 @@ namespace Osprey.Sched
                 core.Timers.Insert(timer, next);
             }
             OnExpiry(expiry, now, late);
+            if (latestDeadline <= now) CatchUp(now);
+        }
+
+        /// <summary>
+        /// The timer came more than a period late (interrupts were off for
+        /// long, or the period is shorter than the time an expiry takes):
+        /// the periods that ended in [LatestDeadline, now] are counted at
+        /// once, in O(1), each as an expiry that found the owner running (a
+        /// postponed job), and the timer is re-armed past now. Without this a
+        /// period shorter than the expiry's own cost would re-fire without
+        /// end inside one timer interrupt. OnExpiry (and the trace) see one
+        /// call, for the last of them.
+        /// </summary>
+        void CatchUp(long now)
+        {
+            long len = nextLength;
+            long first = latestDeadline;
+            if (len <= 0 || first > now) return;
+            long k = (now - first) / len + 1;
+            long last = first + (k - 1) * len;
+            long next = Add(last, len);
+            if (next <= last) return;
+            latestDeadline = next;
+            latestStart = last;
+            latestRelDeadline = nextRelDeadline;
+            expiryCount += (ulong)k;
+            postponedCount += (ulong)k;
+            ulong p = postponed + (ulong)k;
+            postponed = p > uint.MaxValue ? uint.MaxValue : (uint)p;
+            state = PeriodState.Expired;
+            core.Timers.Insert(timer, next);
+            if (core.Trace != null) core.Trace.PeriodExpiry(core.Now(), owner, Id, last, postponed);
+            OnExpiry(last, now, true);
         }
 
         /// <summary>

@@ -38,10 +38,13 @@ namespace Osprey.Sched
                 "wake-clip", "throttles" }, IrqWidths, maxWidth);
         }
 
-        public static string IrqLine(Vcore v, int maxWidth)
+        public static string IrqLine(Vcore v, int maxWidth) { return IrqLine(v, v.VirtualNow(), maxWidth); }
+
+        /// <summary>The row with the guest clock taken when the run stopped.</summary>
+        public static string IrqLine(Vcore v, long guestClockNs, int maxWidth)
         {
             bool any = v.IrqDelivered > 0;
-            return CompactTable.Row(new string[] { v.Name, CompactTable.Time(v.VirtualNow()), v.IrqDelivered.ToString(),
+            return CompactTable.Row(new string[] { v.Name, CompactTable.Time(guestClockNs), v.IrqDelivered.ToString(),
                 any ? CompactTable.Time(v.IrqErrorMin) : "-", any ? CompactTable.Time(v.IrqErrorMean) : "-", any ? CompactTable.Time(v.IrqErrorMax) : "-",
                 v.Halts.ToString(), v.Wakes.ToString(), CompactTable.Time(v.WakeClipNs), v.Throttles.ToString() }, IrqWidths, maxWidth);
         }
