@@ -13,13 +13,17 @@ namespace Osprey.Kernel.Workload
     // table (sched/workload/RunReport.cs) so the two can be compared line by
     // line. The file comes from the multiboot module named "workload".
     //
-    // Job semantics follow the simulator: a periodic task's first period()
-    // call activates its period at its phase; a job's work is CPU time (or
+    // Job semantics follow the simulator: every task counts from one
+    // instant t0 (runStart), chosen after all threads are set up; each
+    // periodic task's period is activated before any task runs
+    // (RatePeriod.StartAt) so that its job k is released by the period
+    // timer at exactly t0 + phase + k * period, as in the simulator; no
+    // set-up time is charged to any job. A job's work is CPU time (or
     // wall-clock time for work=wall), its response is measured from its
-    // release, and a job counts as missed when its deadline passes before it
-    // completes (jobs still unfinished at the end whose deadline lies inside
-    // the run count too). Every period is activated before any job runs:
-    // tasks with equal phases are released together.
+    // release, and a job counts as missed when it completes after its
+    // deadline (at the deadline is on time: sched/README.md "Job
+    // boundaries"; jobs still unfinished at the end whose deadline lies
+    // inside the run count too).
     //
     // With `trace` on the command line the run is recorded (KernelTrace):
     // the core records periodic releases, switches, blocks and expiries; this
@@ -29,14 +33,15 @@ namespace Osprey.Kernel.Workload
     internal static unsafe class WorkloadRunner
     {
         internal const string ModuleName = "workload";
-        // Time given to all threads of one phase to activate their periods
-        // before the first job runs.
-        private const long SettlePerTask = 20000;
+        // From the clock read that fixes t0 to t0: covers activating every
+        // period (a few timer-queue inserts per task, interrupts off), so
+        // that no release is already past when its period is activated.
+        private const long StartMargin = 200000, StartMarginPerTask = 5000;
 
         internal static WorkloadSpec Spec;
         internal static string FileName;
         private static WorkloadTask[] tasks;
-        private static long runStart, runEnd, settle;
+        private static long runStart, runEnd;
         private static bool stopping;
 
         // Finds and parses the workload module. Returns null (and Spec) when
@@ -92,8 +97,8 @@ namespace Osprey.Kernel.Workload
             int noteCount = 0;
 
             tasks = new WorkloadTask[w.Tasks.Length];
-            settle = SettlePerTask * (w.Tasks.Length + 1);
-            runStart = Machine.Now() + 1000000;
+            // Until t0 is fixed below, nothing may wait for it.
+            runStart = long.MaxValue / 4;
             runEnd = runStart + duration;
             stopping = false;
 
@@ -134,8 +139,24 @@ namespace Osprey.Kernel.Workload
             if (guests) GuestCores.FromWorkload(w);
             else if (w.Guests.Length > 0)
                 notes[noteCount++] = w.Guests.Length + " guest(s) in the file not run: guest cores need the vcore scheduler (sched=vcore, the default for a file with guests)";
-            long switches0 = Scheduling.Switches, idle0 = core.IdleTimeNs;
+            // Main is the most urgent thread: no task runs before it sleeps.
             for (int i = 0; i < tasks.Length; i++) Threads.Start(tasks[i].Thread);
+            // t0: every periodic task's period is activated (its owner waits
+            // in PeriodWait) for a first release at t0 + phase, before any task
+            // runs; aperiodic arrivals and the background start count from t0.
+            f = Machine.DisableInterrupts();
+            runStart = Machine.Now() + StartMargin + StartMarginPerTask * tasks.Length;
+            runEnd = runStart + duration;
+            for (int i = 0; i < tasks.Length; i++)
+            {
+                WorkloadTask k = tasks[i];
+                if (k.Period == null) continue;
+                PeriodStatus ps = Periods.StartAt(k.Period, runStart + k.Spec.Phase, k.Spec.Period, k.Spec.Deadline);
+                if (ps == PeriodStatus.Successful) k.Activation = runStart + k.Spec.Phase;
+                else notes[noteCount++] = "task '" + k.Spec.Name + "': its period could not start: " + ps;
+            }
+            Machine.RestoreInterrupts(f);
+            long switches0 = Scheduling.Switches, idle0 = core.IdleTimeNs;
 
             if (guests)
             {
@@ -180,6 +201,7 @@ namespace Osprey.Kernel.Workload
             for (int i = 0; i < tasks.Length; i++) Threads.Join(tasks[i].Thread);
 
             Print(w, sched, duration, switches, idle, notes, noteCount, guests);
+            PrintLatency();
             if (guests) GuestCores.PrintSummary(guestElapsed);
             KernelTrace.Dump(FileName);
         }
@@ -269,7 +291,7 @@ namespace Osprey.Kernel.Workload
             else if (k.Spec.Kind == TaskKind.Aperiodic) RunAperiodic(k);
             else
             {
-                Threads.SleepUntil(runStart + settle);
+                Threads.SleepUntil(runStart);
                 KernelTrace.Record(TraceEventKind.Release, k.Thread.Id, 0, 0, long.MaxValue);
                 if (!stopping && Work(k)) Complete(k, 0, Machine.Now());
             }
@@ -278,39 +300,40 @@ namespace Osprey.Kernel.Workload
         private static void RunPeriodic(WorkloadTask k)
         {
             TaskSpec s = k.Spec;
-            // The first period() call is made at the task's phase as the most
-            // urgent thread (value 0 under every policy), so it is not delayed
-            // by jobs already running (guest cores' reservations, other tasks).
-            SchedCore core = Scheduling.Core;
-            ulong f = Machine.DisableInterrupts();
-            core.SetPriorityNode(k.Thread, k.JobNode, 0);
-            Machine.RestoreInterrupts(f);
-            Threads.SleepUntil(runStart + s.Phase);
-            PeriodStatus first = stopping ? PeriodStatus.NotActive : Periods.Run(k.Period, s.Period);
-            f = Machine.DisableInterrupts();
-            // Read while still the most urgent thread: once the priority is
-            // gone, the thread may wait past the first period's end, whose
-            // expiry (in the timer interrupt) moves the deadline on.
-            long activation = k.Period.LatestDeadline - s.Period;
-            core.RemovePriority(k.Thread, k.JobNode);
-            Scheduling.Preempt();
-            Machine.RestoreInterrupts(f);
-            if (first != PeriodStatus.Successful) return;
-            k.Activation = activation;
-            k.Stats.MaxPostponed = 0;
-            Threads.SleepUntil(runStart + s.Phase + settle);
+            // The thread first runs when the period timer released job 0 at
+            // Activation (Run activated the period before any task ran), or
+            // at the end of the run if it never did.
+            if (k.Activation < 0) return;
             long job = 0;
             while (!stopping)
             {
+                k.NoteStart(Machine.Now() - k.Release(job, runStart));
                 if (!Work(k)) return;
                 Complete(k, job, Machine.Now());
-                PeriodInfo info;
-                Periods.Status(k.Period, out info);
-                if (info.PostponedJobs > k.Stats.MaxPostponed) k.Stats.MaxPostponed = info.PostponedJobs;
-                PeriodStatus st = Periods.Run(k.Period, s.Period);
+                PeriodStatus st = Periods.Run(k.Period, s.Period, s.Deadline);
                 if (st != PeriodStatus.Successful && st != PeriodStatus.Timeout) return;
                 job++;
             }
+        }
+
+        // The delay from a periodic job's release to its first instruction,
+        // for the most urgent periodic task (the first by priority, then by
+        // deadline): its jobs start as soon as the release timer's interrupt
+        // and the switch are done, so this is the timer's latency.
+        private static void PrintLatency()
+        {
+            WorkloadTask top = null;
+            for (int i = 0; i < tasks.Length; i++)
+            {
+                WorkloadTask k = tasks[i];
+                if (k.Period == null || k.Starts == 0) continue;
+                if (top == null || k.Spec.Priority < top.Spec.Priority
+                    || (k.Spec.Priority == top.Spec.Priority && k.Spec.Deadline < top.Spec.Deadline)) top = k;
+            }
+            if (top == null) return;
+            Log.WriteLine("release latency (release to the job's first instruction), task '" + top.Spec.Name + "': min "
+                + Osprey.Sched.Analysis.Format.Time(top.StartLagMin) + ", mean " + Osprey.Sched.Analysis.Format.Time(top.StartLagSum / top.Starts)
+                + ", max " + Osprey.Sched.Analysis.Format.Time(top.StartLagMax) + " over " + top.Starts + " jobs");
         }
 
         private static void RunAperiodic(WorkloadTask k)

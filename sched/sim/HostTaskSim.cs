@@ -60,7 +60,8 @@ namespace Osprey.Sched.Sim
     /// completion time and CPU consumption of threads that are not host tasks,
     /// invariants, finish).
     /// Order within an instant: a host job done now completes first, then
-    /// timers fire, then phases, arrivals and deadline checks.
+    /// timers fire, then phases and arrivals, then the zero-time actions
+    /// (switches, completions), then the deadline checks due then.
     /// </summary>
     abstract class HostTaskSim
     {
@@ -76,6 +77,8 @@ namespace Osprey.Sched.Sim
         /// <summary>Aperiodic jobs with a deadline are released into the core keyed by it (EDF keys).</summary>
         protected bool edfKeys;
         long eventSeq;
+        /// <summary>Deadline checks due now, made once every job that completes at this instant has (see Run).</summary>
+        readonly List<SimEvent> dueChecks = new List<SimEvent>();
         public string Error;
 
         enum EvKind { Start, Arrival, PeriodicCheck, AperiodicCheck }
@@ -388,13 +391,27 @@ namespace Osprey.Sched.Sim
                     }
                     break;
                 case EvKind.PeriodicCheck:
-                    if (t.Completed <= e.Index) Miss(t, e.Index);
+                    dueChecks.Add(e);
                     Push(t.Release(e.Index + 1) + s.Deadline, EvKind.PeriodicCheck, t, e.Index + 1);
                     break;
                 case EvKind.AperiodicCheck:
-                    if (t.Completed <= e.Index) Miss(t, e.Index);
+                    dueChecks.Add(e);
                     break;
             }
+        }
+
+        /// <summary>
+        /// The deadline checks due at this instant, after the zero-time
+        /// actions of the instant: a job that completes at its deadline is on
+        /// time even when it completes after the timers and events of that
+        /// instant (e.g. a wall-clock job whose end passed while it was
+        /// preempted, completed when it runs again at the same instant).
+        /// </summary>
+        void RunDueChecks()
+        {
+            foreach (SimEvent e in dueChecks)
+                if (e.Thread.Completed <= e.Index) Miss(e.Thread, e.Index);
+            dueChecks.Clear();
         }
 
         void Miss(SimThread t, long k)
@@ -410,6 +427,7 @@ namespace Osprey.Sched.Sim
             while (Error == null)
             {
                 Settle();
+                RunDueChecks();
                 long next = end;
                 if (platform.TimerAt < next) next = platform.TimerAt;
                 if (events.Count > 0 && events.TryPeek(out _, out var pri) && pri.Item1 < next) next = pri.Item1;
@@ -449,7 +467,12 @@ namespace Osprey.Sched.Sim
                 }
                 Observe();
                 Check("events");
-                if (platform.Clock >= end) break;
+                if (platform.Clock >= end)
+                {
+                    Settle();
+                    RunDueChecks();
+                    break;
+                }
             }
             core.Charge();
         }
