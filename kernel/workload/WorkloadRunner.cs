@@ -139,11 +139,10 @@ namespace Osprey.Kernel.Workload
             if (guests) GuestCores.FromWorkload(w);
             else if (w.Guests.Length > 0)
                 notes[noteCount++] = w.Guests.Length + " guest(s) in the file not run: guest cores need the vcore scheduler (sched=vcore, the default for a file with guests)";
-            // Main is the most urgent thread: no task runs before it sleeps.
-            for (int i = 0; i < tasks.Length; i++) Threads.Start(tasks[i].Thread);
-            // t0: every periodic task's period is activated (its owner waits
-            // in PeriodWait) for a first release at t0 + phase, before any task
-            // runs; aperiodic arrivals and the background start count from t0.
+            // t0: every periodic task's period is activated while its thread
+            // is still dormant (once started, the owner waits in PeriodWait)
+            // for a first release at t0 + phase, before any task runs;
+            // aperiodic arrivals and the background start count from t0.
             f = Machine.DisableInterrupts();
             runStart = Machine.Now() + StartMargin + StartMarginPerTask * tasks.Length;
             runEnd = runStart + duration;
@@ -156,6 +155,7 @@ namespace Osprey.Kernel.Workload
                 else notes[noteCount++] = "task '" + k.Spec.Name + "': its period could not start: " + ps;
             }
             Machine.RestoreInterrupts(f);
+            for (int i = 0; i < tasks.Length; i++) Threads.Start(tasks[i].Thread);
             long switches0 = Scheduling.Switches, idle0 = core.IdleTimeNs;
 
             if (guests)
@@ -201,7 +201,7 @@ namespace Osprey.Kernel.Workload
             for (int i = 0; i < tasks.Length; i++) Threads.Join(tasks[i].Thread);
 
             Print(w, sched, duration, switches, idle, notes, noteCount, guests);
-            PrintLatency();
+            PrintLatency(sched);
             if (guests) GuestCores.PrintSummary(guestElapsed);
             KernelTrace.Dump(FileName);
         }
@@ -316,24 +316,33 @@ namespace Osprey.Kernel.Workload
             }
         }
 
-        // The delay from a periodic job's release to its first instruction,
-        // for the most urgent periodic task (the first by priority, then by
-        // deadline): its jobs start as soon as the release timer's interrupt
-        // and the switch are done, so this is the timer's latency.
-        private static void PrintLatency()
+        // The delay from a periodic job's release to its first instruction.
+        // Under fixed priority the most urgent periodic task (the first by
+        // priority, then by deadline) starts each job as soon as the release
+        // timer's interrupt and the switch are done, so its figures are the
+        // timer's latency; under EDF a job may wait for earlier deadlines, so
+        // only the smallest delay over all jobs is the latency.
+        private static void PrintLatency(SchedulerKind sched)
         {
             WorkloadTask top = null;
+            long min = long.MaxValue, starts = 0;
             for (int i = 0; i < tasks.Length; i++)
             {
                 WorkloadTask k = tasks[i];
                 if (k.Period == null || k.Starts == 0) continue;
+                starts += k.Starts;
+                if (k.StartLagMin < min) min = k.StartLagMin;
                 if (top == null || k.Spec.Priority < top.Spec.Priority
                     || (k.Spec.Priority == top.Spec.Priority && k.Spec.Deadline < top.Spec.Deadline)) top = k;
             }
             if (top == null) return;
-            Log.WriteLine("release latency (release to the job's first instruction), task '" + top.Spec.Name + "': min "
-                + Osprey.Sched.Analysis.Format.Time(top.StartLagMin) + ", mean " + Osprey.Sched.Analysis.Format.Time(top.StartLagSum / top.Starts)
-                + ", max " + Osprey.Sched.Analysis.Format.Time(top.StartLagMax) + " over " + top.Starts + " jobs");
+            if (sched == SchedulerKind.Priority)
+                Log.WriteLine("release latency (release to the job's first instruction), task '" + top.Spec.Name + "': min "
+                    + Osprey.Sched.Analysis.Format.Time(top.StartLagMin) + ", mean " + Osprey.Sched.Analysis.Format.Time(top.StartLagSum / top.Starts)
+                    + ", max " + Osprey.Sched.Analysis.Format.Time(top.StartLagMax) + " over " + top.Starts + " jobs");
+            else
+                Log.WriteLine("release latency (release to the job's first instruction): min " + Osprey.Sched.Analysis.Format.Time(min)
+                    + " over " + starts + " periodic jobs (later starts wait for earlier deadlines)");
         }
 
         private static void RunAperiodic(WorkloadTask k)
