@@ -487,6 +487,11 @@ cmd_test() {
     compare_case sched/examples/rm-threads.wl
     compare_case sched/examples/fp-rta-miss.wl
     compare_case sched/examples/edf-u095.wl
+    compare_case sched/examples/harmonic.wl
+    compare_case sched/examples/mixed-wall.wl
+    compare_case sched/examples/rm-slack.wl
+    compare_case sched/examples/edf-first-jobs.wl
+    compare_case sched/examples/edf-four-first-jobs.wl
 
     stage "scheduling trace: kernel dump to SVG and JSON (-icount)"
     trace_case
