@@ -17,7 +17,9 @@ namespace Osprey.Sched
     /// Invariants:
     ///  - Inactive: timer disarmed, postponed == 0, no job node on the owner.
     ///  - Active or Expired: the timer is armed for the end of the newest
-    ///    period (latestDeadline), and the owner carries the job node.
+    ///    period (latestDeadline), and the owner carries the job node;
+    ///    except between StartAt and the first release (StartPending): the
+    ///    timer is armed for the start, no job yet, the owner in PeriodWait.
     ///  - Expired implies postponed &gt; 0 (a period ended while the owner was
     ///    still running its job).
     ///  - The owner has ThreadState.PeriodWait only while Active with no
