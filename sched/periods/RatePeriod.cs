@@ -297,6 +297,7 @@ namespace Osprey.Sched
                 core.Timers.Insert(timer, next);
                 StartJob(expiry, LatestJobDeadline);
                 core.UnblockFrom(owner, ThreadState.PeriodWait);
+                OnFirstRelease(expiry, now);
                 return;
             }
             // At the end of the clock range (2^62 ns) a period cannot be
@@ -341,6 +342,13 @@ namespace Osprey.Sched
         /// timer path: do not allocate in a kernel override.
         /// </summary>
         protected virtual void OnExpiry(long expiry, long now, bool postponedJob) { }
+
+        /// <summary>
+        /// Tracing hook of StartAt's first release (at start, the timer firing
+        /// at now &gt;= start): job 0 was released and the owner woken. Runs on
+        /// the timer path: do not allocate in a kernel override.
+        /// </summary>
+        protected virtual void OnFirstRelease(long start, long now) { }
 
         /// <summary>Owner, state, time and CPU since the job began, postponed jobs (zeros when inactive).</summary>
         public PeriodStatus GetStatus(out PeriodInfo info)

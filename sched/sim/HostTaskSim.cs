@@ -134,8 +134,11 @@ namespace Osprey.Sched.Sim
         /// <summary>The period of a periodic task.</summary>
         protected virtual RatePeriod NewPeriod(SimThread t, int id) { return new RatePeriod(core, t, id); }
 
-        /// <summary>A periodic task's period() call: the first (at its phase) and each one at the end of a job.</summary>
+        /// <summary>A periodic task's period() call at the end of each job.</summary>
         protected virtual PeriodStatus RunPeriod(SimThread t) { return t.Period.Run(t, t.Spec.Period, t.Spec.Deadline); }
+
+        /// <summary>At set-up: activate a periodic task's period so its timer releases job 0 at the phase (as the kernel's runner does from t0).</summary>
+        protected virtual PeriodStatus StartPeriod(SimThread t) { return t.Period.StartAt(t.Spec.Phase, t.Spec.Period, t.Spec.Deadline); }
 
         /// <summary>After each change of the tasks' state (completion, timers, events): stats kept along the run.</summary>
         protected virtual void Observe() { }
@@ -174,8 +177,16 @@ namespace Osprey.Sched.Sim
                 SetUpTask(t, i, notes);
                 if (s.Kind == TaskKind.Periodic)
                 {
+                    // Activated now for a first release at the phase: the
+                    // period timer releases job 0 then and wakes the thread,
+                    // as in the kernel (every period activated before any job
+                    // runs, releases in timer order).
                     t.Period = NewPeriod(t, i + 1);
-                    Push(s.Phase, EvKind.Start, t, 0);
+                    PeriodStatus st = StartPeriod(t);
+                    if (st != PeriodStatus.Successful && Error == null) Error = "period of '" + s.Name + "' could not start: " + st;
+                    core.Start(t);
+                    t.JobIndex = 0;
+                    t.NeedStart = true;
                     Push(s.Phase + s.Deadline, EvKind.PeriodicCheck, t, 0);
                 }
                 else if (s.Kind == TaskKind.Aperiodic)
@@ -366,15 +377,8 @@ namespace Osprey.Sched.Sim
             switch (e.Kind)
             {
                 case EvKind.Start:
+                    // A background task starts (periodic tasks start by their period's timer).
                     core.Start(t);
-                    if (s.Kind == TaskKind.Periodic)
-                    {
-                        // The task's first period() call, made at its phase: activates the period and
-                        // releases job 0 at once (synchronous release when phases are equal).
-                        PeriodStatus st = RunPeriod(t);
-                        if (st != PeriodStatus.Successful && Error == null) Error = "first period call of '" + s.Name + "' returned " + st;
-                        t.JobIndex = 0;
-                    }
                     t.NeedStart = true;
                     t.Stats.Released++;
                     EmitRelease(t, 0);

@@ -81,6 +81,11 @@ namespace Osprey.Sched.Sim
         {
             sim.PeriodExpired(owner, expiry, postponedJob);
         }
+
+        protected override void OnFirstRelease(long start, long now)
+        {
+            sim.PeriodStarted(owner);
+        }
     }
 
     /// <summary>
@@ -132,6 +137,13 @@ namespace Osprey.Sched.Sim
             Emit(TraceKind.PeriodExpiry, t, "at=" + expiry + " postponed=" + p);
             t.Stats.Released++;
             if (!postponedJob) EmitRelease(t, t.JobIndex);
+        }
+
+        /// <summary>The period hook of the first release (StartAt, at the task's phase): job 0 counts as released.</summary>
+        internal void PeriodStarted(SimThread t)
+        {
+            t.Stats.Released++;
+            EmitRelease(t, 0);
         }
 
         protected override void FinishTask(SimThread t)
