@@ -272,6 +272,15 @@ build_tracetool() {
 }
 # tracetool IN OUT [OPTIONS]: trace or log -> OUT (.svg/.json: both pictures).
 tracetool() { build_tracetool; dotnet "$(tracetool_dll)" "$@"; }
+
+# The conformance checker (qemu/conformance) and the simulator it runs.
+conformance_dll() { echo "$ROOT/qemu/conformance/bin/Release/net10.0/Conformance.dll"; }
+build_conformance() {
+    mkdir -p "$OBJ"
+    dotnet build qemu/conformance/Conformance.csproj -c Release -v q -nologo >"$OBJ/conformance-build.log" 2>&1 \
+        && dotnet build sched/sim/Sim.csproj -c Release -v q -nologo >>"$OBJ/conformance-build.log" 2>&1 \
+        || { cat "$OBJ/conformance-build.log" >&2; die "building qemu/conformance or the simulator failed"; }
+}
 is_picture() { case "${1,,}" in *.svg|*.json) return 0 ;; *) return 1 ;; esac; }
 
 cmd_run() {
@@ -677,6 +686,18 @@ cmd_test() {
     compare_case sched/examples/rm-threads.wl
     compare_case sched/examples/fp-rta-miss.wl
     compare_case sched/examples/edf-u095.wl
+    compare_case sched/examples/harmonic.wl
+    compare_case sched/examples/mixed-wall.wl
+    compare_case sched/examples/rm-slack.wl
+    compare_case sched/examples/edf-first-jobs.wl
+    compare_case sched/examples/edf-four-first-jobs.wl
+
+    stage "conformance: sched/examples/conformance in the simulator and the kernel against theory (-icount)"
+    build_conformance
+    dotnet "$(conformance_dll)" sched/examples/conformance --sim "$ROOT/sched/sim/bin/Release/net10.0/Osprey.Sched.Sim.dll" \
+        --out "$OUT/test/conformance" --result "$OUT/test/conformance.result" -- \
+        timeout 300 qemu-system-x86_64 "${QEMU_BASE[@]}" -icount shift=0,sleep=off -kernel "$OUT/kernel.elf" || true
+    add_result "$OUT/test/conformance.result"
 
     stage "run control: overloaded and starving workloads end on time (-icount)"
     local rc_file

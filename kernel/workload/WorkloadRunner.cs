@@ -13,13 +13,17 @@ namespace Osprey.Kernel.Workload
     // table (sched/workload/RunReport.cs) so the two can be compared line by
     // line. The file comes from the multiboot module named "workload".
     //
-    // Job semantics follow the simulator: a periodic task's first period()
-    // call activates its period at its phase; a job's work is CPU time (or
+    // Job semantics follow the simulator: every task counts from one
+    // instant t0 (runStart), chosen after all threads are set up; each
+    // periodic task's period is activated before any task runs
+    // (RatePeriod.StartAt) so that its job k is released by the period
+    // timer at exactly t0 + phase + k * period, as in the simulator; no
+    // set-up time is charged to any job. A job's work is CPU time (or
     // wall-clock time for work=wall), its response is measured from its
-    // release, and a job counts as missed when its deadline passes before it
-    // completes (jobs still unfinished at the end whose deadline lies inside
-    // the run count too). Every period is activated before any job runs:
-    // tasks with equal phases are released together.
+    // release, and a job counts as missed when it completes after its
+    // deadline (at the deadline is on time: sched/README.md "Job
+    // boundaries"; jobs still unfinished at the end whose deadline lies
+    // inside the run count too).
     //
     // With `trace` on the command line the run is recorded (KernelTrace):
     // the core records periodic releases, switches, blocks and expiries; this
@@ -29,14 +33,15 @@ namespace Osprey.Kernel.Workload
     internal static unsafe class WorkloadRunner
     {
         internal const string ModuleName = "workload";
-        // Time given to all threads of one phase to activate their periods
-        // before the first job runs.
-        private const long SettlePerTask = 20000;
+        // From the clock read that fixes t0 to t0: covers activating every
+        // period (a few timer-queue inserts per task, interrupts off), so
+        // that no release is already past when its period is activated.
+        private const long StartMargin = 200000, StartMarginPerTask = 5000;
 
         internal static WorkloadSpec Spec;
         internal static string FileName;
         private static WorkloadTask[] tasks;
-        private static long runStart, runEnd, settle;
+        private static long runStart, runEnd;
         private static bool stopping;
         // Run control (RunStop): the instant the stop watchdog fired, the
         // switch and idle counters it read, and the thread waiting for it.
@@ -101,7 +106,9 @@ namespace Osprey.Kernel.Workload
             int noteCount = 0;
 
             tasks = new WorkloadTask[w.Tasks.Length];
-            settle = SettlePerTask * (w.Tasks.Length + 1);
+            // Until t0 is fixed below, nothing may wait for it.
+            runStart = long.MaxValue / 4;
+            runEnd = runStart + duration;
             stopping = false;
 
             // Main sets the run up and starts the guest cores as the most
@@ -142,19 +149,29 @@ namespace Osprey.Kernel.Workload
             if (guests) GuestCores.FromWorkload(w);
             else if (w.Guests.Length > 0)
                 notes[noteCount++] = w.Guests.Length + " guest(s) in the file not run: guest cores need the vcore scheduler (sched=vcore, the default for a file with guests)";
-            // The run starts 1 ms after the set-up (threads, servers, guest
-            // cores), however long that took.
-            runStart = Machine.Now() + 1000000;
+            // t0: every periodic task's period is activated while its thread
+            // is still dormant (once started, the owner waits in PeriodWait)
+            // for a first release at t0 + phase, before any task runs;
+            // aperiodic arrivals and the background start count from t0.
+            f = Machine.DisableInterrupts();
+            runStart = Machine.Now() + StartMargin + StartMarginPerTask * tasks.Length;
             runEnd = runStart + duration;
-            long switches0 = Scheduling.Switches, idle0 = core.IdleTimeNs;
+            for (int i = 0; i < tasks.Length; i++)
+            {
+                WorkloadTask k = tasks[i];
+                if (k.Period == null) continue;
+                PeriodStatus ps = Periods.StartAt(k.Period, runStart + k.Spec.Phase, k.Spec.Period, k.Spec.Deadline);
+                if (ps == PeriodStatus.Successful) k.Activation = runStart + k.Spec.Phase;
+                else notes[noteCount++] = "task '" + k.Spec.Name + "': its period could not start: " + ps;
+            }
             // The end of the run is the stop watchdog's, in the timer
             // interrupt, armed before any task runs: no thread priority can
             // delay it. One nanosecond after runEnd, so that everything due
             // at runEnd itself (period ends, releases) happens first.
-            f = Machine.DisableInterrupts();
             core.Timers.Insert(stopTimer, runEnd + 1);
             Machine.RestoreInterrupts(f);
             for (int i = 0; i < tasks.Length; i++) Threads.Start(tasks[i].Thread);
+            long switches0 = Scheduling.Switches, idle0 = core.IdleTimeNs;
 
             if (guests)
             {
@@ -170,6 +187,7 @@ namespace Osprey.Kernel.Workload
             // and taken the end figures (RunStop); they no longer change.
             for (int i = 0; i < tasks.Length; i++) Collect(tasks[i]);
             Print(w, sched, duration, switchesAtStop - switches0, idleAtStop - idle0, notes, noteCount, guests);
+            PrintLatency(sched);
             if (guests) GuestCores.PrintSummary(stopAt - runStart);
             if (guests) Refused += GuestCores.RejectedCount;
             else if (w.GuestErrors != null) Refused += w.GuestErrors.Length;
@@ -345,7 +363,7 @@ namespace Osprey.Kernel.Workload
             else if (k.Spec.Kind == TaskKind.Aperiodic) RunAperiodic(k);
             else
             {
-                Threads.SleepUntil(runStart + settle);
+                Threads.SleepUntil(runStart);
                 KernelTrace.Record(TraceEventKind.Release, k.Thread.Id, 0, 0, long.MaxValue);
                 if (!stopping && Work(k)) Complete(k, 0, Machine.Now());
             }
@@ -354,39 +372,49 @@ namespace Osprey.Kernel.Workload
         private static void RunPeriodic(WorkloadTask k)
         {
             TaskSpec s = k.Spec;
-            // The first period() call is made at the task's phase as the most
-            // urgent thread (value 0 under every policy), so it is not delayed
-            // by jobs already running (guest cores' reservations, other tasks).
-            SchedCore core = Scheduling.Core;
-            ulong f = Machine.DisableInterrupts();
-            core.SetPriorityNode(k.Thread, k.JobNode, 0);
-            Machine.RestoreInterrupts(f);
-            Threads.SleepUntil(runStart + s.Phase);
-            PeriodStatus first = stopping ? PeriodStatus.NotActive : Periods.Run(k.Period, s.Period);
-            f = Machine.DisableInterrupts();
-            // Read while still the most urgent thread: once the priority is
-            // gone, the thread may wait past the first period's end, whose
-            // expiry (in the timer interrupt) moves the deadline on.
-            long activation = k.Period.LatestDeadline - s.Period;
-            core.RemovePriority(k.Thread, k.JobNode);
-            Scheduling.Preempt();
-            Machine.RestoreInterrupts(f);
-            if (first != PeriodStatus.Successful) return;
-            k.Activation = activation;
-            k.Stats.MaxPostponed = 0;
-            Threads.SleepUntil(runStart + s.Phase + settle);
+            // The thread first runs when the period timer released job 0 at
+            // Activation (Run activated the period before any task ran), or
+            // at the end of the run if it never did.
+            if (k.Activation < 0) return;
             long job = 0;
             while (!stopping)
             {
+                k.NoteStart(Machine.Now() - k.Release(job, runStart));
                 if (!Work(k)) return;
                 Complete(k, job, Machine.Now());
-                PeriodInfo info;
-                Periods.Status(k.Period, out info);
-                if (info.PostponedJobs > k.Stats.MaxPostponed) k.Stats.MaxPostponed = info.PostponedJobs;
-                PeriodStatus st = Periods.Run(k.Period, s.Period);
+                PeriodStatus st = Periods.Run(k.Period, s.Period, s.Deadline);
                 if (st != PeriodStatus.Successful && st != PeriodStatus.Timeout) return;
                 job++;
             }
+        }
+
+        // The delay from a periodic job's release to its first instruction.
+        // Under fixed priority the most urgent periodic task (the first by
+        // priority, then by deadline) starts each job as soon as the release
+        // timer's interrupt and the switch are done, so its figures are the
+        // timer's latency; under EDF a job may wait for earlier deadlines, so
+        // only the smallest delay over all jobs is the latency.
+        private static void PrintLatency(SchedulerKind sched)
+        {
+            WorkloadTask top = null;
+            long min = long.MaxValue, starts = 0;
+            for (int i = 0; i < tasks.Length; i++)
+            {
+                WorkloadTask k = tasks[i];
+                if (k.Period == null || k.Starts == 0) continue;
+                starts += k.Starts;
+                if (k.StartLagMin < min) min = k.StartLagMin;
+                if (top == null || k.Spec.Priority < top.Spec.Priority
+                    || (k.Spec.Priority == top.Spec.Priority && k.Spec.Deadline < top.Spec.Deadline)) top = k;
+            }
+            if (top == null) return;
+            if (sched == SchedulerKind.Priority)
+                Log.WriteLine("release latency (release to the job's first instruction), task '" + top.Spec.Name + "': min "
+                    + Osprey.Sched.Analysis.Format.Time(top.StartLagMin) + ", mean " + Osprey.Sched.Analysis.Format.Time(top.StartLagSum / top.Starts)
+                    + ", max " + Osprey.Sched.Analysis.Format.Time(top.StartLagMax) + " over " + top.Starts + " jobs");
+            else
+                Log.WriteLine("release latency (release to the job's first instruction): min " + Osprey.Sched.Analysis.Format.Time(min)
+                    + " over " + starts + " periodic jobs (later starts wait for earlier deadlines)");
         }
 
         private static void RunAperiodic(WorkloadTask k)

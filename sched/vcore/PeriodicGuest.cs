@@ -305,7 +305,7 @@ namespace Osprey.Sched
         {
             for (int i = 0; i < Tasks.Length; i++)
             {
-                uint p = Tasks[i].Period.PostponedJobs;
+                uint p = Tasks[i].Period.MaxPostponedJobs;
                 if (p > Tasks[i].Stats.MaxPostponed) Tasks[i].Stats.MaxPostponed = p;
             }
         }
