@@ -81,6 +81,8 @@ namespace Osprey.Kernel
             }
 
             Cpu.EnableInterrupts();
+            Threading.OverheadProbe.Run();
+            Threading.OverheadProbe.Print();
             if (Options.SelfTest)
             {
                 SelfTest.Runner.RunAll(SelfTest.Registry.Suites(), Options.SelfTestFilter);
