@@ -91,6 +91,7 @@ namespace Osprey.Kernel.Workload
             string[] notes = new string[w.Tasks.Length + 2];
             int noteCount = 0;
 
+            RunOverheads.Apply(core.Scheduler, RunOverheads.Choose(w, core.Scheduler.Name));
             tasks = new WorkloadTask[w.Tasks.Length];
             settle = SettlePerTask * (w.Tasks.Length + 1);
             runStart = Machine.Now() + 1000000;
@@ -368,7 +369,7 @@ namespace Osprey.Kernel.Workload
             }
             Log.WriteLine("");
             Log.WriteLine(RunReport.Total(stats, switches, idle));
-            string[] verdicts = WorkloadAnalysis.Describe(w, sched, 0);
+            string[] verdicts = OverheadAnalysis.Describe(w, sched, 0, RunOverheads.Current);
             for (int i = 0; i < verdicts.Length; i++) Log.WriteLine("analysis cpu 0: " + verdicts[i]);
             if (!guests)
                 for (int i = 0; w.GuestErrors != null && i < w.GuestErrors.Length; i++) Log.WriteLine("rejected: " + w.GuestErrors[i]);

@@ -49,8 +49,8 @@ namespace Osprey.Sched.Analysis
             get { return ReleaseNs == 0 && DecisionNs == 0 && SwitchNs == 0 && TimerEntryNs == 0 && TimerExitNs == 0; }
         }
 
-        /// <summary>Largest figure the analysis accepts (1 s): keeps every inflated cost far inside 63 bits.</summary>
-        public const long MaxFigureNs = 1000000000L;
+        /// <summary>Largest figure the analysis accepts (10 ms): keeps every inflated cost far inside 63 bits.</summary>
+        public const long MaxFigureNs = 10000000L;
 
         /// <summary>Null when every figure is in 0..MaxFigureNs, else which one is not.</summary>
         public string Check()

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using Osprey.Sched.Analysis;
 using Osprey.Sched.Workload;
 
 namespace Osprey.Sched.Sim
@@ -72,11 +73,20 @@ namespace Osprey.Sched.Sim
         readonly PriorityQueue<SimEvent, (long, long)> events = new PriorityQueue<SimEvent, (long, long)>();
         protected readonly TraceLog trace;
         readonly bool check;
+        readonly SimOptions options;
         protected readonly long end;
         /// <summary>Aperiodic jobs with a deadline are released into the core keyed by it (EDF keys).</summary>
         protected bool edfKeys;
         long eventSeq;
         public string Error;
+        /// <summary>Kernel overheads modelled (zero: none; see Stall).</summary>
+        protected Overheads overheads;
+        /// <summary>Kernel work still to do at the current instant (ns): while it lasts the clock
+        /// moves but no thread makes progress. Added per timer interrupt (entry + exit + one
+        /// release per job it releases), per release by a wake-up (an interrupt), per switch
+        /// (decision + switch). Always 0 with zero overheads, which keeps the run unchanged.</summary>
+        long stall;
+        long switchesSeen;
 
         enum EvKind { Start, Arrival, PeriodicCheck, AperiodicCheck }
 
@@ -93,6 +103,7 @@ namespace Osprey.Sched.Sim
             this.end = end;
             trace = o.Trace;
             check = o.CheckInvariants;
+            options = o;
         }
 
         /// <summary>The CPUs the workload's tasks run on.</summary>
@@ -116,6 +127,9 @@ namespace Osprey.Sched.Sim
             }
             all.AddRange(stats);
         }
+
+        /// <summary>The overheads a run models: --overheads when given, else the file's 'overheads' line.</summary>
+        protected Overheads OverheadsOf(WorkloadSpec w) { return options.OverheadsGiven ? options.Overheads : w.Overheads; }
 
         protected void AttachCore(SchedCore c)
         {
@@ -160,6 +174,7 @@ namespace Osprey.Sched.Sim
         /// <summary>The tasks of this CPU as threads of the core, with their first events.</summary>
         protected void AddTasks(WorkloadSpec w, List<TaskSpec> specs, List<TaskStats> stats, List<string> notes)
         {
+            overheads = OverheadsOf(w);
             for (int i = 0; i < specs.Count; i++)
             {
                 TaskSpec s = specs[i];
@@ -363,6 +378,7 @@ namespace Osprey.Sched.Sim
             switch (e.Kind)
             {
                 case EvKind.Start:
+                    stall += overheads.InterruptNs;
                     core.Start(t);
                     if (s.Kind == TaskKind.Periodic)
                     {
@@ -377,6 +393,7 @@ namespace Osprey.Sched.Sim
                     EmitRelease(t, 0);
                     break;
                 case EvKind.Arrival:
+                    stall += overheads.InterruptNs;
                     t.Arrived++;
                     t.Stats.Released++;
                     EmitRelease(t, e.Index);
@@ -397,6 +414,13 @@ namespace Osprey.Sched.Sim
             }
         }
 
+        long Expiries()
+        {
+            long n = 0;
+            foreach (SimThread t in threads) if (t.Period != null) n += (long)t.Period.ExpiryCount;
+            return n;
+        }
+
         void Miss(SimThread t, long k)
         {
             t.Stats.Misses++;
@@ -410,15 +434,29 @@ namespace Osprey.Sched.Sim
             while (Error == null)
             {
                 Settle();
+                if (core.SwitchCount != switchesSeen)
+                {
+                    stall += (core.SwitchCount - switchesSeen) * (overheads.DecisionNs + overheads.SwitchNs);
+                    switchesSeen = core.SwitchCount;
+                }
                 long next = end;
                 if (platform.TimerAt < next) next = platform.TimerAt;
                 if (events.Count > 0 && events.TryPeek(out _, out var pri) && pri.Item1 < next) next = pri.Item1;
                 long c = CompletionTime();
+                if (stall > 0)
+                {
+                    // Kernel work first: a job completes that much later; it ends at the latest then.
+                    c = Sat(c, stall);
+                    if (Sat(platform.Clock, stall) < next) next = platform.Clock + stall;
+                }
                 if (c < next) next = c;
                 if (next < platform.Clock) next = platform.Clock;
 
-                // Advance the virtual clock; the executing job consumes CPU.
+                // Advance the virtual clock; the kernel's pending work first, then the executing job consumes CPU.
                 long dt = next - platform.Clock;
+                long stalled = dt < stall ? dt : stall;
+                stall -= stalled;
+                dt -= stalled;
                 SchedThread ex = core.Executing;
                 SimThread x = ex as SimThread;
                 if (x == null) ConsumeOther(ex, dt);
@@ -438,7 +476,9 @@ namespace Osprey.Sched.Sim
                 if (platform.TimerAt <= platform.Clock)
                 {
                     platform.TimerAt = long.MaxValue;
+                    long expiries = overheads.IsZero ? 0 : Expiries();
                     core.TimerFired(platform.Clock);
+                    if (!overheads.IsZero) stall += overheads.TimerEntryNs + overheads.TimerExitNs + (Expiries() - expiries) * overheads.ReleaseNs;
                     AfterTimer();
                     Check("timer");
                 }

@@ -9,12 +9,12 @@ namespace Osprey.Sched.Sim
     public static class Program
     {
         const string Usage =
-            "usage: sim FILE [--trace OUT] [--sched priority|edf|cbs] [--duration TIME] [--check]\n" +
+            "usage: sim FILE [--trace OUT] [--sched priority|edf|cbs] [--duration TIME] [--check] [--overheads 'release=T decision=T switch=T timer-entry=T timer-exit=T']\n" +
             "       sim --bench [--quick] [--rounds N] [--only POLICY|PATTERN|N,...] [--verbose]";
 
         public static int Main(string[] args)
         {
-            string file = null, tracePath = null, sched = null, duration = null;
+            string file = null, tracePath = null, sched = null, duration = null, overheads = null;
             bool bench = false, quick = false, check = false, verbose = false;
             int rounds = 0;
             string only = null;
@@ -24,6 +24,7 @@ namespace Osprey.Sched.Sim
                 if (a == "--trace" && i + 1 < args.Length) tracePath = args[++i];
                 else if (a == "--sched" && i + 1 < args.Length) sched = args[++i];
                 else if (a == "--duration" && i + 1 < args.Length) duration = args[++i];
+                else if (a == "--overheads" && i + 1 < args.Length) overheads = args[++i];
                 else if (a == "--bench") bench = true;
                 else if (a == "--quick") quick = true;
                 else if (a == "--verbose") verbose = true;
@@ -54,6 +55,15 @@ namespace Osprey.Sched.Sim
                 string e = WorkloadParser.ParseTime(duration, out d);
                 if (e != null || d <= 0) { Console.Error.WriteLine("sim: --duration: " + (e ?? "must be greater than 0")); return 2; }
                 o.Duration = d;
+            }
+            if (overheads != null)
+            {
+                // The same fields as the file's 'overheads' line (e.g. the kernel's boot figures).
+                ParseResult op = WorkloadParser.ParseText("overheads " + overheads + "\n");
+                if (!op.Ok) { Console.Error.WriteLine("sim: --overheads: " + op.Error); return 2; }
+                o.Overheads = op.Workload.Overheads;
+                o.Overheads.Source = "given with --overheads";
+                o.OverheadsGiven = true;
             }
             if (tracePath != null) o.Trace = new TraceLog();
             SimResult r = Simulator.Run(pr.Workload, o);
