@@ -16,6 +16,8 @@ namespace Osprey.Kernel.Boot
     //                        -icount shift=0,sleep=off), so timing self-tests
     //                        assert exact bounds; real (default): host noise
     //                        is possible and only robust bounds are asserted
+    //   props=N[,SEED]       the props suite (random admitted sets run in
+    //                        the kernel) runs N sets per test from SEED
     //   calib=auto|hpet|pmtimer|pit   the reference the TSC and APIC timer
     //                        are calibrated against (default auto: the
     //                        first of HPET, PM timer, PIT that runs)
@@ -35,6 +37,8 @@ namespace Osprey.Kernel.Boot
         internal bool ExactClock;
         internal Time.CalibrationSource Calibration = Time.CalibrationSource.Auto;
         internal bool ExitWhenDone;
+        internal int PropSets;                   // 0: the suite's default
+        internal ulong PropSeed = 1;
         internal string[] Unknown = new string[MaxWords];
         internal int UnknownCount;
         internal string[] Errors = new string[MaxWords];
@@ -106,6 +110,22 @@ namespace Osprey.Kernel.Boot
                 if (value == "exact") ExactClock = true;
                 else if (value == "real") ExactClock = false;
                 else AddError("clock=" + (value == null ? "" : value) + ": expected exact or real");
+            }
+            else if (key == "props")
+            {
+                int comma = -1;
+                for (int k = 0; value != null && k < value.Length; k++) if (value[k] == ',') { comma = k; break; }
+                string n = comma < 0 ? value : value.Substring(0, comma);
+                string seed = comma < 0 ? null : value.Substring(comma + 1, value.Length - comma - 1);
+                ulong v, sv = 1;
+                if (n == null || !Osprey.Sched.Workload.WorkloadParser.ParseULong(n, out v) || v < 1 || v > 1000000
+                    || (seed != null && !Osprey.Sched.Workload.WorkloadParser.ParseULong(seed, out sv)))
+                {
+                    AddError("props=" + (value == null ? "" : value) + ": expected a count 1..1000000, optionally ',SEED'");
+                    return;
+                }
+                PropSets = (int)v;
+                PropSeed = sv;
             }
             else if (key == "calib")
             {

@@ -30,10 +30,16 @@ namespace Osprey.Kernel.Workload
     {
         internal const string ModuleName = "workload";
         // Time given to all threads of one phase to activate their periods
-        // before the first job runs.
-        private const long SettlePerTask = 20000;
+        // before the first job runs: none. The threads of one phase wake in
+        // the same timer interrupt and activate as the most urgent threads,
+        // so every activation comes before any job; a settle time would
+        // delay every first job by it, which no analysis charges.
+        private const long SettlePerTask = 0;
 
         internal static WorkloadSpec Spec;
+        // Run without printing the table (the property-test suite reads
+        // StatsOf and GuestCores itself).
+        internal static bool Quiet;
         internal static string FileName;
         private static WorkloadTask[] tasks;
         private static long runStart, runEnd, settle;
@@ -180,10 +186,14 @@ namespace Osprey.Kernel.Workload
             Machine.RestoreInterrupts(f);
             for (int i = 0; i < tasks.Length; i++) Threads.Join(tasks[i].Thread);
 
+            if (Quiet) return;
             Print(w, sched, duration, switches, idle, notes, noteCount, guests);
             if (guests) GuestCores.PrintSummary(guestElapsed);
             KernelTrace.Dump(FileName);
         }
+
+        // The figures of the last run's task i (file order), or null.
+        internal static TaskStats StatsOf(int i) { return tasks != null && i >= 0 && i < tasks.Length ? tasks[i].Stats : null; }
 
         // Final figures of one task, at the end of the run (interrupts off).
         private static void Collect(WorkloadTask k, SchedCore core)
@@ -287,7 +297,7 @@ namespace Osprey.Kernel.Workload
             core.SetPriorityNode(k.Thread, k.JobNode, 0);
             Machine.RestoreInterrupts(f);
             Threads.SleepUntil(runStart + s.Phase);
-            PeriodStatus first = stopping ? PeriodStatus.NotActive : Periods.Run(k.Period, s.Period);
+            PeriodStatus first = stopping ? PeriodStatus.NotActive : Periods.Run(k.Period, s.Period, s.Deadline);
             f = Machine.DisableInterrupts();
             // Read while still the most urgent thread: once the priority is
             // gone, the thread may wait past the first period's end, whose
@@ -308,7 +318,7 @@ namespace Osprey.Kernel.Workload
                 PeriodInfo info;
                 Periods.Status(k.Period, out info);
                 if (info.PostponedJobs > k.Stats.MaxPostponed) k.Stats.MaxPostponed = info.PostponedJobs;
-                PeriodStatus st = Periods.Run(k.Period, s.Period);
+                PeriodStatus st = Periods.Run(k.Period, s.Period, s.Deadline);
                 if (st != PeriodStatus.Successful && st != PeriodStatus.Timeout) return;
                 job++;
             }

@@ -20,8 +20,17 @@ namespace Osprey.Sched.Analysis
         /// </summary>
         public static AnalysisTask[] FpTasks(AnalysisTask[] tasks, bool[] budgeted, Overheads o)
         {
+            return FpTasks(tasks, budgeted, o, 0);
+        }
+
+        /// <summary>As above; oneShot &gt; 0 adds entry 2n: the single release interrupts of that many
+        /// threads released once (background tasks), at the top priority, counted once.</summary>
+        public static AnalysisTask[] FpTasks(AnalysisTask[] tasks, bool[] budgeted, Overheads o, int oneShot)
+        {
             int n = tasks.Length;
-            AnalysisTask[] r = new AnalysisTask[2 * n];
+            AnalysisTask[] r = new AnalysisTask[2 * n + (oneShot > 0 ? 1 : 0)];
+            if (oneShot > 0)
+                r[2 * n] = AnalysisTask.Make("release interrupts of background tasks", Sat(0, oneShot * o.InterruptNs), EdfAnalysis.MaxInterval, EdfAnalysis.MaxInterval, int.MinValue);
             for (int i = 0; i < n; i++)
             {
                 AnalysisTask t = tasks[i];
@@ -45,9 +54,16 @@ namespace Osprey.Sched.Analysis
         /// </summary>
         public static AnalysisTask[] EdfTasks(AnalysisTask[] tasks, bool[] budgeted, Overheads o)
         {
+            return EdfTasks(tasks, budgeted, o, 0);
+        }
+
+        /// <summary>As above; the single release interrupts of oneShot threads released once
+        /// (background tasks) are added to B.</summary>
+        public static AnalysisTask[] EdfTasks(AnalysisTask[] tasks, bool[] budgeted, Overheads o, int oneShot)
+        {
             int n = tasks.Length;
             AnalysisTask[] r = new AnalysisTask[n + 1];
-            long extra = 0, dmin = EdfAnalysis.MaxInterval;
+            long extra = oneShot > 0 ? (long)oneShot * o.InterruptNs : 0, dmin = EdfAnalysis.MaxInterval;
             for (int i = 0; i < n; i++)
             {
                 AnalysisTask t = tasks[i];
@@ -101,17 +117,43 @@ namespace Osprey.Sched.Analysis
         /// </summary>
         public static void Analyze(AnalysisTask[] tasks, bool[] budgeted, SchedulerKind sched, Overheads o, AnalysisResult r)
         {
+            Analyze(tasks, budgeted, 0, sched, o, r);
+        }
+
+        /// <summary>As above, charging also the single release interrupt of oneShot threads
+        /// released once (the background tasks: OneShotReleases).</summary>
+        public static void Analyze(AnalysisTask[] tasks, bool[] budgeted, int oneShot, SchedulerKind sched, Overheads o, AnalysisResult r)
+        {
             if (o.IsZero) { WorkloadAnalysis.Analyze(tasks, sched, r); return; }
             if (sched == SchedulerKind.Priority)
             {
-                AnalysisTask[] x = FpTasks(tasks, budgeted, o);
+                AnalysisTask[] x = FpTasks(tasks, budgeted, o, oneShot);
                 FpAnalysis.ResponseTimeTest(x, x.Length, r);
             }
             else
             {
-                AnalysisTask[] x = EdfTasks(tasks, budgeted, o);
+                AnalysisTask[] x = EdfTasks(tasks, budgeted, o, oneShot);
                 EdfAnalysis.Test(x, x.Length, r);
             }
+        }
+
+        /// <summary>Threads of cpu released once whose wake-up interrupt the analysis charges:
+        /// the background tasks. (Aperiodic tasks without a server carry no guarantee and their
+        /// arrivals are not charged.)</summary>
+        public static int OneShotReleases(TaskSpec[] tasks, int cpu)
+        {
+            int n = 0;
+            for (int i = 0; i < tasks.Length; i++)
+                if (tasks[i].Kind == TaskKind.Background && (cpu < 0 || tasks[i].Cpu == cpu)) n++;
+            return n;
+        }
+
+        /// <summary>The overhead-aware test of w's analysable tasks on cpu under sched; r must hold
+        /// 2n + 1 response times.</summary>
+        public static void AnalyzeCpu(WorkloadSpec w, SchedulerKind sched, int cpu, Overheads o, AnalysisResult r)
+        {
+            AnalysisTask[] at = WorkloadAnalysis.TasksFor(w.Tasks, sched, cpu);
+            Analyze(at, Budgeted(w.Tasks, sched, cpu), OneShotReleases(w.Tasks, cpu), sched, o, r);
         }
 
         /// <summary>
@@ -120,12 +162,12 @@ namespace Osprey.Sched.Analysis
         /// with overheads less its deadline (-1 when that response does not
         /// converge); EDF, the demand above the interval at the failing point.
         /// </summary>
-        public static long Lacking(AnalysisTask[] tasks, bool[] budgeted, SchedulerKind sched, Overheads o, AnalysisResult r)
+        public static long Lacking(AnalysisTask[] tasks, bool[] budgeted, int oneShot, SchedulerKind sched, Overheads o, AnalysisResult r)
         {
             if (sched == SchedulerKind.Priority)
             {
                 if (r.FailingTask < 0 || r.FailingTask >= tasks.Length) return -1;
-                AnalysisTask[] x = FpTasks(tasks, budgeted, o);
+                AnalysisTask[] x = FpTasks(tasks, budgeted, o, oneShot);
                 long R;
                 int steps = 0;
                 if (!FpAnalysis.ResponseTime(x, x.Length, r.FailingTask, EdfAnalysis.MaxInterval, out R, ref steps)) return -1;
@@ -161,10 +203,11 @@ namespace Osprey.Sched.Analysis
             if (o.IsZero) return WorkloadAnalysis.Describe(w, sched, cpu);
             AnalysisTask[] tasks = WorkloadAnalysis.TasksFor(w.Tasks, sched, cpu);
             bool[] budgeted = Budgeted(w.Tasks, sched, cpu);
+            int oneShot = OneShotReleases(w.Tasks, cpu);
             string[] lines = new string[3];
             int n = 0;
             string tag = " (" + o.Describe() + ")";
-            AnalysisResult r = new AnalysisResult(2 * tasks.Length + 1);
+            AnalysisResult r = new AnalysisResult(2 * tasks.Length + 2);
             AnalysisResult plain = new AnalysisResult(tasks.Length + 1);
             if (sched == SchedulerKind.Priority)
             {
@@ -194,14 +237,14 @@ namespace Osprey.Sched.Analysis
                 }
                 lines[n++] = line;
             }
-            Analyze(tasks, budgeted, sched, o, r);
+            Analyze(tasks, budgeted, oneShot, sched, o, r);
             string verdict = r.Describe() + tag;
             if (!r.Accepted)
             {
                 WorkloadAnalysis.Analyze(tasks, sched, plain);
                 if (plain.Accepted)
                 {
-                    long lack = Lacking(tasks, budgeted, sched, o, r);
+                    long lack = Lacking(tasks, budgeted, oneShot, sched, o, r);
                     verdict = verdict + "; schedulable only with zero overhead" + (lack > 0 ? ", lacks " + Format.Time(lack) + " of slack"
                         + (sched == SchedulerKind.Priority ? " (task '" + tasks[r.FailingTask].Name + "': response " + Format.Time(lack + tasks[r.FailingTask].Deadline) + " with overheads)"
                             : " at t = " + Format.Time(r.TimePoint))

@@ -150,7 +150,7 @@ namespace Osprey.Sched
             {
                 a.Status = CbsStatus.AdmissionRejected;
                 a.Message = "cbs: server " + serverId + " asks bandwidth " + a.AskedNum + "/" + a.AskedDen
-                    + " (" + a.AskedPpm + " ppm) but only " + a.LeftNum + "/" + a.LeftDen
+                    + " (" + a.AskedPpm + " ppm" + (ReservationOverheadNs > 0 ? ", budget plus " + ReservationOverheadNs + " ns of kernel overhead per period" : "") + ") but only " + a.LeftNum + "/" + a.LeftDen
                     + " (" + a.LeftPpm + " ppm) is left under the bound " + boundNum + "/" + boundDen;
             }
             return admitted;

@@ -192,8 +192,8 @@ namespace Osprey.Sched.Sim
 
                 Overheads ov = o.OverheadsGiven ? o.Overheads : w.Overheads;
                 AnalysisTask[] at = WorkloadAnalysis.TasksFor(w.Tasks, SchedulerKind.Edf, cpu);
-                var ar = new AnalysisResult(2 * at.Length + 1);
-                OverheadAnalysis.Analyze(at, null, SchedulerKind.Edf, ov, ar);
+                var ar = new AnalysisResult(2 * at.Length + 2);
+                OverheadAnalysis.AnalyzeCpu(w, SchedulerKind.Edf, cpu, ov, ar);
                 string[] hv = OverheadAnalysis.Describe(w, SchedulerKind.Edf, cpu, ov);
                 r.Verdicts.Add("cpu " + cpu + ": host tasks: " + hv[hv.Length - 1]);
                 r.Analysis[cpu] = ar.Verdict;

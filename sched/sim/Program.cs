@@ -10,14 +10,15 @@ namespace Osprey.Sched.Sim
     {
         const string Usage =
             "usage: sim FILE [--trace OUT] [--sched priority|edf|cbs] [--duration TIME] [--check] [--overheads 'release=T decision=T switch=T timer-entry=T timer-exit=T']\n" +
-            "       sim --bench [--quick] [--rounds N] [--only POLICY|PATTERN|N,...] [--verbose]";
+            "       sim --bench [--quick] [--rounds N] [--only POLICY|PATTERN|N,...] [--verbose]\n" +
+            "       sim --random-set KIND,SEED,INDEX [--overheads '...']   (print the props suite's set; KIND 0-4: fp, fp constrained, edf, edf constrained, guest cores)";
 
         public static int Main(string[] args)
         {
             string file = null, tracePath = null, sched = null, duration = null, overheads = null;
             bool bench = false, quick = false, check = false, verbose = false;
             int rounds = 0;
-            string only = null;
+            string only = null, randomSet = null;
             for (int i = 0; i < args.Length; i++)
             {
                 string a = args[i];
@@ -25,6 +26,7 @@ namespace Osprey.Sched.Sim
                 else if (a == "--sched" && i + 1 < args.Length) sched = args[++i];
                 else if (a == "--duration" && i + 1 < args.Length) duration = args[++i];
                 else if (a == "--overheads" && i + 1 < args.Length) overheads = args[++i];
+                else if (a == "--random-set" && i + 1 < args.Length) randomSet = args[++i];
                 else if (a == "--bench") bench = true;
                 else if (a == "--quick") quick = true;
                 else if (a == "--verbose") verbose = true;
@@ -40,6 +42,7 @@ namespace Osprey.Sched.Sim
                 else { Console.Error.WriteLine("sim: more than one workload file\n" + Usage); return 2; }
             }
             if (bench) return Bench.Run(Console.Out, quick, rounds > 0 ? rounds : quick ? 1 : 5, verbose, only);
+            if (randomSet != null) return RandomSet(randomSet, overheads);
             if (file == null) { Console.Error.WriteLine(Usage); return 2; }
 
             byte[] data;
@@ -79,6 +82,26 @@ namespace Osprey.Sched.Sim
                 catch (Exception e) { Console.Error.WriteLine("sim: cannot write trace " + tracePath + ": " + e.Message); return 2; }
             }
             if (r.Error != null) { Console.Error.WriteLine("sim: " + r.Error); return 3; }
+            return 0;
+        }
+
+        /// <summary>Prints set INDEX of the props sequence SEED of KIND as a workload file.</summary>
+        static int RandomSet(string arg, string overheads)
+        {
+            string[] p = arg.Split(',');
+            int kind, index; ulong seed;
+            if (p.Length != 3 || !int.TryParse(p[0], out kind) || kind < 0 || kind > 4 || !ulong.TryParse(p[1], out seed) || !int.TryParse(p[2], out index) || index < 0)
+            { Console.Error.WriteLine("sim: --random-set: expected KIND,SEED,INDEX (KIND 0..4)"); return 2; }
+            Overheads o = Overheads.None;
+            if (overheads != null)
+            {
+                ParseResult op = WorkloadParser.ParseText("overheads " + overheads + "\n");
+                if (!op.Ok) { Console.Error.WriteLine("sim: --overheads: " + op.Error); return 2; }
+                o = op.Workload.Overheads;
+            }
+            WorkloadSpec w = RandomSets.Make(seed, index, (RandomSetKind)kind, o);
+            if (w == null) { Console.Error.WriteLine("sim: no utilization admits set " + index + " of this shape"); return 1; }
+            Console.Write(RandomSets.ToText(w, "set " + index + " of seed " + seed + ": " + RandomSets.KindName((RandomSetKind)kind)));
             return 0;
         }
 

@@ -186,9 +186,9 @@ namespace Osprey.Sched.Sim
                 // Analysis of this CPU, with the modelled overheads charged.
                 Overheads ov = o.OverheadsGiven ? o.Overheads : w.Overheads;
                 AnalysisTask[] at = WorkloadAnalysis.TasksFor(w.Tasks, sched, cpu);
-                var ar = new AnalysisResult(2 * at.Length + 1);
+                var ar = new AnalysisResult(2 * at.Length + 2);
                 foreach (string line in OverheadAnalysis.Describe(w, sched, cpu, ov)) r.Verdicts.Add("cpu " + cpu + ": " + line);
-                OverheadAnalysis.Analyze(at, OverheadAnalysis.Budgeted(w.Tasks, sched, cpu), sched, ov, ar);
+                OverheadAnalysis.AnalyzeCpu(w, sched, cpu, ov, ar);
                 r.Analysis[cpu] = ar.Verdict;
                 int unanalysed = 0;
                 foreach (TaskSpec t in specs)

@@ -230,7 +230,8 @@ namespace Osprey.Sched
             }
             string left2 = a.Exact ? ShareMath.Text(a.LeftNum, a.LeftDen) : "about " + ShareMath.PercentOfPpm(a.LeftPpm) + " (" + a.LeftPpm.ToString() + " ppm, the exact sum no longer fits 62 bits)";
             Refuse(ref a, VcoreStatus.AdmissionRejected, v, "slice", "asks " + ShareMath.Text(an, ad) + " of the CPU (slice "
-                + Format.Time(sg) + " per period " + Format.Time(pg) + Dil(v) + ") but only " + left2 + " is left of the share "
+                + Format.Time(sg) + " per period " + Format.Time(pg) + Dil(v)
+                + (ReservationOverheadNs > 0 ? ", plus " + Format.Time(ReservationOverheadNs) + " of kernel overhead per period" : "") + ") but only " + left2 + " is left of the share "
                 + ShareMath.Text(shareNum, shareDen));
             return false;
         }
