@@ -35,6 +35,10 @@ Usage: ./build.sh [COMMAND] [ARGS]
                    asks for confirmation; --yes to skip the question,
                    --unmount to unmount its partitions after confirming)
   sim FILE [--trace OUT] [--sched NAME] [--duration TIME] [--check]
+      [--overheads 'release=T decision=T switch=T timer-entry=T timer-exit=T']
+                   (--overheads: model and charge these kernel costs, e.g.
+                   the kernel's boot figures; sim --random-set KIND,SEED,N
+                   prints set N of the props suite's sequence)
                    run a workload file in the host scheduling simulator;
                    --trace OUT writes the trace: NAME.svg or NAME.json gives
                    the SVG timeline and the JSON side by side (and the raw
