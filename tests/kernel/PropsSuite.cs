@@ -38,7 +38,8 @@ namespace Osprey.Kernel.SelfTest
             ulong heap0 = Memory.Heap.AllocatedBytes;
             int run = 0, skipped = 0, failed = 0;
             long jobs = 0, misses = 0, periods = 0;
-            for (int i = 0; i < n; i++)
+            int first = KernelMain.Options.PropFirst;
+            for (int i = first; i < first + n; i++)
             {
                 RandomSetKind kind = index == 2 ? RandomSetKind.GuestCores
                     : (RandomSetKind)((index == 0 ? 0 : 2) + (i & 1));
@@ -73,7 +74,7 @@ namespace Osprey.Kernel.SelfTest
                         if (v.Periods == 0 && why == null) why = "core " + v.Name + " completed no period";
                     }
                 }
-                if ((i + 1) % 25 == 0) t.Note("progress: " + (i + 1) + " of " + n + " sets, " + failed + " failing");
+                if ((i + 1 - first) % 25 == 0) t.Note("progress: " + (i + 1 - first) + " of " + n + " sets, " + failed + " failing");
                 if (why == null) continue;
                 failed++;
                 t.Note(name + " (" + RandomSets.KindName(kind) + "): " + why);
@@ -82,6 +83,10 @@ namespace Osprey.Kernel.SelfTest
                     printed = true;
                     Log.WriteLine("# props: failing set begin " + name);
                     Log.Write(RandomSets.ToText(w, name + ": " + RandomSets.KindName(kind) + ", admitted with " + o.Describe() + "; " + why));
+                    // The kernel's table of that run, as comments of the file.
+                    Log.WriteLine("# " + RunReport.Header());
+                    for (int k = 0; k < w.Tasks.Length; k++)
+                        if (WorkloadRunner.StatsOf(k) != null) Log.WriteLine("# " + RunReport.Line(WorkloadRunner.StatsOf(k)));
                     Log.WriteLine("# props: failing set end");
                 }
             }
