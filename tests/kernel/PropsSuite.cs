@@ -14,7 +14,7 @@ namespace Osprey.Kernel.SelfTest
     //   selftest=props.fixed_priority sched=priority
     //   selftest=props.edf sched=edf
     //   selftest=props.guest_cores sched=vcore
-    // `props=N[,SEED]` on the command line sets the sets per test (default
+    // `props=N[,SEED[,FIRST]]` on the command line sets the sets per test (default
     // 30, 30, 15) and the seed (default 1). The first failing set is printed
     // as a workload file between `# props: failing set begin` and
     // `# props: failing set end` lines (build.sh test saves it in out/test/).
