@@ -30,15 +30,20 @@ Usage: ./build.sh [COMMAND] [ARGS]
                    timeline and the Chrome/Perfetto JSON side by side (plus
                    NAME.trace and the serial log NAME.log); other names get
                    the raw trace
-  test             host NUnit tests, the in-kernel self-tests (plain and under
+  test [--long]    host NUnit tests, the in-kernel self-tests (plain and under
                    -icount), simulator-vs-kernel workloads, run control and
-                   guest-report checks (tests/workloads), and BIOS and UEFI
-                   boot smoke tests of the ISO;
+                   guest-report checks (tests/workloads), conformance, the
+                   props stage (75 random admitted sets in the kernel; --long:
+                   3,000), and BIOS and UEFI boot smoke tests of the ISO;
                    ends with "N passed, N failed"
   flash DEVICE     write out/kernel.iso to a USB stick (checks the device,
                    asks for confirmation; --yes to skip the question,
                    --unmount to unmount its partitions after confirming)
   sim FILE [--trace OUT] [--sched NAME] [--duration TIME] [--check]
+      [--overheads 'release=T decision=T switch=T timer-entry=T timer-exit=T']
+                   (--overheads: model and charge these kernel costs, e.g.
+                   the kernel's boot figures; sim --random-set KIND,SEED,N
+                   prints set N of the props suite's sequence)
                    run a workload file in the host scheduling simulator;
                    --trace OUT writes the trace: NAME.svg or NAME.json gives
                    the SVG timeline and the JSON side by side (and the raw
@@ -644,7 +649,30 @@ kernel_stage() {
     add_result "$OUT/test/$label.result"
 }
 
+# props_stage WORDS: the property test (tests/kernel/PropsSuite.cs): random
+# task and guest-core sets at the overhead-aware admission limit, run in the
+# kernel under -icount, one boot per policy; zero misses required. The first
+# failing set of a policy is saved as out/test/props-fail-POLICY.wl.
+props_stage() {
+    local extra="$1" spec test policy n
+    stage "random admitted sets in the kernel, zero misses (-icount)${extra:+ ($extra)}"
+    for spec in fixed_priority:priority:30 edf:edf:30 guest_cores:vcore:15; do
+        IFS=: read -r test policy n <<<"$spec"
+        local words="selftest=props.$test sched=$policy clock=exact ${extra:-props=$n}"
+        kernel_stage "props-$policy" "${PROPS_TIMEOUT:-300}" "props.$test under sched=$policy" icount "$words"
+        local log="$OUT/test/props-$policy.log" fail="$OUT/test/props-fail-$policy.wl"
+        rm -f "$fail"
+        if grep -q '^# props: failing set begin' "$log" 2>/dev/null; then
+            tr -d '\r' <"$log" | sed -n '/^# props: failing set begin/,/^# props: failing set end/p' | grep -v '^# props: ' >"$fail"
+            echo "props: the first failing set under $policy is saved as $fail (./build.sh sim $fail; ./build.sh run $fail --icount -- exit sched=$policy)"
+        fi
+        grep -a '^ *# \(priority\|edf\|vcore\): ' "$log" | sed 's/^ *# /props: /' || true
+    done
+}
+
 cmd_test() {
+    local long=""
+    if [ "${1:-}" = "--long" ]; then long=1; shift; fi
     local t0=$SECONDS
     mkdir -p "$OUT/test"
     rm -f "$OUT/test"/*.result
@@ -678,6 +706,8 @@ cmd_test() {
     # core with the policy each test declares (kernel/README.md, "Policies").
     kernel_stage kernel 300 "in-kernel self-tests, every suite and policy (-kernel)" "" "selftest"
     kernel_stage kernel-icount 420 "in-kernel self-tests, every suite and policy (-kernel, -icount shift=0,sleep=off)" icount "selftest clock=exact"
+
+    if [ -n "$long" ]; then PROPS_TIMEOUT=7200 props_stage "props=1000"; else props_stage ""; fi
 
     kernel_stage kernel-nohpet 120 "timer calibration on a machine without an HPET (-machine pc,hpet=off): auto falls back to the PM timer" "" \
         "selftest=acpi.calibration_references_agree" "-machine pc,hpet=off"

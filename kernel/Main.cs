@@ -73,6 +73,11 @@ namespace Osprey.Kernel
             string policy = SchedulerChoice();
             Threading.Scheduling.Start(policy, MainPriority, (ulong)Image.BootStackBottom(), (ulong)Image.BootStackTop());
             Log.WriteLine("osprey: scheduler '" + policy + "', threads running");
+            // The overheads the analysis charges, measured before any trace
+            // records (its probe interrupts are not part of a run).
+            Cpu.EnableInterrupts();
+            Threading.OverheadProbe.Run();
+            Threading.OverheadProbe.Print();
             if (Options.Trace)
             {
                 Threading.KernelTrace.Start(Options.TraceDropNewest ? Osprey.Sched.Tracing.TraceOverflow.DropNewest : Osprey.Sched.Tracing.TraceOverflow.OverwriteOldest);
@@ -80,7 +85,6 @@ namespace Osprey.Kernel
                     (Options.TraceDropNewest ? "keeping the first (trace=drop)" : "keeping the latest (trace=overwrite)"));
             }
 
-            Cpu.EnableInterrupts();
             if (Options.SelfTest)
             {
                 SelfTest.Runner.RunAll(SelfTest.Registry.Suites(), Options.SelfTestFilter);

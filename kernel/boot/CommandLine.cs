@@ -16,6 +16,9 @@ namespace Osprey.Kernel.Boot
     //                        -icount shift=0,sleep=off), so timing self-tests
     //                        assert exact bounds; real (default): host noise
     //                        is possible and only robust bounds are asserted
+    //   props=N[,SEED[,FIRST]]  the props suite (random admitted sets run
+    //                        in the kernel) runs N sets per test of the
+    //                        sequence SEED from index FIRST
     //   calib=auto|hpet|pmtimer|pit   the reference the TSC and APIC timer
     //                        are calibrated against (default auto: the
     //                        first of HPET, PM timer, PIT that runs)
@@ -35,6 +38,9 @@ namespace Osprey.Kernel.Boot
         internal bool ExactClock;
         internal Time.CalibrationSource Calibration = Time.CalibrationSource.Auto;
         internal bool ExitWhenDone;
+        internal int PropSets;                   // 0: the suite's default
+        internal ulong PropSeed = 1;
+        internal int PropFirst;                  // index of the first set
         internal string[] Unknown = new string[MaxWords];
         internal int UnknownCount;
         internal string[] Errors = new string[MaxWords];
@@ -106,6 +112,26 @@ namespace Osprey.Kernel.Boot
                 if (value == "exact") ExactClock = true;
                 else if (value == "real") ExactClock = false;
                 else AddError("clock=" + (value == null ? "" : value) + ": expected exact or real");
+            }
+            else if (key == "props")
+            {
+                // props=N[,SEED[,FIRST]]
+                string[] part = new string[3];
+                int np = 0, from = 0;
+                for (int k = 0; value != null && k <= value.Length && np < 3; k++)
+                    if (k == value.Length || value[k] == ',') { part[np++] = value.Substring(from, k - from); from = k + 1; }
+                ulong v, sv = 1, fv = 0;
+                bool ok = value != null && from >= value.Length && np >= 1 && Osprey.Sched.Workload.WorkloadParser.ParseULong(part[0], out v) && v >= 1 && v <= 1000000;
+                if (ok && np >= 2) ok = Osprey.Sched.Workload.WorkloadParser.ParseULong(part[1], out sv);
+                if (ok && np >= 3) ok = Osprey.Sched.Workload.WorkloadParser.ParseULong(part[2], out fv) && fv <= 1000000;
+                if (!ok || !Osprey.Sched.Workload.WorkloadParser.ParseULong(part[0], out v))
+                {
+                    AddError("props=" + (value == null ? "" : value) + ": expected a count 1..1000000, optionally ',SEED' and ',FIRST' (the first set's index)");
+                    return;
+                }
+                PropSets = (int)v;
+                PropSeed = sv;
+                PropFirst = (int)fv;
             }
             else if (key == "calib")
             {

@@ -40,9 +40,10 @@ namespace Osprey.Kernel.Memory
         // Interrupts are off while the bump pointer moves: a thread that a
         // timer interrupt preempts between reading and advancing it would
         // otherwise hand the same block to the thread that runs next and
-        // allocates (threads.heap_allocation_under_preemption). Refilling a
-        // chunk zeroes it with interrupts off too (4 MiB, once per chunk:
-        // real-time code allocates at setup).
+        // allocates (threads.heap_allocation_under_preemption). Each block
+        // is zeroed as it is handed out, so interrupts stay off for a time
+        // proportional to the request, never for a whole 4 MiB chunk (that
+        // took milliseconds: a timer release due meanwhile came that late).
         internal static void* TryAllocate(ulong size)
         {
             ulong flags = Cpu.SaveFlagsAndDisable();
@@ -69,12 +70,12 @@ namespace Osprey.Kernel.Memory
                     }
                     if (phys == 0) return null;
                 }
-                Cpu.MemSet((void*)phys, 0, chunk);
                 reservedBytes += chunk;
                 current = (byte*)phys;
                 limit = current + chunk;
             }
             byte* result = current;
+            Cpu.MemSet(result, 0, size);
             current += size;
             allocatedBytes += size;
             allocationCount++;

@@ -39,6 +39,9 @@ namespace Osprey.Kernel.Workload
         private const long StartMargin = 200000, StartMarginPerTask = 5000;
 
         internal static WorkloadSpec Spec;
+        // Run without printing the table (the property-test suite reads
+        // StatsOf and GuestCores itself).
+        internal static bool Quiet;
         internal static string FileName;
         private static WorkloadTask[] tasks;
         private static long runStart, runEnd;
@@ -105,6 +108,7 @@ namespace Osprey.Kernel.Workload
             string[] notes = new string[w.Tasks.Length + 2];
             int noteCount = 0;
 
+            RunOverheads.Apply(core.Scheduler, RunOverheads.Choose(w, core.Scheduler.Name));
             tasks = new WorkloadTask[w.Tasks.Length];
             // Until t0 is fixed below, nothing may wait for it.
             runStart = long.MaxValue / 4;
@@ -186,9 +190,12 @@ namespace Osprey.Kernel.Workload
             // The stop watchdog has suspended every thread of the workload
             // and taken the end figures (RunStop); they no longer change.
             for (int i = 0; i < tasks.Length; i++) Collect(tasks[i]);
-            Print(w, sched, duration, switchesAtStop - switches0, idleAtStop - idle0, notes, noteCount, guests);
-            PrintLatency(sched);
-            if (guests) GuestCores.PrintSummary(stopAt - runStart);
+            if (!Quiet)
+            {
+                Print(w, sched, duration, switchesAtStop - switches0, idleAtStop - idle0, notes, noteCount, guests);
+                PrintLatency(sched);
+                if (guests) GuestCores.PrintSummary(stopAt - runStart);
+            }
             if (guests) Refused += GuestCores.RejectedCount;
             else if (w.GuestErrors != null) Refused += w.GuestErrors.Length;
             Refused += noteCount;
@@ -207,11 +214,15 @@ namespace Osprey.Kernel.Workload
             for (int i = 0; i < tasks.Length; i++) Threads.Join(tasks[i].Thread);
             GuestCores.JoinAll();
             long joined = Machine.Now();
+            if (Quiet) return;
             Log.WriteLine("run control: stopped at the end + " + Osprey.Sched.Analysis.Format.Time(stopAt - runEnd)
                 + " (timer interrupt), report printed and " + (tasks.Length + GuestCores.Count) + " thread(s) ended at the end + "
                 + Osprey.Sched.Analysis.Format.Time(joined - runEnd));
             KernelTrace.Dump(FileName);
         }
+
+        // The figures of the last run's task i (file order), or null.
+        internal static TaskStats StatsOf(int i) { return tasks != null && i >= 0 && i < tasks.Length ? tasks[i].Stats : null; }
 
         // Main waits here until the stop watchdog resumes it.
         private static void WaitForStop(Thread main)
@@ -472,7 +483,7 @@ namespace Osprey.Kernel.Workload
             }
             Log.WriteLine("");
             Log.WriteLine(RunReport.Total(stats, switches, idle));
-            string[] verdicts = WorkloadAnalysis.Describe(w, sched, 0);
+            string[] verdicts = OverheadAnalysis.Describe(w, sched, 0, RunOverheads.Current);
             for (int i = 0; i < verdicts.Length; i++) Log.WriteLine("analysis cpu 0: " + verdicts[i]);
             if (!guests)
                 for (int i = 0; w.GuestErrors != null && i < w.GuestErrors.Length; i++) Log.WriteLine("rejected: " + w.GuestErrors[i]);

@@ -67,11 +67,19 @@ namespace Osprey.Sched
             return true;
         }
 
-        /// <summary>Would adding budget/period keep the total within the bound? Fills the admission record.</summary>
+        /// <summary>Kernel overhead charged to each server period in admission (Overheads.PerReservationNs:
+        /// two timer interrupts and two switches); 0 = the plain bandwidth test.</summary>
+        public long ReservationOverheadNs;
+
+        long Charged(long budget) { return budget + ReservationOverheadNs; }
+
+        /// <summary>Would adding budget/period keep the total within the bound (each budget plus
+        /// ReservationOverheadNs)? Fills the admission record.</summary>
         public bool Admit(int serverId, long budgetNs, long periodNs, CbsServer except, out CbsAdmission a)
         {
             a = new CbsAdmission();
             a.ServerId = serverId;
+            budgetNs = Charged(budgetNs);
             a.AskedNum = budgetNs;
             a.AskedDen = periodNs;
             Bandwidth.Reduce(ref a.AskedNum, ref a.AskedDen);
@@ -83,7 +91,7 @@ namespace Osprey.Sched
             for (int i = 0; i < serverCount && exact; i++)
             {
                 if (servers[i] == except) continue;
-                exact = Bandwidth.TryAdd(ref n, ref d, servers[i].BudgetNs, servers[i].PeriodNs);
+                exact = Bandwidth.TryAdd(ref n, ref d, Charged(servers[i].BudgetNs), servers[i].PeriodNs);
             }
             bool admitted;
             if (exact)
@@ -124,7 +132,7 @@ namespace Osprey.Sched
                 for (int i = 0; i < serverCount; i++)
                 {
                     if (servers[i] == except) continue;
-                    used += Bandwidth.ToFixed(servers[i].BudgetNs, servers[i].PeriodNs, true);
+                    used += Bandwidth.ToFixed(Charged(servers[i].BudgetNs), servers[i].PeriodNs, true);
                 }
                 long bound = Bandwidth.ToFixed(boundNum, boundDen, false);
                 long left = bound > used ? bound - used : 0;
@@ -142,7 +150,7 @@ namespace Osprey.Sched
             {
                 a.Status = CbsStatus.AdmissionRejected;
                 a.Message = "cbs: server " + serverId + " asks bandwidth " + a.AskedNum + "/" + a.AskedDen
-                    + " (" + a.AskedPpm + " ppm) but only " + a.LeftNum + "/" + a.LeftDen
+                    + " (" + a.AskedPpm + " ppm" + (ReservationOverheadNs > 0 ? ", budget plus " + ReservationOverheadNs + " ns of kernel overhead per period" : "") + ") but only " + a.LeftNum + "/" + a.LeftDen
                     + " (" + a.LeftPpm + " ppm) is left under the bound " + boundNum + "/" + boundDen;
             }
             return admitted;

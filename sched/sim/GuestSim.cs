@@ -48,6 +48,7 @@ namespace Osprey.Sched.Sim
             edfKeys = true;
             if (Vs.SetShare(w.ShareNum, w.ShareDen) != VcoreStatus.Ok) Error = "bad share " + w.ShareNum + "/" + w.ShareDen;
             AddTasks(w, specs, stats, notes);
+            Vs.ReservationOverheadNs = overheads.PerReservationNs;
             int id = specs.Count + 1;
             foreach (Vcore v in cores)
             {
@@ -195,10 +196,12 @@ namespace Osprey.Sched.Sim
                 HostTaskSim.TasksOn(w, cpu, all, out var specs, out var stats);
                 if (!coresByCpu.TryGetValue(cpu, out var cores)) cores = new List<Vcore>();
 
+                Overheads ov = o.OverheadsGiven ? o.Overheads : w.Overheads;
                 AnalysisTask[] at = WorkloadAnalysis.TasksFor(w.Tasks, SchedulerKind.Edf, cpu);
-                var ar = new AnalysisResult(at.Length);
-                WorkloadAnalysis.Analyze(at, SchedulerKind.Edf, ar);
-                r.Verdicts.Add("cpu " + cpu + ": host tasks: " + ar.Describe());
+                var ar = new AnalysisResult(2 * at.Length + 2);
+                OverheadAnalysis.AnalyzeCpu(w, SchedulerKind.Edf, cpu, ov, ar);
+                string[] hv = OverheadAnalysis.Describe(w, SchedulerKind.Edf, cpu, ov);
+                r.Verdicts.Add("cpu " + cpu + ": host tasks: " + hv[hv.Length - 1]);
                 r.Analysis[cpu] = ar.Verdict;
 
                 var admitted = new List<Vcore>();

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using Osprey.Sched.Analysis;
 using Osprey.Sched.Workload;
 
 namespace Osprey.Sched.Sim
@@ -73,6 +74,7 @@ namespace Osprey.Sched.Sim
         readonly PriorityQueue<SimEvent, (long, long)> events = new PriorityQueue<SimEvent, (long, long)>();
         protected readonly TraceLog trace;
         readonly bool check;
+        readonly SimOptions options;
         protected readonly long end;
         /// <summary>Aperiodic jobs with a deadline are released into the core keyed by it (EDF keys).</summary>
         protected bool edfKeys;
@@ -80,6 +82,14 @@ namespace Osprey.Sched.Sim
         /// <summary>Deadline checks due now, made once every job that completes at this instant has (see Run).</summary>
         readonly List<SimEvent> dueChecks = new List<SimEvent>();
         public string Error;
+        /// <summary>Kernel overheads modelled (zero: none; see Stall).</summary>
+        protected Overheads overheads;
+        /// <summary>Kernel work still to do at the current instant (ns): while it lasts the clock
+        /// moves but no thread makes progress. Added per timer interrupt (entry + exit + one
+        /// release per job it releases), per release by a wake-up (an interrupt), per switch
+        /// (decision + switch). Always 0 with zero overheads, which keeps the run unchanged.</summary>
+        long stall;
+        long switchesSeen;
 
         enum EvKind { Start, Arrival, PeriodicCheck, AperiodicCheck }
 
@@ -96,6 +106,7 @@ namespace Osprey.Sched.Sim
             this.end = end;
             trace = o.Trace;
             check = o.CheckInvariants;
+            options = o;
         }
 
         /// <summary>The CPUs the workload's tasks run on.</summary>
@@ -119,6 +130,9 @@ namespace Osprey.Sched.Sim
             }
             all.AddRange(stats);
         }
+
+        /// <summary>The overheads a run models: --overheads when given, else the file's 'overheads' line.</summary>
+        protected Overheads OverheadsOf(WorkloadSpec w) { return options.OverheadsGiven ? options.Overheads : w.Overheads; }
 
         protected void AttachCore(SchedCore c)
         {
@@ -166,6 +180,7 @@ namespace Osprey.Sched.Sim
         /// <summary>The tasks of this CPU as threads of the core, with their first events.</summary>
         protected void AddTasks(WorkloadSpec w, List<TaskSpec> specs, List<TaskStats> stats, List<string> notes)
         {
+            overheads = OverheadsOf(w);
             for (int i = 0; i < specs.Count; i++)
             {
                 TaskSpec s = specs[i];
@@ -378,12 +393,14 @@ namespace Osprey.Sched.Sim
             {
                 case EvKind.Start:
                     // A background task starts (periodic tasks start by their period's timer).
+                    stall += overheads.InterruptNs;
                     core.Start(t);
                     t.NeedStart = true;
                     t.Stats.Released++;
                     EmitRelease(t, 0);
                     break;
                 case EvKind.Arrival:
+                    stall += overheads.InterruptNs;
                     t.Arrived++;
                     t.Stats.Released++;
                     EmitRelease(t, e.Index);
@@ -418,6 +435,13 @@ namespace Osprey.Sched.Sim
             dueChecks.Clear();
         }
 
+        long Expiries()
+        {
+            long n = 0;
+            foreach (SimThread t in threads) if (t.Period != null) n += (long)t.Period.ExpiryCount;
+            return n;
+        }
+
         void Miss(SimThread t, long k)
         {
             t.Stats.Misses++;
@@ -432,15 +456,29 @@ namespace Osprey.Sched.Sim
             {
                 Settle();
                 RunDueChecks();
+                if (core.SwitchCount != switchesSeen)
+                {
+                    stall += (core.SwitchCount - switchesSeen) * (overheads.DecisionNs + overheads.SwitchNs);
+                    switchesSeen = core.SwitchCount;
+                }
                 long next = end;
                 if (platform.TimerAt < next) next = platform.TimerAt;
                 if (events.Count > 0 && events.TryPeek(out _, out var pri) && pri.Item1 < next) next = pri.Item1;
                 long c = CompletionTime();
+                if (stall > 0)
+                {
+                    // Kernel work first: a job completes that much later; it ends at the latest then.
+                    c = Sat(c, stall);
+                    if (Sat(platform.Clock, stall) < next) next = platform.Clock + stall;
+                }
                 if (c < next) next = c;
                 if (next < platform.Clock) next = platform.Clock;
 
-                // Advance the virtual clock; the executing job consumes CPU.
+                // Advance the virtual clock; the kernel's pending work first, then the executing job consumes CPU.
                 long dt = next - platform.Clock;
+                long stalled = dt < stall ? dt : stall;
+                stall -= stalled;
+                dt -= stalled;
                 SchedThread ex = core.Executing;
                 SimThread x = ex as SimThread;
                 if (x == null) ConsumeOther(ex, dt);
@@ -460,7 +498,9 @@ namespace Osprey.Sched.Sim
                 if (platform.TimerAt <= platform.Clock)
                 {
                     platform.TimerAt = long.MaxValue;
+                    long expiries = overheads.IsZero ? 0 : Expiries();
                     core.TimerFired(platform.Clock);
+                    if (!overheads.IsZero) stall += overheads.TimerEntryNs + overheads.TimerExitNs + (Expiries() - expiries) * overheads.ReleaseNs;
                     AfterTimer();
                     Check("timer");
                 }

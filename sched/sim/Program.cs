@@ -9,21 +9,24 @@ namespace Osprey.Sched.Sim
     public static class Program
     {
         const string Usage =
-            "usage: sim FILE [--trace OUT] [--sched priority|edf|cbs] [--duration TIME] [--check]\n" +
-            "       sim --bench [--quick] [--rounds N] [--only POLICY|PATTERN|N,...] [--verbose]";
+            "usage: sim FILE [--trace OUT] [--sched priority|edf|cbs] [--duration TIME] [--check] [--overheads 'release=T decision=T switch=T timer-entry=T timer-exit=T']\n" +
+            "       sim --bench [--quick] [--rounds N] [--only POLICY|PATTERN|N,...] [--verbose]\n" +
+            "       sim --random-set KIND,SEED,INDEX [--overheads '...']   (print the props suite's set; KIND 0-4: fp, fp constrained, edf, edf constrained, guest cores)";
 
         public static int Main(string[] args)
         {
-            string file = null, tracePath = null, sched = null, duration = null;
+            string file = null, tracePath = null, sched = null, duration = null, overheads = null;
             bool bench = false, quick = false, check = false, verbose = false;
             int rounds = 0;
-            string only = null;
+            string only = null, randomSet = null;
             for (int i = 0; i < args.Length; i++)
             {
                 string a = args[i];
                 if (a == "--trace" && i + 1 < args.Length) tracePath = args[++i];
                 else if (a == "--sched" && i + 1 < args.Length) sched = args[++i];
                 else if (a == "--duration" && i + 1 < args.Length) duration = args[++i];
+                else if (a == "--overheads" && i + 1 < args.Length) overheads = args[++i];
+                else if (a == "--random-set" && i + 1 < args.Length) randomSet = args[++i];
                 else if (a == "--bench") bench = true;
                 else if (a == "--quick") quick = true;
                 else if (a == "--verbose") verbose = true;
@@ -39,6 +42,7 @@ namespace Osprey.Sched.Sim
                 else { Console.Error.WriteLine("sim: more than one workload file\n" + Usage); return 2; }
             }
             if (bench) return Bench.Run(Console.Out, quick, rounds > 0 ? rounds : quick ? 1 : 5, verbose, only);
+            if (randomSet != null) return RandomSet(randomSet, overheads);
             if (file == null) { Console.Error.WriteLine(Usage); return 2; }
 
             byte[] data;
@@ -55,6 +59,15 @@ namespace Osprey.Sched.Sim
                 if (e != null || d <= 0) { Console.Error.WriteLine("sim: --duration: " + (e ?? "must be greater than 0")); return 2; }
                 o.Duration = d;
             }
+            if (overheads != null)
+            {
+                // The same fields as the file's 'overheads' line (e.g. the kernel's boot figures).
+                ParseResult op = WorkloadParser.ParseText("overheads " + overheads + "\n");
+                if (!op.Ok) { Console.Error.WriteLine("sim: --overheads: " + op.Error); return 2; }
+                o.Overheads = op.Workload.Overheads;
+                o.Overheads.Source = "given with --overheads";
+                o.OverheadsGiven = true;
+            }
             if (tracePath != null) o.Trace = new TraceLog();
             SimResult r = Simulator.Run(pr.Workload, o);
             Print(Console.Out, file, pr.Workload, r);
@@ -69,6 +82,26 @@ namespace Osprey.Sched.Sim
                 catch (Exception e) { Console.Error.WriteLine("sim: cannot write trace " + tracePath + ": " + e.Message); return 2; }
             }
             if (r.Error != null) { Console.Error.WriteLine("sim: " + r.Error); return 3; }
+            return 0;
+        }
+
+        /// <summary>Prints set INDEX of the props sequence SEED of KIND as a workload file.</summary>
+        static int RandomSet(string arg, string overheads)
+        {
+            string[] p = arg.Split(',');
+            int kind, index; ulong seed;
+            if (p.Length != 3 || !int.TryParse(p[0], out kind) || kind < 0 || kind > 4 || !ulong.TryParse(p[1], out seed) || !int.TryParse(p[2], out index) || index < 0)
+            { Console.Error.WriteLine("sim: --random-set: expected KIND,SEED,INDEX (KIND 0..4)"); return 2; }
+            Overheads o = Overheads.None;
+            if (overheads != null)
+            {
+                ParseResult op = WorkloadParser.ParseText("overheads " + overheads + "\n");
+                if (!op.Ok) { Console.Error.WriteLine("sim: --overheads: " + op.Error); return 2; }
+                o = op.Workload.Overheads;
+            }
+            WorkloadSpec w = RandomSets.Make(seed, index, (RandomSetKind)kind, o);
+            if (w == null) { Console.Error.WriteLine("sim: no utilization admits set " + index + " of this shape"); return 1; }
+            Console.Write(RandomSets.ToText(w, "set " + index + " of seed " + seed + ": " + RandomSets.KindName((RandomSetKind)kind)));
             return 0;
         }
 

@@ -16,6 +16,9 @@ namespace Osprey.Sched.Sim
         public TraceLog Trace;
         /// <summary>Run SchedCore.CheckInvariants after every step (slow; tests).</summary>
         public bool CheckInvariants;
+        /// <summary>Kernel overheads to model and charge (--overheads), replacing the file's line when OverheadsGiven.</summary>
+        public Overheads Overheads;
+        public bool OverheadsGiven;
     }
 
     public sealed class SimResult
@@ -114,6 +117,7 @@ namespace Osprey.Sched.Sim
         {
             TaskSpec s = t.Spec;
             if (!cbs || s.Budget <= 0) return;
+            ((CbsScheduler)core.Scheduler).ReservationOverheadNs = overheads.PerReservationNs;
             SimServer srv = new SimServer(index + 1, s.Budget, s.Period, s.Overrun == OverrunMode.Hard ? CbsMode.Hard : CbsMode.Soft);
             srv.Owner = t;
             CbsAdmission a;
@@ -180,24 +184,12 @@ namespace Osprey.Sched.Sim
             foreach (int cpu in HostTaskSim.TaskCpus(w))
             {
                 HostTaskSim.TasksOn(w, cpu, all, out var specs, out var stats);
-                // Analysis of this CPU.
+                // Analysis of this CPU, with the modelled overheads charged.
+                Overheads ov = o.OverheadsGiven ? o.Overheads : w.Overheads;
                 AnalysisTask[] at = WorkloadAnalysis.TasksFor(w.Tasks, sched, cpu);
-                var ar = new AnalysisResult(at.Length);
-                if (sched == SchedulerKind.Priority)
-                {
-                    FpAnalysis.LiuLaylandTest(at, at.Length, ar);
-                    r.Verdicts.Add("cpu " + cpu + ": " + ar.Describe());
-                }
-                if (sched == SchedulerKind.Cbs)
-                {
-                    var servers = new List<AnalysisTask>();
-                    foreach (TaskSpec t in specs)
-                        if (t.Budget > 0) servers.Add(AnalysisTask.Make(t.Name, t.Budget, t.Period, t.Period, t.Priority));
-                    CbsAnalysis.BandwidthTest(servers.ToArray(), servers.Count, 1, 1, ar);
-                    r.Verdicts.Add("cpu " + cpu + ": " + ar.Describe());
-                }
-                WorkloadAnalysis.Analyze(at, sched, ar);
-                r.Verdicts.Add("cpu " + cpu + ": " + ar.Describe());
+                var ar = new AnalysisResult(2 * at.Length + 2);
+                foreach (string line in OverheadAnalysis.Describe(w, sched, cpu, ov)) r.Verdicts.Add("cpu " + cpu + ": " + line);
+                OverheadAnalysis.AnalyzeCpu(w, sched, cpu, ov, ar);
                 r.Analysis[cpu] = ar.Verdict;
                 int unanalysed = 0;
                 foreach (TaskSpec t in specs)

@@ -63,6 +63,9 @@ namespace Osprey.Sched
         public int Capacity { get { return vcores.Length; } }
         public Vcore VcoreAt(int i) { return i >= 0 && i < count ? vcores[i] : null; }
         public long ShareNum { get { return shareNum; } }
+        /// <summary>Kernel overhead charged to each core's slice in admission (Overheads.PerReservationNs:
+        /// two timer interrupts and two switches per period, host ns); 0 = the plain share test.</summary>
+        public long ReservationOverheadNs;
         public long ShareDen { get { return shareDen; } }
 
         // ================================================================ admission
@@ -186,8 +189,8 @@ namespace Osprey.Sched
                     + Dil(v) + ") is above the maximum " + Format.Time(Limits.MaxSliceNs));
                 return false;
             }
-            // Asked share: sliceHost x num / (pg x den); both products < 2^54 under the limits.
-            long an = sliceHost * num, ad = pg * den;
+            // Asked share: (sliceHost + overhead) x num / (pg x den); both products < 2^54 under the limits.
+            long an = (sliceHost + ReservationOverheadNs) * num, ad = pg * den;
             ShareMath.Reduce(ref an, ref ad);
             a.AskedNum = an;
             a.AskedDen = ad;
@@ -234,7 +237,8 @@ namespace Osprey.Sched
             }
             string left2 = a.Exact ? ShareMath.Text(a.LeftNum, a.LeftDen) : "about " + ShareMath.PercentOfPpm(a.LeftPpm) + " (" + a.LeftPpm.ToString() + " ppm, the exact sum no longer fits 62 bits)";
             Refuse(ref a, VcoreStatus.AdmissionRejected, v, "slice", "asks " + ShareMath.Text(an, ad) + " of the CPU (slice "
-                + Format.Time(sg) + " per period " + Format.Time(pg) + Dil(v) + ") but only " + left2 + " is left of the share "
+                + Format.Time(sg) + " per period " + Format.Time(pg) + Dil(v)
+                + (ReservationOverheadNs > 0 ? ", plus " + Format.Time(ReservationOverheadNs) + " of kernel overhead per period" : "") + ") but only " + left2 + " is left of the share "
                 + ShareMath.Text(shareNum, shareDen));
             return false;
         }

@@ -5,7 +5,7 @@
 // and the strings/arrays they hold.
 namespace Osprey.Sched.Workload
 {
-    public sealed class WorkloadParser
+    public sealed partial class WorkloadParser
     {
         public const long MaxTime = 1L << 60;
         public const int MaxFields = 32;
@@ -266,7 +266,8 @@ namespace Osprey.Sched.Workload
             if (d == "periodic" || d == "aperiodic" || d == "background") return TaskLine(d);
             if (d == "guest") return GuestLine();
             if (d == "vcore") return VcoreLine();
-            return Fail("", "unknown directive '" + d + "' (expected scheduler, duration, seed, share, periodic, aperiodic, background, guest, vcore or end)");
+            if (d == "overheads") return OverheadsLine();
+            return Fail("", "unknown directive '" + d + "' (expected scheduler, duration, seed, share, overheads, periodic, aperiodic, background, guest, vcore or end)");
         }
 
         // ------------------------------------------------------------ simple directives

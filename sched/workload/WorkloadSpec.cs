@@ -84,6 +84,9 @@ namespace Osprey.Sched.Workload
         /// <summary>CPU share for guest-core admission per physical CPU, as ShareNum/ShareDen (default 1/1).</summary>
         public long ShareNum;
         public long ShareDen;
+        /// <summary>The file's 'overheads' line (all zero without one): kernel costs the simulator
+        /// models and the analysis charges (sched/analysis/Overheads.cs).</summary>
+        public Osprey.Sched.Analysis.Overheads Overheads;
         /// <summary>Host tasks in file order: periodic, aperiodic and background.</summary>
         public TaskSpec[] Tasks;
         public GuestSpec[] Guests;
