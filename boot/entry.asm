@@ -6,7 +6,8 @@
 ; section 3.2; Multiboot2 1.6 section 3.3). The stub maps the low 4 GiB with
 ; 2 MiB pages only as a temporary bridge: kernel/mem/Paging.cs replaces these
 ; tables with ones built from the firmware memory map before anything else
-; runs.
+; runs. Until then the frame allocator hands out nothing above 4 GiB
+; (PhysicalMemory.BootMappedEnd must match the span mapped here).
 
 bits 32
 

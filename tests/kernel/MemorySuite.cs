@@ -17,6 +17,7 @@ namespace Osprey.Kernel.SelfTest
                     "frames_avoid_kernel_image", "frames_are_page_aligned", "identity_map_covers_usable_ram",
                     "map_device_then_unmap_page", "array_allocation_sizes",
                     "frames_under_preemption", "page_tables_under_preemption",
+                    "free_frames_all_mapped", "ram_above_4gib_mapped_and_writable",
                 };
             }
         }
@@ -111,6 +112,48 @@ namespace Osprey.Kernel.SelfTest
                 }
                 case 8: FramesUnderPreemption(t); break;
                 case 9: PageTablesUnderPreemption(t); break;
+                case 10:
+                {
+                    // Every frame the allocator can still hand out lies below
+                    // the end of what the loaded page tables map, and both
+                    // ends of each free range are mapped.
+                    int unmapped = 0, beyond = 0, nonEmpty = 0;
+                    for (int i = 0; i < PhysicalMemory.RangeCount; i++)
+                    {
+                        ulong s, e;
+                        PhysicalMemory.RangeAt(i, out s, out e);
+                        if (e <= s) continue;
+                        nonEmpty++;
+                        if (!Paging.IsMapped(s) || !Paging.IsMapped(e - 1)) unmapped++;
+                        if (e > PhysicalMemory.ReachableEnd) beyond++;
+                    }
+                    t.True(nonEmpty > 0, "free ranges left (" + nonEmpty + ")");
+                    t.Equal(0, unmapped, "free ranges with an unmapped end");
+                    t.Equal(0, beyond, "free ranges past the reachable end");
+                    break;
+                }
+                case 11:
+                {
+                    // With RAM above 4 GiB (QEMU -m 4G and more), the boot
+                    // tables did not map it but the kernel's do: write and read
+                    // back a word in the last free page above 4 GiB (free, so
+                    // nobody else uses it; the allocator zeroes what it hands out).
+                    ulong high = 0;
+                    for (int i = 0; i < PhysicalMemory.RangeCount; i++)
+                    {
+                        ulong s, e;
+                        PhysicalMemory.RangeAt(i, out s, out e);
+                        if (e > s && s >= PhysicalMemory.BootMappedEnd && e - 4096 > high) high = e - 4096;
+                    }
+                    if (high == 0) { t.Skip("no free RAM above 4 GiB on this machine"); break; }
+                    t.True(Paging.IsMapped(high), "page at 0x" + Boot.MultibootParser.Hex(high) + " mapped");
+                    ulong* w = (ulong*)(high + 4096 - 8);
+                    ulong old = *w;
+                    *w = 0x0123456789ABCDEFUL;
+                    t.EqualHex(0x0123456789ABCDEFUL, *w, "written and read back");
+                    *w = old;
+                    break;
+                }
             }
         }
 
