@@ -498,6 +498,13 @@ cmd_test() {
     panic_case stack_overflow_names_thread "stack overflow in thread 'deep'" 'double fault (#DF) vector 8'
     boot_panic_case calib_hpet_without_hpet "-machine pc,hpet=off" "selftest calib=hpet" 'timer calibration: calib=hpet: no HPET table'
 
+    stage "a fault before the kernel's interrupt table is reported on COM1 (test-early-fault)"
+    "${runner[@]}" --label early-fault --timeout 60 --stall 30 \
+        --expect-line '^osprey: early fault before the kernel.s interrupt table: vector 14 \(#PF\) error 0x0000000000000002 RIP 0x[0-9a-f]{16} CR2 0x0000000200000000 RSP 0x[0-9a-f]{16}' \
+        --log "$OUT/test/early-fault.log" --result "$OUT/test/early-fault.result" -- \
+        qemu-system-x86_64 "${QEMU_BASE[@]}" -kernel "$OUT/kernel.elf" -append "selftest test-early-fault" || true
+    add_result "$OUT/test/early-fault.result"
+
     stage "ISO boot smoke test (BIOS)"
     "${runner[@]}" --label iso-bios --timeout 120 --stall 60 --expect-line '^osprey: idle' --log "$OUT/test/iso-bios.log" --result "$OUT/test/iso-bios.result" -- \
         qemu-system-x86_64 "${QEMU_BASE[@]}" -cdrom "$OUT/kernel.iso" || true

@@ -15,6 +15,7 @@ namespace Osprey.Kernel
         internal static BootInfo Boot;
         internal static CommandLine Options;
         internal static long BootTsc;
+        internal const ulong EarlyFaultAddress = 0x2_0000_0000UL;   // 8 GiB
 
         // The IL assembly needs an entry point; the boot stub calls kmain.
         private static int Main() { return 0; }
@@ -37,6 +38,11 @@ namespace Osprey.Kernel
                 Cpu.HaltForever();
             }
             ReserveBootData(magic, info, regions, n);
+            // A test word: fault here, where the boot stub's early interrupt
+            // table is still the only one, to check that such a fault is
+            // reported on COM1 (build.sh test). The address is above the
+            // boot stub's 4 GiB bridge, so the write page-faults.
+            if (MultibootParser.RawCommandLineHasWord(magic, (byte*)info, 0, CommandLine.EarlyFaultWord)) Faults.Write64(EarlyFaultAddress, 0);
 
             // 2. Runtime data: reference statics become real objects.
             Internal.Runtime.CompilerHelpers.StartupCodeHelpers.Initialize(Image.ModulesStart(), Image.ModulesEnd());

@@ -19,11 +19,16 @@ namespace Osprey.Kernel.Boot
     //   calib=auto|hpet|pmtimer|pit   the reference the TSC and APIC timer
     //                        are calibrated against (default auto: the
     //                        first of HPET, PM timer, PIT that runs)
+    //   test-early-fault     a test word: the kernel faults on purpose before
+    //                        its interrupt table exists (the boot stub's
+    //                        early table must report it on COM1); the boot
+    //                        never gets as far as this parser
     // Anything else is collected in Unknown and reported at boot; a known
     // word with a bad value is collected in Errors. Portable (host-tested).
     internal sealed class CommandLine
     {
         internal const int MaxWords = 32;
+        internal const string EarlyFaultWord = "test-early-fault";
 
         internal bool SelfTest;
         internal string SelfTestFilter = "";
@@ -101,6 +106,7 @@ namespace Osprey.Kernel.Boot
                 else AddError("trace=" + value + ": expected overwrite or drop");
             }
             else if (key == "exit" && value == null) ExitWhenDone = true;
+            else if (w == EarlyFaultWord) { }        // acted on before this parser runs
             else if (key == "clock")
             {
                 if (value == "exact") ExactClock = true;

@@ -131,6 +131,63 @@ namespace Osprey.Kernel.Boot
             return -1;
         }
 
+        // The command line's bytes without allocating (before the heap and
+        // the runtime data exist): null when the loader gave none. `length`
+        // counts the bytes before the NUL; a Multiboot1 string is searched
+        // for its NUL up to MaxInfoSize bytes.
+        internal static byte* RawCommandLine(uint magic, byte* info, long bias, out uint length)
+        {
+            length = 0;
+            if (magic == Multiboot2Magic)
+            {
+                uint total = *(uint*)info;
+                if (total < 16 || total > MaxInfoSize) return null;
+                uint off = 8;
+                while (off + 8 <= total)
+                {
+                    uint type = *(uint*)(info + off);
+                    uint size = *(uint*)(info + off + 4);
+                    if (size < 8 || size > total - off || type == TagEnd) return null;
+                    if (type == TagCommandLine)
+                    {
+                        byte* p = info + off + 8;
+                        while (length < size - 8 && p[length] != 0) length++;
+                        return p;
+                    }
+                    off += (size + 7) & ~7u;
+                }
+                return null;
+            }
+            if (magic == Multiboot1Magic && (*(uint*)info & (1 << 2)) != 0)
+            {
+                byte* p = (byte*)((long)*(uint*)(info + 16) + bias);
+                while (length < MaxInfoSize && p[length] != 0) length++;
+                return p;
+            }
+            return null;
+        }
+
+        // Whether the command line holds `word` as a whole space-separated
+        // word, without allocating.
+        internal static bool RawCommandLineHasWord(uint magic, byte* info, long bias, string word)
+        {
+            uint n;
+            byte* p = RawCommandLine(magic, info, bias, out n);
+            if (p == null) return false;
+            uint i = 0;
+            while (i < n)
+            {
+                while (i < n && p[i] == ' ') i++;
+                uint start = i;
+                while (i < n && p[i] != ' ') i++;
+                if (i - start != (uint)word.Length) continue;
+                bool same = true;
+                for (int k = 0; k < word.Length; k++) if (p[start + (uint)k] != word[k]) { same = false; break; }
+                if (same) return true;
+            }
+            return false;
+        }
+
         private static void Add(ulong* starts, ulong* ends, ref int count, int capacity, ulong start, ulong length)
         {
             if (count >= capacity || length == 0) return;

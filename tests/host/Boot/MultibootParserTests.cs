@@ -601,5 +601,52 @@ namespace Osprey.Tests.Boot
             Assert.That(ReadSpans(Mb1, Info1, capacity, out ulong[] s, out _), Is.EqualTo(capacity));
             Assert.That(s[0], Is.EqualTo((ulong)Multiboot1Writer.Info));
         }
-    }
+    
+        // ------------------------------------------------ raw command line (no allocation)
+
+        [TestCase("test-early-fault", true)]
+        [TestCase("selftest test-early-fault exit", true)]
+        [TestCase("  test-early-fault  ", true)]
+        [TestCase("test-early-faults", false)]
+        [TestCase("xtest-early-fault", false)]
+        [TestCase("test-early", false)]
+        [TestCase("", false)]
+        public void Mb2RawCommandLineWord(string line, bool found)
+        {
+            byte* info = Put2(new Multiboot2Builder().CommandLine(line).MemoryMap(24, ThreeEntries).End().Build());
+            Assert.That(MultibootParser.RawCommandLineHasWord(Mb2, info, image.Bias, "test-early-fault"), Is.EqualTo(found));
+        }
+
+        [Test]
+        public void Mb2RawCommandLineStopsAtTheTagEnd()
+        {
+            // A command-line tag whose string has no NUL inside the tag: the
+            // word must not be assembled from the bytes after it.
+            var b = new Multiboot2Builder().Tag(1, Multiboot2Builder.Ascii("selftest test-early", false)).CommandLine("-fault").End();
+            byte* info = Put2(b.Build());
+            byte* p = MultibootParser.RawCommandLine(Mb2, info, image.Bias, out uint n);
+            Assert.That(p != null, Is.True);
+            Assert.That(n, Is.EqualTo(19u));
+            Assert.That(MultibootParser.RawCommandLineHasWord(Mb2, info, image.Bias, "test-early-fault"), Is.False);
+        }
+
+        [Test]
+        public void Mb1RawCommandLineWord()
+        {
+            var w = new Multiboot1Writer(image);
+            w.CommandLine("/boot/kernel.elf selftest test-early-fault");
+            Assert.That(MultibootParser.RawCommandLineHasWord(Mb1, image.Pointer(Multiboot1Writer.Info), image.Bias, "test-early-fault"), Is.True);
+            Assert.That(MultibootParser.RawCommandLineHasWord(Mb1, image.Pointer(Multiboot1Writer.Info), image.Bias, "exit"), Is.False);
+        }
+
+        [Test]
+        public void NoCommandLineHasNoWord()
+        {
+            var w = new Multiboot1Writer(image);
+            w.LoaderName("qemu");
+            Assert.That(MultibootParser.RawCommandLineHasWord(Mb1, image.Pointer(Multiboot1Writer.Info), image.Bias, "selftest"), Is.False);
+            byte* info = Put2(new Multiboot2Builder().MemoryMap(24, ThreeEntries).End().Build());
+            Assert.That(MultibootParser.RawCommandLine(Mb2, info, image.Bias, out uint n) == null, Is.True);
+        }
+}
 }
