@@ -497,6 +497,7 @@ cmd_test() {
     panic_case heap_exhaustion_names_request 'out of memory: request of 2147483416 bytes for __Array<UInt8>' 'bytes of RAM free'
     panic_case stack_overflow_names_thread "stack overflow in thread 'deep'" 'double fault (#DF) vector 8'
     boot_panic_case calib_hpet_without_hpet "-machine pc,hpet=off" "selftest calib=hpet" 'timer calibration: calib=hpet: no HPET table'
+    boot_panic_case selftest_below_memory_floor "-m 32" "selftest" 'the self-test suite needs at least 48 MiB of usable RAM; this machine has 31 MiB'
 
     stage "a fault before the kernel's interrupt table is reported on COM1 (test-early-fault)"
     "${runner[@]}" --label early-fault --timeout 60 --stall 30 \
