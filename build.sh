@@ -499,6 +499,20 @@ cmd_test() {
     boot_panic_case calib_hpet_without_hpet "-machine pc,hpet=off" "selftest calib=hpet" 'timer calibration: calib=hpet: no HPET table'
     boot_panic_case selftest_below_memory_floor "-m 32" "selftest" 'the self-test suite needs at least 48 MiB of usable RAM; this machine has 31 MiB'
 
+    stage "command line and boot modules taken whole or refused with a message"
+    # 41 words and over 5,000 characters before 'selftest=boot': the suite
+    # runs, so the last word was applied (boot.command_line_has_selftest
+    # also checks there was no command-line error).
+    local pad; pad="$(printf 'pad%d ' $(seq 1 40))$(printf 'x%.0s' $(seq 1 5000))"
+    "${runner[@]}" --label long-command-line --timeout 120 --stall 60 --log "$OUT/test/long-command-line.log" --result "$OUT/test/long-command-line.result" -- \
+        qemu-system-x86_64 "${QEMU_BASE[@]}" -kernel "$OUT/kernel.elf" -append "$pad selftest=boot" || true
+    add_result "$OUT/test/long-command-line.result"
+    "${runner[@]}" --label two-workload-modules --timeout 60 --stall 30 \
+        --expect-line "^osprey: error: workload 2 boot modules are named 'workload' \('.*default.wl workload', '.*rm-threads.wl workload'\): give one; none of them is used" \
+        --log "$OUT/test/two-workload-modules.log" --result "$OUT/test/two-workload-modules.result" -- \
+        qemu-system-x86_64 "${QEMU_BASE[@]}" -kernel "$OUT/kernel.elf" -initrd "$DEFAULT_WORKLOAD workload,sched/examples/rm-threads.wl workload" -append "exit" || true
+    add_result "$OUT/test/two-workload-modules.result"
+
     stage "a fault before the kernel's interrupt table is reported on COM1 (test-early-fault)"
     "${runner[@]}" --label early-fault --timeout 60 --stall 30 \
         --expect-line '^osprey: early fault before the kernel.s interrupt table: vector 14 \(#PF\) error 0x0000000000000002 RIP 0x[0-9a-f]{16} CR2 0x0000000200000000 RSP 0x[0-9a-f]{16}' \

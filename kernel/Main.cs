@@ -204,6 +204,16 @@ namespace Osprey.Kernel
             Log.Write("osprey: modules: "); Log.Dec(Boot.ModuleCount);
             for (int i = 0; i < Boot.ModuleCount; i++) { Log.Write(" '"); Log.Write(Boot.Modules[i].CommandLine); Log.Write("' ("); Log.Udec(Boot.Modules[i].End - Boot.Modules[i].Start); Log.Write(" bytes)"); }
             Log.WriteLine("");
+            if (Boot.ModulesRefused > 0)
+                Log.WriteLine("osprey: error: " + (Boot.ModuleCount + Boot.ModulesRefused) + " boot modules given; the kernel takes at most " + BootInfo.MaxModules +
+                    ": the last " + Boot.ModulesRefused + " are refused (not used)");
+            for (int i = 0; i < Boot.ModuleCount; i++)
+                if (Boot.Modules[i].Name != Workload.WorkloadRunner.ModuleName)
+                    Log.WriteLine("osprey: warning: boot module '" + Boot.Modules[i].CommandLine + "' is not used (the kernel reads the module named '" + Workload.WorkloadRunner.ModuleName + "')");
+            if (Boot.RegionsTruncated)
+                Log.WriteLine("osprey: warning: the memory map has more than " + BootInfo.MaxRegions + " regions; those after the " + BootInfo.MaxRegions + "th are not used");
+            if (PhysicalMemory.RangesDropped > 0)
+                Log.WriteLine("osprey: warning: " + PhysicalMemory.RangesDropped + " fragments of free RAM beyond the allocator's table are not used");
             if (screenError == null) { Log.Write("osprey: screen console "); Log.Dec(Screen.Text.Columns); Log.Write("x"); Log.Dec(Screen.Text.Rows); Log.WriteLine(" characters"); }
             else Log.WriteLine("osprey: no screen console: " + screenError);
             for (int i = 0; i < Options.UnknownCount; i++) Log.WriteLine("osprey: warning: unknown command-line word '" + Options.Unknown[i] + "' (ignored)");

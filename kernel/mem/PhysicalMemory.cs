@@ -21,6 +21,7 @@ namespace Osprey.Kernel.Memory
 
         private static RangeTable ranges;
         private static int rangeCount;
+        private static int rangesDropped;
         private static ulong totalBytes;
         private static ulong allocatedBytes;
         private static ulong highestAddress;
@@ -40,6 +41,7 @@ namespace Osprey.Kernel.Memory
         internal static ulong FreeBytes { get { return totalBytes - allocatedBytes; } }
         internal static ulong HighestAddress { get { return highestAddress; } }
         internal static int RangeCount { get { return rangeCount; } }
+        internal static int RangesDropped { get { return rangesDropped; } }
         internal static ulong ReachableEnd { get { return reachableEnd; } }
 
         // Called by Paging once the tables it loaded map every usable range
@@ -68,7 +70,7 @@ namespace Osprey.Kernel.Memory
 
         private static void AddRange(ulong s, ulong e)
         {
-            if (rangeCount == MaxRanges) return;  // further fragments are ignored, not corrupted
+            if (rangeCount == MaxRanges) { rangesDropped++; return; }  // further fragments are ignored (and counted), not corrupted
             ranges.Start[rangeCount] = s;
             ranges.End[rangeCount] = e;
             rangeCount++;
