@@ -17,6 +17,11 @@ public sealed class RunnerOptions
     public Regex? ExpectLine;
     public bool Echo;
     public bool Quiet;
+    /// <summary>When stdout first contains SendOnText (even inside a line not
+    /// yet ended: a boot menu redraws without newlines), SendKeys is written
+    /// to the process's stdin (QEMU's serial input) once.</summary>
+    public string? SendOnText;
+    public string? SendKeys;
     /// <summary>Offline mode: parse this file instead of running a command.</summary>
     public string? ParseFile;
     public int? ParseExitStatus;
@@ -24,7 +29,8 @@ public sealed class RunnerOptions
 
     public const string Usage =
 @"usage: KtapRunner --label NAME --timeout SECONDS --stall SECONDS --log FILE --result FILE
-                  [--expect-line REGEX] [--grace SECONDS] [--echo] [--quiet] -- COMMAND [ARGS...]
+                  [--expect-line REGEX] [--grace SECONDS] [--echo] [--quiet]
+                  [--send-on TEXT KEYS] -- COMMAND [ARGS...]
        KtapRunner --label NAME --parse LOGFILE [--exit-status N] [--result FILE]
 
 Runs COMMAND (QEMU with -serial stdio -display none -no-reboot), tees its output
@@ -34,6 +40,9 @@ The process is killed at --timeout (total seconds), after --stall seconds
 without output (0 disables), or --grace seconds (default 2) after
 '# selftest: end'.
 --expect-line REGEX: smoke mode; success when a line matches before the timeout.
+--send-on TEXT KEYS: when the output first contains TEXT (inside a line too),
+write KEYS to the command's stdin once (\r, \n, \e and \\ are escapes), e.g.
+a GRUB menu hotkey on the serial console.
 --echo prints every output line as it arrives; --quiet omits per-suite lines.
 Writes 'passed=P', 'failed=F', 'skipped=K' lines to --result. Exit code 0 only
 when everything passed; 1 on any failure; 2 on a usage error.";
@@ -96,6 +105,14 @@ when everything passed; 1 on any failure; 2 on a usage error.";
                     if ((v = Next(a)) == null || !int.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out int es))
                     { error = "--exit-status needs an integer"; return null; }
                     o.ParseExitStatus = es; break;
+                case "--send-on":
+                    {
+                        string? text = Next(a), keys = Next(a);
+                        if (string.IsNullOrEmpty(text) || keys == null) { error = "--send-on needs TEXT and KEYS"; return null; }
+                        o.SendOnText = text;
+                        o.SendKeys = Unescape(keys);
+                        break;
+                    }
                 case "--echo": o.Echo = true; break;
                 case "--quiet": o.Quiet = true; break;
                 case "-h":
@@ -118,5 +135,18 @@ when everything passed; 1 on any failure; 2 on a usage error.";
             return null;
         }
         return o;
+    }
+
+    /// <summary>\r, \n, \e (escape) and \\ in a KEYS argument.</summary>
+    public static string Unescape(string s)
+    {
+        var sb = new System.Text.StringBuilder();
+        for (int i = 0; i < s.Length; i++)
+        {
+            if (s[i] != '\\' || i + 1 == s.Length) { sb.Append(s[i]); continue; }
+            char c = s[++i];
+            sb.Append(c switch { 'r' => '\r', 'n' => '\n', 'e' => '\x1B', _ => c });
+        }
+        return sb.ToString();
     }
 }
