@@ -53,6 +53,11 @@ Usage: ./build.sh [COMMAND] [ARGS]
                    Debian's Linux PREEMPT_RT kernel (cyclictest, pipe and
                    yield ping-pong) booted with the same QEMU settings; one
                    table with ratios, and BENCH lines for scripts
+  matrix [--full] [--only TEXT]
+                   boot the ISO's self-test entry on -machine pc and q35, BIOS
+                   and UEFI, 64M to 8G of memory, four CPU models, 1 and 4
+                   CPUs (20 boots; --full: all 160) and print one table;
+                   logs in out/matrix/
   clean            remove out/ and the .NET build outputs
   help             this text
 
@@ -525,6 +530,12 @@ cmd_test() {
         qemu-system-x86_64 "${QEMU_BASE[@]}" -cdrom "$OUT/kernel.iso" || true
     add_result "$OUT/test/iso-bios.result"
 
+    stage "ISO self-test entry under BIOS with RAM above 4 GiB (-m 6G)"
+    "${runner[@]}" --label iso-bios-6g --timeout 240 --stall 90 --quiet --send-on "to boot the selected OS" s \
+        --log "$OUT/test/iso-bios-6g.log" --result "$OUT/test/iso-bios-6g.result" -- \
+        qemu-system-x86_64 "${QEMU_BASE[@]}" -m 6G -smp 1 -cdrom "$OUT/kernel.iso" || true
+    add_result "$OUT/test/iso-bios-6g.result"
+
     stage "ISO boot smoke test (UEFI, OVMF)"
     "${runner[@]}" --label iso-uefi --timeout 180 --stall 90 --expect-line '^osprey: idle' --log "$OUT/test/iso-uefi.log" --result "$OUT/test/iso-uefi.result" -- \
         qemu-system-x86_64 "${QEMU_BASE[@]}" -bios /usr/share/ovmf/OVMF.fd -cdrom "$OUT/kernel.iso" || true
@@ -534,6 +545,16 @@ cmd_test() {
     echo "test run took $((SECONDS - t0)) s; logs in out/test/"
     echo "$TOTAL_PASS passed, $TOTAL_FAIL failed"
     [ "$TOTAL_FAIL" = 0 ]
+}
+
+# -------------------------------------------------------------- matrix --
+# The ISO's self-test entry on many machines; the rows, the QEMU command
+# lines and the table are in qemu/runner/Matrix.cs.
+cmd_matrix() {
+    build_kernel
+    need_qemu; need_ovmf
+    build_runner
+    dotnet "$(runner_dll)" matrix --iso "$OUT/kernel.iso" --out "$OUT/matrix" "$@"
 }
 
 # ---------------------------------------------------------------- misc --
@@ -704,6 +725,7 @@ case "$cmd" in
     trace) cmd_trace "$@" ;;
     bench-host) cmd_bench_host "$@" ;;
     bench) cmd_bench "$@" ;;
+    matrix) cmd_matrix "$@" ;;
     clean) cmd_clean ;;
     help|-h|--help) usage ;;
     *) usage >&2; die "unknown command '$cmd'" ;;
