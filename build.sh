@@ -63,6 +63,11 @@ Usage: ./build.sh [COMMAND] [ARGS]
                    Debian's Linux PREEMPT_RT kernel (cyclictest, pipe and
                    yield ping-pong) booted with the same QEMU settings; one
                    table with ratios, and BENCH lines for scripts
+  matrix [--full] [--only TEXT]
+                   boot the ISO's self-test entry on -machine pc and q35, BIOS
+                   and UEFI, 64M to 8G of memory, four CPU models, 1 and 4
+                   CPUs (20 boots; --full: all 160) and print one table;
+                   logs in out/matrix/
   clean            remove out/ and the .NET build outputs
   help             this text
 
@@ -751,11 +756,41 @@ cmd_test() {
     panic_case heap_exhaustion_names_request 'out of memory: request of 2147483416 bytes for __Array<UInt8>' 'bytes of RAM free'
     panic_case stack_overflow_names_thread "stack overflow in thread 'deep'" 'double fault (#DF) vector 8'
     boot_panic_case calib_hpet_without_hpet "-machine pc,hpet=off" "selftest calib=hpet" 'timer calibration: calib=hpet: no HPET table'
+    boot_panic_case selftest_below_memory_floor "-m 32" "selftest" 'the self-test suite needs at least 48 MiB of usable RAM; this machine has 31 MiB'
+
+    stage "command line and boot modules taken whole or refused with a message"
+    # 41 words and over 5,000 characters before 'selftest=boot': the suite
+    # runs, so the last word was applied (boot.command_line_has_selftest
+    # also checks there was no command-line error).
+    local pad; pad="$(printf 'pad%d ' $(seq 1 40))$(printf 'x%.0s' $(seq 1 5000))"
+    "${runner[@]}" --label long-command-line --timeout 120 --stall 60 --log "$OUT/test/long-command-line.log" --result "$OUT/test/long-command-line.result" -- \
+        qemu-system-x86_64 "${QEMU_BASE[@]}" -kernel "$OUT/kernel.elf" -append "$pad selftest=boot" || true
+    add_result "$OUT/test/long-command-line.result"
+    "${runner[@]}" --label two-workload-modules --timeout 60 --stall 30 \
+        --expect-line "^osprey: error: workload 2 boot modules are named 'workload' \('.*default.wl workload', '.*rm-threads.wl workload'\): give one; none of them is used" \
+        --log "$OUT/test/two-workload-modules.log" --result "$OUT/test/two-workload-modules.result" -- \
+        qemu-system-x86_64 "${QEMU_BASE[@]}" -kernel "$OUT/kernel.elf" -initrd "$DEFAULT_WORKLOAD workload,sched/examples/rm-threads.wl workload" -append "exit" || true
+    add_result "$OUT/test/two-workload-modules.result"
+
+    stage "a fault before the kernel's interrupt table is reported on COM1 (test-early-fault)"
+    "${runner[@]}" --label early-fault --timeout 60 --stall 30 \
+        --expect-line '^osprey: early fault before the kernel.s interrupt table: vector 14 \(#PF\) error 0x0000000000000002 RIP 0x[0-9a-f]{16} CR2 0x0000000200000000 RSP 0x[0-9a-f]{16}' \
+        --log "$OUT/test/early-fault.log" --result "$OUT/test/early-fault.result" -- \
+        qemu-system-x86_64 "${QEMU_BASE[@]}" -kernel "$OUT/kernel.elf" -append "selftest test-early-fault" || true
+    add_result "$OUT/test/early-fault.result"
 
     stage "ISO boot smoke test (BIOS)"
     "${runner[@]}" --label iso-bios --timeout 120 --stall 60 --expect-line '^osprey: idle' --log "$OUT/test/iso-bios.log" --result "$OUT/test/iso-bios.result" -- \
         qemu-system-x86_64 "${QEMU_BASE[@]}" -cdrom "$OUT/kernel.iso" || true
     add_result "$OUT/test/iso-bios.result"
+
+    # GRUB's hotkey 's' picks the self-test entry; under -icount the timing
+    # tests do not depend on the host's load (SeaBIOS and GRUB take ~35 s).
+    stage "ISO self-test entry under BIOS with RAM above 4 GiB (-m 6G, -icount)"
+    "${runner[@]}" --label iso-bios-6g --timeout 300 --stall 120 --quiet --send-on "to boot the selected OS" s \
+        --log "$OUT/test/iso-bios-6g.log" --result "$OUT/test/iso-bios-6g.result" -- \
+        qemu-system-x86_64 "${QEMU_BASE[@]}" -m 6G -smp 1 -icount shift=0,sleep=off -cdrom "$OUT/kernel.iso" || true
+    add_result "$OUT/test/iso-bios-6g.result"
 
     stage "ISO boot smoke test (UEFI, OVMF)"
     "${runner[@]}" --label iso-uefi --timeout 180 --stall 90 --expect-line '^osprey: idle' --log "$OUT/test/iso-uefi.log" --result "$OUT/test/iso-uefi.result" -- \
@@ -780,6 +815,16 @@ cmd_test() {
     echo "test run took $((SECONDS - t0)) s; logs in out/test/"
     echo "$TOTAL_PASS passed, $TOTAL_FAIL failed"
     [ "$TOTAL_FAIL" = 0 ]
+}
+
+# -------------------------------------------------------------- matrix --
+# The ISO's self-test entry on many machines; the rows, the QEMU command
+# lines and the table are in qemu/runner/Matrix.cs.
+cmd_matrix() {
+    build_kernel
+    need_qemu; need_ovmf
+    build_runner
+    dotnet "$(runner_dll)" matrix --iso "$OUT/kernel.iso" --out "$OUT/matrix" "$@"
 }
 
 # ---------------------------------------------------------------- misc --
@@ -950,6 +995,7 @@ case "$cmd" in
     trace) cmd_trace "$@" ;;
     bench-host) cmd_bench_host "$@" ;;
     bench) cmd_bench "$@" ;;
+    matrix) cmd_matrix "$@" ;;
     clean) cmd_clean ;;
     help|-h|--help) usage ;;
     *) usage >&2; die "unknown command '$cmd'" ;;

@@ -57,7 +57,10 @@ namespace Osprey.Kernel.Boot
     internal sealed class BootInfo
     {
         internal const int MaxRegions = 128;
-        internal const int MaxModules = 16;
+        // Modules beyond this many are refused (counted in ModulesRefused,
+        // reported at boot, their memory not kept): the boot code reserves
+        // the modules' memory in a fixed table before the heap exists.
+        internal const int MaxModules = 64;
 
         internal int Protocol;                // 1 or 2
         internal string Error;                // null when the information was well formed
@@ -66,15 +69,36 @@ namespace Osprey.Kernel.Boot
         internal string LoaderName = "";
         internal MemoryRegion[] Regions = new MemoryRegion[MaxRegions];
         internal int RegionCount;
-        internal bool RegionsTruncated;
+        internal bool RegionsTruncated;       // the map had more than MaxRegions entries: the rest is not used
         internal BootModule[] Modules = new BootModule[MaxModules];
         internal int ModuleCount;
+        internal int ModulesRefused;
         internal FramebufferInfo Framebuffer;
         internal ulong RsdpAddress;           // address of an RSDP copy, 0 when absent
         internal int RsdpRevision;
         internal ulong InfoAddress;
         internal ulong InfoSize;
         internal bool EfiBoot;
+
+        // The one module called `name`: null (and `module` null) when there is
+        // none or exactly one; an error naming them when several have the name
+        // (which one was meant is not guessed).
+        internal string FindModule(string name, out BootModule module)
+        {
+            module = null;
+            int found = 0;
+            string listed = "";
+            for (int i = 0; i < ModuleCount; i++)
+            {
+                if (Modules[i].Name != name) continue;
+                if (found == 0) module = Modules[i];
+                listed = found == 0 ? "'" + Modules[i].CommandLine + "'" : listed + ", '" + Modules[i].CommandLine + "'";
+                found++;
+            }
+            if (found <= 1) return null;
+            module = null;
+            return found + " boot modules are named '" + name + "' (" + listed + "): give one; none of them is used";
+        }
 
         internal ulong UsableBytes()
         {

@@ -22,11 +22,20 @@ namespace Osprey.Kernel.Boot
     //   calib=auto|hpet|pmtimer|pit   the reference the TSC and APIC timer
     //                        are calibrated against (default auto: the
     //                        first of HPET, PM timer, PIT that runs)
+    //   test-early-fault     a test word: the kernel faults on purpose before
+    //                        its interrupt table exists (the boot stub's
+    //                        early table must report it on COM1); the boot
+    //                        never gets as far as this parser
     // Anything else is collected in Unknown and reported at boot; a known
-    // word with a bad value is collected in Errors. Portable (host-tested).
+    // word with a bad value is collected in Errors. Every word is taken, however
+    // many; a command line longer than MaxBytes is refused whole (one error,
+    // no word applied) rather than cut. Portable (host-tested).
     internal sealed class CommandLine
     {
-        internal const int MaxWords = 32;
+        // Far above any real use (GRUB's own line editor stops earlier), low
+        // enough that the boot-time copy stays small.
+        internal const int MaxBytes = 65536;
+        internal const string EarlyFaultWord = "test-early-fault";
 
         internal bool SelfTest;
         internal string SelfTestFilter = "";
@@ -41,26 +50,30 @@ namespace Osprey.Kernel.Boot
         internal int PropSets;                   // 0: the suite's default
         internal ulong PropSeed = 1;
         internal int PropFirst;                  // index of the first set
-        internal string[] Unknown = new string[MaxWords];
+        internal string[] Unknown = new string[8];   // grows: UnknownCount entries are valid
         internal int UnknownCount;
-        internal string[] Errors = new string[MaxWords];
+        internal string[] Errors = new string[8];    // grows: ErrorCount entries are valid
         internal int ErrorCount;
+        internal int WordCount;
 
         // `schedulerNames` validates sched=; null accepts any name.
         internal static CommandLine Parse(string text, string[] schedulerNames)
         {
             CommandLine c = new CommandLine();
             if (text == null) return c;
+            if (text.Length > MaxBytes)
+            {
+                c.AddError("command line longer than " + MaxBytes + " characters: refused whole (no word of it is used)");
+                return c;
+            }
             int i = 0;
-            int words = 0;
             while (i < text.Length)
             {
                 while (i < text.Length && IsSpace(text[i])) i++;
                 int start = i;
                 while (i < text.Length && !IsSpace(text[i])) i++;
                 if (i == start) break;
-                words++;
-                if (words > MaxWords) { c.AddError("too many command-line words (at most " + MaxWords + ")"); break; }
+                c.WordCount++;
                 c.Word(text.Substring(start, i - start), schedulerNames);
             }
             return c;
@@ -107,6 +120,7 @@ namespace Osprey.Kernel.Boot
                 else AddError("trace=" + value + ": expected overwrite or drop");
             }
             else if (key == "exit" && value == null) ExitWhenDone = true;
+            else if (w == EarlyFaultWord) { }        // acted on before this parser runs
             else if (key == "clock")
             {
                 if (value == "exact") ExactClock = true;
@@ -139,10 +153,22 @@ namespace Osprey.Kernel.Boot
                 if (value != null && Time.ReferenceMath.TryParse(value, out s)) Calibration = s;
                 else AddError("calib=" + (value == null ? "" : value) + ": expected auto, hpet, pmtimer or pit");
             }
-            else if (UnknownCount < MaxWords) Unknown[UnknownCount++] = w;
+            else Unknown = Append(Unknown, ref UnknownCount, w);
         }
 
-        private void AddError(string e) { if (ErrorCount < MaxWords) Errors[ErrorCount++] = e; }
+        private void AddError(string e) { Errors = Append(Errors, ref ErrorCount, e); }
+
+        private static string[] Append(string[] a, ref int count, string s)
+        {
+            if (count == a.Length)
+            {
+                string[] b = new string[a.Length * 2];
+                for (int k = 0; k < count; k++) b[k] = a[k];
+                a = b;
+            }
+            a[count++] = s;
+            return a;
+        }
 
         private static bool Contains(string[] names, string v)
         {

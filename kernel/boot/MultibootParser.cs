@@ -11,6 +11,11 @@ namespace Osprey.Kernel.Boot
         internal const uint Multiboot1Magic = 0x2BADB002;
         internal const uint Multiboot2Magic = 0x36D76289;
         internal const uint MaxInfoSize = 1 << 20;
+        // Strings the structure points to (Multiboot1 command lines, module
+        // strings) are read up to this many bytes: one more than a command
+        // line may have, so an overlong one is seen as such and refused
+        // (CommandLine.MaxBytes), never cut to a shorter valid one.
+        internal const uint MaxStringBytes = CommandLine.MaxBytes + 1;
 
         private const uint TagEnd = 0, TagCommandLine = 1, TagLoaderName = 2, TagModule = 3,
             TagMemoryMap = 6, TagFramebuffer = 8, TagEfi64 = 12, TagRsdpV1 = 14, TagRsdpV2 = 15;
@@ -131,6 +136,63 @@ namespace Osprey.Kernel.Boot
             return -1;
         }
 
+        // The command line's bytes without allocating (before the heap and
+        // the runtime data exist): null when the loader gave none. `length`
+        // counts the bytes before the NUL; a Multiboot1 string is searched
+        // for its NUL up to MaxInfoSize bytes.
+        internal static byte* RawCommandLine(uint magic, byte* info, long bias, out uint length)
+        {
+            length = 0;
+            if (magic == Multiboot2Magic)
+            {
+                uint total = *(uint*)info;
+                if (total < 16 || total > MaxInfoSize) return null;
+                uint off = 8;
+                while (off + 8 <= total)
+                {
+                    uint type = *(uint*)(info + off);
+                    uint size = *(uint*)(info + off + 4);
+                    if (size < 8 || size > total - off || type == TagEnd) return null;
+                    if (type == TagCommandLine)
+                    {
+                        byte* p = info + off + 8;
+                        while (length < size - 8 && p[length] != 0) length++;
+                        return p;
+                    }
+                    off += (size + 7) & ~7u;
+                }
+                return null;
+            }
+            if (magic == Multiboot1Magic && (*(uint*)info & (1 << 2)) != 0)
+            {
+                byte* p = (byte*)((long)*(uint*)(info + 16) + bias);
+                while (length < MaxInfoSize && p[length] != 0) length++;
+                return p;
+            }
+            return null;
+        }
+
+        // Whether the command line holds `word` as a whole space-separated
+        // word, without allocating.
+        internal static bool RawCommandLineHasWord(uint magic, byte* info, long bias, string word)
+        {
+            uint n;
+            byte* p = RawCommandLine(magic, info, bias, out n);
+            if (p == null) return false;
+            uint i = 0;
+            while (i < n)
+            {
+                while (i < n && p[i] == ' ') i++;
+                uint start = i;
+                while (i < n && p[i] != ' ') i++;
+                if (i - start != (uint)word.Length) continue;
+                bool same = true;
+                for (int k = 0; k < word.Length; k++) if (p[start + (uint)k] != word[k]) { same = false; break; }
+                if (same) return true;
+            }
+            return false;
+        }
+
         private static void Add(ulong* starts, ulong* ends, ref int count, int capacity, ulong start, ulong length)
         {
             if (count >= capacity || length == 0) return;
@@ -143,7 +205,7 @@ namespace Osprey.Kernel.Boot
         {
             byte* p = (byte*)((long)address + bias);
             uint n = 0;
-            while (n < 4096 && p[n] != 0) n++;
+            while (n < MaxStringBytes && p[n] != 0) n++;
             Add(starts, ends, ref count, capacity, address, n + 1);
         }
 
@@ -153,11 +215,15 @@ namespace Osprey.Kernel.Boot
         {
             BootInfo bi = new BootInfo();
             bi.InfoAddress = (ulong)((long)info - bias);
-            fixed (MemoryRegion* r = &bi.Regions[0])
+            // One entry more than is kept, to tell a full map from a longer one.
+            MemoryRegion[] regions = new MemoryRegion[BootInfo.MaxRegions + 1];
+            fixed (MemoryRegion* r = &regions[0])
             {
-                int n = ReadMemoryMap(magic, info, bias, r, BootInfo.MaxRegions);
+                int n = ReadMemoryMap(magic, info, bias, r, BootInfo.MaxRegions + 1);
                 if (n < 0) { bi.Error = magic == Multiboot1Magic || magic == Multiboot2Magic ? "malformed memory map" : "unknown boot loader magic 0x" + Hex(magic); return bi; }
-                bi.RegionCount = n;
+                bi.RegionsTruncated = n > BootInfo.MaxRegions;
+                bi.RegionCount = n > BootInfo.MaxRegions ? BootInfo.MaxRegions : n;
+                for (int i = 0; i < bi.RegionCount; i++) bi.Regions[i] = regions[i];
             }
             if (magic == Multiboot2Magic) ParseMultiboot2(bi, info, bias);
             else ParseMultiboot1(bi, info, bias);
@@ -177,12 +243,13 @@ namespace Osprey.Kernel.Boot
                 uint size = *(uint*)(info + off + 4);
                 byte* tag = info + off;
                 if (type == TagEnd) break;
-                if (type == TagCommandLine) bi.CommandLine = CString(tag + 8, size - 8);
+                if (type == TagCommandLine) bi.CommandLine = CString(tag + 8, size - 8 < MaxStringBytes ? size - 8 : MaxStringBytes);
                 else if (type == TagLoaderName) bi.LoaderName = CString(tag + 8, size - 8);
                 else if (type == TagModule)
                 {
                     if (size < 16) { bi.Error = "module tag too short"; return; }
-                    if (bi.ModuleCount < BootInfo.MaxModules)
+                    if (bi.ModuleCount == BootInfo.MaxModules) bi.ModulesRefused++;
+                    else
                     {
                         BootModule m = new BootModule();
                         m.Start = *(uint*)(tag + 8);
@@ -209,13 +276,14 @@ namespace Osprey.Kernel.Boot
             bi.Protocol = 1;
             bi.InfoSize = 120;
             uint flags = *(uint*)info;
-            if ((flags & (1 << 2)) != 0) bi.CommandLine = CString((byte*)((long)*(uint*)(info + 16) + bias), 4096);
+            if ((flags & (1 << 2)) != 0) bi.CommandLine = CString((byte*)((long)*(uint*)(info + 16) + bias), MaxStringBytes);
             if ((flags & (1 << 9)) != 0) bi.LoaderName = CString((byte*)((long)*(uint*)(info + 64) + bias), 256);
             if ((flags & (1 << 3)) != 0)
             {
                 uint count = *(uint*)(info + 20);
                 byte* mods = (byte*)((long)*(uint*)(info + 24) + bias);
                 if (count > 1024) { bi.Error = "implausible module count " + count; return; }
+                if (count > BootInfo.MaxModules) bi.ModulesRefused = (int)count - BootInfo.MaxModules;
                 for (uint i = 0; i < count && bi.ModuleCount < BootInfo.MaxModules; i++)
                 {
                     byte* e = mods + i * 16;
@@ -223,7 +291,7 @@ namespace Osprey.Kernel.Boot
                     m.Start = *(uint*)e;
                     m.End = *(uint*)(e + 4);
                     uint str = *(uint*)(e + 8);
-                    m.CommandLine = str == 0 ? "" : CString((byte*)((long)str + bias), 4096);
+                    m.CommandLine = str == 0 ? "" : CString((byte*)((long)str + bias), MaxStringBytes);
                     if (m.End < m.Start) { bi.Error = "module ends before it starts"; return; }
                     bi.Modules[bi.ModuleCount++] = m;
                 }

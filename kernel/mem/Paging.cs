@@ -40,6 +40,14 @@ namespace Osprey.Kernel.Memory
             MapRange(0x100000, imageEnd - 0x100000, Present | Writable);
             UnmapPage(0);
             Cpu.WriteCr3((ulong)pml4);
+            // Every usable region is mapped now, however high: frames from
+            // all of them may be handed out. Until here the frame allocator
+            // kept below the boot stub's bridge (the tables above were built
+            // in frames it can reach).
+            ulong usableEnd = 0;
+            for (int i = 0; i < count; i++)
+                if (regions[i].Type == MemoryType.Usable && regions[i].Base + regions[i].Length > usableEnd) usableEnd = regions[i].Base + regions[i].Length;
+            PhysicalMemory.SetReachableEnd(usableEnd > PhysicalMemory.BootMappedEnd ? usableEnd : PhysicalMemory.BootMappedEnd);
         }
 
         internal static void MapDevice(ulong physical, ulong length)

@@ -21,15 +21,32 @@ namespace Osprey.Kernel.Memory
 
         private static RangeTable ranges;
         private static int rangeCount;
+        private static int rangesDropped;
         private static ulong totalBytes;
         private static ulong allocatedBytes;
         private static ulong highestAddress;
+
+        // Frames are handed out only below this address: the end of what the
+        // page tables in use map. Until the kernel's own tables are loaded
+        // that is the boot stub's bridge (the low 4 GiB, boot/entry.asm); a
+        // frame above it would be written through an unmapped address (the
+        // heap zeroes its chunks, Paging zeroes its tables) and fault before
+        // the interrupt table exists. Paging raises it once every usable
+        // range is mapped.
+        internal const ulong BootMappedEnd = 4UL << 30;
+        private static ulong reachableEnd = BootMappedEnd;
 
         internal static ulong TotalBytes { get { return totalBytes; } }
         internal static ulong AllocatedBytes { get { return allocatedBytes; } }
         internal static ulong FreeBytes { get { return totalBytes - allocatedBytes; } }
         internal static ulong HighestAddress { get { return highestAddress; } }
         internal static int RangeCount { get { return rangeCount; } }
+        internal static int RangesDropped { get { return rangesDropped; } }
+        internal static ulong ReachableEnd { get { return reachableEnd; } }
+
+        // Called by Paging once the tables it loaded map every usable range
+        // up to `end`.
+        internal static void SetReachableEnd(ulong end) { reachableEnd = end; }
 
         // Adds the usable regions, then cuts out each reserved span.
         internal static void Initialize(MemoryRegion* regions, int count, ulong* reservedStart, ulong* reservedEnd, int reservedCount)
@@ -53,7 +70,7 @@ namespace Osprey.Kernel.Memory
 
         private static void AddRange(ulong s, ulong e)
         {
-            if (rangeCount == MaxRanges) return;  // further fragments are ignored, not corrupted
+            if (rangeCount == MaxRanges) { rangesDropped++; return; }  // further fragments are ignored (and counted), not corrupted
             ranges.Start[rangeCount] = s;
             ranges.End[rangeCount] = e;
             rangeCount++;
@@ -92,6 +109,7 @@ namespace Osprey.Kernel.Memory
             {
                 ulong s = (ranges.Start[i] + alignment - 1) & ~(alignment - 1);
                 if (s < ranges.Start[i] || s + bytes > ranges.End[i] || s + bytes < s) continue;
+                if (s + bytes > reachableEnd) continue;       // not mapped yet
                 ulong skipped = s - ranges.Start[i];
                 if (skipped != 0) { AddRange(ranges.Start[i], s); }   // keep the alignment gap usable
                 ranges.Start[i] = s + bytes;
@@ -101,6 +119,16 @@ namespace Osprey.Kernel.Memory
             }
             Cpu.RestoreFlags(flags);
             return 0;
+        }
+
+        // Free range i (0 <= i < RangeCount; an emptied range has start ==
+        // end), for self-tests.
+        internal static void RangeAt(int i, out ulong start, out ulong end)
+        {
+            ulong flags = Cpu.SaveFlagsAndDisable();
+            start = ranges.Start[i];
+            end = ranges.End[i];
+            Cpu.RestoreFlags(flags);
         }
 
         internal static ulong LargestFreeRange()

@@ -61,10 +61,11 @@ namespace Osprey.Kernel.Workload
         internal static string Load(BootInfo boot)
         {
             Spec = null;
-            for (int i = 0; i < boot.ModuleCount; i++)
+            BootModule m;
+            string several = boot.FindModule(ModuleName, out m);
+            if (several != null) return several;
+            if (m != null)
             {
-                BootModule m = boot.Modules[i];
-                if (m.Name != ModuleName) continue;
                 ulong n = m.End - m.Start;
                 if (n > (1UL << 20)) return "module '" + m.CommandLine + "' is " + n + " bytes (at most 1 MiB)";
                 byte[] data = new byte[(int)n];

@@ -66,8 +66,18 @@ public sealed class ProcessRunner
 
         var ch = Channel.CreateUnbounded<Line>(new UnboundedChannelOptions { SingleReader = true });
         Interlocked.Exchange(ref _lastOutputTicks, sw.ElapsedTicks);
-        var tOut = Task.Run(() => Pump(proc.StandardOutput, false, ch.Writer, sw));
-        var tErr = Task.Run(() => Pump(proc.StandardError, true, ch.Writer, sw));
+        Action? sendKeys = null;
+        if (_o.SendOnText != null && _o.SendKeys != null)
+        {
+            sendKeys = () =>
+            {
+                try { proc.StandardInput.Write(_o.SendKeys); proc.StandardInput.Flush(); }
+                catch (IOException) { }
+                catch (ObjectDisposedException) { }
+            };
+        }
+        var tOut = Task.Run(() => Pump(proc.StandardOutput, false, ch.Writer, sw, sendKeys));
+        var tErr = Task.Run(() => Pump(proc.StandardError, true, ch.Writer, sw, null));
         var exited = proc.WaitForExitAsync();
 
         double freq = Stopwatch.Frequency;
@@ -75,7 +85,6 @@ public sealed class ProcessRunner
         double? exitedAt = null;
         int eofs = 0;
         StopReason? kill = null;
-        bool sent = _o.SendOn == null;
 
         try
         {
@@ -88,12 +97,6 @@ public sealed class ProcessRunner
                 while (ch.Reader.TryRead(out var l))
                 {
                     if (l.Text == null) { eofs++; continue; }
-                    if (!sent && !l.IsStderr && _o.SendOn!.IsMatch(l.Text))
-                    {
-                        sent = true;
-                        try { proc.StandardInput.Write(_o.SendText); proc.StandardInput.Flush(); }
-                        catch (IOException) { }
-                    }
                     var act = onLine(l.Text, l.IsStderr);
                     if (act == LineAction.StopNow) { kill = StopReason.KilledAfterExpectedLine; stop = true; break; }
                     if (act == LineAction.StartGrace && graceDeadline == null) graceDeadline = now + _o.GraceSeconds;
@@ -172,10 +175,14 @@ public sealed class ProcessRunner
         try { proc.WaitForExit(5000); } catch (InvalidOperationException) { }
     }
 
-    async Task Pump(StreamReader r, bool isErr, ChannelWriter<Line> w, Stopwatch sw)
+    // sendKeys: called once when the stream (across line ends and escape
+    // sequences alike) first contains SendOnText.
+    async Task Pump(StreamReader r, bool isErr, ChannelWriter<Line> w, Stopwatch sw, Action? sendKeys)
     {
         var buf = new char[4096];
         var cur = new StringBuilder();
+        string trigger = _o.SendOnText ?? "";
+        var recent = new StringBuilder();
         try
         {
             while (true)
@@ -183,6 +190,12 @@ public sealed class ProcessRunner
                 int n = await r.ReadAsync(buf, 0, buf.Length).ConfigureAwait(false);
                 if (n <= 0) break;
                 if (!isErr) Interlocked.Exchange(ref _lastOutputTicks, sw.ElapsedTicks);
+                if (sendKeys != null)
+                {
+                    recent.Append(buf, 0, n);
+                    if (recent.ToString().Contains(trigger, StringComparison.Ordinal)) { sendKeys(); sendKeys = null; }
+                    else if (recent.Length > trigger.Length) recent.Remove(0, recent.Length - trigger.Length);
+                }
                 for (int i = 0; i < n; i++)
                 {
                     char c = buf[i];

@@ -15,6 +15,7 @@ public static class RunnerApp
     /// Returns the process exit code (0 all good, 1 failures, 2 usage error).</summary>
     public static int Run(string[] args, TextWriter output)
     {
+        if (args.Length > 0 && args[0] == "matrix") return Matrix.Run(args[1..], output);
         var o = RunnerOptions.Parse(args, out string? err);
         if (o == null)
         {
@@ -67,9 +68,20 @@ public static class RunnerApp
         _ => r.Reason.ToString(),
     };
 
-    static int RunKtap(RunnerOptions o, TextWriter output)
+    static int RunKtap(RunnerOptions o, TextWriter output) => RunKtapCore(o, output, null).Report.Success ? 0 : 1;
+
+    /// <summary>One KTAP run and what it showed: the report, how QEMU
+    /// ended, when the first line containing <c>watch[0]</c> arrived
+    /// (seconds from the start; null if it never did), and the lines that
+    /// start with any entry of <c>watch</c>.</summary>
+    public sealed record KtapRun(KtapReport Report, ProcessRunner.Result Process, double? WatchSeconds, List<string> Lines);
+
+    public static KtapRun RunKtapCore(RunnerOptions o, TextWriter output, string[]? watch)
     {
         var parser = new KtapParser(o.Label) { ForbiddenSkip = o.ForbidSkip };
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        double? watchSeconds = null;
+        var watched = new List<string>();
         var tail = new Queue<string>();
         using var log = OpenLog(o, output);
         var printedSuites = new HashSet<KtapLevel>();
@@ -89,6 +101,12 @@ public static class RunnerApp
             line = LineCleaner.Clean(line);
             Remember(tail, line);
             if (o.Echo) output.WriteLine(line);
+            if (watch != null)
+            {
+                if (watchSeconds == null && line.Contains(watch[0], StringComparison.Ordinal)) watchSeconds = clock.Elapsed.TotalSeconds;
+                foreach (var w in watch)
+                    if (line.StartsWith(w, StringComparison.Ordinal)) { watched.Add(line); break; }
+            }
             bool hadEnd = parser.SawEndMarker;
             parser.Feed(line);
             if (!o.Quiet) PrintFinishedSuites(parser, printedSuites, output, o.Label);
@@ -118,8 +136,10 @@ public static class RunnerApp
         output.WriteLine($"ktap[{o.Label}]: QEMU {how} ({res.Seconds.ToString("0.0", CultureInfo.InvariantCulture)} s)");
         output.Write(rep.Format());
         WriteResult(o, rep, output);
-        return rep.Success ? 0 : 1;
+        return new KtapRun(rep, res, watchSeconds, watched);
     }
+
+    public static string DescribeEnd(ProcessRunner.Result r, RunnerOptions o) => Describe(r, o);
 
     static void PrintFinishedSuites(KtapParser parser, HashSet<KtapLevel> printed, TextWriter output, string label)
     {

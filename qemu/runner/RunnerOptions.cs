@@ -15,13 +15,15 @@ public sealed class RunnerOptions
     public string? LogPath;
     public string? ResultPath;
     public Regex? ExpectLine;
-    /// <summary>--send-on: when a stdout line first matches SendOn, SendText goes to the process's stdin.</summary>
-    public Regex? SendOn;
     /// <summary>--forbid-skip: a skip whose reason matches is an error.</summary>
     public Regex? ForbidSkip;
-    public string? SendText;
     public bool Echo;
     public bool Quiet;
+    /// <summary>When stdout first contains SendOnText (even inside a line not
+    /// yet ended: a boot menu redraws without newlines), SendKeys is written
+    /// to the process's stdin (QEMU's serial input) once.</summary>
+    public string? SendOnText;
+    public string? SendKeys;
     /// <summary>Offline mode: parse this file instead of running a command.</summary>
     public string? ParseFile;
     public int? ParseExitStatus;
@@ -29,7 +31,7 @@ public sealed class RunnerOptions
 
     public const string Usage =
 @"usage: KtapRunner --label NAME --timeout SECONDS --stall SECONDS --log FILE --result FILE
-                  [--expect-line REGEX] [--send-on REGEX TEXT] [--forbid-skip REGEX]
+                  [--expect-line REGEX] [--send-on TEXT KEYS] [--forbid-skip REGEX]
                   [--grace SECONDS] [--echo] [--quiet]
                   -- COMMAND [ARGS...]
        KtapRunner --label NAME --parse LOGFILE [--exit-status N] [--result FILE]
@@ -41,9 +43,9 @@ The process is killed at --timeout (total seconds), after --stall seconds
 without output (0 disables), or --grace seconds (default 2) after
 '# selftest: end'.
 --expect-line REGEX: smoke mode; success when a line matches before the timeout.
---send-on REGEX TEXT: when an output line first matches REGEX, write TEXT to
-the command's stdin (QEMU's serial port), e.g. keys for the GRUB menu; TEXT
-may hold \e (escape), \r, \n and \\.
+--send-on TEXT KEYS: when the output first contains TEXT (inside a line too),
+write KEYS to the command's stdin once (\r, \n, \e and \\ are escapes), e.g.
+a GRUB menu hotkey on the serial console.
 --forbid-skip REGEX: a test skipped with a reason matching REGEX counts as an
 error (one failure each).
 --echo prints every output line as it arrives; --quiet omits per-suite lines.
@@ -101,14 +103,6 @@ when everything passed; 1 on any failure; 2 on a usage error.";
                     try { o.ExpectLine = new Regex(v, RegexOptions.CultureInvariant); }
                     catch (ArgumentException e) { error = "--expect-line: bad regular expression: " + e.Message; return null; }
                     break;
-                case "--send-on":
-                    if ((v = Next(a)) == null) { error = "--send-on needs a regular expression and a text"; return null; }
-                    try { o.SendOn = new Regex(v, RegexOptions.CultureInvariant); }
-                    catch (ArgumentException e) { error = "--send-on: bad regular expression: " + e.Message; return null; }
-                    if ((v = Next(a)) == null) { error = "--send-on needs a text after the regular expression"; return null; }
-                    o.SendText = Unescape(v, out string? bad);
-                    if (o.SendText == null) { error = "--send-on: " + bad; return null; }
-                    break;
                 case "--forbid-skip":
                     if ((v = Next(a)) == null) { error = "--forbid-skip needs a regular expression"; return null; }
                     try { o.ForbidSkip = new Regex(v, RegexOptions.CultureInvariant); }
@@ -121,6 +115,15 @@ when everything passed; 1 on any failure; 2 on a usage error.";
                     if ((v = Next(a)) == null || !int.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out int es))
                     { error = "--exit-status needs an integer"; return null; }
                     o.ParseExitStatus = es; break;
+                case "--send-on":
+                    {
+                        string? text = Next(a), keys = Next(a);
+                        if (string.IsNullOrEmpty(text) || keys == null) { error = "--send-on needs TEXT and KEYS"; return null; }
+                        o.SendOnText = text;
+                        o.SendKeys = Unescape(keys, out string? bad);
+                        if (o.SendKeys == null) { error = "--send-on: " + bad; return null; }
+                        break;
+                    }
                 case "--echo": o.Echo = true; break;
                 case "--quiet": o.Quiet = true; break;
                 case "-h":

@@ -16,6 +16,7 @@ namespace Osprey.Kernel.SelfTest
                     "protocol_known", "command_line_has_selftest", "memory_map_sane", "kernel_image_in_usable_ram",
                     "long_mode_and_paging_on", "sse_enabled", "workload_module_found", "screen_console_state",
                     "command_line_parser_reports_unknown", "symbol_table_names_code",
+                    "command_line_taken_whole_or_refused", "modules_taken_or_refused",
                 };
             }
         }
@@ -72,6 +73,11 @@ namespace Osprey.Kernel.SelfTest
                     break;
                 case 6:
                 {
+                    if (b.ModuleCount == 0)
+                    {
+                        t.Skip("no boot module given (QEMU: -initrd 'FILE workload'; GRUB: module2 FILE workload)");
+                        break;
+                    }
                     bool found = false;
                     for (int i = 0; i < b.ModuleCount; i++)
                         if (b.Modules[i].Name == "workload") { found = true; t.True(b.Modules[i].End > b.Modules[i].Start, "module has bytes"); }
@@ -91,6 +97,37 @@ namespace Osprey.Kernel.SelfTest
                     t.Equal("bogus", c.Unknown[0], "the unknown word");
                     t.Equal(1, c.ErrorCount, "bad sched= reported");
                     t.False(c.ScreenConsole, "console=serial");
+                    break;
+                }
+                case 10:
+                {
+                    // What this boot was given: every word parsed (the
+                    // parser's count against a count of the raw text).
+                    string line = b.CommandLine;
+                    int words = 0;
+                    for (int i = 0; i < line.Length; i++)
+                        if (line[i] != ' ' && (i == 0 || line[i - 1] == ' ')) words++;
+                    if (line.Length <= CommandLine.MaxBytes) t.Equal(words, KernelMain.Options.WordCount, "words parsed of " + line.Length + " characters");
+                    // A line past 4 KiB and 32 words keeps its last word; one
+                    // past the limit is refused whole.
+                    string pad = "";
+                    for (int i = 0; i < 40; i++) pad = pad + "word" + i + " ";
+                    while (pad.Length < 5000) pad = pad + "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx ";
+                    CommandLine c = CommandLine.Parse(pad + "exit", null);
+                    t.True(c.ExitWhenDone, "the word after " + pad.Length + " characters is applied");
+                    t.Equal(0, c.ErrorCount, "no error");
+                    char[] big = new char[CommandLine.MaxBytes + 1];
+                    for (int i = 0; i < big.Length; i++) big[i] = 'a';
+                    CommandLine r = CommandLine.Parse(new string(big, 0, big.Length), null);
+                    t.Equal(1, r.ErrorCount, "an overlong line is refused with one error");
+                    t.Equal(0, r.UnknownCount, "and no word of it taken");
+                    break;
+                }
+                case 11:
+                {
+                    t.Equal(0, b.ModulesRefused, "modules refused in this boot");
+                    BootModule m;
+                    t.True(b.FindModule(Workload.WorkloadRunner.ModuleName, out m) == null, "at most one module named workload");
                     break;
                 }
                 case 9:

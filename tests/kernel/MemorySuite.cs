@@ -17,6 +17,7 @@ namespace Osprey.Kernel.SelfTest
                     "frames_avoid_kernel_image", "frames_are_page_aligned", "identity_map_covers_usable_ram",
                     "map_device_then_unmap_page", "array_allocation_sizes",
                     "frames_under_preemption", "page_tables_under_preemption",
+                    "free_frames_all_mapped", "ram_above_4gib_mapped_and_writable",
                 };
             }
         }
@@ -111,6 +112,48 @@ namespace Osprey.Kernel.SelfTest
                 }
                 case 8: FramesUnderPreemption(t); break;
                 case 9: PageTablesUnderPreemption(t); break;
+                case 10:
+                {
+                    // Every frame the allocator can still hand out lies below
+                    // the end of what the loaded page tables map, and both
+                    // ends of each free range are mapped.
+                    int unmapped = 0, beyond = 0, nonEmpty = 0;
+                    for (int i = 0; i < PhysicalMemory.RangeCount; i++)
+                    {
+                        ulong s, e;
+                        PhysicalMemory.RangeAt(i, out s, out e);
+                        if (e <= s) continue;
+                        nonEmpty++;
+                        if (!Paging.IsMapped(s) || !Paging.IsMapped(e - 1)) unmapped++;
+                        if (e > PhysicalMemory.ReachableEnd) beyond++;
+                    }
+                    t.True(nonEmpty > 0, "free ranges left (" + nonEmpty + ")");
+                    t.Equal(0, unmapped, "free ranges with an unmapped end");
+                    t.Equal(0, beyond, "free ranges past the reachable end");
+                    break;
+                }
+                case 11:
+                {
+                    // With RAM above 4 GiB (QEMU -m 4G and more), the boot
+                    // tables did not map it but the kernel's do: write and read
+                    // back a word in the last free page above 4 GiB (free, so
+                    // nobody else uses it; the allocator zeroes what it hands out).
+                    ulong high = 0;
+                    for (int i = 0; i < PhysicalMemory.RangeCount; i++)
+                    {
+                        ulong s, e;
+                        PhysicalMemory.RangeAt(i, out s, out e);
+                        if (e > s && s >= PhysicalMemory.BootMappedEnd && e - 4096 > high) high = e - 4096;
+                    }
+                    if (high == 0) { t.Skip("no free RAM above 4 GiB on this machine"); break; }
+                    t.True(Paging.IsMapped(high), "page at 0x" + Boot.MultibootParser.Hex(high) + " mapped");
+                    ulong* w = (ulong*)(high + 4096 - 8);
+                    ulong old = *w;
+                    *w = 0x0123456789ABCDEFUL;
+                    t.EqualHex(0x0123456789ABCDEFUL, *w, "written and read back");
+                    *w = old;
+                    break;
+                }
             }
         }
 
@@ -163,25 +206,55 @@ namespace Osprey.Kernel.SelfTest
 
         private static void FramesUnderPreemption(Check t)
         {
-            bgFrames = new ulong[4096];                      // at most 16 MiB of frames
+            // At most 16 MiB of frames, and at most a quarter of what is free
+            // (frames are never returned: a small machine keeps enough for
+            // the suites after this one).
+            long quarter = (long)(PhysicalMemory.FreeBytes / PhysicalMemory.PageSize / 4);
+            bgFrames = new ulong[quarter < 4096 ? (int)quarter : 4096];
             hiFrames = new ulong[UrgentRounds];
-            bool[] seen = new bool[(int)(PhysicalMemory.HighestAddress >> 12) + 1];
             RunPair(&FrameBackground, &FrameUrgent);
             ulong accounted = PhysicalMemory.AllocatedBytes - framesBefore;
+            // Duplicates found by sorting the frames handed out (no table
+            // sized from the memory map: its highest address can be far
+            // above the RAM).
+            int total = bgCount + hiCount;
+            ulong[] all = new ulong[total];
+            for (int k = 0; k < total; k++) all[k] = k < bgCount ? bgFrames[k] : hiFrames[k - bgCount];
+            HeapSort(all, total);
             int zero = 0, twice = 0;
-            for (int k = 0; k < bgCount + hiCount; k++)
+            for (int k = 0; k < total; k++)
             {
-                ulong f = k < bgCount ? bgFrames[k] : hiFrames[k - bgCount];
-                if (f == 0) { zero++; continue; }
-                int page = (int)(f >> 12);
-                if (seen[page]) twice++;
-                seen[page] = true;
+                if (all[k] == 0) { zero++; continue; }
+                if (k > 0 && all[k] == all[k - 1]) twice++;
             }
             t.True(bgCount > 0, "the background thread allocated (" + bgCount + " frames)");
             t.Equal(UrgentRounds, hiCount, "the urgent thread allocated in every round");
             t.Equal(0, zero, "allocations that failed");
             t.Equal(0, twice, "frames handed out twice");
             t.Equal((long)(bgCount + hiCount) * 4096, (long)accounted, "bytes the allocator accounted");
+        }
+
+        private static void HeapSort(ulong[] a, int n)
+        {
+            for (int i = n / 2 - 1; i >= 0; i--) SiftDown(a, i, n);
+            for (int end = n - 1; end > 0; end--)
+            {
+                ulong x = a[0]; a[0] = a[end]; a[end] = x;
+                SiftDown(a, 0, end);
+            }
+        }
+
+        private static void SiftDown(ulong[] a, int i, int n)
+        {
+            while (true)
+            {
+                int c = 2 * i + 1;
+                if (c >= n) return;
+                if (c + 1 < n && a[c + 1] > a[c]) c++;
+                if (a[i] >= a[c]) return;
+                ulong x = a[i]; a[i] = a[c]; a[c] = x;
+                i = c;
+            }
         }
 
         // --- page tables: no mapping lost ----------------------------------

@@ -243,27 +243,49 @@ namespace Osprey.Tests.Boot
         }
 
         [Test]
-        public void ThirtyTwoWordsAreAccepted()
+        public void EveryWordIsTakenHoweverMany()
         {
-            string text = "";
-            for (int i = 0; i < 31; i++) text += "w" + i + " ";
-            var c = CommandLine.Parse(text + "trace", Names);
+            var sb = new System.Text.StringBuilder();
+            for (int i = 0; i < 500; i++) sb.Append("w" + i + " ");
+            var c = CommandLine.Parse(sb + "trace selftest exit", Names);
             Assert.That(c.ErrorCount, Is.EqualTo(0));
-            Assert.That(c.UnknownCount, Is.EqualTo(31));
-            Assert.That(c.Trace, Is.True);
+            Assert.That(c.WordCount, Is.EqualTo(503));
+            Assert.That(c.UnknownCount, Is.EqualTo(500));
+            Assert.That(c.Unknown[499], Is.EqualTo("w499"));
+            Assert.That(c.Trace && c.SelfTest && c.ExitWhenDone, Is.True, "words after the 500 unknown ones are applied");
         }
 
         [Test]
-        public void MoreThanThirtyTwoWordsIsAnError()
+        public void ManyErrorsAreAllReported()
         {
-            string text = "";
-            for (int i = 0; i < 32; i++) text += "w" + i + " ";
-            var c = CommandLine.Parse(text + "trace selftest", Names);
-            Assert.That(Errors(c), Is.EqualTo(new[] { "too many command-line words (at most 32)" }));
-            Assert.That(c.UnknownCount, Is.EqualTo(32));
-            Assert.That(c.Unknown[31], Is.EqualTo("w31"));
-            Assert.That(c.Trace, Is.False, "words after the limit are not applied");
-            Assert.That(c.SelfTest, Is.False);
+            var sb = new System.Text.StringBuilder();
+            for (int i = 0; i < 40; i++) sb.Append("console=x" + i + " ");
+            var c = CommandLine.Parse(sb.ToString(), Names);
+            Assert.That(c.ErrorCount, Is.EqualTo(40));
+            Assert.That(c.Errors[39], Does.StartWith("console=x39:"));
+        }
+
+        [Test]
+        public void LongLineUpToTheLimitIsTakenWhole()
+        {
+            // A line of exactly MaxBytes characters whose last word matters.
+            string tail = " selftest exit";
+            string text = new string('a', CommandLine.MaxBytes - tail.Length) + tail;
+            Assert.That(text.Length, Is.EqualTo(CommandLine.MaxBytes));
+            var c = CommandLine.Parse(text, Names);
+            Assert.That(c.ErrorCount, Is.EqualTo(0));
+            Assert.That(c.ExitWhenDone && c.SelfTest, Is.True);
+        }
+
+        [Test]
+        public void OverlongLineIsRefusedWhole()
+        {
+            string text = "selftest " + new string('a', CommandLine.MaxBytes) + " exit";
+            var c = CommandLine.Parse(text, Names);
+            Assert.That(Errors(c), Is.EqualTo(new[] { "command line longer than 65536 characters: refused whole (no word of it is used)" }));
+            Assert.That(c.SelfTest, Is.False, "no word applied, not even those before the limit");
+            Assert.That(c.ExitWhenDone, Is.False);
+            Assert.That(c.UnknownCount, Is.EqualTo(0));
         }
     }
 }

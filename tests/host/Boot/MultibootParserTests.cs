@@ -145,14 +145,114 @@ namespace Osprey.Tests.Boot
         }
 
         [Test]
-        public void Mb2ModulesBeyondMaxModulesAreDropped()
+        public void Mb2ModulesBeyondMaxModulesAreRefusedAndCounted()
         {
-            var b = new Multiboot2Builder().MemoryMap(24, ThreeEntries);
-            for (uint i = 0; i < BootInfo.MaxModules + 3; i++) b.Module(0x200000 + i * 0x1000, 0x200800 + i * 0x1000, "m" + i);
-            BootInfo bi = MultibootParser.Parse(Mb2, Put2(b.End().Build()), image.Bias);
-            Assert.That(bi.Error, Is.Null);
+            var image2 = new PhysicalImage(0x40000);
+            try
+            {
+                var b = new Multiboot2Builder().MemoryMap(24, ThreeEntries);
+                for (uint i = 0; i < BootInfo.MaxModules + 3; i++) b.Module(0x200000 + i * 0x1000, 0x200800 + i * 0x1000, "m" + i);
+                image2.Write(Info2, b.End().Build());
+                BootInfo bi = MultibootParser.Parse(Mb2, image2.Pointer(Info2), image2.Bias);
+                Assert.That(bi.Error, Is.Null);
+                Assert.That(bi.ModuleCount, Is.EqualTo(BootInfo.MaxModules));
+                Assert.That(bi.ModulesRefused, Is.EqualTo(3));
+                Assert.That(bi.Modules[BootInfo.MaxModules - 1].Name, Is.EqualTo("m" + (BootInfo.MaxModules - 1)));
+            }
+            finally { image2.Dispose(); }
+        }
+
+        [Test]
+        public void Mb1ModulesBeyondMaxModulesAreRefusedAndCounted()
+        {
+            var w = new Multiboot1Writer(image);
+            var mods = new (uint, uint, string)[BootInfo.MaxModules + 2];
+            for (int i = 0; i < mods.Length; i++) mods[i] = (0x200000u + (uint)i * 0x1000, 0x200800u + (uint)i * 0x1000, "m" + i);
+            w.Modules(mods);
+            w.MemoryMap(20, ThreeEntries);
+            BootInfo bi = MultibootParser.Parse(Mb1, Info1, image.Bias);
             Assert.That(bi.ModuleCount, Is.EqualTo(BootInfo.MaxModules));
-            Assert.That(bi.Modules[BootInfo.MaxModules - 1].Name, Is.EqualTo("m" + (BootInfo.MaxModules - 1)));
+            Assert.That(bi.ModulesRefused, Is.EqualTo(2));
+        }
+
+        [Test]
+        public void ASecondModuleWithTheSameNameIsAnError()
+        {
+            byte* info = Put2(new Multiboot2Builder().MemoryMap(24, ThreeEntries)
+                .Module(0x200000, 0x200800, "/boot/a.wl workload").Module(0x300000, 0x300800, "/boot/b.wl workload")
+                .Module(0x400000, 0x400800, "/boot/c other").End().Build());
+            BootInfo bi = MultibootParser.Parse(Mb2, info, image.Bias);
+            string e = bi.FindModule("workload", out BootModule m);
+            Assert.That(m, Is.Null);
+            Assert.That(e, Is.EqualTo("2 boot modules are named 'workload' ('/boot/a.wl workload', '/boot/b.wl workload'): give one; none of them is used"));
+            Assert.That(bi.FindModule("other", out m), Is.Null);
+            Assert.That(m.Start, Is.EqualTo(0x400000UL));
+            Assert.That(bi.FindModule("none", out m), Is.Null);
+            Assert.That(m, Is.Null);
+        }
+
+        [Test]
+        public void MemoryMapLongerThanMaxRegionsIsFlagged()
+        {
+            var image2 = new PhysicalImage(0x40000);
+            try
+            {
+                var entries = new MapEntry[BootInfo.MaxRegions + 5];
+                for (int i = 0; i < entries.Length; i++) entries[i] = E((ulong)i << 20, 1 << 20, 1);
+                image2.Write(Info2, new Multiboot2Builder().MemoryMap(24, entries).End().Build());
+                BootInfo bi = MultibootParser.Parse(Mb2, image2.Pointer(Info2), image2.Bias);
+                Assert.That(bi.RegionCount, Is.EqualTo(BootInfo.MaxRegions));
+                Assert.That(bi.RegionsTruncated, Is.True);
+                image2.Write(Info2, new Multiboot2Builder().MemoryMap(24, entries[..BootInfo.MaxRegions]).End().Build());
+                bi = MultibootParser.Parse(Mb2, image2.Pointer(Info2), image2.Bias);
+                Assert.That(bi.RegionCount, Is.EqualTo(BootInfo.MaxRegions));
+                Assert.That(bi.RegionsTruncated, Is.False, "exactly MaxRegions fits");
+            }
+            finally { image2.Dispose(); }
+        }
+
+        [TestCase(5000)]
+        [TestCase(65536)]
+        public void Mb1LongCommandLineIsReadAndReservedWhole(int length)
+        {
+            var image2 = new PhysicalImage(0x40000);
+            try
+            {
+                var w = new Multiboot1Writer(image2);
+                string line = "/boot/kernel.elf " + new string('a', length - 17 - 5) + " exit";
+                Assert.That(line.Length, Is.EqualTo(length));
+                uint at = w.CommandLine(line);
+                w.MemoryMap(20, ThreeEntries);
+                byte* info = image2.Pointer(Multiboot1Writer.Info);
+                BootInfo bi = MultibootParser.Parse(Mb1, info, image2.Bias);
+                Assert.That(bi.CommandLine.Length, Is.EqualTo(length - 17), "everything after the image path");
+                Assert.That(bi.CommandLine, Does.EndWith(" exit"));
+                var starts = new ulong[16]; var ends = new ulong[16];
+                int n;
+                fixed (ulong* s = starts) fixed (ulong* e = ends) n = MultibootParser.ReadBootSpans(Mb1, info, image2.Bias, s, e, 16);
+                int k = Array.IndexOf(starts, (ulong)at);
+                Assert.That(k, Is.GreaterThanOrEqualTo(0), "the string is reserved");
+                Assert.That(ends[k] - starts[k], Is.EqualTo((ulong)length + 1), "all of it and its NUL");
+            }
+            finally { image2.Dispose(); }
+        }
+
+        [Test]
+        public void Mb2OverlongCommandLineIsRefusedNotCut()
+        {
+            var image2 = new PhysicalImage(0x40000);
+            try
+            {
+                string line = "selftest " + new string('a', CommandLine.MaxBytes) + " exit";
+                image2.Write(Info2, new Multiboot2Builder().CommandLine(line).MemoryMap(24, ThreeEntries).End().Build());
+                BootInfo bi = MultibootParser.Parse(Mb2, image2.Pointer(Info2), image2.Bias);
+                Assert.That(bi.CommandLine.Length, Is.EqualTo(CommandLine.MaxBytes + 1), "read one past the limit, no further");
+                var c = CommandLine.Parse(bi.CommandLine, null);
+                Assert.That(c.ErrorCount, Is.EqualTo(1));
+                Assert.That(c.Errors[0], Does.Contain("refused whole"));
+                Assert.That(c.SelfTest, Is.False);
+            }
+            finally { image2.Dispose(); }
         }
 
         [Test]
@@ -601,5 +701,52 @@ namespace Osprey.Tests.Boot
             Assert.That(ReadSpans(Mb1, Info1, capacity, out ulong[] s, out _), Is.EqualTo(capacity));
             Assert.That(s[0], Is.EqualTo((ulong)Multiboot1Writer.Info));
         }
-    }
+    
+        // ------------------------------------------------ raw command line (no allocation)
+
+        [TestCase("test-early-fault", true)]
+        [TestCase("selftest test-early-fault exit", true)]
+        [TestCase("  test-early-fault  ", true)]
+        [TestCase("test-early-faults", false)]
+        [TestCase("xtest-early-fault", false)]
+        [TestCase("test-early", false)]
+        [TestCase("", false)]
+        public void Mb2RawCommandLineWord(string line, bool found)
+        {
+            byte* info = Put2(new Multiboot2Builder().CommandLine(line).MemoryMap(24, ThreeEntries).End().Build());
+            Assert.That(MultibootParser.RawCommandLineHasWord(Mb2, info, image.Bias, "test-early-fault"), Is.EqualTo(found));
+        }
+
+        [Test]
+        public void Mb2RawCommandLineStopsAtTheTagEnd()
+        {
+            // A command-line tag whose string has no NUL inside the tag: the
+            // word must not be assembled from the bytes after it.
+            var b = new Multiboot2Builder().Tag(1, Multiboot2Builder.Ascii("selftest test-early", false)).CommandLine("-fault").End();
+            byte* info = Put2(b.Build());
+            byte* p = MultibootParser.RawCommandLine(Mb2, info, image.Bias, out uint n);
+            Assert.That(p != null, Is.True);
+            Assert.That(n, Is.EqualTo(19u));
+            Assert.That(MultibootParser.RawCommandLineHasWord(Mb2, info, image.Bias, "test-early-fault"), Is.False);
+        }
+
+        [Test]
+        public void Mb1RawCommandLineWord()
+        {
+            var w = new Multiboot1Writer(image);
+            w.CommandLine("/boot/kernel.elf selftest test-early-fault");
+            Assert.That(MultibootParser.RawCommandLineHasWord(Mb1, image.Pointer(Multiboot1Writer.Info), image.Bias, "test-early-fault"), Is.True);
+            Assert.That(MultibootParser.RawCommandLineHasWord(Mb1, image.Pointer(Multiboot1Writer.Info), image.Bias, "exit"), Is.False);
+        }
+
+        [Test]
+        public void NoCommandLineHasNoWord()
+        {
+            var w = new Multiboot1Writer(image);
+            w.LoaderName("qemu");
+            Assert.That(MultibootParser.RawCommandLineHasWord(Mb1, image.Pointer(Multiboot1Writer.Info), image.Bias, "selftest"), Is.False);
+            byte* info = Put2(new Multiboot2Builder().MemoryMap(24, ThreeEntries).End().Build());
+            Assert.That(MultibootParser.RawCommandLine(Mb2, info, image.Bias, out uint n) == null, Is.True);
+        }
+}
 }
