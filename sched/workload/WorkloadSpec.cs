@@ -44,6 +44,14 @@ namespace Osprey.Sched.Workload
         public long[] Arrivals;
         /// <summary>Physical CPU (default 0).</summary>
         public int Cpu;
+        /// <summary>Periodic and background: when the task's thread starts (from the run's start;
+        /// a periodic task's first job is released at Start + Phase). 0 = at the start.</summary>
+        public long Start;
+        /// <summary>Periodic: the task stops after this many jobs (0 = it runs to the end).</summary>
+        public long Jobs;
+
+        /// <summary>Release time of job k of a periodic task: Start + Phase + k * Period.</summary>
+        public long ReleaseOf(long k) { return Start + Phase + k * Period; }
     }
 
     public sealed class VcoreSpec
@@ -55,6 +63,13 @@ namespace Osprey.Sched.Workload
         public bool ExtraTime;
         /// <summary>Physical CPU the core is placed on.</summary>
         public int Cpu;
+        /// <summary>When the core is admitted and started (host time from the run's start).</summary>
+        public long Start;
+        /// <summary>Host times at which the core is removed (its share freed) and added again
+        /// (admitted anew, a fresh boot of the core): Start &lt; Remove[0] &lt; Add[0] &lt; Remove[1] &lt; ...;
+        /// Add has as many entries as Remove or one fewer (then it stays removed). Empty arrays when none.</summary>
+        public long[] Remove;
+        public long[] Add;
     }
 
     public sealed class GuestSpec
