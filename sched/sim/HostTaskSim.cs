@@ -22,7 +22,7 @@ namespace Osprey.Sched.Sim
         public bool NeedStart;
         public long Remaining;
         public long WallTarget;
-        /// <summary>Periodic: index of the current (or next) job; release = phase + k*T.</summary>
+        /// <summary>Periodic: index of the current (or next) job; release = start + phase + k*T.</summary>
         public long JobIndex;
         /// <summary>Jobs 0..Completed-1 are complete (jobs complete in order).</summary>
         public long Completed;
@@ -35,7 +35,7 @@ namespace Osprey.Sched.Sim
         public long Release(long k)
         {
             if (Spec.Kind == TaskKind.Aperiodic) return Spec.Arrivals[k];
-            return Spec.Phase + k * Spec.Period;
+            return Spec.ReleaseOf(k);
         }
 
         public long AbsDeadline(long k)
@@ -78,7 +78,7 @@ namespace Osprey.Sched.Sim
         long eventSeq;
         public string Error;
 
-        enum EvKind { Start, Arrival, PeriodicCheck, AperiodicCheck }
+        enum EvKind { Start, Arrival, PeriodicCheck, AperiodicCheck, Other }
 
         sealed class SimEvent
         {
@@ -172,8 +172,8 @@ namespace Osprey.Sched.Sim
                 if (s.Kind == TaskKind.Periodic)
                 {
                     t.Period = NewPeriod(t, i + 1);
-                    Push(s.Phase, EvKind.Start, t, 0);
-                    Push(s.Phase + s.Deadline, EvKind.PeriodicCheck, t, 0);
+                    Push(s.Start + s.Phase, EvKind.Start, t, 0);
+                    Push(s.Start + s.Phase + s.Deadline, EvKind.PeriodicCheck, t, 0);
                 }
                 else if (s.Kind == TaskKind.Aperiodic)
                 {
@@ -187,11 +187,17 @@ namespace Osprey.Sched.Sim
                 }
                 else
                 {
-                    Push(0, EvKind.Start, t, 0);
+                    Push(s.Start, EvKind.Start, t, 0);
                 }
                 threads.Add(t);
             }
         }
+
+        /// <summary>An event of the derived simulator (HandleOther(tag) at time), in time order with the others.</summary>
+        protected void PushOther(long time, long tag) { Push(time, EvKind.Other, null, tag); }
+
+        /// <summary>The derived simulator's event (PushOther).</summary>
+        protected virtual void HandleOther(long tag) { }
 
         void Push(long time, EvKind kind, SimThread t, long index)
         {
@@ -278,6 +284,17 @@ namespace Osprey.Sched.Sim
                 t.Stats.Response(now - t.Release(k));
                 t.Completed = k + 1;
                 Emit(TraceKind.Complete, t, "job=" + k + " response=" + (now - t.Release(k)));
+                if (s.Jobs > 0 && k + 1 >= s.Jobs)
+                {
+                    // jobs=N: the last job is done; the task ends its period and stops (RTEMS: delete the
+                    // period, the task exits). A postponed job the period released meanwhile never runs.
+                    t.Period.Cancel(t);
+                    t.Finished = true;
+                    t.JobIndex = k + 1;
+                    core.Stop(t);
+                    Observe();
+                    return;
+                }
                 PeriodStatus st = RunPeriod(t);
                 t.JobIndex = k + 1;
                 t.NeedStart = true;
@@ -310,9 +327,9 @@ namespace Osprey.Sched.Sim
             }
             else
             {
-                t.Stats.Response(now);
+                t.Stats.Response(now - s.Start);
                 t.Finished = true;
-                Emit(TraceKind.Complete, t, "job=0 response=" + now);
+                Emit(TraceKind.Complete, t, "job=0 response=" + (now - s.Start));
                 core.Stop(t);
             }
             Observe();
@@ -358,6 +375,7 @@ namespace Osprey.Sched.Sim
 
         void Handle(SimEvent e)
         {
+            if (e.Kind == EvKind.Other) { HandleOther(e.Index); return; }
             SimThread t = e.Thread;
             TaskSpec s = t.Spec;
             switch (e.Kind)
@@ -389,7 +407,8 @@ namespace Osprey.Sched.Sim
                     break;
                 case EvKind.PeriodicCheck:
                     if (t.Completed <= e.Index) Miss(t, e.Index);
-                    Push(t.Release(e.Index + 1) + s.Deadline, EvKind.PeriodicCheck, t, e.Index + 1);
+                    if (s.Jobs == 0 || e.Index + 1 < s.Jobs)
+                        Push(t.Release(e.Index + 1) + s.Deadline, EvKind.PeriodicCheck, t, e.Index + 1);
                     break;
                 case EvKind.AperiodicCheck:
                     if (t.Completed <= e.Index) Miss(t, e.Index);
