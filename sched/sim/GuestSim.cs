@@ -68,7 +68,8 @@ namespace Osprey.Sched.Sim
             rejected = result.Rejected;
             admitted_events = result.Events;
             this.admitted = admitted;
-            Vs = new VcoreScheduler(Math.Max(VcoreScheduler.DefaultCapacity, plans.Count));
+            // One table size for the kernel and the simulator: the parser admits at most this many cores in a file.
+            Vs = new VcoreScheduler(WorkloadLimits.MaxGuestCores);
             AttachCore(new SchedCore(platform, Vs, null));
             edfKeys = true;
             if (Vs.SetShare(w.ShareNum, w.ShareDen) != VcoreStatus.Ok) Error = "bad share " + w.ShareNum + "/" + w.ShareDen;
