@@ -186,3 +186,86 @@ namespace Osprey.Tests.Workload
         }
     }
 }
+
+namespace Osprey.Tests.Workload
+{
+    /// <summary>Random files with jobs, start and guest-core timelines, run in the simulator with the core's
+    /// invariants checked after every step: no error, no exception, jobs never above jobs=N, nothing released
+    /// for a task that starts after the run, admitted share never above the CPU's share. (Host loads go above
+    /// 100% here, so reservations may be missed: misses are not checked.)</summary>
+    [TestFixture]
+    public class TimedFormatSimFuzzTests
+    {
+        [Test]
+        public void RandomTimedWorkloadsRunCleanly()
+        {
+            var rng = new System.Random(77);
+            int runs = 150, withGuests = 0, events = 0;
+            for (int i = 0; i < runs; i++)
+            {
+                var sb = new System.Text.StringBuilder("duration 60ms\nscheduler " + (i % 3 == 0 ? "priority" : i % 3 == 1 ? "edf" : "cbs") + "\n");
+                int nt = 1 + rng.Next(4);
+                for (int k = 0; k < nt; k++)
+                {
+                    int period = 1 + rng.Next(10);
+                    sb.Append("periodic name=t" + k + " wcet=" + (100 + rng.Next(900 * period)) + "us period=" + period + "ms");
+                    if (rng.Next(2) == 0) sb.Append(" jobs=" + (1 + rng.Next(8)));
+                    if (rng.Next(2) == 0) sb.Append(" start=" + rng.Next(40) + "ms");
+                    if (rng.Next(3) == 0) sb.Append(" budget=" + (50 + rng.Next(500)) + "us");
+                    sb.Append('\n');
+                }
+                if (rng.Next(2) == 0) sb.Append("background name=bg wcet=" + (1 + rng.Next(5)) + "ms start=" + rng.Next(50) + "ms\n");
+                if (rng.Next(2) == 0)
+                {
+                    withGuests++;
+                    int ng = 1 + rng.Next(3);
+                    for (int g = 0; g < ng; g++)
+                    {
+                        sb.Append("guest name=g" + g + " workload=" + (rng.Next(2) == 0 ? "hog" : "idle") + "\n vcore period=" + (1 + rng.Next(5)) + "ms slice=" + (100 + rng.Next(400)) + "us");
+                        if (rng.Next(2) == 0) sb.Append(" start=" + (1 + rng.Next(10)) + "ms");
+                        if (rng.Next(2) == 0)
+                        {
+                            int n = 1 + rng.Next(6);
+                            var rm = new System.Text.StringBuilder();
+                            var ad = new System.Text.StringBuilder();
+                            int t = 12;
+                            for (int e = 0; e < n; e++)
+                            {
+                                t += 1 + rng.Next(4); rm.Append(e == 0 ? "" : ",").Append(t).Append("ms");
+                                t += 1 + rng.Next(4); if (e < n - 1 || rng.Next(2) == 0) ad.Append(ad.Length == 0 ? "" : ",").Append(t).Append("ms");
+                            }
+                            sb.Append(" remove=" + rm);
+                            if (ad.Length > 0) sb.Append(" add=" + ad);
+                        }
+                        sb.Append("\nend\n");
+                    }
+                }
+                string text = sb.ToString();
+                ParseResult pr = WorkloadParser.ParseText(text);
+                Assert.That(pr.Ok, Is.True, pr.Error + "\n" + text);
+                Assert.That(pr.Workload.GuestErrors, Is.Empty, text);
+                var r = Simulator.Run(pr.Workload, new SimOptions { CheckInvariants = true });
+                Assert.That(r.Error, Is.Null, text);
+                foreach (TaskSpec s in pr.Workload.Tasks)
+                {
+                    var st = r.Task(s.Name);
+                    if (s.Jobs > 0) Assert.That(st.Jobs, Is.LessThanOrEqualTo(s.Jobs), s.Name + "\n" + text);
+                    if (s.Jobs > 0) Assert.That(st.Released, Is.LessThanOrEqualTo(s.Jobs), s.Name + "\n" + text);
+                    if (s.Kind == TaskKind.Periodic && s.Start + s.Phase > r.Duration) Assert.That(st.Released, Is.EqualTo(0), text);
+                }
+                if (r.Guests != null)
+                {
+                    events += r.Guests.Events.Count;
+                    foreach (var kv in r.Guests.Cpus)
+                    {
+                        Osprey.Sched.Analysis.Utilization u;
+                        kv.Value.AdmittedShare(null, out u);
+                        Assert.That(u.CompareTo(1, 1), Is.LessThanOrEqualTo(0), text);
+                    }
+                }
+            }
+            TestContext.Out.WriteLine(runs + " random timed workloads, " + withGuests + " with guests, " + events + " guest-core events");
+            Assert.That(events, Is.GreaterThan(50));
+        }
+    }
+}
