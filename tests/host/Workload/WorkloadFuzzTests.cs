@@ -127,6 +127,8 @@ namespace Osprey.Tests.Workload
                     case 5: // duplicate a line many times
                     {
                         int times = rng.Next(3) == 0 ? rng.Next(1000, 6000) : rng.Next(2, 40);
+                        // At most about 1 MB of copies (the kernel takes files up to 1 MiB).
+                        times = Math.Min(times, Math.Max(2, 1000000 / (line.Length + 1)));
                         var copies = new List<string>();
                         for (int i = 0; i < times; i++)
                             copies.Add(rng.Next(2) == 0 ? line : line.Replace("name=", "name=d" + i));
