@@ -12,10 +12,11 @@ namespace Osprey.Sched.Analysis
         public const int DefaultMaxSteps = 2000000;
 
         /// <summary>The step limit for n tasks: maxSteps, but at most AnalysisLimits.MaxWork task terms in all
-        /// (a demand evaluation or busy-period iteration costs n terms), and at least 1.</summary>
+        /// (a QPA step evaluates the demand and looks for the next deadline, 2n terms; a busy-period
+        /// iteration n), and at least 1.</summary>
         public static int StepsFor(int n, int maxSteps)
         {
-            long byWork = AnalysisLimits.MaxWork / (n < 1 ? 1 : n);
+            long byWork = AnalysisLimits.MaxWork / (2 * (long)(n < 1 ? 1 : n));
             if (byWork < 1) byWork = 1;
             return byWork < maxSteps ? (int)byWork : maxSteps;
         }

@@ -99,9 +99,9 @@ namespace Osprey.Tests.Analysis
         [Test]
         public void StepLimitScalesWithTheNumberOfTasks()
         {
-            Assert.That(EdfAnalysis.StepsFor(1, EdfAnalysis.DefaultMaxSteps), Is.EqualTo((int)System.Math.Min(EdfAnalysis.DefaultMaxSteps, AnalysisLimits.MaxWork)));
+            Assert.That(EdfAnalysis.StepsFor(1, EdfAnalysis.DefaultMaxSteps), Is.EqualTo((int)System.Math.Min(EdfAnalysis.DefaultMaxSteps, AnalysisLimits.MaxWork / 2)));
             Assert.That(EdfAnalysis.StepsFor(1, 50), Is.EqualTo(50));
-            Assert.That(EdfAnalysis.StepsFor(256, EdfAnalysis.DefaultMaxSteps), Is.EqualTo((int)(AnalysisLimits.MaxWork / 256)));
+            Assert.That(EdfAnalysis.StepsFor(256, EdfAnalysis.DefaultMaxSteps), Is.EqualTo((int)(AnalysisLimits.MaxWork / 512)));
             // 256 tasks with U just below 1 and constrained deadlines: bounded.
             var set = new AnalysisTask[256];
             for (int i = 0; i < 256; i++) set[i] = T("t" + i, 3 * Us + i, 1 * S - 7 * i, 500 * Ms + i, i);
