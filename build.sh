@@ -553,7 +553,7 @@ guest_case() {
 # kernel refuses it with line and field and ends with the failure status.
 limit_case() {
     local max file="$OUT/test/guests-limit.wl" log="$OUT/test/guests-limit.kernel" i
-    max=$(sed -n 's/.*const int MaxGuestCores = \([0-9]*\);.*/\1/p' sched/workload/Limits.cs)
+    max=$(sed -n 's/.*const int MaxGuestCores = \([0-9]*\);.*/\1/p' sched/workload/WorkloadLimits.cs)
     { echo "scheduler edf"; echo "duration 10ms"
       for ((i = 0; i <= max; i++)); do printf 'guest name=g%d workload=idle\n  vcore period=100ms slice=10us\nend\n' "$i"; done; } >"$file"
     set +e

@@ -74,6 +74,8 @@ namespace Osprey.Kernel.Workload
                 ParseResult r = WorkloadParser.Parse(data);
                 FileName = FirstWord(m.CommandLine);
                 if (!r.Ok) return FileName + ": " + r.Error;
+                string timed = r.Workload.FirstTimedField("the kernel's workload runner");
+                if (timed != null) return FileName + ": " + timed;
                 for (int k = 0; k < r.Workload.Tasks.Length; k++)
                     if (r.Workload.Tasks[k].Cpu != 0)
                         return FileName + ": line " + r.Workload.Tasks[k].Line + ": field 'cpu': this kernel runs tasks on CPU 0 only, got cpu=" + r.Workload.Tasks[k].Cpu;

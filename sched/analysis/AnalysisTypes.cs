@@ -22,6 +22,18 @@ namespace Osprey.Sched.Analysis
         }
     }
 
+    /// <summary>
+    /// Bounds on the work of one test, so every analysis answers in bounded time whatever the
+    /// numbers (the kernel runs it at the end of every workload). A test that reaches a bound
+    /// answers Inconclusive and says why in Reason.
+    /// </summary>
+    public static class AnalysisLimits
+    {
+        /// <summary>Task terms (one 64-bit division and a few additions each) one test may evaluate:
+        /// at most about 10-30 ms on the host (Release), some 50 million instructions in the kernel.</summary>
+        public const long MaxWork = 1000000;
+    }
+
     public enum AnalysisTest
     {
         None = 0,
@@ -72,6 +84,10 @@ namespace Osprey.Sched.Analysis
         public long BoundPpb;
         /// <summary>EDF demand: length of the test interval L.</summary>
         public long TestInterval;
+        /// <summary>FP: ResponseTime (and some ResponseTimes entries) are bounds, not exact values: an
+        /// iteration stopped at its step limit and closed-form bounds decided (upper when
+        /// Schedulable, lower when NotSchedulable).</summary>
+        public bool Bounded;
         /// <summary>Iterations or demand evaluations used.</summary>
         public int Steps;
         /// <summary>Why the test was inconclusive (constant string), or null.</summary>
@@ -98,7 +114,7 @@ namespace Osprey.Sched.Analysis
             FailingName = null;
             TimePoint = 0; Demand = 0; ResponseTime = 0; Deadline = 0;
             UtilNum = 0; UtilDen = 1; UtilExact = true; UtilPpb = 0; BoundPpb = 0;
-            TestInterval = 0; Steps = 0; Reason = null;
+            TestInterval = 0; Steps = 0; Reason = null; Bounded = false;
         }
 
         internal void SetUtil(Utilization u)
@@ -159,6 +175,8 @@ namespace Osprey.Sched.Analysis
                     tail = "demand " + Format.Time(Demand) + " > " + Format.Time(TimePoint) + " at t = " + Format.Time(TimePoint) + " (deadline of task " + Who() + "); " + UtilText();
                 else if (Verdict == AnalysisVerdict.NotSchedulable)
                     tail = UtilText() + " > 1" + (FailingTask >= 0 ? "; total exceeds 1 at task " + Who() : "");
+                else if (Verdict == AnalysisVerdict.Inconclusive)
+                    tail = UtilText() + (TestInterval > 0 ? "; test interval L = " + Format.Time(TestInterval) : "") + "; " + Steps.ToString() + " steps";
                 else
                     tail = "h(t) <= t for all t up to L = " + Format.Time(TestInterval) + "; " + UtilText();
             }
@@ -169,10 +187,14 @@ namespace Osprey.Sched.Analysis
             }
             else if (Test == AnalysisTest.FpResponseTime)
             {
-                if (Verdict == AnalysisVerdict.NotSchedulable)
-                    tail = "task " + Who() + " response time " + Format.Time(ResponseTime) + " > deadline " + Format.Time(Deadline);
+                if (Verdict == AnalysisVerdict.NotSchedulable && ResponseTime < 0)
+                    tail = "task " + Who() + " never completes: the tasks at least as urgent use 100% or more of the CPU (deadline " + Format.Time(Deadline) + ")";
+                else if (Verdict == AnalysisVerdict.NotSchedulable)
+                    tail = "task " + Who() + " response time " + (Bounded ? "at least " : "") + Format.Time(ResponseTime) + " > deadline " + Format.Time(Deadline);
                 else if (Verdict == AnalysisVerdict.Schedulable)
-                    tail = "every R <= D; worst R = " + Format.Time(ResponseTime) + (FailingName != null ? "" : "");
+                    tail = "every R <= D; worst R = " + (Bounded ? "at most " : "") + Format.Time(ResponseTime);
+                else
+                    tail = (FailingTask >= 0 ? "task " + Who() + ": " : "") + UtilText() + "; " + Steps.ToString() + " steps";
             }
             else if (Test == AnalysisTest.CbsBandwidth)
             {

@@ -11,6 +11,16 @@ namespace Osprey.Sched.Analysis
         /// <summary>Default limit on demand evaluations / busy-period iterations per test.</summary>
         public const int DefaultMaxSteps = 2000000;
 
+        /// <summary>The step limit for n tasks: maxSteps, but at most AnalysisLimits.MaxWork task terms in all
+        /// (a QPA step evaluates the demand and looks for the next deadline, 2n terms; a busy-period
+        /// iteration n), and at least 1.</summary>
+        public static int StepsFor(int n, int maxSteps)
+        {
+            long byWork = AnalysisLimits.MaxWork / (2 * (long)(n < 1 ? 1 : n));
+            if (byWork < 1) byWork = 1;
+            return byWork < maxSteps ? (int)byWork : maxSteps;
+        }
+
         static bool Valid(AnalysisTask[] tasks, int n, AnalysisResult r)
         {
             for (int i = 0; i < n; i++)
@@ -195,7 +205,7 @@ namespace Osprey.Sched.Analysis
             r.FailingTask = exceeds;
             r.FailingName = exceeds >= 0 ? tasks[exceeds].Name : null;
             int steps = 0;
-            long t = FirstFailingDeadline(tasks, n, MaxInterval, DefaultMaxSteps, ref steps);
+            long t = FirstFailingDeadline(tasks, n, MaxInterval, StepsFor(n, DefaultMaxSteps), ref steps);
             r.Steps = steps;
             if (t > 0) ReportFailure(tasks, n, t, r);
         }
@@ -214,6 +224,7 @@ namespace Osprey.Sched.Analysis
             r.Test = AnalysisTest.EdfDemand;
             r.BoundPpb = 1000000000L;
             if (!Valid(tasks, n, r)) return;
+            maxSteps = StepsFor(n, maxSteps);
             int exceeds;
             Utilization u = TotalUtilization(tasks, n, out exceeds);
             r.SetUtil(u);
@@ -281,7 +292,7 @@ namespace Osprey.Sched.Analysis
             if (L < 0)
             {
                 r.Verdict = AnalysisVerdict.Inconclusive;
-                r.Reason = "no test interval below 2^60 ns found within the step limit";
+                r.Reason = "because no test interval below 2^60 ns was found within the step limit (U too close to 1 or periods too far apart for the busy period to converge)";
                 r.Steps = steps;
                 return;
             }
@@ -295,7 +306,7 @@ namespace Osprey.Sched.Analysis
                 if (steps >= maxSteps)
                 {
                     r.Verdict = AnalysisVerdict.Inconclusive;
-                    r.Reason = "step limit reached in QPA";
+                    r.Reason = "because QPA reached its step limit before covering the test interval";
                     r.Steps = steps;
                     return;
                 }

@@ -15,6 +15,10 @@ namespace Osprey.Sched.Sim
         public readonly List<Vcore> Cores = new List<Vcore>();
         /// <summary>Refused cores: the admission message (line, field, share asked and left).</summary>
         public readonly List<string> Rejected = new List<string>();
+        /// <summary>Cores started later, removed and added again (vcore start, remove, add): one line per
+        /// event, "at TIME: ...", in time order per CPU.</summary>
+        public readonly List<string> Events = new List<string>();
+        public long Removals, Additions, RefusedAdditions;
         public long Elapsed;
 
         public Vcore Core(string name)
@@ -34,41 +38,118 @@ namespace Osprey.Sched.Sim
     /// expiry hook, so releases and the most postponed jobs of periodic and
     /// background tasks are settled in Finish.
     /// </summary>
+    /// <summary>One 'vcore' line of the file: the core admitted now (an incarnation: a removed core that is
+    /// added again is a fresh core, booted anew), and its timeline (start, remove, add).</summary>
+    sealed class CorePlan
+    {
+        public GuestSpec Guest;
+        public int Index, GuestIndex;
+        public VcoreSpec Spec;
+        public Vcore Current;
+        public ulong Seed;
+    }
+
     sealed class GuestCpuSim : HostTaskSim
     {
         public readonly VcoreScheduler Vs;
         readonly List<VcoreThread> vthreads = new List<VcoreThread>();
+        readonly List<CorePlan> plans;
+        readonly List<string> rejected, admitted_events;
+        readonly List<Vcore> admitted;
+        readonly GuestSimResult result;
+        int nextThreadId;
 
-        public GuestCpuSim(int cpu, WorkloadSpec w, List<TaskSpec> specs, List<TaskStats> stats, List<Vcore> cores, long end,
-            SimOptions o, List<string> notes, List<string> rejected, List<Vcore> admitted)
+        public GuestCpuSim(int cpu, WorkloadSpec w, List<TaskSpec> specs, List<TaskStats> stats, List<CorePlan> plans, long end,
+            SimOptions o, List<string> notes, GuestSimResult result, List<Vcore> admitted)
             : base(cpu, end, o)
         {
-            Vs = new VcoreScheduler(Math.Max(VcoreScheduler.DefaultCapacity, cores.Count));
+            this.plans = plans;
+            this.result = result;
+            rejected = result.Rejected;
+            admitted_events = result.Events;
+            this.admitted = admitted;
+            // One table size for the kernel and the simulator: the parser admits at most this many cores in a file.
+            Vs = new VcoreScheduler(WorkloadLimits.MaxGuestCores);
             AttachCore(new SchedCore(platform, Vs, null));
             edfKeys = true;
             if (Vs.SetShare(w.ShareNum, w.ShareDen) != VcoreStatus.Ok) Error = "bad share " + w.ShareNum + "/" + w.ShareDen;
             AddTasks(w, specs, stats, notes);
             Vs.ReservationOverheadNs = overheads.PerReservationNs;
-            int id = specs.Count + 1;
-            foreach (Vcore v in cores)
+            nextThreadId = specs.Count + 1;
+            // Cores that start at 0 are admitted in file order before the run, then all started at 0 (periods
+            // and virtual clocks aligned); later starts, removals and additions are events of the run.
+            var first = new List<VcoreThread>();
+            for (int i = 0; i < plans.Count; i++)
             {
-                VcoreThread t = new VcoreThread(id++, v);
-                VcoreAdmission a;
-                if (Vs.Attach(t, v, out a) != VcoreStatus.Ok)
-                {
-                    rejected.Add(a.Message != null ? a.Message : "vcore " + v.Name + ": " + a.Status);
-                    continue;
-                }
-                vthreads.Add(t);
-                admitted.Add(v);
+                CorePlan p = plans[i];
+                VcoreSpec c = p.Spec;
+                if (c.Start == 0) { VcoreThread t = Admit(p, p.Current, 0); if (t != null) first.Add(t); }
+                else { p.Current = null; PushOther(c.Start, (long)i * 3); }
+                for (int k = 0; c.Remove != null && k < c.Remove.Length; k++) PushOther(c.Remove[k], (long)i * 3 + 1);
+                for (int k = 0; c.Add != null && k < c.Add.Length; k++) PushOther(c.Add[k], (long)i * 3 + 2);
             }
-            // Every core starts at 0: periods and virtual clocks aligned.
-            foreach (VcoreThread t in vthreads)
+            foreach (VcoreThread t in first) Begin(t, 0);
+        }
+
+        /// <summary>Admission of v on a new thread; null (the message kept) when refused.</summary>
+        VcoreThread Admit(CorePlan p, Vcore v, long now)
+        {
+            VcoreThread t = new VcoreThread(nextThreadId++, v);
+            VcoreAdmission a;
+            if (Vs.Attach(t, v, out a) != VcoreStatus.Ok)
             {
-                Vs.Start(t.Guest, 0);
-                PeriodicGuestProgram g = t.Guest.Program as PeriodicGuestProgram;
-                if (g != null && g.Error != null && Error == null) Error = "guest " + t.Guest.GuestName + ": " + g.Error;
+                string m = a.Message != null ? a.Message : "vcore " + v.Name + ": " + a.Status;
+                rejected.Add(now > 0 ? "at " + Format.Time(now) + ": " + m : m);
+                p.Current = null;
+                return null;
             }
+            p.Current = v;
+            vthreads.Add(t);
+            admitted.Add(v);
+            return t;
+        }
+
+        void Begin(VcoreThread t, long now)
+        {
+            Vs.Start(t.Guest, now);
+            PeriodicGuestProgram g = t.Guest.Program as PeriodicGuestProgram;
+            if (g != null && g.Error != null && Error == null) Error = "guest " + t.Guest.GuestName + ": " + g.Error;
+        }
+
+        string Left()
+        {
+            Utilization u;
+            Vs.AdmittedShare(null, out u);
+            return "admitted " + (u.Exact ? u.Num + "/" + u.Den + " (" + ShareMath.Percent((long)u.Num, (long)u.Den) + ")" : "about " + ShareMath.PercentOfPpm(u.Ppb() / 1000))
+                + ", " + Vs.VcoreCount + " core(s)";
+        }
+
+        /// <summary>tag = plan * 3 + kind: 0 the core's start, 1 a removal, 2 an addition.</summary>
+        protected override void HandleOther(long tag)
+        {
+            CorePlan p = plans[(int)(tag / 3)];
+            int kind = (int)(tag % 3);
+            long now = platform.Clock;
+            string name = p.Guest.Name + "/" + p.Spec.VcpuId;
+            if (kind == 1)
+            {
+                if (p.Current == null || p.Current.Removed) { admitted_events.Add("at " + Format.Time(now) + ": cpu " + cpu + ": " + name + " not running, nothing to remove"); return; }
+                Vs.Remove(p.Current);
+                result.Removals++;
+                admitted_events.Add("at " + Format.Time(now) + ": cpu " + cpu + ": removed " + name + "; " + Left());
+                return;
+            }
+            Vcore v = GuestFactory.Create(p.Guest, p.Index, p.Seed, p.GuestIndex);
+            if (kind == 2) result.Additions++;
+            VcoreThread t = Admit(p, v, now);
+            if (t == null)
+            {
+                if (kind == 2) result.RefusedAdditions++;
+                admitted_events.Add("at " + Format.Time(now) + ": cpu " + cpu + ": " + name + (kind == 2 ? " added again: refused" : " starts: refused") + "; " + Left());
+                return;
+            }
+            Begin(t, now);
+            admitted_events.Add("at " + Format.Time(now) + ": cpu " + cpu + ": " + name + (kind == 2 ? " added again (a fresh core)" : " starts") + "; " + Left());
         }
 
         protected override void SetUpTask(SimThread t, int index, List<string> notes)
@@ -137,11 +218,13 @@ namespace Osprey.Sched.Sim
             if (t.Period != null)
             {
                 if (t.Stats.EndPostponed > t.Stats.MaxPostponed) t.Stats.MaxPostponed = t.Stats.EndPostponed;
-                t.Stats.Released = t.Spec.Phase > end ? 0 : (end - t.Spec.Phase) / t.Spec.Period + 1;
+                long first = t.Spec.Start + t.Spec.Phase;
+                t.Stats.Released = first > end ? 0 : (end - first) / t.Spec.Period + 1;
+                if (t.Spec.Jobs > 0 && t.Stats.Released > t.Spec.Jobs) t.Stats.Released = t.Spec.Jobs;
             }
             else if (t.Spec.Kind == TaskKind.Background)
             {
-                t.Stats.Released = 1;
+                t.Stats.Released = t.Spec.Start > end ? 0 : 1;
             }
         }
 
@@ -176,25 +259,29 @@ namespace Osprey.Sched.Sim
             if (w.GuestErrors != null) foreach (string m in w.GuestErrors) r.Guests.Rejected.Add(m);
 
             // Guest cores (in file order) per physical CPU.
-            var coresByCpu = new SortedDictionary<int, List<Vcore>>();
+            var coresByCpu = new SortedDictionary<int, List<CorePlan>>();
             SortedSet<int> cpus = HostTaskSim.TaskCpus(w);
+            bool timed = false;
             for (int gi = 0; gi < w.Guests.Length; gi++)
             {
                 GuestSpec g = w.Guests[gi];
                 for (int i = 0; i < g.Vcores.Length; i++)
                 {
                     Vcore v = GuestFactory.Create(g, i, w.Seed, gi);
-                    if (!coresByCpu.TryGetValue(v.Cpu, out var list)) coresByCpu[v.Cpu] = list = new List<Vcore>();
-                    list.Add(v);
+                    var p = new CorePlan { Guest = g, Index = i, GuestIndex = gi, Spec = g.Vcores[i], Current = v, Seed = w.Seed };
+                    if (p.Spec.Start > 0 || (p.Spec.Remove != null && p.Spec.Remove.Length > 0)) timed = true;
+                    if (!coresByCpu.TryGetValue(v.Cpu, out var list)) coresByCpu[v.Cpu] = list = new List<CorePlan>();
+                    list.Add(p);
                     cpus.Add(v.Cpu);
                 }
             }
+            if (timed) r.Notes.Add("guest cores start, leave and come back at the times of their vcore lines (events below); the combined verdict covers the cores admitted at 0, each later admission is checked against the cores present then");
 
             var all = new List<TaskStats>();
             foreach (int cpu in cpus)
             {
                 HostTaskSim.TasksOn(w, cpu, all, out var specs, out var stats);
-                if (!coresByCpu.TryGetValue(cpu, out var cores)) cores = new List<Vcore>();
+                if (!coresByCpu.TryGetValue(cpu, out var cores)) cores = new List<CorePlan>();
 
                 Overheads ov = o.OverheadsGiven ? o.Overheads : w.Overheads;
                 AnalysisTask[] at = WorkloadAnalysis.TasksFor(w.Tasks, SchedulerKind.Edf, cpu);
@@ -205,11 +292,11 @@ namespace Osprey.Sched.Sim
                 r.Analysis[cpu] = ar.Verdict;
 
                 var admitted = new List<Vcore>();
-                var sim = new GuestCpuSim(cpu, w, specs, stats, cores, end, o, r.Notes, r.Guests.Rejected, admitted);
-                r.Guests.Cores.AddRange(admitted);
+                var sim = new GuestCpuSim(cpu, w, specs, stats, cores, end, o, r.Notes, r.Guests, admitted);
                 if (cores.Count > 0) r.Guests.Cpus[cpu] = sim.Vs;
                 if (admitted.Count > 0) r.Verdicts.Add("cpu " + cpu + ": " + Combined(at, admitted));
                 sim.RunInto(r);
+                r.Guests.Cores.AddRange(admitted);
             }
             // Keep file order of the admitted cores.
             var order = new List<Vcore>();
@@ -288,6 +375,12 @@ namespace Osprey.Sched.Sim
                 o.WriteLine(RunReport.Header());
                 foreach (TaskStats t in p.Stats) o.WriteLine(RunReport.Line(t));
                 o.WriteLine(VcoreReport.GuestTotal(v, p));
+            }
+            if (g.Events.Count > 0)
+            {
+                o.WriteLine();
+                o.WriteLine("guest core events: " + g.Removals + " removal(s), " + g.Additions + " addition(s), " + g.RefusedAdditions + " refused");
+                foreach (string e in g.Events) o.WriteLine("  " + e);
             }
             if (g.Rejected.Count > 0) o.WriteLine();
             foreach (string m in g.Rejected) o.WriteLine("rejected: " + m);

@@ -23,7 +23,7 @@ namespace Osprey.Sched.Sim
         public bool NeedStart;
         public long Remaining;
         public long WallTarget;
-        /// <summary>Periodic: index of the current (or next) job; release = phase + k*T.</summary>
+        /// <summary>Periodic: index of the current (or next) job; release = start + phase + k*T.</summary>
         public long JobIndex;
         /// <summary>Jobs 0..Completed-1 are complete (jobs complete in order).</summary>
         public long Completed;
@@ -36,7 +36,7 @@ namespace Osprey.Sched.Sim
         public long Release(long k)
         {
             if (Spec.Kind == TaskKind.Aperiodic) return Spec.Arrivals[k];
-            return Spec.Phase + k * Spec.Period;
+            return Spec.ReleaseOf(k);
         }
 
         public long AbsDeadline(long k)
@@ -91,7 +91,7 @@ namespace Osprey.Sched.Sim
         long stall;
         long switchesSeen;
 
-        enum EvKind { Start, Arrival, PeriodicCheck, AperiodicCheck }
+        enum EvKind { Start, Arrival, PeriodicCheck, AperiodicCheck, Other }
 
         sealed class SimEvent
         {
@@ -152,7 +152,7 @@ namespace Osprey.Sched.Sim
         protected virtual PeriodStatus RunPeriod(SimThread t) { return t.Period.Run(t, t.Spec.Period, t.Spec.Deadline); }
 
         /// <summary>At set-up: activate a periodic task's period so its timer releases job 0 at the phase (as the kernel's runner does from t0).</summary>
-        protected virtual PeriodStatus StartPeriod(SimThread t) { return t.Period.StartAt(t.Spec.Phase, t.Spec.Period, t.Spec.Deadline); }
+        protected virtual PeriodStatus StartPeriod(SimThread t) { return t.Period.StartAt(t.Spec.Start + t.Spec.Phase, t.Spec.Period, t.Spec.Deadline); }
 
         /// <summary>After each change of the tasks' state (completion, timers, events): stats kept along the run.</summary>
         protected virtual void Observe() { }
@@ -202,7 +202,7 @@ namespace Osprey.Sched.Sim
                     core.Start(t);
                     t.JobIndex = 0;
                     t.NeedStart = true;
-                    Push(s.Phase + s.Deadline, EvKind.PeriodicCheck, t, 0);
+                    Push(s.Start + s.Phase + s.Deadline, EvKind.PeriodicCheck, t, 0);
                 }
                 else if (s.Kind == TaskKind.Aperiodic)
                 {
@@ -216,11 +216,17 @@ namespace Osprey.Sched.Sim
                 }
                 else
                 {
-                    Push(0, EvKind.Start, t, 0);
+                    Push(s.Start, EvKind.Start, t, 0);
                 }
                 threads.Add(t);
             }
         }
+
+        /// <summary>An event of the derived simulator (HandleOther(tag) at time), in time order with the others.</summary>
+        protected void PushOther(long time, long tag) { Push(time, EvKind.Other, null, tag); }
+
+        /// <summary>The derived simulator's event (PushOther).</summary>
+        protected virtual void HandleOther(long tag) { }
 
         void Push(long time, EvKind kind, SimThread t, long index)
         {
@@ -307,6 +313,17 @@ namespace Osprey.Sched.Sim
                 t.Stats.Response(now - t.Release(k));
                 t.Completed = k + 1;
                 Emit(TraceKind.Complete, t, "job=" + k + " response=" + (now - t.Release(k)));
+                if (s.Jobs > 0 && k + 1 >= s.Jobs)
+                {
+                    // jobs=N: the last job is done; the task ends its period and stops (RTEMS: delete the
+                    // period, the task exits). A postponed job the period released meanwhile never runs.
+                    t.Period.Cancel(t);
+                    t.Finished = true;
+                    t.JobIndex = k + 1;
+                    core.Stop(t);
+                    Observe();
+                    return;
+                }
                 PeriodStatus st = RunPeriod(t);
                 t.JobIndex = k + 1;
                 t.NeedStart = true;
@@ -339,9 +356,9 @@ namespace Osprey.Sched.Sim
             }
             else
             {
-                t.Stats.Response(now);
+                t.Stats.Response(now - s.Start);
                 t.Finished = true;
-                Emit(TraceKind.Complete, t, "job=0 response=" + now);
+                Emit(TraceKind.Complete, t, "job=0 response=" + (now - s.Start));
                 core.Stop(t);
             }
             Observe();
@@ -387,6 +404,7 @@ namespace Osprey.Sched.Sim
 
         void Handle(SimEvent e)
         {
+            if (e.Kind == EvKind.Other) { HandleOther(e.Index); return; }
             SimThread t = e.Thread;
             TaskSpec s = t.Spec;
             switch (e.Kind)
@@ -413,7 +431,8 @@ namespace Osprey.Sched.Sim
                     break;
                 case EvKind.PeriodicCheck:
                     dueChecks.Add(e);
-                    Push(t.Release(e.Index + 1) + s.Deadline, EvKind.PeriodicCheck, t, e.Index + 1);
+                    if (s.Jobs == 0 || e.Index + 1 < s.Jobs)
+                        Push(t.Release(e.Index + 1) + s.Deadline, EvKind.PeriodicCheck, t, e.Index + 1);
                     break;
                 case EvKind.AperiodicCheck:
                     dueChecks.Add(e);

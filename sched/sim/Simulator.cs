@@ -139,6 +139,7 @@ namespace Osprey.Sched.Sim
         {
             uint p = t.Period.PostponedJobs;
             Emit(TraceKind.PeriodExpiry, t, "at=" + expiry + " postponed=" + p);
+            if (t.Spec.Jobs > 0 && t.Stats.Released >= t.Spec.Jobs) return;   // beyond jobs=N: never runs
             t.Stats.Released++;
             if (!postponedJob) EmitRelease(t, t.JobIndex);
         }

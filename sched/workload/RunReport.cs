@@ -11,7 +11,7 @@ namespace Osprey.Sched.Workload
     {
         public const long MaxDefaultDuration = 10000000000L;
 
-        /// <summary>Run length when the file gives none: the hyperperiod plus the largest phase
+        /// <summary>Run length when the file gives none: the hyperperiod plus the largest start + phase
         /// (at most 10 s), or 1 s when there is no periodic task or the hyperperiod is too long.</summary>
         public static long DefaultDuration(WorkloadSpec w)
         {
@@ -27,7 +27,7 @@ namespace Osprey.Sched.Workload
                 ulong nh;
                 if (!WideMath.Lcm(h, (ulong)t.Period, (ulong)MaxDefaultDuration, out nh)) return 1000000000L;
                 h = nh;
-                if (t.Phase > maxPhase) maxPhase = t.Phase;
+                if (t.Start + t.Phase > maxPhase) maxPhase = t.Start + t.Phase;
             }
             if (!any) return 1000000000L;
             long d = (long)h + maxPhase;
@@ -38,7 +38,8 @@ namespace Osprey.Sched.Workload
         {
             return "workload " + file + ": scheduler " + WorkloadSpec.SchedulerName(scheduler)
                 + (w.SchedulerGiven || scheduler != w.Scheduler ? "" : " (default)")
-                + ", duration " + Format.Time(duration) + ", seed " + w.Seed + ", " + w.Tasks.Length + " task(s)";
+                + ", duration " + Format.Time(duration) + ", seed " + w.Seed + ", " + w.Tasks.Length + " task(s)"
+                + (w.FloorNs > 0 ? ", floors lowered to " + Format.Time(w.FloorNs) + " (line " + w.FloorLine + ")" : "");
         }
 
         public static string Header()

@@ -3,24 +3,31 @@
 // WorkloadSpec or an error naming the line, the field and what is wrong. No
 // exceptions, no BCL collections; the only allocations are the result objects
 // and the strings/arrays they hold.
+using Osprey.Sched.Analysis;
+
 namespace Osprey.Sched.Workload
 {
     public sealed partial class WorkloadParser
     {
-        public const long MaxTime = 1L << 60;
+        public const long MaxTime = WorkloadLimits.MaxTime;
         public const int MaxFields = 32;
-        public const int MaxArrivals = 100000;
+        public const int MaxArrivals = WorkloadLimits.MaxArrivalsPerTask;
         public const int MaxNameLength = 32;
         /// <summary>First priority given by deadline-monotonic assignment (then +1 per task).</summary>
         public const int AutoPriorityBase = 10;
         public const int DefaultAperiodicPriority = 200;
         public const int DefaultBackgroundPriority = 250;
 
-        static readonly string[] PeriodicKeys = { "name", "wcet", "period", "deadline", "phase", "priority", "budget", "overrun", "jitter", "work", "cpu" };
+        static readonly string[] PeriodicKeys = { "name", "wcet", "period", "deadline", "phase", "priority", "budget", "overrun", "jitter", "work", "cpu", "jobs", "start" };
         static readonly string[] AperiodicKeys = { "name", "wcet", "arrivals", "deadline", "priority", "budget", "period", "overrun", "jitter", "work", "cpu" };
-        static readonly string[] BackgroundKeys = { "name", "priority", "wcet", "work", "cpu" };
+        static readonly string[] BackgroundKeys = { "name", "priority", "wcet", "work", "cpu", "start" };
         static readonly string[] GuestKeys = { "name", "workload", "dilation", "scheduler" };
-        static readonly string[] VcoreKeys = { "id", "period", "slice", "extra", "cpu" };
+        static readonly string[] VcoreKeys = { "id", "period", "slice", "extra", "cpu", "start", "remove", "add" };
+
+        readonly ParseOptions options;
+        // The floors in force: the options', or lower ones from a 'floor' line.
+        long minPeriod, minBudget;
+        int floorLine;
 
         // Current line.
         int lineNo;
@@ -41,6 +48,8 @@ namespace Osprey.Sched.Workload
         GuestSpec[] guests = new GuestSpec[4];
         int nguests;
         int schedulerLine, durationLine, seedLine, shareLine;
+        // Counts against WorkloadLimits (file-wide).
+        int totalTasks, totalArrivals, totalVcores, totalGuests;
 
         // Open guest block.
         GuestSpec guest;
@@ -51,27 +60,43 @@ namespace Osprey.Sched.Workload
         string[] guestErrors = new string[4];
         int nguestErrors;
         bool skippingGuest;
+        bool fatal;
         VcoreSpec[] gvcores = new VcoreSpec[4];
         int ngvcores;
 
-        /// <summary>Parses a whole file.</summary>
+        WorkloadParser(ParseOptions o)
+        {
+            options = o != null ? o : ParseOptions.Defaults();
+            minPeriod = options.MinPeriodNs;
+            minBudget = options.MinBudgetNs;
+        }
+
+        /// <summary>Parses a whole file with the default floors.</summary>
         public static ParseResult Parse(byte[] data)
         {
-            return new WorkloadParser().Run(data, data == null ? 0 : data.Length);
+            return new WorkloadParser(null).Run(data, data == null ? 0 : data.Length);
         }
 
         /// <summary>Parses the first length bytes of data.</summary>
         public static ParseResult Parse(byte[] data, int length)
         {
-            return new WorkloadParser().Run(data, length);
+            return new WorkloadParser(null).Run(data, length);
+        }
+
+        /// <summary>Parses the first length bytes of data with the given floors (null = defaults).</summary>
+        public static ParseResult Parse(byte[] data, int length, ParseOptions options)
+        {
+            return new WorkloadParser(options).Run(data, length);
         }
 
         /// <summary>Convenience for tests and host tools: the string's chars must be ASCII.</summary>
-        public static ParseResult ParseText(string text)
+        public static ParseResult ParseText(string text) { return ParseText(text, null); }
+
+        public static ParseResult ParseText(string text, ParseOptions options)
         {
             byte[] b = new byte[text.Length];
             for (int i = 0; i < text.Length; i++) b[i] = text[i] < 256 ? (byte)text[i] : (byte)0xFF;
-            return Parse(b);
+            return new WorkloadParser(options).Run(b, b.Length);
         }
 
         // ------------------------------------------------------------ errors
@@ -85,6 +110,18 @@ namespace Osprey.Sched.Workload
             result.Message = message;
             string where = lineNo > 0 ? "line " + lineNo.ToString() + ": " : "";
             result.Error = field.Length > 0 ? where + "field '" + field + "': " + message : where + message;
+            return false;
+        }
+
+        /// <summary>The whole line is at fault: Field is its directive word (the message names it too).</summary>
+        bool FailLine(string message)
+        {
+            result.Ok = false;
+            result.Workload = null;
+            result.Line = lineNo;
+            result.Field = directive != null && directive.Length > 0 ? directive : "line";
+            result.Message = message;
+            result.Error = "line " + lineNo.ToString() + ": " + message;
             return false;
         }
 
@@ -124,7 +161,7 @@ namespace Osprey.Sched.Workload
                 bool inGuest = guest != null || directive == "guest";
                 if (!Directive())
                 {
-                    if (!inGuest) return result;
+                    if (!inGuest || fatal) return result;
                     DropGuest(directive != "end");
                 }
             }
@@ -177,12 +214,19 @@ namespace Osprey.Sched.Workload
                 if (b == (byte)'\r' && i == end - 1) break;
                 if (b == (byte)'\t') b = (byte)' ';
                 if (b < 32 || b > 126)
-                    return Fail("", "byte " + ((int)b).ToString() + " at column " + (i - start + 1).ToString() + " is not printable ASCII");
+                {
+                    string col = (i - start + 1).ToString();
+                    Fail("", "byte " + ((int)b).ToString() + " at column " + col + " is not printable ASCII");
+                    result.Field = "column " + col;
+                    return false;
+                }
                 chars[lineLen++] = (char)b;
             }
             return true;
         }
 
+        /// <summary>Splits the line into its directive and key=value fields in one pass (linear in the
+        /// line: a value that runs over several tokens is copied once, when the next key begins).</summary>
         bool Tokenize()
         {
             directive = null;
@@ -200,6 +244,7 @@ namespace Osprey.Sched.Workload
             rest = Collapse(i, lineLen);
             if (eqForm) return true; // "scheduler=edf": only simple directives allow it
             // key=value fields; tokens without '=' continue the previous value.
+            int valFrom = -1, valTo = -1;
             while (i < lineLen)
             {
                 while (i < lineLen && chars[i] == ' ') i++;
@@ -208,23 +253,25 @@ namespace Osprey.Sched.Workload
                 while (i < lineLen && chars[i] != ' ') i++;
                 int eq = -1;
                 for (int k = ts; k < i; k++) if (chars[k] == '=') { eq = k; break; }
-                string tok = new string(chars, ts, i - ts);
-                if (eq == ts) return Fail("", "expected key=value, got '" + tok + "'");
+                if (eq == ts) return FailLine("expected key=value after '" + directive + "', got '" + new string(chars, ts, i - ts) + "'");
                 if (eq < 0)
                 {
                     if (nfields == 0) continue; // a word before any key=value: reported by CheckNoPositional
-                    vals[nfields - 1] = vals[nfields - 1].Length == 0 ? tok : vals[nfields - 1] + " " + tok;
+                    valTo = i;
                     continue;
                 }
+                if (nfields > 0) vals[nfields - 1] = Collapse(valFrom, valTo);
                 string key = new string(chars, ts, eq - ts);
-                string val = new string(chars, eq + 1, i - eq - 1);
                 for (int k = 0; k < nfields; k++)
                     if (keys[k] == key) return Fail(key, "given twice on this line");
                 if (nfields >= MaxFields) return Fail(key, "too many fields on one line (at most " + MaxFields.ToString() + ")");
                 keys[nfields] = key;
-                vals[nfields] = val;
+                vals[nfields] = "";
                 nfields++;
+                valFrom = eq + 1;
+                valTo = i;
             }
+            if (nfields > 0) vals[nfields - 1] = Collapse(valFrom, valTo);
             return true;
         }
 
@@ -253,21 +300,21 @@ namespace Osprey.Sched.Workload
             bool hasEq = false;
             for (int k = 0; k < e; k++) if (rest[k] == '=') hasEq = true;
             if (hasEq) return true;
-            return Fail("", "expected key=value after '" + directive + "', got '" + rest.Substring(0, e) + "'");
+            return FailLine("expected key=value after '" + directive + "', got '" + rest.Substring(0, e) + "'");
         }
 
         bool Directive()
         {
             string d = directive;
-            bool simple = d == "scheduler" || d == "duration" || d == "seed" || d == "share" || d == "end";
-            if (!simple && eqForm) return Fail("", "expected '" + d + " key=value ...', got '" + d + "=" + rest + "'");
+            bool simple = d == "scheduler" || d == "duration" || d == "seed" || d == "share" || d == "floor" || d == "end";
+            if (!simple && eqForm) return FailLine("expected '" + d + " key=value ...', got '" + d + "=" + rest + "'");
             if (!simple && !CheckNoPositional()) return false;
             if (simple) return Simple(d);
             if (d == "periodic" || d == "aperiodic" || d == "background") return TaskLine(d);
             if (d == "guest") return GuestLine();
             if (d == "vcore") return VcoreLine();
             if (d == "overheads") return OverheadsLine();
-            return Fail("", "unknown directive '" + d + "' (expected scheduler, duration, seed, share, overheads, periodic, aperiodic, background, guest, vcore or end)");
+            return FailLine("unknown directive '" + d + "' (expected scheduler, duration, seed, share, floor, overheads, periodic, aperiodic, background, guest, vcore or end)");
         }
 
         // ------------------------------------------------------------ simple directives
@@ -301,6 +348,25 @@ namespace Osprey.Sched.Workload
                 if (t <= 0) return Fail(d, "must be greater than 0, got '" + rest + "'");
                 w.Duration = t;
                 durationLine = lineNo;
+                return true;
+            }
+            if (d == "floor")
+            {
+                // Lowers the period and budget floors for the tasks that
+                // follow: a deliberate overload test of the kernel's run
+                // control; the report says so.
+                if (floorLine != 0) return Fail(d, "given twice (first on line " + floorLine.ToString() + ")");
+                if (totalTasks > 0 || nguests > 0) return Fail(d, "must come before the first task and guest");
+                long t;
+                string e = ParseTime(rest, out t);
+                if (e != null) return Fail(d, e);
+                if (t <= 0) return Fail(d, "must be greater than 0, got '" + rest + "'");
+                if (t > minPeriod && t > minBudget) return Fail(d, "can only lower the floors (period " + Format.Time(minPeriod) + ", budget " + Format.Time(minBudget) + "), got '" + rest + "'");
+                if (t < minPeriod) minPeriod = t;
+                if (t < minBudget) minBudget = t;
+                w.FloorNs = t;
+                w.FloorLine = lineNo;
+                floorLine = lineNo;
                 return true;
             }
             if (d == "seed")
@@ -401,6 +467,46 @@ namespace Osprey.Sched.Workload
             return true;
         }
 
+        bool LongField(string key, long min, long max, out long v, out bool present)
+        {
+            v = 0;
+            present = false;
+            int i = Find(key);
+            if (i < 0) return true;
+            present = true;
+            ulong u;
+            if (!ParseULong(vals[i], out u) || u < (ulong)min || u > (ulong)max)
+                return Fail(key, "expected an integer from " + min.ToString() + " to " + max.ToString() + ", got '" + vals[i] + "'");
+            v = (long)u;
+            return true;
+        }
+
+        /// <summary>A task's or server's period against the floor, in host time (a guest's task
+        /// period is guest time: host = period x den / num).</summary>
+        bool PeriodFloor(string key, long period)
+        {
+            long num = guest != null ? guest.DilationNum : 1, den = guest != null ? guest.DilationDen : 1;
+            // period * den < floor * num, in 128 bits.
+            if (WideMath.CompareProducts((ulong)period, (ulong)den, (ulong)minPeriod, (ulong)num) >= 0) return true;
+            string host = num == den ? "" : " (host time at dilation " + num.ToString() + "/" + den.ToString() + ")";
+            return Fail(key, "below the period floor " + Format.Time(minPeriod) + host + ", got '" + vals[Find(key)]
+                + "' (shorter periods cost more in timer interrupts and switches than they leave)");
+        }
+
+        bool BudgetFloor(long budget)
+        {
+            long num = guest != null ? guest.DilationNum : 1, den = guest != null ? guest.DilationDen : 1;
+            if (WideMath.CompareProducts((ulong)budget, (ulong)den, (ulong)minBudget, (ulong)num) >= 0) return true;
+            return Fail("budget", "below the CBS budget floor " + Format.Time(minBudget) + ", got '" + vals[Find("budget")] + "'");
+        }
+
+        /// <summary>An error that fails the whole file even inside a guest block (limits).</summary>
+        bool Fatal(string field, string message)
+        {
+            fatal = true;
+            return Fail(field, message);
+        }
+
         bool NameField(string what, out string name)
         {
             if (!Required("name", what, out name)) return false;
@@ -433,11 +539,14 @@ namespace Osprey.Sched.Workload
             TaskKind kind = d == "periodic" ? TaskKind.Periodic : d == "aperiodic" ? TaskKind.Aperiodic : TaskKind.Background;
             string what = d == "periodic" ? "periodic tasks" : d == "aperiodic" ? "aperiodic tasks" : "background tasks";
             if (guest != null && kind != TaskKind.Periodic)
-                return Fail("", "'" + d + "' is not allowed inside guest block '" + guest.Name + "' (a guest runs only periodic tasks)");
+                return FailLine("'" + d + "' is not allowed inside guest block '" + guest.Name + "' (a guest runs only periodic tasks)");
             if (guest != null && guest.Workload != GuestKind.Periodic)
-                return Fail("", "periodic tasks inside guest '" + guest.Name + "' need workload=periodic (it is " + WorkloadSpec.GuestKindName(guest.Workload) + ")");
+                return FailLine("periodic tasks inside guest '" + guest.Name + "' need workload=periodic (it is " + WorkloadSpec.GuestKindName(guest.Workload) + ")");
             if (!CheckKeys(kind == TaskKind.Periodic ? PeriodicKeys : kind == TaskKind.Aperiodic ? AperiodicKeys : BackgroundKeys, "'" + d + "'"))
                 return false;
+            if (totalTasks >= WorkloadLimits.MaxTasks)
+                return Fatal(d, "more than " + WorkloadLimits.MaxTasks.ToString() + " tasks in the file (host and guest tasks together)");
+            totalTasks++;
             TaskSpec t = new TaskSpec();
             t.Kind = kind;
             t.Line = lineNo;
@@ -465,6 +574,7 @@ namespace Osprey.Sched.Workload
             {
                 if (!TimeField("period", true, what, 1, out v, out present)) return false;
                 t.Period = v;
+                if (!PeriodFloor("period", t.Period)) return false;
                 if (!TimeField("deadline", false, what, 1, out v, out present)) return false;
                 t.Deadline = present ? v : t.Period;
                 if (t.Deadline > t.Period)
@@ -481,12 +591,14 @@ namespace Osprey.Sched.Workload
                 t.Deadline = v;
                 if (!TimeField("period", false, what, 1, out v, out present)) return false;
                 t.Period = v;
+                if (present && !PeriodFloor("period", t.Period)) return false;
             }
 
             if (kind != TaskKind.Background)
             {
                 if (!TimeField("budget", false, what, 1, out v, out present)) return false;
                 t.Budget = v;
+                if (present && !BudgetFloor(t.Budget)) return false;
                 if (kind == TaskKind.Aperiodic && (t.Budget > 0) != (t.Period > 0))
                     return Fail(t.Budget > 0 ? "period" : "budget", "an aperiodic CBS server needs both budget and period");
                 if (t.Budget > 0 && t.Budget > t.Period)
@@ -515,6 +627,21 @@ namespace Osprey.Sched.Workload
             if (guest != null && present) return Fail("cpu", "a guest's tasks run on its virtual cores; place the vcore instead");
             t.Cpu = cpu;
 
+            if (!TimeField("start", false, what, 0, out v, out present)) return false;
+            if (present && guest != null) return Fail("start", "not supported for a guest's own tasks (start the guest's core later with the vcore's start)");
+            t.Start = v;
+            long jobs;
+            if (!LongField("jobs", 1, WorkloadLimits.MaxJobs, out jobs, out present)) return false;
+            if (present && guest != null) return Fail("jobs", "not supported for a guest's own tasks");
+            t.Jobs = jobs;
+            if (t.Budget > 0 && guest == null)
+            {
+                int servers = 0;
+                for (int i = 0; i < ntasks; i++) if (tasks[i].Budget > 0 && tasks[i].Cpu == t.Cpu) servers++;
+                if (servers >= WorkloadLimits.MaxCbsServers)
+                    return Fail("budget", "more than " + WorkloadLimits.MaxCbsServers.ToString() + " tasks with a CBS budget on cpu " + t.Cpu.ToString());
+            }
+
             if (guest != null)
             {
                 if (ngtasks == gtasks.Length) gtasks = Grow(gtasks);
@@ -528,33 +655,55 @@ namespace Osprey.Sched.Workload
             return true;
         }
 
+        /// <summary>Comma-separated times, non-decreasing, at most WorkloadLimits.MaxArrivalsPerTask
+        /// (and MaxArrivals in the file). One pass, no copy per item.</summary>
         bool ParseArrivals(string s, TaskSpec t)
         {
+            long[] a;
+            string e = ParseTimeList(s, "arrivals", WorkloadLimits.MaxArrivalsPerTask, out a);
+            if (e != null) return Fail("arrivals", e);
+            if (totalArrivals + a.Length > WorkloadLimits.MaxArrivals)
+                return Fail("arrivals", "more than " + WorkloadLimits.MaxArrivals.ToString() + " arrival times in the file ("
+                    + totalArrivals.ToString() + " before this line, " + a.Length.ToString() + " on it)");
+            totalArrivals += a.Length;
+            t.Arrivals = a;
+            return true;
+        }
+
+        /// <summary>A comma-separated list of non-decreasing times (at most max); null or the message.</summary>
+        static string ParseTimeList(string s, string what, int max, out long[] a)
+        {
+            a = null;
             int count = 1;
             for (int i = 0; i < s.Length; i++) if (s[i] == ',') count++;
-            if (count > MaxArrivals) return Fail("arrivals", "more than " + MaxArrivals.ToString() + " arrival times");
-            long[] a = new long[count];
+            if (count > max) return "more than " + max.ToString() + " times (" + count.ToString() + ")";
+            long[] r = new long[count];
             int n = 0, start = 0;
             for (int i = 0; i <= s.Length; i++)
             {
                 if (i < s.Length && s[i] != ',') continue;
-                string item = TrimSpaces(s.Substring(start, i - start));
-                start = i + 1;
                 long v;
-                string e = ParseTime(item, out v);
-                if (e != null) return Fail("arrivals", "item " + (n + 1).ToString() + ": " + e);
-                if (n > 0 && v < a[n - 1]) return Fail("arrivals", "times must not decrease: '" + item + "' after " + a[n - 1].ToString() + "ns");
-                a[n++] = v;
+                string e = ParseTime(s, start, i, out v);
+                if (e != null) return "item " + (n + 1).ToString() + ": " + e;
+                if (n > 0 && v < r[n - 1]) return "times must not decrease: '" + TrimSpaces(s.Substring(start, i - start)) + "' after " + r[n - 1].ToString() + "ns";
+                r[n++] = v;
+                start = i + 1;
             }
-            t.Arrivals = a;
-            return true;
+            a = r;
+            return null;
         }
 
         // ------------------------------------------------------------ guests
 
         bool GuestLine()
         {
-            if (guest != null) return Fail("", "guest '" + guest.Name + "' (line " + guest.Line.ToString() + ") is not closed: add 'end' before the next guest");
+            if (guest != null) return FailLine("guest '" + guest.Name + "' (line " + guest.Line.ToString() + ") is not closed: add 'end' before the next guest");
+            // Every guest needs a core, so there are at most as many guests as cores; dropped guests count
+            // too (their messages are kept).
+            if (totalGuests >= WorkloadLimits.MaxGuestCores)
+                return Fatal("guest", "more than " + WorkloadLimits.MaxGuestCores.ToString() + " guests in the file (each needs a guest core; at most "
+                    + WorkloadLimits.MaxGuestCores.ToString() + " cores)");
+            totalGuests++;
             if (!CheckKeys(GuestKeys, "'guest'")) return false;
             GuestSpec g = new GuestSpec();
             g.Line = lineNo;
@@ -595,7 +744,10 @@ namespace Osprey.Sched.Workload
 
         bool VcoreLine()
         {
-            if (guest == null) return Fail("", "'vcore' outside a guest block: put it between a 'guest' line and 'end'");
+            if (guest == null) return FailLine("'vcore' outside a guest block: put it between a 'guest' line and 'end'");
+            if (totalVcores >= WorkloadLimits.MaxGuestCores)
+                return Fatal("vcore", "more than " + WorkloadLimits.MaxGuestCores.ToString() + " guest cores in the file");
+            totalVcores++;
             if (!CheckKeys(VcoreKeys, "'vcore'")) return false;
             VcoreSpec c = new VcoreSpec();
             c.Line = lineNo;
@@ -617,8 +769,49 @@ namespace Osprey.Sched.Workload
             int cpu;
             if (!IntField("cpu", 0, 255, out cpu, out present)) return false;
             c.Cpu = cpu;
+            if (!TimeField("start", false, "vcores", 0, out v, out present)) return false;
+            c.Start = v;
+            if (!CoreEvents(c)) return false;
             if (ngvcores == gvcores.Length) gvcores = Grow(gvcores);
             gvcores[ngvcores++] = c;
+            return true;
+        }
+
+        /// <summary>remove=T1, T3, ... and add=T2, T4, ...: host times, start &lt; T1 &lt; T2 &lt; T3 ...; a core
+        /// removed for good has one remove more than adds.</summary>
+        bool CoreEvents(VcoreSpec c)
+        {
+            c.Remove = new long[0];
+            c.Add = new long[0];
+            int ri = Find("remove"), ai = Find("add");
+            if (ri < 0 && ai < 0) return true;
+            if (ri < 0) return Fail("add", "needs 'remove' (a core is added again after it was removed)");
+            long[] r, a = new long[0];
+            string e = ParseTimeList(vals[ri], "remove", WorkloadLimits.MaxCoreEvents, out r);
+            if (e != null) return Fail("remove", e);
+            if (ai >= 0)
+            {
+                e = ParseTimeList(vals[ai], "add", WorkloadLimits.MaxCoreEvents, out a);
+                if (e != null) return Fail("add", e);
+            }
+            if (r.Length + a.Length > WorkloadLimits.MaxCoreEvents)
+                return Fail("remove", "more than " + WorkloadLimits.MaxCoreEvents.ToString() + " remove and add times together");
+            if (a.Length != r.Length && a.Length != r.Length - 1)
+                return Fail("add", "needs as many times as 'remove' (" + r.Length.ToString() + ") or one fewer, got " + a.Length.ToString());
+            long prev = c.Start;
+            for (int k = 0; k < r.Length; k++)
+            {
+                if (r[k] <= prev)
+                    return Fail("remove", "item " + (k + 1).ToString() + ": " + Format.Time(r[k]) + " must be after " + (k == 0 ? "the core's start " : "the add before it ") + Format.Time(prev));
+                prev = r[k];
+                if (k < a.Length)
+                {
+                    if (a[k] <= prev) return Fail("add", "item " + (k + 1).ToString() + ": " + Format.Time(a[k]) + " must be after remove item " + (k + 1).ToString() + " " + Format.Time(prev));
+                    prev = a[k];
+                }
+            }
+            c.Remove = r;
+            c.Add = a;
             return true;
         }
 
@@ -678,7 +871,13 @@ namespace Osprey.Sched.Workload
                     + ") gives one, so every periodic task must (or none, for deadline-monotonic priorities)");
             if (given != 0) return true;
             if (periodic > 255 - AutoPriorityBase)
-                return FailAt(0, "priority", "too many periodic tasks (" + periodic.ToString() + ") for automatic priorities; give them explicitly");
+            {
+                int seen = 0, at = 0;
+                for (int i = 0; i < n && at == 0; i++)
+                    if (list[i].Kind == TaskKind.Periodic && ++seen == 255 - AutoPriorityBase + 1) at = list[i].Line;
+                return FailAt(at, "priority", "too many periodic tasks (" + periodic.ToString() + ", at most "
+                    + (255 - AutoPriorityBase).ToString() + ") for automatic priorities; give every one a priority");
+            }
             for (int i = 0; i < n; i++)
             {
                 TaskSpec a = list[i];
@@ -723,55 +922,68 @@ namespace Osprey.Sched.Workload
         }
 
         /// <summary>Parses "10ms", "1.5 s", "250us", "40ns", or "0". Returns null on success or the
-        /// error message (without line/field).</summary>
+        /// error message (without line/field). A value above MaxTime (2^60 ns) is refused, never wrapped.</summary>
         public static string ParseTime(string s, out long ns)
         {
             ns = 0;
-            string bad = "expected a time like 10ms, got '" + s + "'";
-            if (s == null) return bad;
-            s = TrimSpaces(s);
-            if (s.Length == 0) return "expected a time like 10ms, got nothing";
-            int i = 0;
+            if (s == null) return "expected a time like 10ms, got nothing";
+            return ParseTime(s, 0, s.Length, out ns);
+        }
+
+        /// <summary>ParseTime on s[from, to) (spaces around it ignored); allocates only an error message.</summary>
+        public static string ParseTime(string s, int from, int to, out long ns)
+        {
+            ns = 0;
+            while (from < to && s[from] == ' ') from++;
+            while (to > from && s[to - 1] == ' ') to--;
+            if (to <= from) return "expected a time like 10ms, got nothing";
+            int i = from;
             long whole = 0;
             int wholeDigits = 0;
-            while (i < s.Length && IsDigit(s[i]))
+            while (i < to && IsDigit(s[i]))
             {
-                if (whole > MaxTime) return "time '" + s + "' is too large";
+                // whole <= MaxTime / 10 keeps whole * 10 + 9 within 64 bits.
+                if (whole > MaxTime / 10) return "time '" + s.Substring(from, to - from) + "' is too large (at most 2^60 ns)";
                 whole = whole * 10 + (s[i] - '0');
                 wholeDigits++;
                 i++;
             }
-            if (wholeDigits == 0) return bad;
+            if (wholeDigits == 0) return BadTime(s, from, to);
             long frac = 0, fracScale = 1;
-            if (i < s.Length && s[i] == '.')
+            if (i < to && s[i] == '.')
             {
                 i++;
                 int fd = 0;
-                while (i < s.Length && IsDigit(s[i]))
+                while (i < to && IsDigit(s[i]))
                 {
-                    if (fd >= 9) return "time '" + s + "' has more than 9 decimals";
+                    if (fd >= 9) return "time '" + s.Substring(from, to - from) + "' has more than 9 decimals";
                     frac = frac * 10 + (s[i] - '0');
                     fracScale *= 10;
                     fd++;
                     i++;
                 }
-                if (fd == 0) return bad;
+                if (fd == 0) return BadTime(s, from, to);
             }
-            while (i < s.Length && s[i] == ' ') i++;
-            string unit = s.Substring(i, s.Length - i);
+            while (i < to && s[i] == ' ') i++;
+            int ul = to - i;
             long mul;
-            if (unit == "ns") mul = 1;
-            else if (unit == "us") mul = 1000;
-            else if (unit == "ms") mul = 1000000;
-            else if (unit == "s") mul = 1000000000;
-            else if (unit.Length == 0 && whole == 0 && frac == 0) { ns = 0; return null; }
-            else return bad;
-            if (whole > MaxTime / mul) return "time '" + s + "' is too large (at most 2^60 ns)";
+            if (ul == 2 && s[i] == 'n' && s[i + 1] == 's') mul = 1;
+            else if (ul == 2 && s[i] == 'u' && s[i + 1] == 's') mul = 1000;
+            else if (ul == 2 && s[i] == 'm' && s[i + 1] == 's') mul = 1000000;
+            else if (ul == 1 && s[i] == 's') mul = 1000000000;
+            else if (ul == 0 && whole == 0 && frac == 0) { ns = 0; return null; }
+            else return BadTime(s, from, to);
+            if (whole > MaxTime / mul) return "time '" + s.Substring(from, to - from) + "' is too large (at most 2^60 ns)";
             long f = frac * mul;
-            if (f % fracScale != 0) return "time '" + s + "' is not a whole number of nanoseconds";
+            if (f % fracScale != 0) return "time '" + s.Substring(from, to - from) + "' is not a whole number of nanoseconds";
             ns = whole * mul + f / fracScale;
-            if (ns > MaxTime) return "time '" + s + "' is too large (at most 2^60 ns)";
+            if (ns > MaxTime) { ns = 0; return "time '" + s.Substring(from, to - from) + "' is too large (at most 2^60 ns)"; }
             return null;
+        }
+
+        static string BadTime(string s, int from, int to)
+        {
+            return "expected a time like 10ms, got '" + s.Substring(from, to - from) + "'";
         }
 
         static bool ParseRatio(string s, out long num, out long den)

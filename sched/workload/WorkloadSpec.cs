@@ -44,6 +44,14 @@ namespace Osprey.Sched.Workload
         public long[] Arrivals;
         /// <summary>Physical CPU (default 0).</summary>
         public int Cpu;
+        /// <summary>Periodic and background: when the task's thread starts (from the run's start;
+        /// a periodic task's first job is released at Start + Phase). 0 = at the start.</summary>
+        public long Start;
+        /// <summary>Periodic: the task stops after this many jobs (0 = it runs to the end).</summary>
+        public long Jobs;
+
+        /// <summary>Release time of job k of a periodic task: Start + Phase + k * Period.</summary>
+        public long ReleaseOf(long k) { return Start + Phase + k * Period; }
     }
 
     public sealed class VcoreSpec
@@ -55,6 +63,13 @@ namespace Osprey.Sched.Workload
         public bool ExtraTime;
         /// <summary>Physical CPU the core is placed on.</summary>
         public int Cpu;
+        /// <summary>When the core is admitted and started (host time from the run's start).</summary>
+        public long Start;
+        /// <summary>Host times at which the core is removed (its share freed) and added again
+        /// (admitted anew, a fresh boot of the core): Start &lt; Remove[0] &lt; Add[0] &lt; Remove[1] &lt; ...;
+        /// Add has as many entries as Remove or one fewer (then it stays removed). Empty arrays when none.</summary>
+        public long[] Remove;
+        public long[] Add;
     }
 
     public sealed class GuestSpec
@@ -87,6 +102,9 @@ namespace Osprey.Sched.Workload
         /// <summary>The file's 'overheads' line (all zero without one): kernel costs the simulator
         /// models and the analysis charges (sched/analysis/Overheads.cs).</summary>
         public Osprey.Sched.Analysis.Overheads Overheads;
+        /// <summary>A 'floor' line's value (0: none): periods and budgets down to it were accepted.</summary>
+        public long FloorNs;
+        public int FloorLine;
         /// <summary>Host tasks in file order: periodic, aperiodic and background.</summary>
         public TaskSpec[] Tasks;
         public GuestSpec[] Guests;
@@ -104,6 +122,26 @@ namespace Osprey.Sched.Workload
         public TaskSpec FindTask(string name)
         {
             for (int i = 0; i < Tasks.Length; i++) if (Tasks[i].Name == name) return Tasks[i];
+            return null;
+        }
+
+        /// <summary>The first use of jobs=, start= (tasks, guest cores) or remove=/add= (guest cores), as
+        /// "line L: field 'f': ..." for a runner that does not honour them yet; null when the file uses none.</summary>
+        public string FirstTimedField(string who)
+        {
+            for (int i = 0; i < Tasks.Length; i++)
+            {
+                TaskSpec t = Tasks[i];
+                if (t.Jobs > 0) return "line " + t.Line.ToString() + ": field 'jobs': " + who + " does not support it yet";
+                if (t.Start > 0) return "line " + t.Line.ToString() + ": field 'start': " + who + " does not support it yet";
+            }
+            for (int g = 0; g < Guests.Length; g++)
+                for (int i = 0; i < Guests[g].Vcores.Length; i++)
+                {
+                    VcoreSpec c = Guests[g].Vcores[i];
+                    if (c.Start > 0) return "line " + c.Line.ToString() + ": field 'start': " + who + " does not support it yet";
+                    if (c.Remove != null && c.Remove.Length > 0) return "line " + c.Line.ToString() + ": field 'remove': " + who + " does not support it yet";
+                }
             return null;
         }
 

@@ -4,6 +4,7 @@
 # bounded time.
 scheduler edf
 duration 10ms
+floor 1ns            # below the default floors on purpose: the run control under overload
 
 periodic name=blur wcet=1ms period=1ns
 periodic name=ctl wcet=100us period=1ms

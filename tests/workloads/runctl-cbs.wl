@@ -3,6 +3,7 @@
 # must end within its duration plus a bounded time.
 scheduler cbs
 duration 20ms
+floor 1ns            # below the default floors on purpose: the run control under overload
 
 periodic name=tiny wcet=1ms period=5ms budget=100ns overrun=hard
 periodic name=ctl wcet=1ms period=4ms budget=2ms

@@ -3,6 +3,7 @@
 # thread. The run must end within its duration plus a bounded time.
 scheduler edf
 duration 20ms
+floor 1ns            # below the default floors on purpose: the run control under overload
 
 periodic name=fast wcet=600ns period=1us
 periodic name=slow wcet=6us period=10us

@@ -29,6 +29,18 @@ namespace Osprey.Tests.Workload
             return r;
         }
 
+        /// <summary>The whole line is at fault: Field is the line's directive word, the message names it.</summary>
+        static ParseResult BadLine(string text, int line, string directive)
+        {
+            ParseResult r = P(text);
+            Assert.That(r.Ok, Is.False, "expected an error");
+            Assert.That(r.Line, Is.EqualTo(line), r.Error);
+            Assert.That(r.Field, Is.EqualTo(directive), r.Error);
+            Assert.That(r.Error, Does.StartWith("line " + line + ": "));
+            Assert.That(r.Error, Does.Contain("'" + directive), r.Error);
+            return r;
+        }
+
         [Test]
         public void FullFile()
         {
@@ -203,13 +215,16 @@ end
         [Test]
         public void UnknownDirectiveAndStrayWords()
         {
-            var r = Bad("\nperiodc name=a", 2, "");
+            var r = BadLine("\nperiodc name=a", 2, "periodc");
             Assert.That(r.Error, Does.StartWith("line 2: unknown directive 'periodc'"));
-            r = Bad("periodic t1 wcet=1ms period=2ms", 1, "");
+            r = BadLine("periodic t1 wcet=1ms period=2ms", 1, "periodic");
             Assert.That(r.Error, Does.Contain("expected key=value after 'periodic', got 't1'"));
-            Bad("periodic =x", 1, "");
-            Bad("periodic=x", 1, "");
-            Bad("periodic name=a wcet=1ms period=2ms\x01", 1, "");
+            BadLine("periodic =x", 1, "periodic");
+            BadLine("periodic=x", 1, "periodic");
+            r = P("periodic name=a wcet=1ms period=2ms\x01");
+            Assert.That(r.Ok, Is.False);
+            Assert.That(r.Field, Is.EqualTo("column 36"));
+            Assert.That(r.Error, Is.EqualTo("line 1: byte 1 at column 36 is not printable ASCII"));
             var nonAscii = WorkloadParser.Parse(new byte[] { (byte)'s', 0xC3, 0xA9 });
             Assert.That(nonAscii.Ok, Is.False);
             Assert.That(nonAscii.Error, Does.Contain("not printable ASCII"));
@@ -315,7 +330,7 @@ end
         {
             Bad("guest name=a workload=hog\nvcore period=100ms slice=20ms\nend\nperiodic name=t wcet=1ms", 4, "period");
             Bad("end", 1, "end");
-            Bad("vcore period=10ms slice=1ms", 1, "");
+            BadLine("vcore period=10ms slice=1ms", 1, "vcore");
         }
 
         [Test]
@@ -346,7 +361,7 @@ end
         [Test]
         public void VcoreErrors()
         {
-            Bad("vcore period=10ms slice=1ms", 1, "");
+            BadLine("vcore period=10ms slice=1ms", 1, "vcore");
             GuestBad("guest name=g workload=hog\nvcore slice=1ms\nend", 2, "period");
             GuestBad("guest name=g workload=hog\nvcore period=1ms\nend", 2, "slice");
             GuestBad("guest name=g workload=hog\nvcore period=1ms slice=2ms\nend", 2, "slice");
