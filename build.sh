@@ -220,24 +220,24 @@ build_iso() {
 # ---------------------------------------------------------------- qemu --
 QEMU_BASE=(-m 512 -no-reboot -display none -serial stdio -device isa-debug-exit,iobase=0xf4,iosize=0x04)
 
-runner_dll() { echo "$ROOT/qemu/runner/bin/Release/net10.0/KtapRunner.dll"; }
-build_runner() {
-    if stale "$(runner_dll)" qemu/runner/*.cs qemu/runner/KtapRunner.csproj; then
-        say "building the KTAP runner"
-        dotnet build qemu/runner/KtapRunner.csproj -c Release -v q -nologo >"$OBJ/runner-build.log" 2>&1 \
-            || { cat "$OBJ/runner-build.log" >&2; die "building qemu/runner failed"; }
-    fi
-}
-
-tracetool_dll() { echo "$ROOT/qemu/tracetool/bin/Release/net10.0/TraceTool.dll"; }
-build_tracetool() {
+# build_dotnet PROJECT DLL [DIR...]: dotnet build -c Release when a C# source
+# or project file under the project's folder or the DIRs is newer than DLL.
+build_dotnet() {
+    local proj="$1" dll="$2" name; shift 2
+    name=$(basename "$proj" .csproj)
     mkdir -p "$OBJ"
-    if stale "$(tracetool_dll)" qemu/tracetool/*.cs qemu/tracetool/TraceTool.csproj; then
-        say "building the trace tool"
-        dotnet build qemu/tracetool/TraceTool.csproj -c Release -v q -nologo >"$OBJ/tracetool-build.log" 2>&1 \
-            || { cat "$OBJ/tracetool-build.log" >&2; die "building qemu/tracetool failed"; }
+    mapfile -t srcs < <(find "$(dirname "$proj")" "$@" \( -name '*.cs' -o -name '*.csproj' \) -not -path '*/bin/*' -not -path '*/obj/*')
+    if stale "$dll" "${srcs[@]}"; then
+        say "building $(dirname "$proj")"
+        dotnet build "$proj" -c Release -v q -nologo >"$OBJ/$name-build.log" 2>&1 || { cat "$OBJ/$name-build.log" >&2; die "building $proj failed"; }
     fi
 }
+runner_dll() { echo "$ROOT/qemu/runner/bin/Release/net10.0/KtapRunner.dll"; }
+build_runner() { build_dotnet qemu/runner/KtapRunner.csproj "$(runner_dll)" qemu/tracetool; }
+tracetool_dll() { echo "$ROOT/qemu/tracetool/bin/Release/net10.0/TraceTool.dll"; }
+build_tracetool() { build_dotnet qemu/tracetool/TraceTool.csproj "$(tracetool_dll)"; }
+sim_dll() { echo "$ROOT/sched/sim/bin/Release/net10.0/Osprey.Sched.Sim.dll"; }
+build_sim() { build_dotnet sched/sim/Sim.csproj "$(sim_dll)" sched; }
 # tracetool IN OUT [OPTIONS]: trace or log -> OUT (.svg/.json: both pictures).
 tracetool() { build_tracetool; dotnet "$(tracetool_dll)" "$@"; }
 is_picture() { case "${1,,}" in *.svg|*.json) return 0 ;; *) return 1 ;; esac; }
@@ -266,7 +266,7 @@ cmd_run() {
         done
         [ "$has_trace" = 1 ] || extra+=(trace)
         [ "$has_exit" = 1 ] || extra+=(exit)
-        build_tracetool
+        build_tracetool; build_runner
     fi
     # The default demo (no file, no kernel words) ends with its summary and
     # leaves QEMU (kernel word 'exit'); with words or a file QEMU stays up
@@ -295,12 +295,7 @@ cmd_run() {
         log="${trace%.*}.log"
         mkdir -p "$(dirname "$log")"
         # The dump goes to the log; the terminal gets one line for it.
-        qemu-system-x86_64 "${q[@]}" </dev/null | tee "$log" | awk '
-            { line = $0; sub(/\r$/, "", line) }
-            line == "# trace begin" { skip = 1; n = 0; next }
-            line == "# trace end" { skip = 0; print "# trace: " n " lines dumped (kept in the log)"; fflush(); next }
-            skip { n++; next }
-            { print; fflush() }'
+        qemu-system-x86_64 "${q[@]}" </dev/null | dotnet "$(runner_dll)" show-serial "$log"
         local rc=${PIPESTATUS[0]}
     else
         qemu-system-x86_64 "${q[@]}"
@@ -324,194 +319,15 @@ cmd_run() {
 }
 
 # ---------------------------------------------------------------- test --
-TOTAL_PASS=0
-TOTAL_FAIL=0
-add_result() { # FILE written by the KTAP runner: passed=N failed=N
-    local p f
-    p=$(sed -n 's/^passed=//p' "$1" 2>/dev/null | head -n1)
-    f=$(sed -n 's/^failed=//p' "$1" 2>/dev/null | head -n1)
-    if [ -z "$p" ] || [ -z "$f" ]; then TOTAL_FAIL=$((TOTAL_FAIL + 1)); return; fi
-    TOTAL_PASS=$((TOTAL_PASS + p)); TOTAL_FAIL=$((TOTAL_FAIL + f))
-}
-
-stage() { printf '\n== %s\n' "$*"; }
-
-# panic_case TEST TEXT1 TEXT2: boot selftest=panic.TEST; it must exit with
-# the panic status, report TEST not ok after a report containing both texts.
-panic_case() {
-    local name="$1" log="$OUT/test/panic-$1.log"
-    set +e
-    timeout 60 qemu-system-x86_64 "${QEMU_BASE[@]}" -kernel "$OUT/kernel.elf" -append "selftest=panic.$name" \
-        </dev/null >"$log" 2>&1
-    local prc=$?
-    set -e
-    if [ "$prc" = 37 ] && grep -q "^    not ok 1 $name" "$log" && grep -qF "$2" "$log" && grep -qF "$3" "$log" \
-        && grep -q '^# selftest: panic' "$log" && ! grep -q 'the run continued' "$log"; then
-        echo "panic.$name: reported, test marked not ok, QEMU status 37: ok"
-        TOTAL_PASS=$((TOTAL_PASS + 1))
-    else
-        echo "panic.$name: FAILED (QEMU status $prc, expected 37, report must contain '$2'); last lines of $log:"
-        tail -n 15 "$log"
-        TOTAL_FAIL=$((TOTAL_FAIL + 1))
-    fi
-}
-
-# boot_panic_case NAME QEMU-ARGS WORDS TEXT: a boot that must stop with a
-# panic naming TEXT before any suite runs; under selftest that ends QEMU with
-# the panic status 37.
-boot_panic_case() {
-    local name="$1" log="$OUT/test/boot-panic-$1.log"
-    read -r -a extra <<<"$2"
-    set +e
-    timeout 60 qemu-system-x86_64 "${QEMU_BASE[@]}" "${extra[@]}" -kernel "$OUT/kernel.elf" -append "$3" </dev/null >"$log" 2>&1
-    local prc=$?
-    set -e
-    if [ "$prc" = 37 ] && grep -qF "PANIC: $4" "$log" && grep -q '^# selftest: panic' "$log" && ! grep -q '^KTAP version' "$log"; then
-        echo "boot panic $name: 'PANIC: $4', QEMU status 37: ok"
-        TOTAL_PASS=$((TOTAL_PASS + 1))
-    else
-        echo "boot panic $name: FAILED (QEMU status $prc, expected 37 and 'PANIC: $4'); last lines of $log:"
-        tail -n 15 "$log"
-        TOTAL_FAIL=$((TOTAL_FAIL + 1))
-    fi
-}
-
-# compare_case FILE: the same workload file in the simulator and in the
-# kernel (under -icount, clock=exact, exit): per task, the released, jobs,
-# misses, postponed and rm-missed columns must be equal. One test per file.
-table_counts() {
-    tr -d '\r' <"$1" | awk '/^task +kind +cpu/{on=1; next} on && /^$/{exit}
-        on && ($2=="periodic" || $2=="aperiodic" || $2=="background") {print $1, $2, $5, $6, $7, $11, $12}'
-}
-
-compare_case() {
-    local file="$1" name
-    name=$(basename "$1" .wl)
-    local slog="$OUT/test/compare-$name.sim" klog="$OUT/test/compare-$name.kernel"
-    set +e
-    dotnet run --project sched/sim/Sim.csproj -c Release -v q -- "$file" >"$slog" 2>&1
-    local src=$?
-    timeout 300 qemu-system-x86_64 "${QEMU_BASE[@]}" -icount shift=0,sleep=off -kernel "$OUT/kernel.elf" \
-        -initrd "$file workload" -append "clock=exact exit" </dev/null >"$klog" 2>&1
-    local krc=$?
-    set -e
-    local s k
-    s=$(table_counts "$slog"); k=$(table_counts "$klog")
-    if [ "$src" = 0 ] && [ "$krc" = 33 ] && [ -n "$s" ] && [ "$s" = "$k" ]; then
-        echo "compare $name: simulator and kernel agree on every task's releases, jobs, misses and postponed jobs: ok"
-        TOTAL_PASS=$((TOTAL_PASS + 1))
-    else
-        echo "compare $name: FAILED (sim exit $src, kernel QEMU status $krc, expected 0 and 33)"
-        echo "  task kind released jobs misses postponed rm-missed, simulator:"; echo "$s" | sed 's/^/    /'
-        echo "  kernel:"; echo "$k" | sed 's/^/    /'
-        tail -n 5 "$klog"
-        TOTAL_FAIL=$((TOTAL_FAIL + 1))
-    fi
-}
-
-# trace_case: boot a short workload with `trace exit` under -icount, then the
-# trace tool must find the dump (nothing dropped) and draw every task.
-trace_case() {
-    local wl=tests/host/Trace/data/edf-u095-100ms.wl log="$OUT/test/trace-e2e.log" out
-    set +e
-    timeout 120 qemu-system-x86_64 "${QEMU_BASE[@]}" -icount shift=0,sleep=off -kernel "$OUT/kernel.elf" \
-        -initrd "$wl workload" -append "trace exit" </dev/null >"$log" 2>&1
-    local krc=$?
-    out=$(dotnet "$(tracetool_dll)" "$log" "$OUT/test/trace-e2e.svg" 2>&1)
-    local trc=$?
-    set -e
-    if [ "$krc" = 33 ] && [ "$trc" = 0 ] && echo "$out" | grep -q ' 6 threads, .* 0 dropped' && [ -s "$OUT/test/trace-e2e.json" ]; then
-        echo "trace end to end: kernel dump of $(basename "$wl") -> out/test/trace-e2e.svg and .json: ok"
-        TOTAL_PASS=$((TOTAL_PASS + 1))
-    else
-        echo "trace end to end: FAILED (QEMU status $krc, expected 33; trace tool exit $trc): $out"
-        tail -n 5 "$log"
-        TOTAL_FAIL=$((TOTAL_FAIL + 1))
-    fi
-}
-
-# kernel_stage LABEL TIMEOUT TITLE [icount] WORDS [QEMU-ARGS]: one in-kernel
-# KTAP run (-kernel, the default workload as module) through the KTAP runner,
-# counted.
-kernel_stage() {
-    local label="$1" timeout="$2" title="$3" mode="$4" words="$5" q=("${QEMU_BASE[@]}")
-    [ "$mode" = icount ] && q+=(-icount shift=0,sleep=off)
-    [ -n "${6:-}" ] && read -r -a extra <<<"$6" && q+=("${extra[@]}")
-    stage "$title"
-    "${runner[@]}" --label "$label" --timeout "$timeout" --stall 60 --log "$OUT/test/$label.log" --result "$OUT/test/$label.result" -- \
-        qemu-system-x86_64 "${q[@]}" -kernel "$OUT/kernel.elf" -initrd "$DEFAULT_WORKLOAD workload" -append "$words" || true
-    add_result "$OUT/test/$label.result"
-}
-
+# The stages, their verdicts and the closing "N passed, N failed" line are the
+# runner's (qemu/runner/Stages/StageList.cs); this builds what they boot.
 cmd_test() {
-    local t0=$SECONDS
-    mkdir -p "$OUT/test"
-    rm -f "$OUT/test"/*.result
-    stage "build"
-    if ! build_kernel; then die "build failed"; fi
+    local t0; t0=$(date +%s)
+    printf '\n== %s\n' "build"
+    build_kernel || die "build failed"
     need_qemu; need_ovmf
-    build_runner
-    build_tracetool
-
-    stage "host tests (NUnit)"
-    set +e
-    dotnet test tests/host/HostTests.csproj -nologo -v q --logger "console;verbosity=minimal" >"$OUT/test/host.log" 2>&1
-    local hrc=$?
-    set -e
-    grep -E '^\s*(Failed|Passed)!|error|Failed [A-Za-z]' "$OUT/test/host.log" | head -n 40 || true
-    local line hp hf
-    line=$(grep -E '(Passed|Failed)!\s+-\s+Failed:' "$OUT/test/host.log" | tail -n1 || true)
-    if [ -n "$line" ]; then
-        hf=$(echo "$line" | sed -E 's/.*Failed:\s*([0-9]+).*/\1/')
-        hp=$(echo "$line" | sed -E 's/.*Passed:\s*([0-9]+).*/\1/')
-        TOTAL_PASS=$((TOTAL_PASS + hp)); TOTAL_FAIL=$((TOTAL_FAIL + hf))
-        echo "host: $hp passed, $hf failed"
-    else
-        echo "host: the test run did not report (exit $hrc); see out/test/host.log"
-        tail -n 30 "$OUT/test/host.log"
-        TOTAL_FAIL=$((TOTAL_FAIL + 1))
-    fi
-
-    local runner=(dotnet "$(runner_dll)")
-    kernel_stage kernel 240 "in-kernel self-tests (-kernel)" "" "selftest"
-    kernel_stage kernel-icount 300 "in-kernel self-tests (-kernel, -icount shift=0,sleep=off)" icount "selftest clock=exact"
-    kernel_stage kernel-edf 300 "in-kernel thread, period and primitive suites under sched=edf (-icount)" icount \
-        "selftest=threads,periods,primitives sched=edf clock=exact"
-    kernel_stage kernel-cbs 120 "in-kernel CBS budget enforcement under sched=cbs (-icount)" icount "selftest=primitives.cbs sched=cbs clock=exact"
-    kernel_stage kernel-guests 180 "in-kernel guest cores on real threads under sched=vcore (-icount)" icount "selftest=guests sched=vcore clock=exact"
-
-    kernel_stage kernel-nohpet 120 "timer calibration on a machine without an HPET (-machine pc,hpet=off): auto falls back to the PM timer" "" \
-        "selftest=acpi.calibration_references_agree" "-machine pc,hpet=off"
-
-    stage "simulator vs kernel on the same workload files (-icount)"
-    compare_case sched/examples/rm-threads.wl
-    compare_case sched/examples/fp-rta-miss.wl
-    compare_case sched/examples/edf-u095.wl
-
-    stage "scheduling trace: kernel dump to SVG and JSON (-icount)"
-    trace_case
-
-    stage "panic paths (each ends its run: status 37, the test reported not ok)"
-    panic_case unexpected_page_fault_ends_run 'page fault (#PF) vector 14' '# RIP '
-    panic_case throw_names_type_and_message 'unhandled exception System_InvalidOperationException: period object used after delete' 'PANIC'
-    panic_case heap_exhaustion_names_request 'out of memory: request of 2147483416 bytes for __Array<UInt8>' 'bytes of RAM free'
-    panic_case stack_overflow_names_thread "stack overflow in thread 'deep'" 'double fault (#DF) vector 8'
-    boot_panic_case calib_hpet_without_hpet "-machine pc,hpet=off" "selftest calib=hpet" 'timer calibration: calib=hpet: no HPET table'
-
-    stage "ISO boot smoke test (BIOS)"
-    "${runner[@]}" --label iso-bios --timeout 120 --stall 60 --expect-line '^osprey: idle' --log "$OUT/test/iso-bios.log" --result "$OUT/test/iso-bios.result" -- \
-        qemu-system-x86_64 "${QEMU_BASE[@]}" -cdrom "$OUT/kernel.iso" || true
-    add_result "$OUT/test/iso-bios.result"
-
-    stage "ISO boot smoke test (UEFI, OVMF)"
-    "${runner[@]}" --label iso-uefi --timeout 180 --stall 90 --expect-line '^osprey: idle' --log "$OUT/test/iso-uefi.log" --result "$OUT/test/iso-uefi.result" -- \
-        qemu-system-x86_64 "${QEMU_BASE[@]}" -bios /usr/share/ovmf/OVMF.fd -cdrom "$OUT/kernel.iso" || true
-    add_result "$OUT/test/iso-uefi.result"
-
-    stage "summary"
-    echo "test run took $((SECONDS - t0)) s; logs in out/test/"
-    echo "$TOTAL_PASS passed, $TOTAL_FAIL failed"
-    [ "$TOTAL_FAIL" = 0 ]
+    build_runner; build_sim
+    dotnet "$(runner_dll)" test --root "$ROOT" --started "$t0" "$@"
 }
 
 # ---------------------------------------------------------------- misc --
@@ -522,81 +338,16 @@ cmd_flash() {
 }
 
 # ---------------------------------------------------------------- bench --
-# bench_extract SYSTEM MODE LOG: the "# BENCH name value unit" lines of LOG
-# as "BENCH system mode name value unit".
-bench_extract() {
-    tr -d '\r' <"$3" | awk -v sys="$1" -v mode="$2" '$1=="#" && $2=="BENCH" && NF==5 {print "BENCH", sys, mode, $3, $4, $5}'
-}
-
-# bench_osprey MODE [DIR [TESTS]]: the kernel's bench suite (or the tests
-# TESTS of it, e.g. bench.ready) under -icount or plain emulation; its
-# figures are appended to DIR/results.txt (DIR: $OUT/bench).
-bench_osprey() {
-    local mode="$1" dir="${2:-$OUT/bench}" tests="${3:-bench}" q=("${QEMU_BASE[@]}")
-    local log="$dir/osprey-$mode.log" words="selftest=$tests"
-    [ "$mode" = icount ] && { q+=(-icount shift=0,sleep=off); words="$words clock=exact"; }
-    say "bench: Osprey, $mode ($tests)"
-    dotnet "$(runner_dll)" --label "osprey-$mode" --timeout 300 --stall 120 --log "$log" --result "$dir/osprey-$mode.result" -- \
-        qemu-system-x86_64 "${q[@]}" -kernel "$OUT/kernel.elf" -initrd "$DEFAULT_WORKLOAD workload" -append "$words" >/dev/null \
-        || die "bench: the Osprey benchmark suite failed ($mode, $tests); see $log"
-    bench_extract osprey "$mode" "$log" >>"$dir/results.txt"
-}
-
-bench_linux() {
-    local mode="$1" log="$OUT/bench/linux-$1.log" q=(-m 512 -no-reboot -display none -serial stdio)
-    [ "$mode" = icount ] && q+=(-icount shift=0,sleep=off)
-    say "bench: Linux PREEMPT_RT, $mode (boot, cyclictest 10,000 x 1 ms, ping-pong)"
-    set +e
-    timeout 900 qemu-system-x86_64 "${q[@]}" -kernel "$OUT/linux-rt/vmlinuz" -initrd "$OUT/linux-rt/initramfs.cpio.gz" \
-        -append "console=ttyS0 quiet panic=-1" </dev/null >"$log" 2>&1
-    local rc=$?
-    set -e
-    grep -q '^# BENCH cyclictest_max' "$log" || die "bench: Linux-RT gave no cyclictest figures ($mode, QEMU status $rc); see $log"
-    bench_extract linux "$mode" "$log" >>"$OUT/bench/results.txt"
-}
-
-# One row per figure: Osprey and Linux under -icount and plain, and the
-# ratio Linux / Osprey (for costs in ns: how many times cheaper Osprey is).
-bench_table() {
-    awk '
-    $4 ~ /^ready_/ { next }
-    { key = $2 " " $3 " " $4; val[key] = $5; unit[$4] = $6; if (!($4 in seen)) { seen[$4] = 1; order[n++] = $4 } }
-    function cell(k) { return (k in val) ? val[k] : "-" }
-    function ratio(o, l) { if (!(o in val) || !(l in val) || val[o] == 0) return "-"; return sprintf("%.1fx", val[l] / val[o]) }
-    END {
-        printf "%-30s %-10s %12s %12s %8s %12s %12s %8s\n", "figure", "unit", "osprey-ic", "linux-ic", "ratio", "osprey-pl", "linux-pl", "ratio"
-        for (i = 0; i < n; i++) {
-            f = order[i]
-            printf "%-30s %-10s %12s %12s %8s %12s %12s %8s\n", f, unit[f], cell("osprey icount " f), cell("linux icount " f), \
-                ratio("osprey icount " f, "linux icount " f), cell("osprey plain " f), cell("linux plain " f), ratio("osprey plain " f, "linux plain " f)
-        }
-        o = "osprey icount cyclictest_max"; l = "linux icount cyclictest_max"
-        if ((o in val) && (l in val)) printf "\ntarget: wake-up latency max under icount at least 5x below Linux-RT: %.1fx (%s)\n", val[l] / val[o], (val[l] >= 5 * val[o]) ? "met" : "MISSED"
-        o = "osprey icount pingpong_round_trip"; l = "linux icount pingpong_round_trip"
-        if ((o in val) && (l in val)) printf "target: semaphore ping-pong at least 10x cheaper than Linux pipe ping-pong under icount: %.1fx (%s)\n", val[l] / val[o], (val[l] >= 10 * val[o]) ? "met" : "MISSED"
-    }' "$OUT/bench/results.txt"
-}
-
+# The boots, the tables and their targets are the runner's (qemu/runner/Benchmarks).
 cmd_bench() {
-    local linux=1
-    [ "${1:-}" = "--osprey-only" ] && linux=0
+    local args=()
+    [ "${1:-}" = "--osprey-only" ] && args+=(--osprey-only)
     build_kernel; need_qemu; build_runner
-    mkdir -p "$OUT/bench"; rm -f "$OUT/bench/results.txt"
-    bench_osprey icount
-    bench_osprey plain
-    if [ "$linux" = 1 ]; then
+    if [ "${#args[@]}" = 0 ]; then
         need gcc gcc; need /usr/lib/x86_64-linux-gnu/libc.a libc6-dev; flush_needs
         bash qemu/linux-rt/prepare.sh "$OUT/linux-rt" || die "bench: preparing the Linux-RT kernel and initramfs failed"
-        bench_linux icount
-        bench_linux plain
     fi
-    echo
-    bench_table
-    echo
-    say "ready-set scaling (the kernel's build of sched/, -icount: instructions)"
-    ready_scaling_table "$OUT/bench/results.txt" || true
-    echo
-    cat "$OUT/bench/results.txt"
+    dotnet "$(runner_dll)" bench --root "$ROOT" "${args[@]}"
 }
 
 cmd_sim() {
@@ -610,8 +361,9 @@ cmd_sim() {
         fi
     done
     [ -z "$picture" ] || build_tracetool
+    build_sim
     set +e
-    dotnet run --project sched/sim/Sim.csproj -c Release -v q -- "${args[@]}"
+    dotnet "$(sim_dll)" "${args[@]}"
     local rc=$?
     set -e
     if [ -n "$picture" ] && [ -f "${picture%.*}.trace" ]; then tracetool "${picture%.*}.trace" "$picture" || rc=2; fi
@@ -623,29 +375,6 @@ cmd_trace() {
     tracetool "$@"
 }
 
-# ready_scaling_table FILE: the kernel's ready_<policy>_<pattern>_<op>_<N>
-# figures under -icount (BENCH lines of FILE) as one row per policy,
-# pattern and operation, with the ratio N=10000 / N=10 and the targets.
-ready_scaling_table() {
-    awk '$2 == "osprey" && $3 == "icount" && $4 ~ /^ready_/ {
-        split($4, f, "_"); row = f[2] " " f[3] " " f[4]; val[row, f[5]] = $5
-        if (!(row in seen)) { seen[row] = 1; rows[n++] = row }
-    }
-    END {
-        if (n == 0) exit 1
-        printf "%-9s %-9s %-10s %8s %8s %8s %8s %7s\n", "policy", "pattern", "op", "N=10", "N=100", "N=1000", "N=10000", "ratio"
-        bad = ""
-        for (i = 0; i < n; i++) {
-            r = rows[i]; split(r, k, " ")
-            ratio = (val[r, 10] > 0) ? val[r, 10000] / val[r, 10] : 0
-            printf "%-9s %-9s %-10s %8s %8s %8s %8s %6.2fx\n", k[1], k[2], k[3], val[r, 10], val[r, 100], val[r, 1000], val[r, 10000], ratio
-            if (k[1] == "priority" && ratio > 1.10) bad = bad " " r " (" sprintf("%.2f", ratio) "x)"
-            if (k[1] != "priority" && ratio > 2.0) bad = bad " " r " (" sprintf("%.2f", ratio) "x)"
-        }
-        printf "\ntargets (instructions): priority flat (N=10000 within 1.10x of N=10), edf and cbs N=10000 within 2x of N=10: %s\n", (bad == "") ? "met for every operation" : "MISSED for" bad
-    }' "$1"
-}
-
 # bench-host: the host figures (ns, with the caches and the machine's load),
 # then, unless --host-only, the same workload in the kernel under -icount
 # (instructions: the algorithmic cost, repeatable to the instruction).
@@ -654,15 +383,11 @@ cmd_bench_host() {
     for a in "$@"; do
         if [ "$a" = --host-only ]; then host_only=1; else args+=("$a"); fi
     done
-    dotnet run --project sched/sim/Sim.csproj -c Release -v q -- --bench "${args[@]}"
+    build_sim
+    dotnet "$(sim_dll)" --bench "${args[@]}" || return
     [ "$host_only" = 1 ] && return 0
     build_kernel; need_qemu; build_runner
-    local dir="$OUT/bench-host"
-    mkdir -p "$dir"; rm -f "$dir/results.txt"
-    echo
-    say "bench-host: the same workload in the kernel under -icount (guest ns = instructions; about a minute)"
-    bench_osprey icount "$dir" bench.ready
-    ready_scaling_table "$dir/results.txt" || die "bench-host: no ready-set figures in $dir/osprey-icount.log"
+    dotnet "$(runner_dll)" bench --root "$ROOT" --ready-only
 }
 
 cmd_clean() {

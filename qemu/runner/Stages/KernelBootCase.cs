@@ -1,0 +1,74 @@
+// An in-kernel KTAP run: -kernel out/kernel.elf with the default workload as
+// its module, through the KTAP runner; counts every test the kernel declared.
+namespace Osprey.QemuRunner.Stages;
+
+public enum Clock { Plain, Icount }
+
+public sealed class KernelBootCase : TestCase
+{
+    readonly string _label, _words;
+    readonly double _timeout;
+    readonly Clock _clock;
+    readonly string[] _qemuArgs;
+
+    /// <param name="label">log and result names: out/test/LABEL.log, .result</param>
+    /// <param name="words">the kernel command line (e.g. "selftest clock=exact")</param>
+    /// <param name="qemuArgs">further QEMU arguments (e.g. "-machine", "pc,hpet=off")</param>
+    public KernelBootCase(string label, double timeoutSeconds, Clock clock, string words, params string[] qemuArgs)
+    {
+        _label = label; _timeout = timeoutSeconds; _clock = clock; _words = words; _qemuArgs = qemuArgs;
+    }
+
+    public override string Name => _label;
+
+    public override Tally Run(TestEnv env)
+    {
+        var o = new RunnerOptions
+        {
+            Label = _label, TimeoutSeconds = _timeout, StallSeconds = 60,
+            LogPath = env.Log(_label + ".log"), ResultPath = env.Log(_label + ".result"),
+            Command = env.KernelBoot(_clock == Clock.Icount, env.DefaultWorkload, _words, _qemuArgs),
+        };
+        BootRun.RunKtap(o, env.Output, out KtapReport rep);
+        return new Tally(rep.Passed, rep.Failed);
+    }
+}
+
+public enum Firmware { Bios, Uefi }
+
+/// <summary>A boot of out/kernel.iso: success when a line matches <c>expectLine</c> (1 test), or, with
+/// <c>expectLine</c> null, a KTAP run (counts every test; for a menu entry that runs the self-tests).</summary>
+public sealed class IsoBootCase : TestCase
+{
+    readonly string _label;
+    readonly string? _expect;
+    readonly double _timeout, _stall;
+    readonly Firmware _firmware;
+    readonly string[] _qemuArgs;
+
+    public IsoBootCase(string label, double timeoutSeconds, double stallSeconds, Firmware firmware, string? expectLine, params string[] qemuArgs)
+    {
+        _label = label; _timeout = timeoutSeconds; _stall = stallSeconds; _firmware = firmware; _expect = expectLine; _qemuArgs = qemuArgs;
+    }
+
+    public override string Name => _label;
+
+    public override Tally Run(TestEnv env)
+    {
+        var q = TestEnv.Qemu(false);
+        q.AddRange(_qemuArgs);
+        if (_firmware == Firmware.Uefi) q.AddRange(new[] { "-bios", env.Ovmf });
+        q.AddRange(new[] { "-cdrom", env.Iso });
+        var o = new RunnerOptions
+        {
+            Label = _label, TimeoutSeconds = _timeout, StallSeconds = _stall,
+            LogPath = env.Log(_label + ".log"), ResultPath = env.Log(_label + ".result"),
+            ExpectLine = _expect == null ? null : new System.Text.RegularExpressions.Regex(_expect, System.Text.RegularExpressions.RegexOptions.CultureInvariant),
+            Command = q,
+        };
+        KtapReport rep;
+        if (_expect != null) BootRun.RunSmoke(o, env.Output, out rep);
+        else BootRun.RunKtap(o, env.Output, out rep);
+        return new Tally(rep.Passed, rep.Failed);
+    }
+}
