@@ -33,7 +33,7 @@ public static class BenchTables
         }
         string Cell(string k) => val.TryGetValue(k, out var b) ? b.Value : "-";
         string Ratio(string o, string l) =>
-            val.TryGetValue(o, out var ob) && val.TryGetValue(l, out var lb) && ob.Number != 0 ? F("{0:0.0}x", lb.Number / ob.Number) : "-";
+            val.TryGetValue(o, out var ob) && val.TryGetValue(l, out var lb) && ob.Number != 0 ? F("{0:F1}x", lb.Number / ob.Number) : "-";
         const string Row = "{0,-30} {1,-10} {2,12} {3,12} {4,8} {5,12} {6,12} {7,8}";
         var sb = new StringBuilder();
         sb.Append(F(Row, "figure", "unit", "osprey-ic", "linux-ic", "ratio", "osprey-pl", "linux-pl", "ratio")).Append('\n');
@@ -41,9 +41,9 @@ public static class BenchTables
             sb.Append(F(Row, f, unit[f], Cell("osprey icount " + f), Cell("linux icount " + f), Ratio("osprey icount " + f, "linux icount " + f),
                 Cell("osprey plain " + f), Cell("linux plain " + f), Ratio("osprey plain " + f, "linux plain " + f))).Append('\n');
         if (Target(val, "cyclictest_max", LatencyTarget) is var (lat, met1))
-            sb.Append(F("\ntarget: wake-up latency max under icount at least 5x below Linux-RT: {0:0.0}x ({1})\n", lat, met1 ? "met" : "MISSED"));
+            sb.Append(F("\ntarget: wake-up latency max under icount at least 5x below Linux-RT: {0:F1}x ({1})\n", lat, met1 ? "met" : "MISSED"));
         if (Target(val, "pingpong_round_trip", PingPongTarget) is var (pp, met2))
-            sb.Append(F("target: semaphore ping-pong at least 10x cheaper than Linux pipe ping-pong under icount: {0:0.0}x ({1})\n", pp, met2 ? "met" : "MISSED"));
+            sb.Append(F("target: semaphore ping-pong at least 10x cheaper than Linux pipe ping-pong under icount: {0:F1}x ({1})\n", pp, met2 ? "met" : "MISSED"));
         return sb.ToString();
     }
 
@@ -88,8 +88,8 @@ public static class BenchTables
             double v10 = val.TryGetValue((r, 10), out var a) ? a.Number : 0;
             double v10k = val.TryGetValue((r, 10000), out var z) ? z.Number : 0;
             double ratio = v10 > 0 ? v10k / v10 : 0;
-            sb.Append(F("{0,-9} {1,-9} {2,-10} {3,8} {4,8} {5,8} {6,8} {7,6:0.00}x", k[0], k[1], k[2], Cell(10), Cell(100), Cell(1000), Cell(10000), ratio)).Append('\n');
-            if (ratio > ScalingLimit(k[0])) missed.Add(F("{0} ({1:0.00}x)", r, ratio));
+            sb.Append(F("{0,-9} {1,-9} {2,-10} {3,8} {4,8} {5,8} {6,8} {7,6:F2}x", k[0], k[1], k[2], Cell(10), Cell(100), Cell(1000), Cell(10000), ratio)).Append('\n');
+            if (ratio > ScalingLimit(k[0])) missed.Add(F("{0} ({1:F2}x)", r, ratio));
         }
         sb.Append(F("\ntargets (instructions): priority flat (N=10000 within 1.10x of N=10), edf and cbs N=10000 within 2x of N=10: {0}\n",
             missed.Count == 0 ? "met for every operation" : "MISSED for " + string.Join(" ", missed)));

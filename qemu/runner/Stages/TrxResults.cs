@@ -29,7 +29,7 @@ public sealed class TrxResults
     {
         error = null;
         XDocument doc;
-        try { doc = XDocument.Parse(xml); }
+        try { doc = XDocument.Parse(xml.TrimStart('\uFEFF')); }
         catch (XmlException e) { error = "not XML: " + e.Message; return null; }
         XElement? counters = doc.Descendants().FirstOrDefault(e => e.Name.LocalName == "Counters"
             && e.Parent?.Name.LocalName == "ResultSummary");
