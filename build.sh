@@ -27,9 +27,12 @@ Usage: ./build.sh [COMMAND] [ARGS]
                    timeline and the Chrome/Perfetto JSON side by side (plus
                    NAME.trace and the serial log NAME.log); other names get
                    the raw trace
-  test             host NUnit tests, the in-kernel self-tests (plain and under
+  test [--stage TEXT]...
+                   host NUnit tests, the in-kernel self-tests (plain and under
                    -icount), and BIOS and UEFI boot smoke tests of the ISO;
-                   ends with "N passed, N failed"
+                   ends with "N passed, N failed"; --stage: only the stages
+                   whose title or case name contains TEXT (the stage list:
+                   qemu/runner/Stages/StageList.cs)
   flash DEVICE     write out/kernel.iso to a USB stick (checks the device,
                    asks for confirmation; --yes to skip the question,
                    --unmount to unmount its partitions after confirming)
@@ -44,8 +47,9 @@ Usage: ./build.sh [COMMAND] [ARGS]
   bench-host [--quick] [--rounds N] [--only POLICY|PATTERN|N,...] [--host-only]
                    ready-set benchmark of the scheduling core: ns per
                    release, pick-next, block, unblock at 10..10,000 ready
-                   threads on the host, then (unless --host-only) the same
-                   workload in the kernel under -icount (instructions)
+                   threads on the host (BenchmarkDotNet), then (unless
+                   --host-only) the same workload in the kernel under -icount
+                   (instructions)
   bench [--osprey-only]
                    the kernel's benchmark suite (Thread-Metric equivalents,
                    latency_measure-style costs, cyclictest, scheduler decision
@@ -62,39 +66,31 @@ EOF
 }
 
 # ---------------------------------------------------------------- tools --
+# apt_install PACKAGE...: installs Debian packages, and says so.
 APT_UPDATED=0
 apt_install() {
-    # $@: Debian package names
-    if ! command -v apt-get >/dev/null 2>&1; then
-        die "missing $*; this is not a Debian-like system (no apt-get): install them by hand"
-    fi
+    command -v apt-get >/dev/null 2>&1 || die "missing $*; this is not a Debian-like system (no apt-get): install them by hand"
     local sudo=""
     if [ "$(id -u)" != 0 ]; then
         if command -v sudo >/dev/null 2>&1; then sudo="sudo"; else die "missing $*; run as root or install them: apt-get install $*"; fi
     fi
     say "installing Debian packages: $*"
-    if [ "$APT_UPDATED" = 0 ]; then
-        $sudo apt-get update -q >/dev/null || die "apt-get update failed; cannot install $*"
-        APT_UPDATED=1
-    fi
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "$@" >/dev/null \
-        || die "apt-get could not install: $*"
+    if [ "$APT_UPDATED" = 0 ]; then $sudo apt-get update -q >/dev/null || die "apt-get update failed; cannot install $*"; APT_UPDATED=1; fi
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "$@" >/dev/null || die "apt-get could not install: $*"
 }
 
-# need CHECK PACKAGE: CHECK is a command name or an absolute path.
+# need CHECK PACKAGE: CHECK is a command name or an absolute path; flush_needs installs what is missing.
 MISSING=()
 need() {
-    local check="$1" pkg="$2"
-    if [[ "$check" == /* ]]; then [ -e "$check" ] && return 0; else command -v "$check" >/dev/null 2>&1 && return 0; fi
-    MISSING+=("$pkg")
+    if [[ "$1" == /* ]]; then [ -e "$1" ] && return 0; else command -v "$1" >/dev/null 2>&1 && return 0; fi
+    MISSING+=("$2")
 }
 flush_needs() {
-    if [ "${#MISSING[@]}" -gt 0 ]; then
-        local uniq; uniq=$(printf '%s\n' "${MISSING[@]}" | sort -u | tr '\n' ' ')
-        MISSING=()
-        # shellcheck disable=SC2086
-        apt_install $uniq
-    fi
+    [ "${#MISSING[@]}" -gt 0 ] || return 0
+    local uniq; uniq=$(printf '%s\n' "${MISSING[@]}" | sort -u | tr '\n' ' ')
+    MISSING=()
+    # shellcheck disable=SC2086
+    apt_install $uniq
 }
 
 need_build_tools() {
@@ -110,11 +106,8 @@ need_ovmf() { need /usr/share/ovmf/OVMF.fd ovmf; flush_needs; }
 
 ILC_VERSION=10.0.12
 ilc_path() {
-    local cache
-    cache="${NUGET_PACKAGES:-}"
-    if [ -z "$cache" ]; then
-        cache=$(dotnet nuget locals global-packages -l 2>/dev/null | sed -n 's/^global-packages: *//p')
-    fi
+    local cache="${NUGET_PACKAGES:-}"
+    [ -n "$cache" ] || cache=$(dotnet nuget locals global-packages -l 2>/dev/null | sed -n 's/^global-packages: *//p')
     [ -n "$cache" ] || cache="$HOME/.nuget/packages"
     echo "${cache%/}/runtime.linux-x64.microsoft.dotnet.ilcompiler/$ILC_VERSION/tools/ilc"
 }
@@ -137,9 +130,8 @@ csc_path() {
 # ---------------------------------------------------------------- build --
 # newer TARGET SOURCES...: true when TARGET is missing or any source is newer.
 stale() {
-    local target="$1"; shift
+    local target="$1" f; shift
     [ -e "$target" ] || return 0
-    local f
     for f in "$@"; do [ "$f" -nt "$target" ] && return 0; done
     return 1
 }
@@ -217,9 +209,7 @@ build_iso() {
     fi
 }
 
-# ---------------------------------------------------------------- qemu --
-QEMU_BASE=(-m 512 -no-reboot -display none -serial stdio -device isa-debug-exit,iobase=0xf4,iosize=0x04)
-
+# ---------------------------------------------------------------- tools --
 # build_dotnet PROJECT DLL [DIR...]: dotnet build -c Release when a C# source
 # or project file under the project's folder or the DIRs is newer than DLL.
 build_dotnet() {
@@ -237,85 +227,20 @@ build_runner() { build_dotnet qemu/runner/KtapRunner.csproj "$(runner_dll)" qemu
 tracetool_dll() { echo "$ROOT/qemu/tracetool/bin/Release/net10.0/TraceTool.dll"; }
 build_tracetool() { build_dotnet qemu/tracetool/TraceTool.csproj "$(tracetool_dll)"; }
 sim_dll() { echo "$ROOT/sched/sim/bin/Release/net10.0/Osprey.Sched.Sim.dll"; }
-build_sim() { build_dotnet sched/sim/Sim.csproj "$(sim_dll)" sched; }
-# tracetool IN OUT [OPTIONS]: trace or log -> OUT (.svg/.json: both pictures).
-tracetool() { build_tracetool; dotnet "$(tracetool_dll)" "$@"; }
-is_picture() { case "${1,,}" in *.svg|*.json) return 0 ;; *) return 1 ;; esac; }
-
+build_sim() { build_dotnet sched/sim/Sim.csproj "$(sim_dll)" sched qemu/tracetool; }
+# run: the QEMU command line, the terminal and the trace are the runner's
+# (qemu/runner/RunCommand.cs); the ISO embeds the workload, so it is built
+# here with FILE first (and dated back, so the next build makes the default one).
 cmd_run() {
-    local workload="" mode=kernel screen=0 icount=0 extra=() trace=""
-    while [ $# -gt 0 ]; do
-        case "$1" in
-            --trace) [ $# -ge 2 ] || die "run: --trace needs an output file (e.g. out/trace.svg)"; trace="$2"; shift ;;
-            --iso) mode=iso ;;
-            --uefi) mode=uefi ;;
-            --screen) screen=1 ;;
-            --icount) icount=1 ;;
-            --) shift; extra=("$@"); break ;;
-            -*) die "run: unknown option '$1' (see ./build.sh help)" ;;
-            *) [ -z "$workload" ] || die "run: more than one workload file given"; workload="$1" ;;
-        esac
-        shift
+    build_kernel; need_qemu; build_runner
+    local a prev="" iso=0 file=""
+    for a in "$@"; do
+        [ "$a" = -- ] && break
+        case "$a" in --iso|--uefi) iso=1; need_ovmf ;; -*) ;; *) [ "$prev" = --trace ] || file="$a" ;; esac
+        prev="$a"
     done
-    if [ -n "$workload" ] && [ ! -f "$workload" ]; then die "run: workload file '$workload' not found"; fi
-    if [ -n "$trace" ]; then
-        [ "$mode" = kernel ] || die "run: --trace boots with -kernel (the ISO's command line is fixed); drop --iso/--uefi"
-        local w has_trace=0 has_exit=0
-        for w in "${extra[@]}"; do
-            case "$w" in trace|trace=*) has_trace=1 ;; exit) has_exit=1 ;; esac
-        done
-        [ "$has_trace" = 1 ] || extra+=(trace)
-        [ "$has_exit" = 1 ] || extra+=(exit)
-        build_tracetool; build_runner
-    fi
-    # The default demo (no file, no kernel words) ends with its summary and
-    # leaves QEMU (kernel word 'exit'); with words or a file QEMU stays up
-    # after the run unless 'exit' is among the words.
-    [ "$mode" = kernel ] && [ -z "$workload" ] && [ "${#extra[@]}" = 0 ] && extra=(exit)
-    build_kernel
-    need_qemu
-    local q=("${QEMU_BASE[@]}")
-    [ "$screen" = 1 ] && q=(-m 512 -no-reboot -serial stdio -device isa-debug-exit,iobase=0xf4,iosize=0x04)
-    [ "$icount" = 1 ] && q+=(-icount shift=0,sleep=off)
-    case "$mode" in
-        kernel)
-            q+=(-kernel "$OUT/kernel.elf" -initrd "${workload:-$DEFAULT_WORKLOAD} workload")
-            [ "${#extra[@]}" -gt 0 ] && q+=(-append "${extra[*]}")
-            ;;
-        iso|uefi)
-            [ -n "$workload" ] && { build_iso "$workload"; touch -d '1970-01-02' "$OUT/kernel.iso"; }
-            q+=(-cdrom "$OUT/kernel.iso")
-            if [ "$mode" = uefi ]; then need_ovmf; q+=(-bios /usr/share/ovmf/OVMF.fd); fi
-            ;;
-    esac
-    say "qemu-system-x86_64 ${q[*]}"
-    set +e
-    local log=""
-    if [ -n "$trace" ]; then
-        log="${trace%.*}.log"
-        mkdir -p "$(dirname "$log")"
-        # The dump goes to the log; the terminal gets one line for it.
-        qemu-system-x86_64 "${q[@]}" </dev/null | dotnet "$(runner_dll)" show-serial "$log"
-        local rc=${PIPESTATUS[0]}
-    else
-        qemu-system-x86_64 "${q[@]}"
-        local rc=$?
-    fi
-    set -e
-    case $rc in
-        33) say "kernel exited: success" ;;
-        35) say "kernel exited: failures reported" ;;
-        37) say "kernel exited: panic" ;;
-        0)  say "QEMU exited with status 0 (a triple fault with -no-reboot, or the window was closed)" ;;
-        *)  say "QEMU exited with status $rc" ;;
-    esac
-    if [ -n "$trace" ]; then
-        say "serial log in $log"
-        if is_picture "$trace"; then
-            tracetool "$log" "${trace%.*}.trace" --quiet || die "run: no trace in $log"
-        fi
-        tracetool "$log" "$trace" || die "run: no trace in $log"
-    fi
+    if [ "$iso" = 1 ] && [ -n "$file" ] && [ -f "$file" ]; then build_iso "$file"; touch -d '1970-01-02' "$OUT/kernel.iso"; fi
+    dotnet "$(runner_dll)" run --root "$ROOT" "$@"
 }
 
 # ---------------------------------------------------------------- test --
@@ -330,70 +255,27 @@ cmd_test() {
     dotnet "$(runner_dll)" test --root "$ROOT" --started "$t0" "$@"
 }
 
-# ---------------------------------------------------------------- misc --
-cmd_flash() {
-    [ $# -ge 1 ] || die "flash: which device? usage: ./build.sh flash DEVICE [--yes]"
-    build_kernel
-    exec bash "$ROOT/qemu/flash.sh" "$OUT/kernel.iso" "$@"
-}
-
 # ---------------------------------------------------------------- bench --
 # The boots, the tables and their targets are the runner's (qemu/runner/Benchmarks).
 cmd_bench() {
-    local args=()
-    [ "${1:-}" = "--osprey-only" ] && args+=(--osprey-only)
     build_kernel; need_qemu; build_runner
-    if [ "${#args[@]}" = 0 ]; then
-        need gcc gcc; need /usr/lib/x86_64-linux-gnu/libc.a libc6-dev; flush_needs
-        bash qemu/linux-rt/prepare.sh "$OUT/linux-rt" || die "bench: preparing the Linux-RT kernel and initramfs failed"
-    fi
-    dotnet "$(runner_dll)" bench --root "$ROOT" "${args[@]}"
-}
-
-cmd_sim() {
-    [ $# -ge 1 ] || die "sim: which workload file? usage: ./build.sh sim FILE [--trace OUT]"
-    local args=("$@") i picture=""
-    for ((i = 0; i < ${#args[@]}; i++)); do
-        if [ "${args[$i]}" = --trace ] && [ $((i + 1)) -lt ${#args[@]} ] && is_picture "${args[$((i + 1))]}"; then
-            picture="${args[$((i + 1))]}"
-            args[$((i + 1))]="${picture%.*}.trace"
-            mkdir -p "$(dirname "$picture")"
-        fi
-    done
-    [ -z "$picture" ] || build_tracetool
-    build_sim
-    set +e
-    dotnet "$(sim_dll)" "${args[@]}"
-    local rc=$?
-    set -e
-    if [ -n "$picture" ] && [ -f "${picture%.*}.trace" ]; then tracetool "${picture%.*}.trace" "$picture" || rc=2; fi
-    return $rc
-}
-
-cmd_trace() {
-    [ $# -ge 2 ] || die "trace: usage: ./build.sh trace IN OUT [--from MS] [--to MS] [--title TEXT]"
-    tracetool "$@"
+    if [ "${1:-}" = --osprey-only ]; then dotnet "$(runner_dll)" bench --root "$ROOT" --osprey-only; return; fi
+    need gcc gcc; need /usr/lib/x86_64-linux-gnu/libc.a libc6-dev; flush_needs
+    bash qemu/linux-rt/prepare.sh "$OUT/linux-rt" || die "bench: preparing the Linux-RT kernel and initramfs failed"
+    dotnet "$(runner_dll)" bench --root "$ROOT"
 }
 
 # bench-host: the host figures (ns, with the caches and the machine's load),
 # then, unless --host-only, the same workload in the kernel under -icount
 # (instructions: the algorithmic cost, repeatable to the instruction).
 cmd_bench_host() {
-    local args=() host_only=0 a
-    for a in "$@"; do
-        if [ "$a" = --host-only ]; then host_only=1; else args+=("$a"); fi
-    done
+    local args=() a
+    for a in "$@"; do [ "$a" = --host-only ] || args+=("$a"); done
     build_sim
     dotnet "$(sim_dll)" --bench "${args[@]}" || return
-    [ "$host_only" = 1 ] && return 0
+    [ "${#args[@]}" != "$#" ] && return 0 # --host-only
     build_kernel; need_qemu; build_runner
     dotnet "$(runner_dll)" bench --root "$ROOT" --ready-only
-}
-
-cmd_clean() {
-    rm -rf "$OUT"
-    find "$ROOT" -type d \( -name bin -o -name obj \) -prune -exec rm -rf {} +
-    say "cleaned"
 }
 
 cmd="${1:-build}"
@@ -402,12 +284,15 @@ case "$cmd" in
     build) build_kernel ;;
     run) cmd_run "$@" ;;
     test) cmd_test "$@" ;;
-    flash) cmd_flash "$@" ;;
-    sim) cmd_sim "$@" ;;
-    trace) cmd_trace "$@" ;;
+    flash) [ $# -ge 1 ] || die "flash: which device? usage: ./build.sh flash DEVICE [--yes]"
+        build_kernel; exec bash "$ROOT/qemu/flash.sh" "$OUT/kernel.iso" "$@" ;;
+    sim) [ $# -ge 1 ] || die "sim: which workload file? usage: ./build.sh sim FILE [--trace OUT]"
+        build_sim; dotnet "$(sim_dll)" "$@" ;;
+    trace) [ $# -ge 2 ] || die "trace: usage: ./build.sh trace IN OUT [--from MS] [--to MS] [--title TEXT]"
+        build_tracetool; dotnet "$(tracetool_dll)" "$@" ;;
     bench-host) cmd_bench_host "$@" ;;
     bench) cmd_bench "$@" ;;
-    clean) cmd_clean ;;
+    clean) rm -rf "$OUT"; find "$ROOT" -type d \( -name bin -o -name obj \) -prune -exec rm -rf {} +; say "cleaned" ;;
     help|-h|--help) usage ;;
     *) usage >&2; die "unknown command '$cmd'" ;;
 esac

@@ -19,9 +19,22 @@ public static class RunnerApp
     /// Returns the process exit code (0 all good, 1 failures, 2 usage error).</summary>
     public static int Run(string[] args, TextWriter output)
     {
+        // `run`'s kernel words follow '--' and are passed on untouched, never parsed.
+        if (args.Length > 0 && args[0] == "run" && Array.IndexOf(args, "--") is int dd and > 0)
+        {
+            RunWords = args[(dd + 1)..];
+            args = args[..dd];
+        }
         var root = BuildCommand(output, out Func<ParseResult, string?> check);
         ParseResult pr = root.Parse(args);
         string? err = pr.Errors.Count > 0 ? pr.Errors[0].Message : check(pr);
+        if (err != null && pr.CommandResult.Command.Name == "run")
+        {
+            // Said as ./build.sh run says its errors.
+            if (args.Contains("--trace") && err.Contains("--trace")) err = "--trace needs an output file (e.g. out/trace.svg)";
+            Console.Error.WriteLine($"build.sh: error: run: {err} (see ./build.sh help)");
+            return 1;
+        }
         if (err != null)
         {
             output.WriteLine("KtapRunner: " + err);
@@ -30,6 +43,8 @@ public static class RunnerApp
         }
         return pr.Invoke(new InvocationConfiguration { Output = output, Error = output });
     }
+
+    static string[] RunWords = Array.Empty<string>();
 
     static double Seconds(ArgumentResult r, bool positive, string what)
     {
@@ -123,6 +138,35 @@ public static class RunnerApp
         };
         bench.SetAction(pr => BenchRun.Run(Env(pr.GetValue(rootDir)!, output), !pr.GetValue(ospreyOnly), pr.GetValue(readyOnly)));
         root.Subcommands.Add(bench);
+
+        var runFile = new Argument<string[]>("FILE") { Description = "a workload file, passed as a boot module (or built into the ISO)", Arity = ArgumentArity.ZeroOrMore };
+        var isoOpt = new Option<bool>("--iso") { Description = "boot the ISO under BIOS" };
+        var uefiOpt = new Option<bool>("--uefi") { Description = "boot the ISO under OVMF" };
+        var screenOpt = new Option<bool>("--screen") { Description = "show the QEMU window" };
+        var icountOpt = new Option<bool>("--icount") { Description = "-icount shift=0,sleep=off" };
+        var traceOpt = new Option<string?>("--trace") { Description = "record the scheduling trace to OUT (NAME.svg/.json: both pictures)", HelpName = "OUT" };
+        var run = new Command("run", "the kernel in QEMU on this terminal (./build.sh run); kernel words after '--'")
+        {
+            rootDir, runFile, isoOpt, uefiOpt, screenOpt, icountOpt, traceOpt,
+        };
+        run.SetAction(pr =>
+        {
+            string[] files = pr.GetValue(runFile) ?? Array.Empty<string>();
+            if (files.FirstOrDefault(f => f.StartsWith('-')) is string bad)
+            {
+                Console.Error.WriteLine($"build.sh: error: run: unknown option '{bad}' (see ./build.sh help)");
+                return 1;
+            }
+            if (files.Length > 1) { Console.Error.WriteLine("build.sh: error: run: more than one workload file given"); return 1; }
+            var req = new RunRequest
+            {
+                Workload = files.FirstOrDefault(), Iso = pr.GetValue(isoOpt), Uefi = pr.GetValue(uefiOpt),
+                Screen = pr.GetValue(screenOpt), Icount = pr.GetValue(icountOpt), Trace = pr.GetValue(traceOpt),
+                Words = RunWords.ToList(),
+            };
+            return RunCommand.Run(req, Env(pr.GetValue(rootDir)!, output).Root);
+        });
+        root.Subcommands.Add(run);
 
         var serialLog = new Argument<string>("LOG") { Description = "the file that gets every line" };
         var show = new Command("show-serial", "copy standard input to LOG and to the terminal, a trace dump shown as one line")

@@ -73,13 +73,20 @@ namespace Osprey.Sched.Sim
             Print(Console.Out, file, pr.Workload, r);
             if (tracePath != null)
             {
+                // NAME.svg or NAME.json: the raw trace goes to NAME.trace, and the trace tool draws both pictures from it.
+                string ext = Path.GetExtension(tracePath).ToLowerInvariant();
+                bool picture = ext == ".svg" || ext == ".json";
+                string raw = picture ? Path.ChangeExtension(tracePath, ".trace") : tracePath;
                 try
                 {
-                    using (var w = new StreamWriter(tracePath, false, new UTF8Encoding(false)))
+                    string dir = Path.GetDirectoryName(Path.GetFullPath(raw));
+                    if (dir != null) Directory.CreateDirectory(dir);
+                    using (var w = new StreamWriter(raw, false, new UTF8Encoding(false)))
                         o.Trace.Write(w, file);
-                    Console.WriteLine("trace: " + o.Trace.Events.Count + " events written to " + tracePath);
+                    Console.WriteLine("trace: " + o.Trace.Events.Count + " events written to " + raw);
                 }
-                catch (Exception e) { Console.Error.WriteLine("sim: cannot write trace " + tracePath + ": " + e.Message); return 2; }
+                catch (Exception e) { Console.Error.WriteLine("sim: cannot write trace " + raw + ": " + e.Message); return 2; }
+                if (picture && Osprey.TraceTool.TraceToolApp.Run(new[] { raw, tracePath }, Console.Out, Console.Error) != 0) return 2;
             }
             if (r.Error != null) { Console.Error.WriteLine("sim: " + r.Error); return 3; }
             return 0;

@@ -163,6 +163,46 @@ total: 304 jobs, 0 deadline misses, 571 switches, idle 0
     }
 }
 
+/// <summary>The QEMU command lines of ./build.sh run.</summary>
+[TestFixture]
+public class RunCommandTests
+{
+    static string Line(RunRequest r)
+    {
+        var a = RunCommand.Arguments(r, "/r", out string err);
+        Assert.That(err, Is.Null);
+        return string.Join(" ", a);
+    }
+
+    [Test]
+    public void TheDemoExitsAndWordsAreKept()
+    {
+        Assert.That(Line(new RunRequest()), Does.EndWith("-kernel /r/out/kernel.elf -initrd kernel/default.wl workload -append exit"));
+        Assert.That(Line(new RunRequest { Words = { "sched=edf" } }), Does.EndWith("-append sched=edf"));
+        Assert.That(Line(new RunRequest { Icount = true }), Does.Contain("-icount shift=0,sleep=off"));
+        Assert.That(Line(new RunRequest()), Does.Contain("-display none"));
+        Assert.That(Line(new RunRequest { Screen = true }), Does.Not.Contain("-display"));
+    }
+
+    [Test]
+    public void TraceAddsTraceAndExitOnce()
+    {
+        Assert.That(Line(new RunRequest { Trace = "out/t.svg", Words = { "sched=edf" } }), Does.EndWith("-append sched=edf trace exit"));
+        Assert.That(Line(new RunRequest { Trace = "out/t.svg", Words = { "trace=4096", "exit" } }), Does.EndWith("-append trace=4096 exit"));
+    }
+
+    [Test]
+    public void IsoAndUefi()
+    {
+        Assert.That(Line(new RunRequest { Iso = true }), Does.EndWith("-cdrom /r/out/kernel.iso"));
+        Assert.That(Line(new RunRequest { Uefi = true }), Does.EndWith("-cdrom /r/out/kernel.iso -bios /usr/share/ovmf/OVMF.fd"));
+        Assert.That(RunCommand.Arguments(new RunRequest { Uefi = true, Trace = "x.svg" }, "/r", out string err), Is.Null);
+        Assert.That(err, Does.Contain("--trace boots with -kernel"));
+        Assert.That(RunCommand.Arguments(new RunRequest { Workload = "/nonexistent.wl" }, "/r", out err), Is.Null);
+        Assert.That(err, Is.EqualTo("run: workload file '/nonexistent.wl' not found"));
+    }
+}
+
 /// <summary>The benchmark figures and the two tables' verdicts.</summary>
 [TestFixture]
 public class BenchTableTests
