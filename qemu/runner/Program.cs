@@ -132,11 +132,14 @@ public static class RunnerApp
 
         var ospreyOnly = new Option<bool>("--osprey-only") { Description = "no Linux-RT boots" };
         var readyOnly = new Option<bool>("--ready-only") { Description = "only the ready-set workload under -icount (bench-host's kernel part)" };
+        var tables = new Option<string?>("--tables") { Description = "no boots: print the tables of a saved results.txt", HelpName = "RESULTS" };
         var bench = new Command("bench", "the kernel's bench suite under -icount and plain emulation beside Linux-RT; the tables")
         {
-            rootDir, ospreyOnly, readyOnly,
+            rootDir, ospreyOnly, readyOnly, tables,
         };
-        bench.SetAction(pr => BenchRun.Run(Env(pr.GetValue(rootDir)!, output), !pr.GetValue(ospreyOnly), pr.GetValue(readyOnly)));
+        bench.SetAction(pr => pr.GetValue(tables) is string saved
+            ? BenchRun.Tables(saved, output)
+            : BenchRun.Run(Env(pr.GetValue(rootDir)!, output), !pr.GetValue(ospreyOnly), pr.GetValue(readyOnly)));
         root.Subcommands.Add(bench);
 
         var runFile = new Argument<string[]>("FILE") { Description = "a workload file, passed as a boot module (or built into the ISO)", Arity = ArgumentArity.ZeroOrMore };

@@ -26,7 +26,7 @@ public sealed class RunnerOptions
                   [--expect-line REGEX] [--grace SECONDS] [--echo] [--quiet] -- COMMAND [ARGS...]
        KtapRunner --label NAME --parse LOGFILE [--exit-status N] [--result FILE]
        KtapRunner test [--root DIR] [--stage TEXT]... [--list] [--started UNIX-SECONDS]
-       KtapRunner bench [--root DIR] [--osprey-only] [--ready-only]
+       KtapRunner bench [--root DIR] [--osprey-only] [--ready-only] [--tables RESULTS]
        KtapRunner run [--root DIR] [FILE] [--iso|--uefi] [--screen] [--icount] [--trace OUT] [-- WORDS]
        KtapRunner show-serial LOG
        KtapRunner [SUBCOMMAND] --help

@@ -59,6 +59,20 @@ public static class BenchRun
         return 0;
     }
 
+    /// <summary>The tables of a saved results.txt, as after a run.</summary>
+    public static int Tables(string results, TextWriter o)
+    {
+        string text;
+        try { text = File.ReadAllText(results); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return Die($"bench: cannot read {results}: {e.Message}"); }
+        var figures = BenchFigures.ReadResults(text);
+        if (figures.Count == 0) return Die($"bench: no BENCH lines in {results}");
+        o.Write(BenchTables.Compare(figures));
+        string? ready = BenchTables.ReadyScaling(figures, out _);
+        if (ready != null) { o.WriteLine(); o.Write(ready); }
+        return 0;
+    }
+
     sealed class BenchFailed : Exception { public BenchFailed(string m) : base(m) { } }
 
     static int Die(string message)
