@@ -35,6 +35,15 @@ public static class RunnerApp
             Console.Error.WriteLine($"build.sh: error: run: {err} (see ./build.sh help)");
             return 1;
         }
+        if (err != null && pr.CommandResult.Command != root)
+        {
+            // A subcommand's error, then its own options (not the single boot's usage).
+            var sub = pr.CommandResult.Command;
+            output.WriteLine($"KtapRunner {sub.Name}: {err}");
+            output.WriteLine($"usage: KtapRunner {sub.Name} " + string.Join(" ", sub.Options.Where(o => !o.Hidden && o.Name is not ("--help" or "-h")).Select(o => $"[{o.Name}{(o.ValueType == typeof(bool) ? "" : " " + (o.HelpName ?? "VALUE"))}]"))
+                + $" (KtapRunner {sub.Name} --help)");
+            return 2;
+        }
         if (err != null)
         {
             output.WriteLine("KtapRunner: " + err);
@@ -111,11 +120,11 @@ public static class RunnerApp
             return null;
         };
 
-        var rootDir = new Option<string>("--root") { Description = "the repository root", DefaultValueFactory = _ => Directory.GetCurrentDirectory() };
+        var rootDir = new Option<string>("--root") { Description = "the repository root", HelpName = "DIR", DefaultValueFactory = _ => Directory.GetCurrentDirectory() };
 
         var only = new Option<string[]>("--stage") { Description = "run only the stages whose title or case name contains TEXT (repeatable)", HelpName = "TEXT" };
         var list = new Option<bool>("--list") { Description = "list the stages and their cases, run nothing" };
-        var started = new Option<long?>("--started") { Description = "when the run started (Unix seconds, the build included), for the time taken" };
+        var started = new Option<long?>("--started") { HelpName = "UNIX-SECONDS", Description = "when the run started (Unix seconds, the build included), for the time taken" };
         var test = new Command("test", "the whole test run (the stages of Stages/StageList.cs); ends with 'N passed, N failed'")
         {
             rootDir, only, list, started,
