@@ -22,17 +22,19 @@ Usage: ./build.sh [COMMAND] [ARGS]
                    options: --iso (boot the ISO under BIOS), --uefi (ISO under
                    OVMF), --screen (show the QEMU window), --icount, -- ARGS
                    (kernel command line words, e.g. -- sched=edf)
+                   exits non-zero, repeating the kernel's reason, when the
+                   kernel fails (a workload refused, failed tests, a panic)
                    --trace OUT: boot with 'trace exit', record the scheduling
                    trace and write OUT: NAME.svg or NAME.json gives the SVG
                    timeline and the Chrome/Perfetto JSON side by side (plus
                    NAME.trace and the serial log NAME.log); other names get
                    the raw trace
   test [--stage TEXT]...
-                   host NUnit tests, the in-kernel self-tests (plain and under
-                   -icount), and BIOS and UEFI boot smoke tests of the ISO;
-                   ends with "N passed, N failed"; --stage: only the stages
-                   whose title or case name contains TEXT (the stage list:
-                   qemu/runner/Stages/StageList.cs)
+                   host NUnit tests, the in-kernel self-tests (plain, -icount),
+                   simulator vs kernel, conformance, run control, guest reports
+                   and the ISO under BIOS and UEFI, ending with "N passed,
+                   N failed"; --stage TEXT: only the stages whose title or case
+                   name contains TEXT (qemu/runner/Stages/StageList.cs)
   flash DEVICE     write out/kernel.iso to a USB stick (checks the device,
                    asks for confirmation; --yes to skip the question,
                    --unmount to unmount its partitions after confirming)
@@ -71,9 +73,7 @@ APT_UPDATED=0
 apt_install() {
     command -v apt-get >/dev/null 2>&1 || die "missing $*; this is not a Debian-like system (no apt-get): install them by hand"
     local sudo=""
-    if [ "$(id -u)" != 0 ]; then
-        if command -v sudo >/dev/null 2>&1; then sudo="sudo"; else die "missing $*; run as root or install them: apt-get install $*"; fi
-    fi
+    [ "$(id -u)" = 0 ] || { command -v sudo >/dev/null 2>&1 && sudo=sudo; } || die "missing $*; run as root or install them: apt-get install $*"
     say "installing Debian packages: $*"
     if [ "$APT_UPDATED" = 0 ]; then $sudo apt-get update -q >/dev/null || die "apt-get update failed; cannot install $*"; APT_UPDATED=1; fi
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "$@" >/dev/null || die "apt-get could not install: $*"
@@ -113,19 +113,12 @@ ilc_path() {
 }
 need_ilc() {
     ILC=$(ilc_path)
-    if [ ! -x "$ILC" ]; then
-        say "restoring the NativeAOT compiler packages (ILCompiler $ILC_VERSION) from NuGet"
-        dotnet restore "$ROOT/kernel/toolchain/Toolchain.csproj" -v q >/dev/null \
-            || die "could not restore Microsoft.DotNet.ILCompiler $ILC_VERSION from NuGet"
-        ILC=$(ilc_path)
-        [ -x "$ILC" ] || die "ilc not found at $ILC after restore"
-    fi
+    [ -x "$ILC" ] && return 0
+    say "restoring the NativeAOT compiler packages (ILCompiler $ILC_VERSION) from NuGet"
+    dotnet restore "$ROOT/kernel/toolchain/Toolchain.csproj" -v q >/dev/null || die "could not restore Microsoft.DotNet.ILCompiler $ILC_VERSION from NuGet"
+    ILC=$(ilc_path); [ -x "$ILC" ] || die "ilc not found at $ILC after restore"
 }
-csc_path() {
-    local sdk
-    sdk=$(dotnet --list-sdks | tail -n1 | sed -E 's/^([^ ]+) \[(.*)\]$/\2\/\1/')
-    echo "$sdk/Roslyn/bincore/csc.dll"
-}
+csc_path() { echo "$(dotnet --list-sdks | tail -n1 | sed -E 's/^([^ ]+) \[(.*)\]$/\2\/\1/')/Roslyn/bincore/csc.dll"; }
 
 # ---------------------------------------------------------------- build --
 # newer TARGET SOURCES...: true when TARGET is missing or any source is newer.
@@ -137,19 +130,30 @@ stale() {
 }
 
 kernel_sources() {
-    {
-        find kernel -name '*.cs' -not -path '*/tools/*' -not -path '*/toolchain/*' -not -path '*/obj/*' -not -path '*/bin/*'
-        find sched -name '*.cs' -not -path 'sched/sim/*' -not -path 'sched/bench/*' -not -path '*/obj/*' -not -path '*/bin/*'
-        find tests/kernel -name '*.cs' 2>/dev/null
-    } | LC_ALL=C sort
+    { find kernel -name '*.cs' -not -path '*/tools/*' -not -path '*/toolchain/*' -not -path '*/obj/*' -not -path '*/bin/*'
+      find sched -name '*.cs' -not -path 'sched/sim/*' -not -path '*/obj/*' -not -path '*/bin/*'
+      find tests/kernel -name '*.cs' 2>/dev/null; } | LC_ALL=C sort
+}
+
+# The image's build id (kernel/core/BuildInfo.cs): the commit, its date and
+# whether the tree has uncommitted changes, as constants in $OBJ/BuildStamp.g.cs,
+# rewritten only when they change (an unchanged tree does not recompile).
+write_build_stamp() {
+    local commit="unknown (not a git checkout)" date="unknown" dirty=false f="$OBJ/BuildStamp.g.cs"
+    if command -v git >/dev/null 2>&1 && git -C "$ROOT" rev-parse --verify -q HEAD >/dev/null 2>&1; then
+        commit=$(git -C "$ROOT" rev-parse --short=12 HEAD)
+        date=$(TZ=UTC git -C "$ROOT" log -1 --format=%cd --date=format-local:'%Y-%m-%d %H:%M:%S UTC' HEAD)
+        [ -z "$(git -C "$ROOT" status --porcelain 2>/dev/null)" ] || dirty=true
+    fi
+    printf '// Written by build.sh (write_build_stamp); read by kernel/core/BuildInfo.cs.\nnamespace Osprey.Kernel\n{\n    internal static class BuildStamp\n    {\n        internal const string Commit = "%s", Date = "%s";\n        internal const bool Dirty = %s;\n    }\n}\n' "$commit" "$date" "$dirty" >"$f.new"
+    if cmp -s "$f.new" "$f"; then rm -f "$f.new"; else mv "$f.new" "$f"; fi
 }
 
 build_kernel() {
-    need_build_tools
-    need_ilc
-    mkdir -p "$OBJ"
+    need_build_tools; need_ilc; mkdir -p "$OBJ"
     local t0=$SECONDS
-    mapfile -t srcs < <(kernel_sources)
+    write_build_stamp
+    mapfile -t srcs < <(kernel_sources; echo "$OBJ/BuildStamp.g.cs")
     printf '%s\n' "${srcs[@]}" > "$OBJ/sources.new"
     if ! cmp -s "$OBJ/sources.new" "$OBJ/sources.txt" 2>/dev/null; then mv "$OBJ/sources.new" "$OBJ/sources.txt"; else rm -f "$OBJ/sources.new"; fi
     if stale "$OBJ/kernel.dll" "${srcs[@]}" "$OBJ/sources.txt" "$0"; then
@@ -172,9 +176,8 @@ build_kernel() {
     done
     if stale "$OUT/kernel.elf" "$OBJ/kernel.o" "${objs[@]}" boot/linker.ld kernel/arch/x86_64/symtab.awk; then
         say "linking out/kernel.elf"
-        # Pass 1 links without names; its symbol list becomes the .ksymtab
-        # section of pass 2 (placed after all code and data, so no address
-        # that the table names moves).
+        # Pass 1 links without names; its symbol list becomes the .ksymtab section of
+        # pass 2 (placed after all code and data, so no address the table names moves).
         awk -f kernel/arch/x86_64/symtab.awk </dev/null > "$OBJ/symtab.asm"
         nasm -f elf64 -o "$OBJ/symtab.o" "$OBJ/symtab.asm"
         ld -n -static -nostdlib -z max-page-size=0x1000 -z noexecstack --no-warn-rwx-segments -T boot/linker.ld \
@@ -190,19 +193,16 @@ build_kernel() {
 
 DEFAULT_WORKLOAD=kernel/default.wl
 build_iso() {
-    local workload="${1:-$DEFAULT_WORKLOAD}"
-    local iso="$OUT/kernel.iso" stamp="$OBJ/iso.workload" sum
+    local workload="${1:-$DEFAULT_WORKLOAD}" iso="$OUT/kernel.iso" stamp="$OBJ/iso.workload" sum
     [ -f "$workload" ] || die "workload file '$workload' not found"
     # The image embeds one workload: rebuild when it is another file's (or
     # the same file changed), not only when a file got newer.
     sum="$workload $(cksum <"$workload")"
     if stale "$iso" "$OUT/kernel.elf" boot/grub.cfg "$workload" || [ "$(cat "$stamp" 2>/dev/null)" != "$sum" ]; then
         say "making the hybrid BIOS/UEFI image out/kernel.iso"
-        rm -rf "$OBJ/iso"
-        mkdir -p "$OBJ/iso/boot/grub"
-        cp "$OUT/kernel.elf" "$OBJ/iso/boot/kernel.elf"
+        rm -rf "$OBJ/iso"; mkdir -p "$OBJ/iso/boot/grub"
+        cp "$OUT/kernel.elf" "$OBJ/iso/boot/kernel.elf"; cp "$workload" "$OBJ/iso/boot/workload.wl"
         cp boot/grub.cfg "$OBJ/iso/boot/grub/grub.cfg"
-        cp "$workload" "$OBJ/iso/boot/workload.wl"
         grub-mkrescue -o "$iso" "$OBJ/iso" >"$OBJ/grub-mkrescue.log" 2>&1 \
             || { cat "$OBJ/grub-mkrescue.log" >&2; die "grub-mkrescue failed"; }
         echo "$sum" >"$stamp"
@@ -213,8 +213,7 @@ build_iso() {
 # build_dotnet PROJECT DLL [DIR...]: dotnet build -c Release when a C# source
 # or project file under the project's folder or the DIRs is newer than DLL.
 build_dotnet() {
-    local proj="$1" dll="$2" name; shift 2
-    name=$(basename "$proj" .csproj)
+    local proj="$1" dll="$2" name; name=$(basename "$1" .csproj); shift 2
     mkdir -p "$OBJ"
     mapfile -t srcs < <(find "$(dirname "$proj")" "$@" \( -name '*.cs' -o -name '*.csproj' \) -not -path '*/bin/*' -not -path '*/obj/*')
     if stale "$dll" "${srcs[@]}"; then
@@ -228,6 +227,7 @@ tracetool_dll() { echo "$ROOT/qemu/tracetool/bin/Release/net10.0/TraceTool.dll";
 build_tracetool() { build_dotnet qemu/tracetool/TraceTool.csproj "$(tracetool_dll)"; }
 sim_dll() { echo "$ROOT/sched/sim/bin/Release/net10.0/Osprey.Sched.Sim.dll"; }
 build_sim() { build_dotnet sched/sim/Sim.csproj "$(sim_dll)" sched qemu/tracetool; }
+build_conformance() { build_dotnet qemu/conformance/Conformance.csproj "$ROOT/qemu/conformance/bin/Release/net10.0/Conformance.dll"; }
 # run: the QEMU command line, the terminal and the trace are the runner's
 # (qemu/runner/RunCommand.cs); the ISO embeds the workload, so it is built
 # here with FILE first (and dated back, so the next build makes the default one).
@@ -251,7 +251,7 @@ cmd_test() {
     printf '\n== %s\n' "build"
     build_kernel || die "build failed"
     need_qemu; need_ovmf
-    build_runner; build_sim
+    build_runner; build_sim; build_conformance
     dotnet "$(runner_dll)" test --root "$ROOT" --started "$t0" "$@"
 }
 

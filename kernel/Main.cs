@@ -85,14 +85,26 @@ namespace Osprey.Kernel
             {
                 SelfTest.Runner.RunAll(SelfTest.Registry.Suites(), Options.SelfTestFilter);
             }
+            else if (workloadError != null)
+            {
+                // Nothing of the file runs: say so and end with the failure
+                // status, with or without `exit` (QEMU's isa-debug-exit; on
+                // a machine without it the kernel halts).
+                Log.WriteLine("osprey: workload refused: exit with the failure status");
+                SelfTest.Runner.Exit(SelfTest.Runner.ExitFail);
+            }
             else if (Workload.WorkloadRunner.Spec != null)
             {
                 Workload.WorkloadRunner.Run();
             }
+            int refused = Options.SelfTest ? 0 : Workload.WorkloadRunner.Refused;
+            if (refused > 0)
+                Log.WriteLine("osprey: workload partly refused: " + refused + " part(s) of the file did not run (the 'rejected:' and 'note:' lines above)"
+                    + (Options.ExitWhenDone ? "; exit with the failure status" : ""));
             if (Options.ExitWhenDone)
             {
                 Log.WriteLine("osprey: done; exit");
-                SelfTest.Runner.Exit(SelfTest.Runner.ExitPass);
+                SelfTest.Runner.Exit(refused > 0 ? SelfTest.Runner.ExitFail : SelfTest.Runner.ExitPass);
             }
             Log.WriteLine("osprey: idle");
             Threading.Threads.Exit();

@@ -6,7 +6,7 @@
 #          running its own EDF task set on its virtual timer;
 #   quiet  40 ms every 100 ms with extra time: mostly halted, wakes on its
 #          virtual timer ticks.
-# The kernel prints the cores' table every 250 ms and a summary at the end
+# At the end the kernel prints the cores' table and the guest summary
 # (the same report as `./build.sh sim kernel/default.wl`).
 scheduler edf
 duration 1s

@@ -9,14 +9,35 @@ namespace Osprey.Kernel
     {
         private static bool screen;
         private static bool noSerial;
+        // The capture listening to the log until the end of the current line, or null.
+        private static LineCapture capture;
 
         internal static void EnableScreen(bool on) { screen = on; }
         internal static void EnableSerial(bool on) { noSerial = !on; }
+
+        // Width of the screen console in characters; 0 when the log does not go to a screen.
+        internal static int ScreenColumns { get { return screen && Console.Screen.Ready ? Console.Screen.Text.Columns : 0; } }
+
+        // Copies the rest of the current line into c (see LineCapture).
+        internal static void CaptureLine(LineCapture c) { c.Clear(); capture = c; }
 
         internal static void Write(string s)
         {
             if (!noSerial) Serial.Write(s);
             if (screen) Console.Screen.Write(s);
+            if (capture != null)
+                for (int i = 0; i < s.Length; i++)
+                    if (!capture.Add(s[i])) { capture = null; break; }
+        }
+
+        // One line in two layouts: `full` on the serial port (the form scripts
+        // and the host compare), `narrow` on the screen console, whose rows
+        // are shorter (narrow null: the full line on both).
+        internal static void WriteLineSplit(string full, string narrow)
+        {
+            if (narrow == null) { WriteLine(full); return; }
+            if (!noSerial) { Serial.Write(full); Serial.Write("\n"); }
+            if (screen) { Console.Screen.Write(narrow); Console.Screen.Write("\n"); }
         }
 
         internal static void WriteLine(string s) { Write(s); Write("\n"); }
@@ -29,6 +50,7 @@ namespace Osprey.Kernel
                 Serial.WriteByte((byte)c);
             }
             if (screen) Console.Screen.PutChar(c);
+            if (capture != null && !capture.Add(c)) capture = null;
         }
 
         internal static void Dec(long v)

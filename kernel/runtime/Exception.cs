@@ -1,7 +1,7 @@
 namespace System
 {
     // There is no unwinder: a throw is a kernel panic that prints the
-    // exception's type and message (see Runtime/Exceptions.cs).
+    // exception's type and message (see RhpThrowEx in Internal/RuntimeExports.cs).
     public class Exception
     {
         private string _message;

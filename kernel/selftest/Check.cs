@@ -2,14 +2,31 @@ namespace Osprey.Kernel.SelfTest
 {
     // Assertions of one running test. A failed assertion prints a KTAP
     // diagnostic line (before the test's result line) and marks the test
-    // failed; the test goes on unless it returns.
+    // failed; the test goes on unless it returns. The first failure line and
+    // the first note are kept for the end-of-run summary (FailureLog).
     internal sealed class Check
     {
         internal bool Failed;
         internal string SkipReason;
         internal int Assertions;
+        // "suite.test" of the test this check serves (null before the first Reset).
+        internal string TestName;
+        internal string FirstNote;
+        internal readonly LineCapture FirstFailure = new LineCapture();
+        // Appended to figure names ("@edf" in a policy variant such as
+        // threads@edf) so that each figure's name stays unique in the run.
+        internal string BenchSuffix = "";
 
-        internal void Reset() { Failed = false; SkipReason = null; Assertions = 0; }
+        internal void Reset()
+        {
+            // The previous test's verdict is final once the next one starts.
+            FailureLog.Finish();
+            Failed = false; SkipReason = null; Assertions = 0;
+            FirstNote = null;
+            FirstFailure.Clear();
+            TestName = Runner.CurrentSuite == null ? Runner.CurrentTest : Runner.CurrentSuite + "." + Runner.CurrentTest;
+            FailureLog.Begin(this);
+        }
 
         internal bool True(bool condition, string what)
         {
@@ -49,8 +66,7 @@ namespace Osprey.Kernel.SelfTest
         {
             Assertions++;
             if (expected == actual) return true;
-            Failed = true;
-            Log.Write("    # FAIL ");
+            BeginFail();
             Log.Write(what);
             Log.Write(": expected '");
             Log.Write(expected == null ? "(null)" : expected);
@@ -64,8 +80,7 @@ namespace Osprey.Kernel.SelfTest
         {
             Assertions++;
             if (actual >= low && actual <= high) return true;
-            Failed = true;
-            Log.Write("    # FAIL ");
+            BeginFail();
             Log.Write(what);
             Log.Write(": ");
             Log.Dec(actual);
@@ -80,16 +95,23 @@ namespace Osprey.Kernel.SelfTest
         // "    # FAIL what: expected " — the start of every value mismatch line.
         private void BeginMismatch(string what)
         {
-            Failed = true;
-            Log.Write("    # FAIL ");
+            BeginFail();
             Log.Write(what);
             Log.Write(": expected ");
         }
 
+        // "    # FAIL " — the start of every failure line; the rest of the
+        // test's first one is captured as it is written.
+        private void BeginFail()
+        {
+            Log.Write("    # FAIL ");
+            if (!Failed) Log.CaptureLine(FirstFailure);
+            Failed = true;
+        }
+
         internal void Fail(string what)
         {
-            Failed = true;
-            Log.Write("    # FAIL ");
+            BeginFail();
             Log.Write(what);
             Log.Write("\n");
         }
@@ -97,6 +119,7 @@ namespace Osprey.Kernel.SelfTest
         // A diagnostic line attached to the next result.
         internal void Note(string text)
         {
+            if (FirstNote == null) FirstNote = text;
             Log.Write("    # ");
             Log.Write(text);
             Log.Write("\n");
@@ -107,6 +130,7 @@ namespace Osprey.Kernel.SelfTest
         {
             Log.Write("    # BENCH ");
             Log.Write(name);
+            Log.Write(BenchSuffix);
             Log.Write(" ");
             Log.Dec(value);
             Log.Write(" ");

@@ -22,6 +22,7 @@ namespace Osprey.Kernel.SelfTest
 
         internal static bool Active { get { return active; } }
         internal static string CurrentTest { get { return currentTest; } }
+        internal static string CurrentSuite { get { return currentSuite; } }
 
         // filter: null or "" = everything; "suite" or "suite.test" (prefix
         // match on the test name), several separated by commas.
@@ -52,16 +53,17 @@ namespace Osprey.Kernel.SelfTest
                 Log.Dec(n);
                 Log.Write("\n");
                 string[] names = suite.TestNames;
+                t.BenchSuffix = suite.Variant ? "@" + suite.Policy : "";
                 bool suiteFailed = false;
                 int number = 0;
                 for (int i = 0; i < names.Length; i++)
                 {
-                    if (!Selected(suite.Name, names[i], filter) || (suite.ExplicitOnly && !NamesSuite(suite.Name, filter))) continue;
+                    if (!Listed(suite, names, i, filter)) continue;
                     number++;
                     currentTest = names[i];
                     currentNumber = number;
                     t.Reset();
-                    suite.Run(i, t);
+                    if (TestPolicies.Prepare(suite, i, t)) suite.Run(i, t);
                     if (t.SkipReason != null && !t.Failed)
                     {
                         skip++;
@@ -93,6 +95,7 @@ namespace Osprey.Kernel.SelfTest
             Log.Write(" total="); Log.Dec(pass + fail + skip);
             Log.Write("\n");
             Log.WriteLine("# selftest: end");
+            RunSummary.Print(pass, fail, skip);
             Exit(fail == 0 ? ExitPass : ExitFail);
         }
 
@@ -100,9 +103,18 @@ namespace Osprey.Kernel.SelfTest
         {
             int n = 0;
             string[] names = suite.TestNames;
-            if (suite.ExplicitOnly && !NamesSuite(suite.Name, filter)) return 0;
-            for (int i = 0; i < names.Length; i++) if (Selected(suite.Name, names[i], filter)) n++;
+            for (int i = 0; i < names.Length; i++) if (Listed(suite, names, i, filter)) n++;
             return n;
+        }
+
+        // True when test i of suite runs: the suite lists it, the filter
+        // selects it, and the suite is not one that runs only when named
+        // (the panic suite; policy variants when sched= forces a policy).
+        private static bool Listed(Suite suite, string[] names, int i, string filter)
+        {
+            if (!suite.Lists(i) || !Selected(suite.Name, names[i], filter)) return false;
+            bool onlyNamed = suite.ExplicitOnly || (suite.Variant && TestPolicies.Forced != null);
+            return !onlyNamed || NamesSuite(suite.Name, filter);
         }
 
         // True when `filter` (comma-separated terms) selects suite.test.

@@ -8,13 +8,19 @@ namespace Osprey.Kernel.Threading
     internal sealed class KernelPlatform : Platform
     {
         internal long ArmedFor = long.MaxValue;
+        // Set by the timer interrupt while it fires watchdogs: arming only
+        // records the time, and the handler arms the hardware once at its
+        // end. (An arm for a time already past would raise the interrupt at
+        // once, and a later re-arm does not withdraw it: it stays pending in
+        // the local APIC.)
+        internal bool DeferArm;
 
         public override long Now() { return Machine.Now(); }
 
         public override void ArmTimer(long absoluteNs)
         {
             ArmedFor = absoluteNs;
-            Machine.ArmTimer(absoluteNs);
+            if (!DeferArm) Machine.ArmTimer(absoluteNs);
         }
 
         public override void RequestSwitch() { Scheduling.SwitchPending = true; }

@@ -33,6 +33,31 @@ namespace Osprey.Kernel.Threading
             return s;
         }
 
+        // Run with a constrained deadline (the jobs' EDF key and miss rule).
+        internal static PeriodStatus Run(RatePeriod p, long length, long deadline)
+        {
+            if (p == null) return PeriodStatus.NullCaller;
+            if (Scheduling.InterruptNesting > 0) return PeriodStatus.CalledFromInterrupt;
+            ulong f = Machine.DisableInterrupts();
+            PeriodStatus s = p.Run(Scheduling.Current, length, deadline);
+            Scheduling.Preempt();
+            Machine.RestoreInterrupts(f);
+            return s;
+        }
+
+        // Set-up: activate p so its first job is released by the period
+        // timer at the absolute time start (RatePeriod.StartAt); any thread
+        // may call it, the owner waits until then.
+        internal static PeriodStatus StartAt(RatePeriod p, long start, long length, long deadline)
+        {
+            if (p == null) return PeriodStatus.NullCaller;
+            ulong f = Machine.DisableInterrupts();
+            PeriodStatus s = p.StartAt(start, length, deadline);
+            Scheduling.Preempt();
+            Machine.RestoreInterrupts(f);
+            return s;
+        }
+
         internal static PeriodStatus Cancel(RatePeriod p)
         {
             if (Scheduling.InterruptNesting > 0) return PeriodStatus.CalledFromInterrupt;

@@ -26,11 +26,24 @@ namespace Osprey.Kernel.Threading
         internal static long TimerInterrupts;
         private static Thread current;
         private static int nextId = 1;
+        // Totals of the cores that SwitchPolicy retired, so that Switches and
+        // IdleTimeNs count the whole boot whatever core runs now.
+        private static long retiredSwitches, retiredIdleNs;
+        // Started threads that have not exited (main and idle excepted), an
+        // intrusive list through Thread.LiveNext/LivePrev: SwitchPolicy
+        // refuses while it is not empty and names the first one.
+        private static Thread liveHead;
+        private static int liveCount;
 
         internal static Thread Current { get { return current; } }
-        // Context switches so far (the core counts them in Dispatch).
-        internal static long Switches { get { return Core.SwitchCount; } }
+        // Context switches so far (the cores count them in Dispatch).
+        internal static long Switches { get { return retiredSwitches + Core.SwitchCount; } }
+        // Time the idle thread ran so far, ns.
+        internal static long IdleTimeNs { get { return retiredIdleNs + Core.IdleTimeNs; } }
         internal static bool Running { get { return Core != null; } }
+        // Cores built so far (1 after Start; each SwitchPolicy adds one).
+        internal static int CoreCount;
+        internal static int LiveThreads { get { return liveCount; } }
 
         // Builds the core with the named policy and turns the boot context
         // into the "main" thread (priority mainPriority). Interrupts off.
@@ -43,18 +56,99 @@ namespace Osprey.Kernel.Threading
             Idle.SavedSp = Machine.InitialContext(Idle.Stack.Top, (ulong)(delegate*<Thread, void>)&IdleLoop, 0);
             Idle.Started = true;
             string error;
-            Core = SchedCore.Create(Platform, policy, Idle, out error);
-            if (Core == null) Panic.Fail("scheduler: " + error);
+            SchedCore core = SchedCore.Create(Platform, policy, Idle, out error);
+            if (core == null) Panic.Fail("scheduler: " + error);
             InterruptDispatch.Register(Machine.TimerVector, new TimerInterrupt());
 
-            Main = new Thread(NextId(), "main", mainPriority, Core);
+            Main = new Thread(NextId(), "main", mainPriority, core);
             Main.Stack = Stack.Adopt(bootStackBottom, bootStackTop);
             Main.Started = true;
-            Core.AddThread(Main);
-            Core.Start(Main);
-            Core.Dispatch();
+            Install(core);
+        }
+
+        // Makes `core` (fresh: idle executing, no other thread) the CPU's
+        // core with main as its executing thread. Interrupts off.
+        private static void Install(SchedCore core)
+        {
+            core.InterruptNesting = InterruptNesting;
+            core.AddThread(Main);
+            core.Start(Main);
+            core.Dispatch();
+            Core = core;
+            CoreCount++;
             current = Main;
             SwitchPending = false;
+        }
+
+        // Replaces the running core by a fresh one with the named policy
+        // (the self-test runner switches policies between tests). Allowed
+        // only from main, outside interrupt handlers, while no other thread
+        // is alive: then main and idle are the core's only threads, no
+        // watchdog is armed and main holds nothing (no mutex, inherited or
+        // job priority, server or guest core), so nothing of the old core's
+        // policy data outlives it. Main and idle move to the new core (same
+        // objects: stacks, saved contexts and CPU time carry over); the trace
+        // ring moves with them; the platform stays, disarmed (no watchdog).
+        // Objects made on the old core (semaphores, periods, threads that
+        // exited without a join) stay bound to it and must not be used
+        // again. Returns null on success, else why nothing changed.
+        internal static string SwitchPolicy(string policy)
+        {
+            if (InterruptNesting > 0) return "called from an interrupt handler";
+            if (current != Main) return "called from thread '" + current.Name + "', not main";
+            if (!SchedulerTable.Contains(policy)) { string e; SchedulerTable.Create(policy, out e); return e; }
+            ulong f = Machine.DisableInterrupts();
+            string why = NotMovable();
+            if (why != null) { Machine.RestoreInterrupts(f); return why; }
+            string error;
+            Scheduler s = SchedulerTable.Create(policy, out error);
+            SchedCore old = Core;
+            old.Charge(Platform.Now());                 // main's CPU time up to now
+            retiredSwitches += old.SwitchCount;
+            retiredIdleNs += old.IdleTimeNs;
+            Osprey.Sched.Tracing.TraceRing ring = old.Trace;
+            old.Trace = null;
+            old.RemoveThread(Main);                     // main leaves the old ready set
+            if (Platform.ArmedFor != long.MaxValue) Platform.ArmTimer(long.MaxValue);
+            SchedCore core = new SchedCore(Platform, s, Idle);
+            Install(core);
+            // Attached after main is in place: the trace shows main running
+            // on, not a start and a switch that did not happen.
+            core.Trace = ring;
+            Machine.RestoreInterrupts(f);
+            return null;
+        }
+
+        // Why the running core cannot be replaced now, or null. Interrupts off.
+        private static string NotMovable()
+        {
+            if (liveHead != null)
+                return liveCount + " thread(s) still alive (started, not exited), the first '" + liveHead.Name + "' (id " + liveHead.Id + ")";
+            if (Core.Timers.Count != 0) return Core.Timers.Count + " watchdog(s) still armed on the running core";
+            if (Main.Priorities.Count != 1) return "main has " + (Main.Priorities.Count - 1) + " inherited or job priorities";
+            if (!Main.Wait.Held.IsEmpty) return "main holds a mutex";
+            if (Main.Server != null) return "main has a CBS server";
+            if (Main.Vcore != null) return "main runs a guest core";
+            return null;
+        }
+
+        // Thread lifetime hooks for the live list (interrupts off).
+        internal static void Started(Thread t)
+        {
+            t.LivePrev = null;
+            t.LiveNext = liveHead;
+            if (liveHead != null) liveHead.LivePrev = t;
+            liveHead = t;
+            liveCount++;
+        }
+
+        internal static void Exited(Thread t)
+        {
+            if (t.LivePrev == null && liveHead != t) return;    // not in the list (main)
+            if (t.LivePrev != null) t.LivePrev.LiveNext = t.LiveNext; else liveHead = t.LiveNext;
+            if (t.LiveNext != null) t.LiveNext.LivePrev = t.LivePrev;
+            t.LiveNext = t.LivePrev = null;
+            liveCount--;
         }
 
         internal static int NextId() { return nextId++; }
@@ -114,19 +208,42 @@ namespace Osprey.Kernel.Threading
     // The local APIC timer interrupt: fire every due watchdog; the one-shot
     // ends armed for the earliest remaining one (the hardware shot is spent
     // even when it fired early and nothing was due).
+    //
+    // Livelock bound: a watchdog that fell due while this handler ran (so
+    // the next interrupt would come at once) is fired no sooner than the
+    // time this handler took, and at least MinGapNs, after its end. Timer
+    // interrupts then take at most about half of the CPU whatever the timer
+    // queue holds (periods of 1 ns included), so threads always progress.
+    // Watchdogs due later than the handler's end are not moved.
     internal sealed unsafe class TimerInterrupt : InterruptHandler
     {
+        internal const long MinGapNs = 1000;
+        internal static long Deferred;
+
         internal override void Handle(InterruptFrame* frame)
         {
             Scheduling.TimerInterrupts++;
             SchedCore core = Scheduling.Core;
             KernelPlatform p = Scheduling.Platform;
-            p.ArmedFor = long.MinValue;                 // the hardware shot is spent
-            core.TimerFired(Machine.Now());
-            // Firing re-armed the timer when the earliest expiry changed; if
-            // it did not (the shot came early), arm it again here.
+            long entry = Machine.Now();
+            p.DeferArm = true;
+            core.TimerFired(entry);
+            p.DeferArm = false;
+            // The hardware shot is spent: arm it once, for the earliest
+            // watchdog left (or later, see the livelock bound).
             long next = core.Timers.NextExpiry;
-            if (p.ArmedFor != next) p.ArmTimer(next);
+            if (next != long.MaxValue)
+            {
+                long end = Machine.Now();
+                if (next <= end)
+                {
+                    long gap = end - entry;
+                    if (gap < MinGapNs) gap = MinGapNs;
+                    next = end + gap;
+                    Deferred++;
+                }
+            }
+            p.ArmTimer(next);
             Machine.EndOfInterrupt();
         }
     }

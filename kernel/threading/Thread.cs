@@ -16,6 +16,7 @@ namespace Osprey.Kernel.Threading
         internal bool Started, Exited, Joined;
         internal long CreatedAt, ExitedAt;
         internal readonly WaitQueue Joiners;  // threads waiting in Join
+        internal Thread LiveNext, LivePrev;   // Scheduling's list of started, not exited threads
 
         internal Thread(int id, string name, int priority, SchedCore core) : base(id, priority, name)
         {

@@ -87,6 +87,7 @@ namespace Osprey.Kernel.Threading
             ulong f = Machine.DisableInterrupts();
             if (t.Started) { Machine.RestoreInterrupts(f); return ThreadStatus.AlreadyStarted; }
             t.Started = true;
+            Scheduling.Started(t);
             Scheduling.Core.Start(t);
             Scheduling.Preempt();
             Machine.RestoreInterrupts(f);
@@ -101,6 +102,7 @@ namespace Osprey.Kernel.Threading
             if (self == Scheduling.Idle || Scheduling.InterruptNesting > 0) Panic.Fail("Threads.Exit from the idle thread or an interrupt handler");
             self.Exited = true;
             self.ExitedAt = Machine.Now();
+            Scheduling.Exited(self);
             SyncOps.ThreadExit(self);                 // mutexes it holds pass to their waiters
             self.Joiners.WakeAll(SyncStatus.Successful);
             Scheduling.Core.Stop(self);

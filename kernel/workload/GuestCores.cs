@@ -5,7 +5,7 @@ using Osprey.Sched.Workload;
 
 namespace Osprey.Kernel.Workload
 {
-    // Guest cores on real threads (issue 5; contract in sched/README.md
+    // Guest cores on real threads (contract in sched/README.md
     // "Guest cores", "Kernel integration"): each admitted virtual core is a
     // kernel thread whose body steps its guest program and spins for the CPU
     // time the guest executes; the vcore scheduler (sched=vcore) gives it its
@@ -13,20 +13,33 @@ namespace Osprey.Kernel.Workload
     // used up, hands out extra time, and raises its virtual timer interrupts.
     internal static unsafe class GuestCores
     {
-        internal const int Max = 64;
+        internal const int Max = WorkloadLimits.MaxGuestCores;
         internal static Vcore[] Cores = new Vcore[Max];
         internal static Thread[] CoreThreads = new Thread[Max];
         internal static int Count;
         internal static string[] Rejected = new string[Max];
         internal static int RejectedCount;
+        private static int cores;          // vcore lines seen, admitted or not
+        // Taken when the run stops (StopInInterrupt), before the cores are
+        // removed: the share, what was admitted, each core's guest clock.
+        private static bool stopped;
+        private static long shareNum = 1, shareDen = 1;
+        private static Osprey.Sched.Analysis.Utilization admitted;
+        private static int admittedCount;
+        private static readonly long[] guestClock = new long[Max];
 
         internal static VcoreScheduler Scheduler { get { return Scheduling.Core.Scheduler as VcoreScheduler; } }
 
         internal static void Reset()
         {
-            for (int i = 0; i < Max; i++) { Cores[i] = null; CoreThreads[i] = null; Rejected[i] = null; }
+            for (int i = 0; i < Max; i++) { Cores[i] = null; CoreThreads[i] = null; Rejected[i] = null; guestClock[i] = 0; }
             Count = 0;
             RejectedCount = 0;
+            cores = 0;
+            stopped = false;
+            admittedCount = 0;
+            shareNum = 1;
+            shareDen = 1;
         }
 
         // Admits v on a new thread; false (and the reason in Rejected) when refused.
@@ -34,7 +47,13 @@ namespace Osprey.Kernel.Workload
         {
             VcoreScheduler vs = Scheduler;
             if (vs == null) { Reject("guest core " + name + ": needs the vcore scheduler (sched=vcore)"); return false; }
-            if (Count == Max) { Reject("guest core " + name + ": more than " + Max + " guest cores"); return false; }
+            cores++;
+            if (Count == Max || cores > Max)
+            {
+                Reject("line " + v.Line + ": field 'vcore': guest core " + name + " is guest core number " + cores
+                    + " of the file; at most " + Max + " guest cores (WorkloadLimits.MaxGuestCores)");
+                return false;
+            }
             if (v.Cpu != 0)
             {
                 Reject("line " + v.Line + ": field 'cpu': this kernel runs guest cores on CPU 0 only, got cpu=" + v.Cpu);
@@ -58,13 +77,31 @@ namespace Osprey.Kernel.Workload
             return true;
         }
 
-        private static void Reject(string m) { if (RejectedCount < Max) Rejected[RejectedCount++] = m; }
+        // Refusals past the table's size are counted, not kept.
+        private static void Reject(string m)
+        {
+            if (RejectedCount < Max) Rejected[RejectedCount] = m;
+            RejectedCount++;
+        }
 
-        // The guest cores of a workload file.
+        // The guest cores of a workload file: the file's share first (the
+        // admission bound, as in the simulator), then every core in order.
         internal static void FromWorkload(WorkloadSpec w)
         {
             // Guest blocks with an error were left out by the parser.
             for (int i = 0; w.GuestErrors != null && i < w.GuestErrors.Length; i++) Reject(w.GuestErrors[i]);
+            VcoreScheduler vs = Scheduler;
+            if (vs != null)
+            {
+                ulong f = Machine.DisableInterrupts();
+                VcoreStatus st = vs.SetShare(w.ShareNum, w.ShareDen);
+                Machine.RestoreInterrupts(f);
+                if (st != VcoreStatus.Ok)
+                {
+                    Reject("field 'share': cannot use the share " + w.ShareNum + "/" + w.ShareDen + " (" + st + "): no guest core runs");
+                    return;
+                }
+            }
             for (int gi = 0; gi < w.Guests.Length; gi++)
             {
                 GuestSpec g = w.Guests[gi];
@@ -74,25 +111,66 @@ namespace Osprey.Kernel.Workload
         }
 
         // Starts every admitted core at one instant (aligned periods and
-        // virtual clocks).
+        // virtual clocks); nothing once the run has stopped.
         internal static void StartAll(long t0)
         {
             VcoreScheduler vs = Scheduler;
             ulong f = Machine.DisableInterrupts();
+            if (stopped) { Machine.RestoreInterrupts(f); return; }
             for (int i = 0; i < Count; i++) vs.Start(Cores[i], t0);
             Machine.RestoreInterrupts(f);
             for (int i = 0; i < Count; i++) Threading.Threads.Start(CoreThreads[i]);
         }
 
-        // Removes every core (their threads see Detached and exit) and joins them.
+        // The end of the run, in the timer interrupt (WorkloadRunner.Stop):
+        // take what the report needs from the scheduler and the cores' guest
+        // clocks, then remove every core (its reservation and watchdogs go;
+        // Step answers Detached) and suspend its thread until ReleaseAll.
+        internal static void StopInInterrupt(long now)
+        {
+            stopped = true;
+            VcoreScheduler vs = Scheduler;
+            if (vs == null) return;
+            shareNum = vs.ShareNum;
+            shareDen = vs.ShareDen;
+            vs.AdmittedShare(null, out admitted);
+            admittedCount = vs.VcoreCount;
+            SchedCore core = Scheduling.Core;
+            for (int i = 0; i < Count; i++)
+            {
+                guestClock[i] = Cores[i].Started ? Cores[i].VirtualAt(now) : 0;
+                vs.Remove(Cores[i]);
+                if (CoreThreads[i].Started) core.Suspend(CoreThreads[i]);
+            }
+        }
+
+        // Removes every core (their threads see Detached and exit) and joins
+        // them (the self-tests' way; a workload run stops in StopInInterrupt).
         internal static void StopAll()
         {
             VcoreScheduler vs = Scheduler;
             ulong f = Machine.DisableInterrupts();
+            stopped = true;
             for (int i = 0; i < Count; i++) vs.Remove(Cores[i]);
             Scheduling.Preempt();
             Machine.RestoreInterrupts(f);
             for (int i = 0; i < Count; i++) Threading.Threads.Join(CoreThreads[i]);
+        }
+
+        // After the report: the cores' threads run on to their end.
+        internal static void ReleaseAll()
+        {
+            for (int i = 0; i < Count; i++)
+                if (CoreThreads[i].Started) Threading.Threads.Resume(CoreThreads[i]);
+        }
+
+        internal static void JoinAll()
+        {
+            for (int i = 0; i < Count; i++)
+            {
+                if (CoreThreads[i].Started) Threading.Threads.Join(CoreThreads[i]);
+                else Threading.Threads.Discard(CoreThreads[i]);
+            }
         }
 
         // One core's thread: step the guest, then let it execute for the CPU
@@ -121,38 +199,35 @@ namespace Osprey.Kernel.Workload
             }
         }
 
-        internal static void PrintCores(long elapsed)
-        {
-            Log.WriteLine(VcoreReport.CpuTitle(0, Scheduler, elapsed));
-            Log.WriteLine(VcoreReport.Header());
-            for (int i = 0; i < Count; i++) Log.WriteLine(VcoreReport.Line(Cores[i], elapsed));
-        }
-
-        // The end-of-run part of the simulator's guest report.
+        // The end-of-run part of the simulator's guest report, from the
+        // figures taken when the run stopped.
         internal static void PrintSummary(long elapsed)
         {
             Log.WriteLine("");
-            PrintCores(elapsed);
+            Log.WriteLine(VcoreReport.CpuTitle(0, shareNum, shareDen, VcoreScheduler.AdmittedText(admitted), admittedCount, elapsed));
+            ReportTables.CoreHeader();
+            for (int i = 0; i < Count; i++) ReportTables.CoreLine(Cores[i], elapsed);
             if (Count > 0)
             {
                 Log.WriteLine("");
                 Log.WriteLine("virtual interrupts (delivery error = guest clock at delivery - deadline, guest time):");
-                Log.WriteLine(VcoreReport.IrqHeader());
-                for (int i = 0; i < Count; i++) Log.WriteLine(VcoreReport.IrqLine(Cores[i]));
+                ReportTables.IrqHeader();
+                for (int i = 0; i < Count; i++) ReportTables.IrqLine(Cores[i], guestClock[i]);
             }
             for (int i = 0; i < Count; i++)
             {
                 PeriodicGuestProgram p = Cores[i].Program as PeriodicGuestProgram;
                 if (p == null || p.Tasks == null) continue;
-                p.Finish(Cores[i]);
+                p.Finish(Cores[i], guestClock[i]);
                 Log.WriteLine("");
                 Log.WriteLine(VcoreReport.GuestTitle(Cores[i], p));
-                Log.WriteLine(RunReport.Header());
-                for (int k = 0; k < p.Stats.Length; k++) Log.WriteLine(RunReport.Line(p.Stats[k]));
+                ReportTables.RunHeader();
+                for (int k = 0; k < p.Stats.Length; k++) ReportTables.RunLine(p.Stats[k]);
                 Log.WriteLine(VcoreReport.GuestTotal(Cores[i], p));
             }
             if (RejectedCount > 0) Log.WriteLine("");
-            for (int i = 0; i < RejectedCount; i++) Log.WriteLine("rejected: " + Rejected[i]);
+            for (int i = 0; i < RejectedCount && i < Max; i++) Log.WriteLine("rejected: " + Rejected[i]);
+            if (RejectedCount > Max) Log.WriteLine("rejected: " + (RejectedCount - Max) + " more guest core(s)");
         }
     }
 }

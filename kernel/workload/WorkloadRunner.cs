@@ -13,13 +13,17 @@ namespace Osprey.Kernel.Workload
     // table (sched/workload/RunReport.cs) so the two can be compared line by
     // line. The file comes from the multiboot module named "workload".
     //
-    // Job semantics follow the simulator: a periodic task's first period()
-    // call activates its period at its phase; a job's work is CPU time (or
+    // Job semantics follow the simulator: every task counts from one
+    // instant t0 (runStart), chosen after all threads are set up; each
+    // periodic task's period is activated before any task runs
+    // (RatePeriod.StartAt) so that its job k is released by the period
+    // timer at exactly t0 + phase + k * period, as in the simulator; no
+    // set-up time is charged to any job. A job's work is CPU time (or
     // wall-clock time for work=wall), its response is measured from its
-    // release, and a job counts as missed when its deadline passes before it
-    // completes (jobs still unfinished at the end whose deadline lies inside
-    // the run count too). Every period is activated before any job runs:
-    // tasks with equal phases are released together.
+    // release, and a job counts as missed when it completes after its
+    // deadline (at the deadline is on time: sched/README.md "Job
+    // boundaries"; jobs still unfinished at the end whose deadline lies
+    // inside the run count too).
     //
     // With `trace` on the command line the run is recorded (KernelTrace):
     // the core records periodic releases, switches, blocks and expiries; this
@@ -29,15 +33,25 @@ namespace Osprey.Kernel.Workload
     internal static unsafe class WorkloadRunner
     {
         internal const string ModuleName = "workload";
-        // Time given to all threads of one phase to activate their periods
-        // before the first job runs.
-        private const long SettlePerTask = 20000;
+        // From the clock read that fixes t0 to t0: covers activating every
+        // period (a few timer-queue inserts per task, interrupts off), so
+        // that no release is already past when its period is activated.
+        private const long StartMargin = 200000, StartMarginPerTask = 5000;
 
         internal static WorkloadSpec Spec;
         internal static string FileName;
         private static WorkloadTask[] tasks;
-        private static long runStart, runEnd, settle;
+        private static long runStart, runEnd;
         private static bool stopping;
+        // Run control (RunStop): the instant the stop watchdog fired, the
+        // switch and idle counters it read, and the thread waiting for it.
+        private static long stopAt, switchesAtStop, idleAtStop;
+        private static Thread stopWaiter;
+        private static readonly RunStop stopTimer = new RunStop();
+        // Things of the file that do not run (refused guest cores, CBS
+        // servers refused admission, guests without the vcore scheduler):
+        // the kernel then ends with the failure status.
+        internal static int Refused;
 
         // Finds and parses the workload module. Returns null (and Spec) when
         // there is none or it parsed; else the error, naming line and field.
@@ -92,13 +106,14 @@ namespace Osprey.Kernel.Workload
             int noteCount = 0;
 
             tasks = new WorkloadTask[w.Tasks.Length];
-            settle = SettlePerTask * (w.Tasks.Length + 1);
-            runStart = Machine.Now() + 1000000;
+            // Until t0 is fixed below, nothing may wait for it.
+            runStart = long.MaxValue / 4;
             runEnd = runStart + duration;
             stopping = false;
 
-            // Main wakes at the end before any task: value 0 is the most
-            // urgent under every policy (priority 0, or deadline 0).
+            // Main sets the run up and starts the guest cores as the most
+            // urgent thread (value 0 under every policy: priority 0, or
+            // deadline 0). The end does not depend on it (RunStop).
             ulong f = Machine.DisableInterrupts();
             core.SetPriorityNode(main, urgent, 0);
             Machine.RestoreInterrupts(f);
@@ -134,62 +149,129 @@ namespace Osprey.Kernel.Workload
             if (guests) GuestCores.FromWorkload(w);
             else if (w.Guests.Length > 0)
                 notes[noteCount++] = w.Guests.Length + " guest(s) in the file not run: guest cores need the vcore scheduler (sched=vcore, the default for a file with guests)";
-            long switches0 = Scheduling.Switches, idle0 = core.IdleTimeNs;
+            // t0: every periodic task's period is activated while its thread
+            // is still dormant (once started, the owner waits in PeriodWait)
+            // for a first release at t0 + phase, before any task runs;
+            // aperiodic arrivals and the background start count from t0.
+            f = Machine.DisableInterrupts();
+            runStart = Machine.Now() + StartMargin + StartMarginPerTask * tasks.Length;
+            runEnd = runStart + duration;
+            for (int i = 0; i < tasks.Length; i++)
+            {
+                WorkloadTask k = tasks[i];
+                if (k.Period == null) continue;
+                PeriodStatus ps = Periods.StartAt(k.Period, runStart + k.Spec.Phase, k.Spec.Period, k.Spec.Deadline);
+                if (ps == PeriodStatus.Successful) k.Activation = runStart + k.Spec.Phase;
+                else notes[noteCount++] = "task '" + k.Spec.Name + "': its period could not start: " + ps;
+            }
+            // The end of the run is the stop watchdog's, in the timer
+            // interrupt, armed before any task runs: no thread priority can
+            // delay it. One nanosecond after runEnd, so that everything due
+            // at runEnd itself (period ends, releases) happens first.
+            core.Timers.Insert(stopTimer, runEnd + 1);
+            Machine.RestoreInterrupts(f);
             for (int i = 0; i < tasks.Length; i++) Threads.Start(tasks[i].Thread);
+            long switches0 = Scheduling.Switches, idle0 = core.IdleTimeNs;
 
             if (guests)
             {
-                // Every guest core starts at the run's start; main (the most
-                // urgent thread) prints the cores' table at intervals.
+                // Every guest core starts at the run's start. Nothing of the
+                // kernel runs during the run: the cores' table is printed
+                // after it, from the figures the stop took.
                 Threads.SleepUntil(runStart);
                 GuestCores.StartAll(runStart);
-                long interval = duration / 4;
-                if (interval < 100000000) interval = 100000000;
-                for (long at = runStart + interval; at < runEnd; at += interval)
-                {
-                    Threads.SleepUntil(at);
-                    Log.WriteLine("");
-                    Log.WriteLine("at " + Osprey.Sched.Analysis.Format.Time(Machine.Now() - runStart) + ":");
-                    GuestCores.PrintCores(Machine.Now() - runStart);
-                }
             }
-            Threads.SleepUntil(runEnd);
+            WaitForStop(main);
 
-            // The end: main is the most urgent thread, nothing else runs
-            // while it takes the figures.
-            f = Machine.DisableInterrupts();
-            stopping = true;
-            long switches = Scheduling.Switches - switches0;
-            long idle = core.IdleTimeNs - idle0;
-            for (int i = 0; i < tasks.Length; i++) Collect(tasks[i], core);
-            Machine.RestoreInterrupts(f);
+            // The stop watchdog has suspended every thread of the workload
+            // and taken the end figures (RunStop); they no longer change.
+            for (int i = 0; i < tasks.Length; i++) Collect(tasks[i]);
+            Print(w, sched, duration, switchesAtStop - switches0, idleAtStop - idle0, notes, noteCount, guests);
+            PrintLatency(sched);
+            if (guests) GuestCores.PrintSummary(stopAt - runStart);
+            if (guests) Refused += GuestCores.RejectedCount;
+            else if (w.GuestErrors != null) Refused += w.GuestErrors.Length;
+            Refused += noteCount;
 
-            // Stop the threads: end their periods and sleeps; spinning jobs
-            // see `stopping`.
-            for (int i = 0; i < tasks.Length; i++)
-            {
-                if (tasks[i].Period != null) Periods.Delete(tasks[i].Period);
-                Threads.Wake(tasks[i].Thread);
-                Threads.Resume(tasks[i].Thread);
-            }
-            long guestElapsed = Machine.Now() - runStart;
-            if (guests) GuestCores.StopAll();
+            // Let the threads end: their periods, servers and cores are gone,
+            // sleeps are cut short, spinning jobs see `stopping`.
             f = Machine.DisableInterrupts();
             core.RemovePriority(main, urgent);
             Machine.RestoreInterrupts(f);
+            for (int i = 0; i < tasks.Length; i++)
+            {
+                Threads.Wake(tasks[i].Thread);
+                Threads.Resume(tasks[i].Thread);
+            }
+            GuestCores.ReleaseAll();
             for (int i = 0; i < tasks.Length; i++) Threads.Join(tasks[i].Thread);
-
-            Print(w, sched, duration, switches, idle, notes, noteCount, guests);
-            if (guests) GuestCores.PrintSummary(guestElapsed);
+            GuestCores.JoinAll();
+            long joined = Machine.Now();
+            Log.WriteLine("run control: stopped at the end + " + Osprey.Sched.Analysis.Format.Time(stopAt - runEnd)
+                + " (timer interrupt), report printed and " + (tasks.Length + GuestCores.Count) + " thread(s) ended at the end + "
+                + Osprey.Sched.Analysis.Format.Time(joined - runEnd));
             KernelTrace.Dump(FileName);
         }
 
-        // Final figures of one task, at the end of the run (interrupts off).
-        private static void Collect(WorkloadTask k, SchedCore core)
+        // Main waits here until the stop watchdog resumes it.
+        private static void WaitForStop(Thread main)
+        {
+            SchedCore core = Scheduling.Core;
+            ulong f = Machine.DisableInterrupts();
+            stopWaiter = main;
+            while (!stopping)
+            {
+                core.Suspend(main);
+                Scheduling.Reschedule();
+            }
+            stopWaiter = null;
+            Machine.RestoreInterrupts(f);
+        }
+
+        // The end of the run, in the timer interrupt (RunStop.Fire): from
+        // here on no thread of the workload runs, whatever its priority or
+        // deadline. Takes the figures that would move on (CPU times, idle
+        // time, period statistics, the guest cores'), then removes what
+        // would keep firing (periods, CBS servers, guest-core reservations)
+        // and suspends the threads; main collects and prints, then lets
+        // them end. Bounded work: a few core operations per task and core.
+        internal static void Stop(long now)
+        {
+            if (stopping || tasks == null) return;
+            SchedCore core = Scheduling.Core;
+            stopping = true;
+            stopAt = now;
+            switchesAtStop = Scheduling.Switches;
+            idleAtStop = core.IdleTimeNs;
+            CbsScheduler cbs = core.Scheduler as CbsScheduler;
+            for (int i = 0; i < tasks.Length; i++)
+            {
+                WorkloadTask k = tasks[i];
+                // A thread not started yet starts later and finds `stopping`.
+                if (k.Thread.Started) core.Suspend(k.Thread);
+                k.Stats.CpuTimeNs = core.CpuTimeOf(k.Thread);
+                if (k.Period != null)
+                {
+                    k.Stats.TakePeriod(k.Period);
+                    k.Period.Delete();
+                }
+                if (k.Server != null)
+                {
+                    k.Stats.Overruns = k.Server.OverrunCount;
+                    if (cbs != null) cbs.Detach(k.Thread);
+                }
+                core.RemovePriority(k.Thread, k.JobNode);
+            }
+            GuestCores.StopInInterrupt(now);
+            if (stopWaiter != null) core.Resume(stopWaiter);
+        }
+
+        // Final figures of one task, after the stop (the thread is suspended;
+        // its CPU time and period statistics were taken by Stop).
+        private static void Collect(WorkloadTask k)
         {
             TaskStats st = k.Stats;
             TaskSpec s = k.Spec;
-            st.CpuTimeNs = core.CpuTimeOf(k.Thread);
             if (s.Kind == TaskKind.Periodic)
             {
                 if (k.Activation >= 0)
@@ -200,13 +282,18 @@ namespace Osprey.Kernel.Workload
                     // the few microseconds the activation took do not move a
                     // release across the end of the run.
                     long nominal = runStart + s.Phase;
-                    long released = 0;
-                    while (nominal + released * s.Period <= runEnd) released++;
+                    long released = nominal > runEnd ? 0 : (runEnd - nominal) / s.Period + 1;
                     st.Released = released;
-                    for (long j = k.Completed; j < released; j++)
-                        if (nominal + j * s.Period + s.Deadline <= runEnd) Miss(k, j);
+                    // Unfinished jobs with a deadline inside the run: jobs
+                    // Completed .. last, one trace record each up to a bound.
+                    long last = nominal + s.Deadline > runEnd ? -1 : (runEnd - nominal - s.Deadline) / s.Period;
+                    if (last >= released) last = released - 1;
+                    for (long j = k.Completed; j <= last; j++)
+                    {
+                        if (j - k.Completed >= MissRecords) { MissCount(k, last - j + 1); break; }
+                        Miss(k, j);
+                    }
                 }
-                st.TakePeriod(k.Period);
             }
             else if (s.Kind == TaskKind.Aperiodic)
             {
@@ -217,7 +304,14 @@ namespace Osprey.Kernel.Workload
                     if (k.Deadline(j, runStart) <= runEnd) Miss(k, j);
             }
             else st.Released = 1;
-            if (k.Server != null) st.Overruns = k.Server.OverrunCount;
+        }
+
+        // Unfinished jobs past this many are counted without a trace record each.
+        private const long MissRecords = 10000;
+
+        private static void MissCount(WorkloadTask k, long n)
+        {
+            if (n > 0) k.Stats.Misses += n;
         }
 
         private static void Miss(WorkloadTask k, long job)
@@ -269,7 +363,7 @@ namespace Osprey.Kernel.Workload
             else if (k.Spec.Kind == TaskKind.Aperiodic) RunAperiodic(k);
             else
             {
-                Threads.SleepUntil(runStart + settle);
+                Threads.SleepUntil(runStart);
                 KernelTrace.Record(TraceEventKind.Release, k.Thread.Id, 0, 0, long.MaxValue);
                 if (!stopping && Work(k)) Complete(k, 0, Machine.Now());
             }
@@ -278,39 +372,49 @@ namespace Osprey.Kernel.Workload
         private static void RunPeriodic(WorkloadTask k)
         {
             TaskSpec s = k.Spec;
-            // The first period() call is made at the task's phase as the most
-            // urgent thread (value 0 under every policy), so it is not delayed
-            // by jobs already running (guest cores' reservations, other tasks).
-            SchedCore core = Scheduling.Core;
-            ulong f = Machine.DisableInterrupts();
-            core.SetPriorityNode(k.Thread, k.JobNode, 0);
-            Machine.RestoreInterrupts(f);
-            Threads.SleepUntil(runStart + s.Phase);
-            PeriodStatus first = stopping ? PeriodStatus.NotActive : Periods.Run(k.Period, s.Period);
-            f = Machine.DisableInterrupts();
-            // Read while still the most urgent thread: once the priority is
-            // gone, the thread may wait past the first period's end, whose
-            // expiry (in the timer interrupt) moves the deadline on.
-            long activation = k.Period.LatestDeadline - s.Period;
-            core.RemovePriority(k.Thread, k.JobNode);
-            Scheduling.Preempt();
-            Machine.RestoreInterrupts(f);
-            if (first != PeriodStatus.Successful) return;
-            k.Activation = activation;
-            k.Stats.MaxPostponed = 0;
-            Threads.SleepUntil(runStart + s.Phase + settle);
+            // The thread first runs when the period timer released job 0 at
+            // Activation (Run activated the period before any task ran), or
+            // at the end of the run if it never did.
+            if (k.Activation < 0) return;
             long job = 0;
             while (!stopping)
             {
+                k.NoteStart(Machine.Now() - k.Release(job, runStart));
                 if (!Work(k)) return;
                 Complete(k, job, Machine.Now());
-                PeriodInfo info;
-                Periods.Status(k.Period, out info);
-                if (info.PostponedJobs > k.Stats.MaxPostponed) k.Stats.MaxPostponed = info.PostponedJobs;
-                PeriodStatus st = Periods.Run(k.Period, s.Period);
+                PeriodStatus st = Periods.Run(k.Period, s.Period, s.Deadline);
                 if (st != PeriodStatus.Successful && st != PeriodStatus.Timeout) return;
                 job++;
             }
+        }
+
+        // The delay from a periodic job's release to its first instruction.
+        // Under fixed priority the most urgent periodic task (the first by
+        // priority, then by deadline) starts each job as soon as the release
+        // timer's interrupt and the switch are done, so its figures are the
+        // timer's latency; under EDF a job may wait for earlier deadlines, so
+        // only the smallest delay over all jobs is the latency.
+        private static void PrintLatency(SchedulerKind sched)
+        {
+            WorkloadTask top = null;
+            long min = long.MaxValue, starts = 0;
+            for (int i = 0; i < tasks.Length; i++)
+            {
+                WorkloadTask k = tasks[i];
+                if (k.Period == null || k.Starts == 0) continue;
+                starts += k.Starts;
+                if (k.StartLagMin < min) min = k.StartLagMin;
+                if (top == null || k.Spec.Priority < top.Spec.Priority
+                    || (k.Spec.Priority == top.Spec.Priority && k.Spec.Deadline < top.Spec.Deadline)) top = k;
+            }
+            if (top == null) return;
+            if (sched == SchedulerKind.Priority)
+                Log.WriteLine("release latency (release to the job's first instruction), task '" + top.Spec.Name + "': min "
+                    + Osprey.Sched.Analysis.Format.Time(top.StartLagMin) + ", mean " + Osprey.Sched.Analysis.Format.Time(top.StartLagSum / top.Starts)
+                    + ", max " + Osprey.Sched.Analysis.Format.Time(top.StartLagMax) + " over " + top.Starts + " jobs");
+            else
+                Log.WriteLine("release latency (release to the job's first instruction): min " + Osprey.Sched.Analysis.Format.Time(min)
+                    + " over " + starts + " periodic jobs (later starts wait for earlier deadlines)");
         }
 
         private static void RunAperiodic(WorkloadTask k)
@@ -359,10 +463,10 @@ namespace Osprey.Kernel.Workload
             }
             else Log.WriteLine(RunReport.Title(FileName, w, sched, duration));
             Log.WriteLine("");
-            Log.WriteLine(RunReport.Header());
+            ReportTables.RunHeader();
             for (int i = 0; i < stats.Length; i++)
             {
-                Log.WriteLine(RunReport.Line(stats[i]));
+                ReportTables.RunLine(stats[i]);
                 string over = RunReport.OverrunLine(stats[i]);
                 if (over != null) Log.WriteLine(over);
             }

@@ -16,12 +16,23 @@ namespace Osprey.Kernel.Workload
         internal CbsServer Server;
         internal readonly PriorityNode JobNode = new PriorityNode();
         internal ulong Rng;
-        // Periodic: the time the first period() call activated the period
-        // (job k is released at Activation + k * Period); -1 before.
+        // Periodic: the release of job 0, t0 + phase (job k is released at
+        // Activation + k * Period); -1 when the period did not start.
         internal long Activation = -1;
         // Jobs 0 .. Completed-1 are done (jobs complete in order).
         internal long Completed;
         internal bool Finished;
+        // Periodic: delay from each job's release to its first instruction.
+        internal long Starts, StartLagSum, StartLagMin = long.MaxValue, StartLagMax;
+
+        internal void NoteStart(long lag)
+        {
+            if (lag < 0) lag = 0;
+            Starts++;
+            StartLagSum += lag;
+            if (lag < StartLagMin) StartLagMin = lag;
+            if (lag > StartLagMax) StartLagMax = lag;
+        }
 
         internal long Release(long k, long runStart)
         {

@@ -55,7 +55,7 @@ public static class BootRun
     /// <summary>One KTAP boot; <paramref name="rep"/> is its report (counts, failures, benchmarks).</summary>
     public static int RunKtap(RunnerOptions o, TextWriter output, out KtapReport rep)
     {
-        var parser = new KtapParser(o.Label);
+        var parser = new KtapParser(o.Label) { ForbiddenSkip = o.ForbidSkip };
         var tail = new Queue<string>();
         using var log = OpenLog(o, output);
         var printedSuites = new HashSet<KtapLevel>();
@@ -213,7 +213,7 @@ public static class BootRun
             sb.Append(line).Append('\n');
         }
         var outcome = o.ParseExitStatus is int c ? RunOutcome.Exited(c) : RunOutcome.Offline();
-        var rep = KtapParser.Parse(sb.ToString(), outcome, o.Label);
+        var rep = KtapParser.Parse(sb.ToString(), outcome, o.Label, o.ForbidSkip);
         output.Write(rep.Format());
         WriteResult(o, rep, output);
         return rep.Success ? 0 : 1;

@@ -190,14 +190,17 @@ public sealed class KtapParser
 
     public KtapParser(string label = "kernel") { _report.Label = label; }
 
+    /// <summary>A skip whose reason matches this counts as an error (e.g. a test skipped for the wrong scheduler).</summary>
+    public Regex? ForbiddenSkip;
+
     public bool SawEndMarker => _report.SawEndMarker;
     public bool SawPanic => _report.Panicked;
     public KtapLevel? Root => _root;
 
     /// <summary>Parse a whole text offline.</summary>
-    public static KtapReport Parse(string text, RunOutcome? outcome = null, string label = "kernel")
+    public static KtapReport Parse(string text, RunOutcome? outcome = null, string label = "kernel", Regex? forbiddenSkip = null)
     {
-        var p = new KtapParser(label);
+        var p = new KtapParser(label) { ForbiddenSkip = forbiddenSkip };
         foreach (var line in text.Replace("\r\n", "\n").Split('\n'))
             p.Feed(line);
         return p.Complete(outcome ?? RunOutcome.Offline());
@@ -543,7 +546,12 @@ public sealed class KtapParser
             foreach (var r in LeafResults(_root))
             {
                 rep.Declared++;
-                if (r.Skipped) rep.Skipped++;
+                if (r.Skipped)
+                {
+                    rep.Skipped++;
+                    if (ForbiddenSkip != null && ForbiddenSkip.IsMatch(r.SkipReason ?? ""))
+                        Error($"{r.Path} skipped for a reason this run forbids: {r.SkipReason}");
+                }
                 else if (r.Failed) { rep.FailedTests++; rep.Failures.Add(r); }
                 else rep.Passed++;
             }

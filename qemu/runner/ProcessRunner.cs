@@ -75,6 +75,7 @@ public sealed class ProcessRunner
         double? exitedAt = null;
         int eofs = 0;
         StopReason? kill = null;
+        bool sent = _o.SendOn == null;
 
         try
         {
@@ -87,6 +88,12 @@ public sealed class ProcessRunner
                 while (ch.Reader.TryRead(out var l))
                 {
                     if (l.Text == null) { eofs++; continue; }
+                    if (!sent && !l.IsStderr && _o.SendOn!.IsMatch(l.Text))
+                    {
+                        sent = true;
+                        try { proc.StandardInput.Write(_o.SendText); proc.StandardInput.Flush(); }
+                        catch (IOException) { }
+                    }
                     var act = onLine(l.Text, l.IsStderr);
                     if (act == LineAction.StopNow) { kill = StopReason.KilledAfterExpectedLine; stop = true; break; }
                     if (act == LineAction.StartGrace && graceDeadline == null) graceDeadline = now + _o.GraceSeconds;

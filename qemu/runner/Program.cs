@@ -83,6 +83,28 @@ public static class RunnerApp
                 catch (ArgumentException e) { r.AddError("--expect-line: bad regular expression: " + e.Message); return null; }
             },
         };
+        var sendOn = new Option<string[]>("--send-on")
+        {
+            Description = "when an output line first matches REGEX, write TEXT (\\e \\r \\n \\\\ decoded) to QEMU's stdin, i.e. type it on the serial port",
+            HelpName = "REGEX TEXT", Arity = new ArgumentArity(2, 2), AllowMultipleArgumentsPerToken = true,
+        };
+        sendOn.Validators.Add(r =>
+        {
+            if (r.Tokens.Count != 2) return;
+            try { _ = new Regex(r.Tokens[0].Value, RegexOptions.CultureInvariant); }
+            catch (ArgumentException e) { r.AddError("--send-on: bad regular expression: " + e.Message); return; }
+            if (RunnerOptions.Unescape(r.Tokens[1].Value, out string? bad) == null) r.AddError("--send-on: " + bad);
+        });
+        var forbidSkip = new Option<Regex?>("--forbid-skip")
+        {
+            Description = "a test skipped with a reason matching this regular expression counts as an error",
+            HelpName = "REGEX",
+            CustomParser = r =>
+            {
+                try { return new Regex(r.Tokens[0].Value, RegexOptions.CultureInvariant); }
+                catch (ArgumentException e) { r.AddError("--forbid-skip: bad regular expression: " + e.Message); return null; }
+            },
+        };
         var echo = new Option<bool>("--echo") { Description = "print QEMU's output as it arrives" };
         var quiet = new Option<bool>("--quiet") { Description = "no per-suite lines" };
         var parse = new Option<string?>("--parse") { Description = "re-check a saved log instead of running a command" };
@@ -91,7 +113,7 @@ public static class RunnerApp
 
         var root = new RootCommand("Runs QEMU, parses the kernel's KTAP output, checks counts and the exit status.")
         {
-            label, timeout, stall, grace, log, result, expect, echo, quiet, parse, exitStatus, command,
+            label, timeout, stall, grace, log, result, expect, sendOn, forbidSkip, echo, quiet, parse, exitStatus, command,
         };
         root.SetAction(pr =>
         {
@@ -99,10 +121,16 @@ public static class RunnerApp
             {
                 Label = pr.GetValue(label)!, TimeoutSeconds = pr.GetValue(timeout), StallSeconds = pr.GetValue(stall),
                 GraceSeconds = pr.GetValue(grace), LogPath = pr.GetValue(log), ResultPath = pr.GetValue(result),
-                ExpectLine = pr.GetValue(expect), Echo = pr.GetValue(echo), Quiet = pr.GetValue(quiet),
+                ExpectLine = pr.GetValue(expect), ForbidSkip = pr.GetValue(forbidSkip),
+                Echo = pr.GetValue(echo), Quiet = pr.GetValue(quiet),
                 ParseFile = pr.GetValue(parse), ParseExitStatus = pr.GetValue(exitStatus),
                 Command = (pr.GetValue(command) ?? Array.Empty<string>()).ToList(),
             };
+            if (pr.GetValue(sendOn) is [string on, string text])
+            {
+                o.SendOn = new Regex(on, RegexOptions.CultureInvariant);
+                o.SendText = RunnerOptions.Unescape(text, out _);
+            }
             if (o.ParseFile != null) return BootRun.ParseOffline(o, output);
             return o.ExpectLine != null ? BootRun.RunSmoke(o, output) : BootRun.RunKtap(o, output);
         });

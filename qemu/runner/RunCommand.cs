@@ -1,8 +1,9 @@
 // `KtapRunner run`: `./build.sh run`, the kernel in QEMU on this terminal.
 // Chooses the QEMU command line (-kernel with a workload module, or the ISO
-// under BIOS or OVMF), runs QEMU on the terminal (or, with --trace, through
-// the dump filter into a log), says how it ended, and with --trace writes the
-// trace and its pictures with the trace tool.
+// under BIOS or OVMF), runs QEMU on the terminal with a copy of its output in
+// out/run.log (or, with --trace, through the dump filter into a log), says how
+// it ended, exits non-zero with the kernel's reason when the kernel ended with
+// a failure, and with --trace writes the trace and its pictures.
 using System.ComponentModel;
 using System.Diagnostics;
 using Osprey.TraceTool;
@@ -62,21 +63,49 @@ public static class RunCommand
         return q;
     }
 
+    static readonly string[] ReasonStarts =
+        { "osprey: error: ", "rejected: ", "note: ", "osprey: workload ", "osprey: PANIC", "    not ok " };
+
+    /// <summary>The lines of a serial log that say why the kernel failed (carriage returns
+    /// dropped): errors, refusals, notes, the workload verdict, a panic, failed tests; at most 12.</summary>
+    public static List<string> FailureReason(IEnumerable<string> log) =>
+        log.Select(l => l.Replace("\r", ""))
+           .Where(l => ReasonStarts.Any(p => l.StartsWith(p, StringComparison.Ordinal)))
+           .Take(12).ToList();
+
     public static int Run(RunRequest r, string root)
     {
         var args = Arguments(r, root, out string? err);
         if (args == null) return Die(err!);
         Say("qemu-system-x86_64 " + string.Join(" ", args));
-        string? log = r.Trace == null ? null : Path.ChangeExtension(r.Trace, ".log");
+        // With --trace the serial log sits beside OUT; otherwise a copy of the
+        // serial output goes to out/run.log: the reason of a failure is read from it.
+        bool tracing = r.Trace != null;
+        string log = tracing ? Path.ChangeExtension(r.Trace!, ".log") : Path.Combine(root, "out", "run.log");
         var psi = new ProcessStartInfo("qemu-system-x86_64") { UseShellExecute = false };
         foreach (var a in args) psi.ArgumentList.Add(a);
         int rc;
         try
         {
-            if (log == null)
+            if (!tracing)
             {
-                // The terminal is QEMU's: its serial console reads the keyboard.
+                // The keyboard is QEMU's (stdin stays the terminal: its serial
+                // console reads it); stdout goes to the terminal and the log byte
+                // by byte, as it comes.
+                Directory.CreateDirectory(Path.GetDirectoryName(log)!);
+                psi.RedirectStandardOutput = true;
                 using var p = Process.Start(psi)!;
+                using (var copy = File.Create(log))
+                using (var term = Console.OpenStandardOutput())
+                {
+                    var buf = new byte[4096];
+                    int n;
+                    while ((n = p.StandardOutput.BaseStream.Read(buf, 0, buf.Length)) > 0)
+                    {
+                        term.Write(buf, 0, n); term.Flush();
+                        copy.Write(buf, 0, n); copy.Flush();
+                    }
+                }
                 p.WaitForExit();
                 rc = p.ExitCode;
             }
@@ -102,7 +131,15 @@ public static class RunCommand
             0 => "QEMU exited with status 0 (a triple fault with -no-reboot, or the window was closed)",
             _ => $"QEMU exited with status {rc}",
         });
-        if (log == null) return 0;
+        // A refused or partly refused workload, failed self-tests or a panic:
+        // exit non-zero with the kernel's reason.
+        if (rc != ExitCodes.Pass && rc != 0)
+        {
+            var why = File.Exists(log) ? FailureReason(File.ReadLines(log)) : new List<string>();
+            foreach (var l in why) Console.Error.WriteLine("build.sh:   " + l);
+            return Die($"run: the kernel ended with QEMU status {rc}" + (why.Count > 0 ? " (reason above)" : ""));
+        }
+        if (!tracing) return 0;
         Say("serial log in " + log);
         if (IsPicture(r.Trace!) && TraceToolApp.Run(new[] { log, Path.ChangeExtension(r.Trace!, ".trace"), "--quiet" }, Console.Out, Console.Error) != 0)
             return Die("run: no trace in " + log);

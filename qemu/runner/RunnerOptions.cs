@@ -14,6 +14,11 @@ public sealed class RunnerOptions
     public string? LogPath;
     public string? ResultPath;
     public Regex? ExpectLine;
+    /// <summary>--send-on: when a stdout line first matches SendOn, SendText goes to the process's stdin.</summary>
+    public Regex? SendOn;
+    public string? SendText;
+    /// <summary>--forbid-skip: a skip whose reason matches is an error.</summary>
+    public Regex? ForbidSkip;
     public bool Echo;
     public bool Quiet;
     /// <summary>Offline mode: parse this file instead of running a command.</summary>
@@ -23,7 +28,9 @@ public sealed class RunnerOptions
 
     public const string Usage =
 @"usage: KtapRunner --label NAME --timeout SECONDS --stall SECONDS --log FILE --result FILE
-                  [--expect-line REGEX] [--grace SECONDS] [--echo] [--quiet] -- COMMAND [ARGS...]
+                  [--expect-line REGEX] [--send-on REGEX TEXT] [--forbid-skip REGEX]
+                  [--grace SECONDS] [--echo] [--quiet]
+                  -- COMMAND [ARGS...]
        KtapRunner --label NAME --parse LOGFILE [--exit-status N] [--result FILE]
        KtapRunner test [--root DIR] [--stage TEXT]... [--list] [--started UNIX-SECONDS]
        KtapRunner bench [--root DIR] [--osprey-only] [--ready-only] [--tables RESULTS]
@@ -38,7 +45,35 @@ The process is killed at --timeout (total seconds), after --stall seconds
 without output (0 disables), or --grace seconds (default 2) after
 '# selftest: end'.
 --expect-line REGEX: smoke mode; success when a line matches before the timeout.
+--send-on REGEX TEXT: when an output line first matches REGEX, write TEXT to
+the command's stdin (QEMU's serial port), e.g. keys for the GRUB menu; TEXT
+may hold \e (escape), \r, \n and \\.
+--forbid-skip REGEX: a test skipped with a reason matching REGEX counts as an
+error (one failure each).
 --echo prints every output line as it arrives; --quiet omits per-suite lines.
 Writes 'passed=P', 'failed=F', 'skipped=K' lines to --result. Exit code 0 only
 when everything passed; 1 on any failure; 2 on a usage error.";
+
+    /// <summary>TEXT of --send-on with \e, \r, \n and \\ decoded; null (and why) on another escape.</summary>
+    public static string? Unescape(string text, out string? error)
+    {
+        error = null;
+        var sb = new System.Text.StringBuilder();
+        for (int i = 0; i < text.Length; i++)
+        {
+            char c = text[i];
+            if (c != '\\') { sb.Append(c); continue; }
+            if (i + 1 >= text.Length) { error = "a lone \\ at the end of '" + text + "'"; return null; }
+            char e = text[++i];
+            switch (e)
+            {
+                case 'e': sb.Append('\u001b'); break;
+                case 'r': sb.Append('\r'); break;
+                case 'n': sb.Append('\n'); break;
+                case '\\': sb.Append('\\'); break;
+                default: error = "unknown escape \\" + e + " in '" + text + "' (known: \\e \\r \\n \\\\)"; return null;
+            }
+        }
+        return sb.ToString();
+    }
 }

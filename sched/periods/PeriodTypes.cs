@@ -25,6 +25,8 @@ namespace Osprey.Sched
         CalledFromInterrupt,
         /// <summary>Relative deadline is zero, negative or longer than the period length.</summary>
         InvalidDeadline,
+        /// <summary>StartAt on a period that is already running.</summary>
+        AlreadyActive,
     }
 
     public enum PeriodState

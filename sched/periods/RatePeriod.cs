@@ -17,7 +17,9 @@ namespace Osprey.Sched
     /// Invariants:
     ///  - Inactive: timer disarmed, postponed == 0, no job node on the owner.
     ///  - Active or Expired: the timer is armed for the end of the newest
-    ///    period (latestDeadline), and the owner carries the job node.
+    ///    period (latestDeadline), and the owner carries the job node;
+    ///    except between StartAt and the first release (StartPending): the
+    ///    timer is armed for the start, no job yet, the owner in PeriodWait.
     ///  - Expired implies postponed &gt; 0 (a period ended while the owner was
     ///    still running its job).
     ///  - The owner has ThreadState.PeriodWait only while Active with no
@@ -32,6 +34,7 @@ namespace Osprey.Sched
 
         PeriodState state;
         bool deleted;
+        bool pendingStart;
         long nextLength;
         long nextRelDeadline;
         uint postponed;
@@ -41,6 +44,7 @@ namespace Osprey.Sched
         long jobDeadline;
         ulong expiryCount;
         ulong postponedCount;
+        uint maxPostponed;
         long jobStart;
         long cpuAtStart;
         PeriodStatistics stats;
@@ -76,9 +80,31 @@ namespace Osprey.Sched
         public long LatestJobDeadline { get { return Add(latestStart, latestRelDeadline); } }
         /// <summary>Periods that ended (timer expiries) since the period was created.</summary>
         public ulong ExpiryCount { get { return expiryCount; } }
-        /// <summary>Expiries that found the owner still running its job (a job was postponed).</summary>
+        /// <summary>Expiries that found the owner still running its job (a job was postponed), less those withdrawn by a completion at the expiry's instant.</summary>
         public ulong PostponedCount { get { return postponedCount; } }
         public PriorityNode JobNode { get { return jobNode; } }
+
+        /// <summary>
+        /// The most jobs postponed at once, counting a postponement only once
+        /// it is certain: a lone postponed job made by an expiry at the
+        /// current instant is withdrawn if the owner completes at that same
+        /// instant (the boundary rule), so it counts only from a later time.
+        /// Reset by ResetStatistics.
+        /// </summary>
+        public uint MaxPostponedJobs
+        {
+            get
+            {
+                uint p = postponed;
+                if (state == PeriodState.Expired && p == 1 && core.Now() <= latestStart) p = 0;
+                return p > maxPostponed ? p : maxPostponed;
+            }
+        }
+
+        void NoteMaxPostponed(uint p)
+        {
+            if (p > maxPostponed) maxPostponed = p;
+        }
 
         PeriodStatus Check(SchedThread caller)
         {
@@ -96,6 +122,11 @@ namespace Osprey.Sched
         ///   (PeriodWait) until the current period ends; returns Successful.
         /// Expired or postponed jobs: the job counts as missed; one postponed job
         ///   is released at once with the latest deadline; returns Timeout.
+        /// Job boundaries (sched/README.md "Job boundaries"): a job that
+        ///   completes at its period's end is on time by its deadline, and the
+        ///   next job is released at that end without a postponed one, whichever
+        ///   of the completion and the period timer is handled first (when the
+        ///   timer was first: Successful without blocking, the job released).
         /// The jobs' relative deadline is the length (implicit deadlines).
         /// </summary>
         public PeriodStatus Run(SchedThread caller, long length)
@@ -133,17 +164,40 @@ namespace Osprey.Sched
                 core.Timers.Insert(timer, end);
                 return PeriodStatus.Successful;
             }
-            // A period that is over but whose timer has not been handled yet
-            // (interrupts were off, or the interrupt is still in flight) is
-            // expired now: the verdict on the job must not depend on
-            // interrupt latency.
-            while (timer.IsArmed && now >= latestDeadline)
+            // A period that ended before now but whose timer has not been
+            // handled yet (interrupts were off, or the interrupt is still in
+            // flight) is expired now: the verdict on the job must not depend
+            // on interrupt latency. A period that ends exactly now is left to
+            // its timer: the job completes at the boundary, so the owner waits
+            // and the expiry releases the next job on time (the boundary rule,
+            // sched/README.md "Job boundaries").
+            while (timer.IsArmed && now > latestDeadline)
             {
                 long expiry = latestDeadline;
                 core.Timers.Cancel(timer);
                 Expired(expiry, now);
                 if (latestDeadline <= expiry) break;
             }
+            if (state == PeriodState.Expired && postponed == 1 && now == latestStart)
+            {
+                // The boundary in the other order: the period ended at this
+                // very instant and its expiry, handled first, found the owner
+                // still running the job that completes now. With one postponed
+                // job the finished job is the ended period's own, so the
+                // expiry's postponement is withdrawn: the job is judged by its
+                // deadline alone and the new period's job is released now
+                // (= its start), as the on-time path would have.
+                postponed = 0;
+                postponedCount--;
+                state = PeriodState.Active;
+                RecordJob(now, now > jobDeadline);
+                nextLength = length;
+                nextRelDeadline = deadline;
+                StartJob(now, LatestJobDeadline);
+                return PeriodStatus.Successful;
+            }
+            // Postponed jobs seen after their period's end are confirmed.
+            NoteMaxPostponed(postponed);
             if (state == PeriodState.Active && postponed == 0)
             {
                 // On time unless it completed after its (constrained) deadline.
@@ -162,6 +216,47 @@ namespace Osprey.Sched
             StartJob(now, LatestJobDeadline);
             return PeriodStatus.Timeout;
         }
+
+        /// <summary>
+        /// Activate an inactive period so that its first period starts at the
+        /// absolute time start: the owner waits (PeriodWait) until then, and
+        /// the period timer releases job 0 at exactly start (deadline start +
+        /// deadline, 0 &lt; deadline &lt;= length) and wakes the owner; later
+        /// periods follow as after Run. A set-up call: any thread may make it
+        /// (a workload runner activates every task's period before any task
+        /// runs, so that all releases count from one instant), the owner must
+        /// belong to this core and not be waiting. A start already past is
+        /// released at once with its nominal time. AlreadyActive unless the
+        /// period is inactive.
+        /// </summary>
+        public PeriodStatus StartAt(long start, long length, long deadline)
+        {
+            if (deleted) return PeriodStatus.Deleted;
+            if (owner.Core != core) return PeriodStatus.WrongCore;
+            if (length <= 0 || length > EdfScheduler.MaxDeadline) return PeriodStatus.InvalidLength;
+            if (start < 0 || start > EdfScheduler.MaxDeadline) return PeriodStatus.InvalidLength;
+            if (deadline <= 0 || deadline > length) return PeriodStatus.InvalidDeadline;
+            if (state != PeriodState.Inactive) return PeriodStatus.AlreadyActive;
+            if (owner.Has(ThreadState.PeriodWait)) return PeriodStatus.AlreadyWaiting;
+            core.Charge();
+            state = PeriodState.Active;
+            postponed = 0;
+            pendingStart = true;
+            nextLength = length;
+            nextRelDeadline = deadline;
+            latestDeadline = start;
+            latestStart = start;
+            latestRelDeadline = deadline;
+            jobStart = start;
+            jobDeadline = Add(start, deadline);
+            cpuAtStart = owner.CpuTimeNs;
+            core.Timers.Insert(timer, start);
+            core.BlockWith(owner, ThreadState.PeriodWait);
+            return PeriodStatus.Successful;
+        }
+
+        /// <summary>True between StartAt and the first release.</summary>
+        public bool StartPending { get { return pendingStart; } }
 
         static long Add(long a, long b)
         {
@@ -191,6 +286,20 @@ namespace Osprey.Sched
         {
             if (deleted || state == PeriodState.Inactive) return;
             long next = Add(expiry, nextLength);
+            if (pendingStart)
+            {
+                // StartAt's first release: no period ended here (not an
+                // expiry: neither counted nor passed to OnExpiry).
+                pendingStart = false;
+                latestDeadline = next;
+                latestStart = expiry;
+                latestRelDeadline = nextRelDeadline;
+                core.Timers.Insert(timer, next);
+                StartJob(expiry, LatestJobDeadline);
+                core.UnblockFrom(owner, ThreadState.PeriodWait);
+                OnFirstRelease(expiry, now);
+                return;
+            }
             // At the end of the clock range (2^62 ns) a period cannot be
             // re-armed later than it fired; stop rather than fire forever.
             if (next <= expiry) return;
@@ -212,12 +321,49 @@ namespace Osprey.Sched
             {
                 // The owner is still running its job: it keeps its earlier
                 // deadline; the new period's job is postponed.
+                // A second postponed job cannot be withdrawn any more (only a
+                // completion at this instant withdraws one, and only when it
+                // is alone): count it at once.
                 if (postponed != uint.MaxValue) postponed++;
                 postponedCount++;
+                if (postponed >= 2) NoteMaxPostponed(postponed);
                 state = PeriodState.Expired;
                 core.Timers.Insert(timer, next);
             }
             OnExpiry(expiry, now, late);
+            if (latestDeadline <= now) CatchUp(now);
+        }
+
+        /// <summary>
+        /// The timer came more than a period late (interrupts were off for
+        /// long, or the period is shorter than the time an expiry takes):
+        /// the periods that ended in [LatestDeadline, now] are counted at
+        /// once, in O(1), each as an expiry that found the owner running (a
+        /// postponed job), and the timer is re-armed past now. Without this a
+        /// period shorter than the expiry's own cost would re-fire without
+        /// end inside one timer interrupt. OnExpiry (and the trace) see one
+        /// call, for the last of them.
+        /// </summary>
+        void CatchUp(long now)
+        {
+            long len = nextLength;
+            long first = latestDeadline;
+            if (len <= 0 || first > now) return;
+            long k = (now - first) / len + 1;
+            long last = first + (k - 1) * len;
+            long next = Add(last, len);
+            if (next <= last) return;
+            latestDeadline = next;
+            latestStart = last;
+            latestRelDeadline = nextRelDeadline;
+            expiryCount += (ulong)k;
+            postponedCount += (ulong)k;
+            ulong p = postponed + (ulong)k;
+            postponed = p > uint.MaxValue ? uint.MaxValue : (uint)p;
+            state = PeriodState.Expired;
+            core.Timers.Insert(timer, next);
+            if (core.Trace != null) core.Trace.PeriodExpiry(core.Now(), owner, Id, last, postponed);
+            OnExpiry(last, now, true);
         }
 
         /// <summary>
@@ -229,6 +375,13 @@ namespace Osprey.Sched
         /// timer path: do not allocate in a kernel override.
         /// </summary>
         protected virtual void OnExpiry(long expiry, long now, bool postponedJob) { }
+
+        /// <summary>
+        /// Tracing hook of StartAt's first release (at start, the timer firing
+        /// at now &gt;= start): job 0 was released and the owner woken. Runs on
+        /// the timer path: do not allocate in a kernel override.
+        /// </summary>
+        protected virtual void OnFirstRelease(long start, long now) { }
 
         /// <summary>Owner, state, time and CPU since the job began, postponed jobs (zeros when inactive).</summary>
         public PeriodStatus GetStatus(out PeriodInfo info)
@@ -260,6 +413,7 @@ namespace Osprey.Sched
         {
             core.Timers.Cancel(timer);
             postponed = 0;
+            pendingStart = false;
             state = PeriodState.Inactive;
             core.CancelJob(owner, jobNode);
             // Improvement over RTEMS: never leave the owner waiting for a period that will not end.
@@ -290,6 +444,7 @@ namespace Osprey.Sched
         {
             if (deleted) return PeriodStatus.Deleted;
             stats = new PeriodStatistics();
+            maxPostponed = 0;
             return PeriodStatus.Successful;
         }
 

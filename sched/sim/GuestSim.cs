@@ -75,6 +75,12 @@ namespace Osprey.Sched.Sim
             if (t.Spec.Budget > 0) notes.Add("cpu " + cpu + ": task '" + t.Spec.Name + "': CBS budgets are not used beside guest cores (the vcore scheduler runs host threads under EDF)");
         }
 
+        protected override PeriodStatus StartPeriod(SimThread t)
+        {
+            // Keyed by the period end like RunPeriod; AfterTimer fixes a constrained deadline at the release.
+            return t.Period.StartAt(t.Spec.Phase, t.Spec.Period, t.Spec.Period);
+        }
+
         protected override PeriodStatus RunPeriod(SimThread t)
         {
             PeriodStatus st = t.Period.Run(t, t.Spec.Period);

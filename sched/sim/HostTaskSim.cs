@@ -60,7 +60,8 @@ namespace Osprey.Sched.Sim
     /// completion time and CPU consumption of threads that are not host tasks,
     /// invariants, finish).
     /// Order within an instant: a host job done now completes first, then
-    /// timers fire, then phases, arrivals and deadline checks.
+    /// timers fire, then phases and arrivals, then the zero-time actions
+    /// (switches, completions), then the deadline checks due then.
     /// </summary>
     abstract class HostTaskSim
     {
@@ -76,6 +77,8 @@ namespace Osprey.Sched.Sim
         /// <summary>Aperiodic jobs with a deadline are released into the core keyed by it (EDF keys).</summary>
         protected bool edfKeys;
         long eventSeq;
+        /// <summary>Deadline checks due now, made once every job that completes at this instant has (see Run).</summary>
+        readonly List<SimEvent> dueChecks = new List<SimEvent>();
         public string Error;
 
         enum EvKind { Start, Arrival, PeriodicCheck, AperiodicCheck }
@@ -131,8 +134,11 @@ namespace Osprey.Sched.Sim
         /// <summary>The period of a periodic task.</summary>
         protected virtual RatePeriod NewPeriod(SimThread t, int id) { return new RatePeriod(core, t, id); }
 
-        /// <summary>A periodic task's period() call: the first (at its phase) and each one at the end of a job.</summary>
+        /// <summary>A periodic task's period() call at the end of each job.</summary>
         protected virtual PeriodStatus RunPeriod(SimThread t) { return t.Period.Run(t, t.Spec.Period, t.Spec.Deadline); }
+
+        /// <summary>At set-up: activate a periodic task's period so its timer releases job 0 at the phase (as the kernel's runner does from t0).</summary>
+        protected virtual PeriodStatus StartPeriod(SimThread t) { return t.Period.StartAt(t.Spec.Phase, t.Spec.Period, t.Spec.Deadline); }
 
         /// <summary>After each change of the tasks' state (completion, timers, events): stats kept along the run.</summary>
         protected virtual void Observe() { }
@@ -171,8 +177,16 @@ namespace Osprey.Sched.Sim
                 SetUpTask(t, i, notes);
                 if (s.Kind == TaskKind.Periodic)
                 {
+                    // Activated now for a first release at the phase: the
+                    // period timer releases job 0 then and wakes the thread,
+                    // as in the kernel (every period activated before any job
+                    // runs, releases in timer order).
                     t.Period = NewPeriod(t, i + 1);
-                    Push(s.Phase, EvKind.Start, t, 0);
+                    PeriodStatus st = StartPeriod(t);
+                    if (st != PeriodStatus.Successful && Error == null) Error = "period of '" + s.Name + "' could not start: " + st;
+                    core.Start(t);
+                    t.JobIndex = 0;
+                    t.NeedStart = true;
                     Push(s.Phase + s.Deadline, EvKind.PeriodicCheck, t, 0);
                 }
                 else if (s.Kind == TaskKind.Aperiodic)
@@ -363,15 +377,8 @@ namespace Osprey.Sched.Sim
             switch (e.Kind)
             {
                 case EvKind.Start:
+                    // A background task starts (periodic tasks start by their period's timer).
                     core.Start(t);
-                    if (s.Kind == TaskKind.Periodic)
-                    {
-                        // The task's first period() call, made at its phase: activates the period and
-                        // releases job 0 at once (synchronous release when phases are equal).
-                        PeriodStatus st = RunPeriod(t);
-                        if (st != PeriodStatus.Successful && Error == null) Error = "first period call of '" + s.Name + "' returned " + st;
-                        t.JobIndex = 0;
-                    }
                     t.NeedStart = true;
                     t.Stats.Released++;
                     EmitRelease(t, 0);
@@ -388,13 +395,27 @@ namespace Osprey.Sched.Sim
                     }
                     break;
                 case EvKind.PeriodicCheck:
-                    if (t.Completed <= e.Index) Miss(t, e.Index);
+                    dueChecks.Add(e);
                     Push(t.Release(e.Index + 1) + s.Deadline, EvKind.PeriodicCheck, t, e.Index + 1);
                     break;
                 case EvKind.AperiodicCheck:
-                    if (t.Completed <= e.Index) Miss(t, e.Index);
+                    dueChecks.Add(e);
                     break;
             }
+        }
+
+        /// <summary>
+        /// The deadline checks due at this instant, after the zero-time
+        /// actions of the instant: a job that completes at its deadline is on
+        /// time even when it completes after the timers and events of that
+        /// instant (e.g. a wall-clock job whose end passed while it was
+        /// preempted, completed when it runs again at the same instant).
+        /// </summary>
+        void RunDueChecks()
+        {
+            foreach (SimEvent e in dueChecks)
+                if (e.Thread.Completed <= e.Index) Miss(e.Thread, e.Index);
+            dueChecks.Clear();
         }
 
         void Miss(SimThread t, long k)
@@ -410,6 +431,7 @@ namespace Osprey.Sched.Sim
             while (Error == null)
             {
                 Settle();
+                RunDueChecks();
                 long next = end;
                 if (platform.TimerAt < next) next = platform.TimerAt;
                 if (events.Count > 0 && events.TryPeek(out _, out var pri) && pri.Item1 < next) next = pri.Item1;
@@ -449,7 +471,12 @@ namespace Osprey.Sched.Sim
                 }
                 Observe();
                 Check("events");
-                if (platform.Clock >= end) break;
+                if (platform.Clock >= end)
+                {
+                    Settle();
+                    RunDueChecks();
+                    break;
+                }
             }
             core.Charge();
         }

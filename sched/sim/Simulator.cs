@@ -81,12 +81,18 @@ namespace Osprey.Sched.Sim
         {
             sim.PeriodExpired(owner, expiry, postponedJob);
         }
+
+        protected override void OnFirstRelease(long start, long now)
+        {
+            sim.PeriodStarted(owner);
+        }
     }
 
     /// <summary>
     /// One simulated CPU under the file's scheduler: the host-task engine
     /// (HostTaskSim) with CBS servers, and the periods' stats kept along the
-    /// run (releases at each period expiry, the most postponed jobs seen).
+    /// run (releases at each period expiry; the most postponed jobs are the
+    /// period's own figure, RatePeriod.MaxPostponedJobs).
     /// </summary>
     sealed class CpuSim : HostTaskSim
     {
@@ -119,17 +125,6 @@ namespace Osprey.Sched.Sim
 
         protected override RatePeriod NewPeriod(SimThread t, int id) { return new SimPeriod(this, core, t, id); }
 
-        /// <summary>Keep the most postponed jobs seen.</summary>
-        protected override void Observe()
-        {
-            foreach (SimThread t in threads)
-                if (t.Period != null)
-                {
-                    uint p = t.Period.PostponedJobs;
-                    if (p > t.Stats.MaxPostponed) t.Stats.MaxPostponed = p;
-                }
-        }
-
         /// <summary>
         /// The period hook (called by the core's timer, inside TimerFired): the
         /// period that ended at expiry is over. Either the next job was released
@@ -140,9 +135,15 @@ namespace Osprey.Sched.Sim
         {
             uint p = t.Period.PostponedJobs;
             Emit(TraceKind.PeriodExpiry, t, "at=" + expiry + " postponed=" + p);
-            if (p > t.Stats.MaxPostponed) t.Stats.MaxPostponed = p;
             t.Stats.Released++;
             if (!postponedJob) EmitRelease(t, t.JobIndex);
+        }
+
+        /// <summary>The period hook of the first release (StartAt, at the task's phase): job 0 counts as released.</summary>
+        internal void PeriodStarted(SimThread t)
+        {
+            t.Stats.Released++;
+            EmitRelease(t, 0);
         }
 
         protected override void FinishTask(SimThread t)

@@ -269,10 +269,12 @@ namespace Osprey.Sched
         /// passed), postponed jobs and rate-monotonic counts from the periods,
         /// CPU time in guest time.
         /// </summary>
-        public void Finish(Vcore v)
+        public void Finish(Vcore v) { Finish(v, v.VirtualNow()); }
+
+        /// <summary>Finish with the guest clock read at the end of the run (the kernel reads it before removing the core).</summary>
+        public void Finish(Vcore v, long now)
         {
             if (Tasks == null) return;
-            long now = v.VirtualNow();
             for (int i = 0; i < Tasks.Length; i++)
             {
                 GuestTask t = Tasks[i];
@@ -303,7 +305,7 @@ namespace Osprey.Sched
         {
             for (int i = 0; i < Tasks.Length; i++)
             {
-                uint p = Tasks[i].Period.PostponedJobs;
+                uint p = Tasks[i].Period.MaxPostponedJobs;
                 if (p > Tasks[i].Stats.MaxPostponed) Tasks[i].Stats.MaxPostponed = p;
             }
         }

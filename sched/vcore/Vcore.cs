@@ -1,4 +1,4 @@
-// A guest's virtual core (issue 5): its reservation, period state, virtual
+// A guest's virtual core: its reservation, period state, virtual
 // clock and one-shot virtual timer, counters, and the step protocol the
 // thread that runs it calls. Portable; nothing here allocates after
 // construction. See sched/README.md, "Guest cores".

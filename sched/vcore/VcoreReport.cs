@@ -14,8 +14,14 @@ namespace Osprey.Sched
         /// <summary>"guest cores on cpu 0: share 1/1 (100%), admitted 9/10 (90%, 900000 ppm), 3 core(s), run 1s".</summary>
         public static string CpuTitle(int cpu, VcoreScheduler s, long elapsedNs)
         {
-            return "guest cores on cpu " + cpu.ToString() + ": share " + ShareMath.Text(s.ShareNum, s.ShareDen) + ", admitted "
-                + s.AdmittedText() + ", " + s.VcoreCount.ToString() + " core(s), run " + Format.Time(elapsedNs);
+            return CpuTitle(cpu, s.ShareNum, s.ShareDen, s.AdmittedText(), s.VcoreCount, elapsedNs);
+        }
+
+        /// <summary>The same title from figures taken earlier (the kernel takes them when the run stops, before removing the cores).</summary>
+        public static string CpuTitle(int cpu, long shareNum, long shareDen, string admitted, int cores, long elapsedNs)
+        {
+            return "guest cores on cpu " + cpu.ToString() + ": share " + ShareMath.Text(shareNum, shareDen) + ", admitted "
+                + admitted + ", " + cores.ToString() + " core(s), run " + Format.Time(elapsedNs);
         }
 
         public static string Header()
@@ -44,10 +50,13 @@ namespace Osprey.Sched
         }
 
         /// <summary>Virtual interrupts of a core: delivered, delivery error (virtual clock at delivery - deadline), halts.</summary>
-        public static string IrqLine(Vcore v)
+        public static string IrqLine(Vcore v) { return IrqLine(v, v.VirtualNow()); }
+
+        /// <summary>The same with the guest clock read earlier (at the end of the run).</summary>
+        public static string IrqLine(Vcore v, long guestClockNs)
         {
             bool any = v.IrqDelivered > 0;
-            return RunReport.PadRight(v.Name, 14) + " " + RunReport.PadLeft(Format.Time(v.VirtualNow()), 12) + " "
+            return RunReport.PadRight(v.Name, 14) + " " + RunReport.PadLeft(Format.Time(guestClockNs), 12) + " "
                 + RunReport.PadLeft(v.IrqDelivered.ToString(), 9) + " "
                 + RunReport.PadLeft(any ? Format.Time(v.IrqErrorMin) : "-", 9) + " " + RunReport.PadLeft(any ? Format.Time(v.IrqErrorMean) : "-", 9) + " "
                 + RunReport.PadLeft(any ? Format.Time(v.IrqErrorMax) : "-", 9) + " " + RunReport.PadLeft(v.Halts.ToString(), 6) + " "

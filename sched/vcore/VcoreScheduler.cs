@@ -31,7 +31,8 @@ namespace Osprey.Sched
     /// </summary>
     public sealed class VcoreScheduler : EdfScheduler
     {
-        public const int DefaultCapacity = 64;
+        /// <summary>Cores per CPU: the workload file's limit (WorkloadLimits.MaxGuestCores).</summary>
+        public const int DefaultCapacity = Workload.WorkloadLimits.MaxGuestCores;
         public const long DefaultExtraQuantumNs = 1000000;
 
         readonly Vcore[] vcores;
@@ -96,6 +97,12 @@ namespace Osprey.Sched
         {
             Utilization u;
             AdmittedShare(null, out u);
+            return AdmittedText(u);
+        }
+
+        /// <summary>An admitted share (AdmittedShare's result) as text: the exact fraction, or "about" a percentage.</summary>
+        public static string AdmittedText(Utilization u)
+        {
             if (u.Exact) return ShareMath.Text((long)u.Num, (long)u.Den);
             return "about " + ShareMath.PercentOfPpm(u.Ppb() / 1000);
         }

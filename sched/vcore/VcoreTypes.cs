@@ -1,6 +1,6 @@
 using Osprey.Sched.Analysis;
 
-// Guest cores (issue 5): status codes, limits, the admission record and the
+// Guest cores: status codes, limits, the admission record and the
 // exact share arithmetic. Portable (PORTABLE.md); see sched/README.md,
 // "Guest cores".
 namespace Osprey.Sched

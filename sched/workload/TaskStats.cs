@@ -37,6 +37,7 @@ namespace Osprey.Sched.Workload
             PeriodCount = ps.Count;
             PeriodMissed = ps.MissedCount;
             EndPostponed = p.PostponedJobs;
+            if (p.MaxPostponedJobs > MaxPostponed) MaxPostponed = p.MaxPostponedJobs;
             if (EndPostponed > MaxPostponed) MaxPostponed = EndPostponed;
         }
 

@@ -1,6 +1,10 @@
 namespace Osprey.Kernel.SelfTest
 {
     // Every in-kernel suite, in run order. Add a suite here to have it run.
+    // Suites that work under any policy run under priority; threads,
+    // periods and primitives run again on an EDF core as variants
+    // (UnderPolicy: threads@edf). The policies suites and tests need are
+    // declared in them (Suite.Policy, Suite.TestPolicy).
     internal static class Registry
     {
         internal static Suite[] Suites()
@@ -14,12 +18,16 @@ namespace Osprey.Kernel.SelfTest
                 new ConsoleSuite(),
                 new SchedCoreSuite(),
                 new VcoreSuite(),
+                new SchedSwitchSuite(),
                 new ThreadSuite(),
+                new UnderPolicy(new ThreadSuite(), "edf"),
                 new PeriodSuite(),
+                new UnderPolicy(new PeriodSuite(), "edf"),
                 new AcpiSuite(),
                 new IrqSuite(),
                 new SyncSuite(),
                 new PrimitivesSuite(),
+                new UnderPolicy(new PrimitivesSuite(), "edf"),
                 new BenchSuite(),
                 new TraceSuite(),
                 new GuestSuite(),

@@ -8,7 +8,7 @@ namespace Osprey.Kernel.SelfTest
     // (VcoreThread): the same code the host tests cover, here checked to
     // behave the same under the kernel runtime (128-bit share arithmetic,
     // nested guest cores, report text). Real guest threads on the APIC timer
-    // are the kernel integration's (issue 5).
+    // are covered by the guests suite (GuestSuite.cs).
     internal sealed class VcoreSuite : Suite
     {
         private const long Us = 1000, Ms = 1000000, S = 1000000000;

@@ -41,9 +41,10 @@ osprey_switch:
     ret
 
 ; First code of every new thread: its initial stack (built by
-; Threading/Stacks.cs) makes osprey_switch "return" here with r12 = the C#
-; entry function and rbx = its argument (the Thread). The stack pointer is
-; 16-byte aligned at this point, as a call requires.
+; Machine.InitialContext in kernel/arch/Arch.cs) makes osprey_switch
+; "return" here with r12 = the C# entry function and rbx = its argument (the
+; Thread). The stack pointer is 16-byte aligned at this point, as a call
+; requires.
 osprey_thread_start:
     mov rdi, rbx
     sti

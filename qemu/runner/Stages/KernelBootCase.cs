@@ -1,8 +1,18 @@
 // An in-kernel KTAP run: -kernel out/kernel.elf with the default workload as
 // its module, through the KTAP runner; counts every test the kernel declared.
+// A self-test skipped for its scheduler policy is an error: one boot runs
+// every policy (tests/kernel declare theirs; kernel/README.md, "Policies").
+using System.Text.RegularExpressions;
+
 namespace Osprey.QemuRunner.Stages;
 
 public enum Clock { Plain, Icount }
+
+public static class Skips
+{
+    /// <summary>The skip reasons no self-test boot may give (--forbid-skip).</summary>
+    public static readonly Regex Policy = new("sched=|scheduler", RegexOptions.CultureInvariant);
+}
 
 public sealed class KernelBootCase : TestCase
 {
@@ -26,7 +36,7 @@ public sealed class KernelBootCase : TestCase
         var o = new RunnerOptions
         {
             Label = _label, TimeoutSeconds = _timeout, StallSeconds = 60,
-            LogPath = env.Log(_label + ".log"), ResultPath = env.Log(_label + ".result"),
+            LogPath = env.Log(_label + ".log"), ResultPath = env.Log(_label + ".result"), ForbidSkip = Skips.Policy,
             Command = env.KernelBoot(_clock == Clock.Icount, env.DefaultWorkload, _words, _qemuArgs),
         };
         BootRun.RunKtap(o, env.Output, out KtapReport rep);
@@ -37,7 +47,8 @@ public sealed class KernelBootCase : TestCase
 public enum Firmware { Bios, Uefi }
 
 /// <summary>A boot of out/kernel.iso: success when a line matches <c>expectLine</c> (1 test), or, with
-/// <c>expectLine</c> null, a KTAP run (counts every test; for a menu entry that runs the self-tests).</summary>
+/// <c>expectLine</c> null, a KTAP run (counts every test; for a menu entry that runs the self-tests,
+/// chosen with <see cref="SendOn"/>; policy skips are then errors).</summary>
 public sealed class IsoBootCase : TestCase
 {
     readonly string _label;
@@ -53,6 +64,10 @@ public sealed class IsoBootCase : TestCase
 
     public override string Name => _label;
 
+    /// <summary>Keys typed on the serial port when a line first matches <c>On</c> (e.g. GRUB's menu:
+    /// "\u001b[B\r" is the down arrow and Enter).</summary>
+    public (string On, string Keys)? SendOn { get; init; }
+
     public override Tally Run(TestEnv env)
     {
         var q = TestEnv.Qemu(false);
@@ -63,8 +78,11 @@ public sealed class IsoBootCase : TestCase
         {
             Label = _label, TimeoutSeconds = _timeout, StallSeconds = _stall,
             LogPath = env.Log(_label + ".log"), ResultPath = env.Log(_label + ".result"),
-            ExpectLine = _expect == null ? null : new System.Text.RegularExpressions.Regex(_expect, System.Text.RegularExpressions.RegexOptions.CultureInvariant),
+            ExpectLine = _expect == null ? null : new Regex(_expect, RegexOptions.CultureInvariant),
             Command = q,
+            SendOn = SendOn is var (on, _) ? new Regex(on, RegexOptions.CultureInvariant) : null,
+            SendText = SendOn?.Keys,
+            ForbidSkip = _expect == null ? Skips.Policy : null,
         };
         KtapReport rep;
         if (_expect != null) BootRun.RunSmoke(o, env.Output, out rep);

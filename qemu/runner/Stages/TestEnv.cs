@@ -18,6 +18,8 @@ public sealed class TestEnv
     public string Ovmf => "/usr/share/ovmf/OVMF.fd";
     /// <summary>The simulator built by build.sh (dotnet build sched/sim -c Release).</summary>
     public string SimDll => Path.Combine(Root, "sched/sim/bin/Release/net10.0/Osprey.Sched.Sim.dll");
+    /// <summary>The conformance checker built by build.sh (dotnet build qemu/conformance -c Release).</summary>
+    public string ConformanceDll => Path.Combine(Root, "qemu/conformance/bin/Release/net10.0/Conformance.dll");
 
     public string Log(string name) => Path.Combine(TestDir, name);
     public string Rel(string path) => Path.GetRelativePath(Root, path);

@@ -44,6 +44,30 @@ ok 2 runtime
         Assert.That(r.ResultFileText, Is.EqualTo("passed=5\nfailed=0\nskipped=0\n"));
     }
 
+    const string TwoSkips =
+@"KTAP version 1
+1..1
+    KTAP version 1
+    # Subtest: guests
+    1..2
+    ok 1 hog # SKIP needs the vcore scheduler; sched=edf on the command line keeps edf for the whole run
+    ok 2 screen # SKIP no framebuffer from the boot loader
+ok 1 guests
+# selftest: pass=0 fail=0 skip=2 total=2
+# selftest: end
+";
+
+    [Test]
+    public void ForbiddenSkip_CountsAsAnErrorNamingTheTest()
+    {
+        var r = KtapParser.Parse(TwoSkips, RunOutcome.Exited(ExitCodes.Pass), "t", new System.Text.RegularExpressions.Regex("sched=|scheduler"));
+        Assert.That((r.Passed, r.Skipped, r.Failed), Is.EqualTo((0, 2, 1)));
+        Assert.That(Errors(r), Does.Contain("guests.hog skipped for a reason this run forbids: needs the vcore scheduler"));
+        Assert.That(r.Success, Is.False);
+        var allowed = Parse(TwoSkips, ExitCodes.Pass);
+        Assert.That(allowed.Success, Is.True, Errors(allowed));
+    }
+
     [Test]
     public void GarbageBootLinesBeforeKtap_AreIgnored()
     {

@@ -235,6 +235,8 @@ ok 1 heap
     [TestCase("--bogus")]
     [TestCase("--label", "x")]
     [TestCase("--expect-line", "(unclosed", "--", "true")]
+    [TestCase("--send-on", "menu", "--", "true")]
+    [TestCase("--send-on", "menu", "\\q", "--", "true")]
     public void UsageErrors_Exit2(params string[] args)
     {
         var sw = new StringWriter();
@@ -250,5 +252,27 @@ ok 1 heap
         int rc = RunnerApp.Run(new[] { "--label", "x", "--parse", LogPath, "--exit-status", "33", "--result", ResultPath }, sw);
         Assert.That(rc, Is.EqualTo(0), sw.ToString());
         Assert.That(Result, Is.EqualTo("passed=2\nfailed=0\nskipped=0\n"));
+    }
+
+    // The fake QEMU prints a menu line, then waits for keys on stdin and
+    // prints what it got: the run passes only if the keys arrive (once).
+    [Test]
+    public void SendOn_WritesTheKeysOnceWhenTheLineAppears()
+    {
+        string script = "echo 'Press enter to boot'; echo 'Press enter to boot'; IFS= read -r -d $'\\r' keys; " +
+                        "printf 'got %s\\n' \"$(printf %s \"$keys\" | od -An -c | tr -s ' ')\"; cat \"$1\"; exit 33";
+        var (rc, output, _) = Run(script, Fixture(AllPass), "--send-on", "^Press enter", "\\e[B\\r");
+        Assert.That(rc, Is.EqualTo(0), output);
+        string log = File.ReadAllText(LogPath);
+        Assert.That(log, Does.Contain("got  033 [ B"), log);
+    }
+
+    [Test]
+    public void Unescape_DecodesTheFourEscapes()
+    {
+        Assert.That(RunnerOptions.Unescape("a\\e[B\\r\\n\\\\", out var e), Is.EqualTo("a\u001b[B\r\n\\"));
+        Assert.That(e, Is.Null);
+        Assert.That(RunnerOptions.Unescape("x\\t", out e), Is.Null);
+        Assert.That(e, Does.Contain("unknown escape \\t"));
     }
 }

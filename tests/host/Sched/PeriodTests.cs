@@ -526,6 +526,182 @@ namespace Osprey.Tests.Sched
             }
         }
 
+        // ----------------------------------------------- job boundaries --
+        // A job that completes at or before its deadline is on time; the
+        // period that ends at that instant releases the next job without a
+        // postponed one, whichever of completion and timer comes first.
+
+        PeriodStatistics Stats() { PeriodStatistics s; period.GetStatistics(out s); return s; }
+
+        [Test]
+        public void CompletionAtThePeriodEndBeforeItsTimerIsOnTime()
+        {
+            period.Run(owner, 1000);
+            rig.P.Time = 11_000;               // the job completes exactly at its deadline, timer not yet handled
+            Assert.That(period.Run(owner, 1000), Is.EqualTo(PeriodStatus.Successful));
+            rig.Settle();
+            Assert.That(owner.Has(ThreadState.PeriodWait), "the owner waits for the period's timer");
+            Assert.That(Stats().MissedCount, Is.EqualTo(0));
+            rig.RunUntil(11_000);
+            Assert.That(rig.Exec, Is.SameAs(owner));
+            Assert.That(period.JobDeadline, Is.EqualTo(12_000));
+            Assert.That(period.PostponedCount, Is.EqualTo(0UL));
+            Assert.That(period.MaxPostponedJobs, Is.EqualTo(0u));
+            if (Edf) Assert.That(owner.EffectivePriority, Is.EqualTo(12_000));
+            Ok();
+        }
+
+        [Test]
+        public void CompletionAtThePeriodEndAfterItsTimerIsOnTimeWithoutPostponedJob()
+        {
+            period.Run(owner, 1000);
+            rig.RunUntil(11_000);              // the timer is handled first: the owner still runs
+            Assert.That(period.PostponedJobs, Is.EqualTo(1u));
+            Assert.That(period.MaxPostponedJobs, Is.EqualTo(0u), "not yet certain at the expiry's instant");
+            Assert.That(period.Run(owner, 1000), Is.EqualTo(PeriodStatus.Successful), "completion at the same instant");
+            rig.Settle();
+            Assert.That(owner.IsReady, "the next job was released at the boundary: no wait");
+            Assert.That(rig.Exec, Is.SameAs(owner));
+            Assert.That(period.State, Is.EqualTo(PeriodState.Active));
+            Assert.That(period.PostponedJobs, Is.EqualTo(0u));
+            Assert.That(period.PostponedCount, Is.EqualTo(0UL));
+            Assert.That(period.MaxPostponedJobs, Is.EqualTo(0u));
+            Assert.That(period.JobDeadline, Is.EqualTo(12_000));
+            Assert.That(rig.P.Armed, Is.EqualTo(12_000));
+            if (Edf) Assert.That(owner.EffectivePriority, Is.EqualTo(12_000));
+            Assert.That(Stats().Count, Is.EqualTo(1));
+            Assert.That(Stats().MissedCount, Is.EqualTo(0));
+            Ok();
+            // The released job runs normally: it waits for the next period's end.
+            rig.Advance(400);
+            Assert.That(period.Run(owner, 1000), Is.EqualTo(PeriodStatus.Successful));
+            rig.Settle();
+            Assert.That(owner.Has(ThreadState.PeriodWait));
+            rig.RunUntil(12_000);
+            Assert.That(period.JobDeadline, Is.EqualTo(13_000));
+            Assert.That(Stats().MissedCount, Is.EqualTo(0));
+            Ok();
+        }
+
+        [Test]
+        public void CompletionOneNanosecondAfterThePeriodEndIsLate()
+        {
+            period.Run(owner, 1000);
+            rig.RunUntil(11_000);
+            rig.P.Time = 11_001;
+            Assert.That(period.Run(owner, 1000), Is.EqualTo(PeriodStatus.Timeout));
+            Assert.That(Stats().MissedCount, Is.EqualTo(1));
+            Assert.That(period.PostponedCount, Is.EqualTo(1UL));
+            Assert.That(period.MaxPostponedJobs, Is.EqualTo(1u));
+            Ok();
+        }
+
+        [Test]
+        public void ConstrainedDeadlineCompletionAtTheDeadlineIsOnTime()
+        {
+            period.Run(owner, 1000, 600);
+            rig.P.Time = 10_600;
+            Assert.That(period.Run(owner, 1000, 600), Is.EqualTo(PeriodStatus.Successful));
+            rig.Settle();
+            Assert.That(Stats().MissedCount, Is.EqualTo(0));
+            rig.RunUntil(11_000);
+            Assert.That(period.JobDeadline, Is.EqualTo(11_600));
+            rig.P.Time = 11_601;               // one nanosecond past the constrained deadline
+            Assert.That(period.Run(owner, 1000, 600), Is.EqualTo(PeriodStatus.Successful), "inside the period: no postponed job");
+            Assert.That(Stats().MissedCount, Is.EqualTo(1));
+            Ok();
+        }
+
+        [Test]
+        public void ConstrainedDeadlineCompletionAtThePeriodEndIsMissedButPostponesNothing()
+        {
+            period.Run(owner, 1000, 600);
+            rig.RunUntil(11_000);              // timer first; the job (deadline 10600) completes at 11000
+            Assert.That(period.Run(owner, 1000, 600), Is.EqualTo(PeriodStatus.Successful));
+            rig.Settle();
+            Assert.That(Stats().MissedCount, Is.EqualTo(1), "completed after its deadline 10600");
+            Assert.That(period.PostponedJobs, Is.EqualTo(0u));
+            Assert.That(period.PostponedCount, Is.EqualTo(0UL));
+            Assert.That(period.JobDeadline, Is.EqualTo(11_600));
+            Assert.That(owner.IsReady);
+            Ok();
+        }
+
+        [Test]
+        public void BoundaryWithTwoPostponedJobsStillReleasesOnlyOne()
+        {
+            // Expiries at 11000 and 12000 found the owner running its first
+            // job: completing at 12000 leaves the job of period [11000, 12000)
+            // to run late and the new period's job postponed.
+            period.Run(owner, 1000);
+            rig.RunUntil(12_000);
+            Assert.That(period.PostponedJobs, Is.EqualTo(2u));
+            Assert.That(period.Run(owner, 1000), Is.EqualTo(PeriodStatus.Timeout));
+            Assert.That(period.PostponedJobs, Is.EqualTo(1u));
+            Assert.That(period.MaxPostponedJobs, Is.EqualTo(2u));
+            Assert.That(Stats().MissedCount, Is.EqualTo(1));
+            Ok();
+        }
+
+        // --------------------------------------------------- start at t0 --
+
+        [Test]
+        public void StartAtReleasesTheFirstJobAtTheGivenInstant()
+        {
+            Assert.That(period.StartAt(20_000, 1000, 600), Is.EqualTo(PeriodStatus.Successful));
+            rig.Settle();
+            Assert.That(owner.Has(ThreadState.PeriodWait), "the owner waits for its first release");
+            Assert.That(period.StartPending);
+            Assert.That(rig.P.Armed, Is.EqualTo(20_000));
+            Assert.That(period.StartAt(30_000, 1000, 600), Is.EqualTo(PeriodStatus.AlreadyActive));
+            Ok();
+            rig.RunUntil(19_999);
+            Assert.That(owner.Has(ThreadState.PeriodWait));
+            rig.RunUntil(20_000);
+            Assert.That(rig.Exec, Is.SameAs(owner));
+            Assert.That(period.StartPending, Is.False);
+            Assert.That(period.LatestStart, Is.EqualTo(20_000));
+            Assert.That(period.JobDeadline, Is.EqualTo(20_600));
+            Assert.That(period.LatestDeadline, Is.EqualTo(21_000));
+            Assert.That(period.ExpiryCount, Is.EqualTo(0UL), "the first release ends no period");
+            if (Edf) Assert.That(owner.EffectivePriority, Is.EqualTo(20_600));
+            Ok();
+            rig.Advance(600);                  // completes at its deadline
+            Assert.That(period.Run(owner, 1000, 600), Is.EqualTo(PeriodStatus.Successful));
+            rig.RunUntil(21_000);
+            Assert.That(period.JobDeadline, Is.EqualTo(21_600));
+            Assert.That(Stats().Count, Is.EqualTo(1));
+            Assert.That(Stats().MissedCount, Is.EqualTo(0));
+            Assert.That(Stats().MaxWallNs, Is.EqualTo(600), "response from the nominal release");
+            Ok();
+        }
+
+        [Test]
+        public void StartAtInThePastReleasesAtOnceWithTheNominalTime()
+        {
+            Assert.That(period.StartAt(9_500, 1000, 1000), Is.EqualTo(PeriodStatus.Successful));
+            rig.RunUntil(10_000);
+            Assert.That(owner.IsReady);
+            Assert.That(period.LatestStart, Is.EqualTo(9_500));
+            Assert.That(period.JobDeadline, Is.EqualTo(10_500));
+            Assert.That(period.LatestDeadline, Is.EqualTo(10_500));
+            Ok();
+        }
+
+        [Test]
+        public void StartAtRefusesBadArgumentsAndCancelEndsTheWait()
+        {
+            Assert.That(period.StartAt(20_000, 0, 0), Is.EqualTo(PeriodStatus.InvalidLength));
+            Assert.That(period.StartAt(-1, 1000, 1000), Is.EqualTo(PeriodStatus.InvalidLength));
+            Assert.That(period.StartAt(20_000, 1000, 1001), Is.EqualTo(PeriodStatus.InvalidDeadline));
+            Assert.That(period.StartAt(20_000, 1000, 1000), Is.EqualTo(PeriodStatus.Successful));
+            Assert.That(period.Delete(), Is.EqualTo(PeriodStatus.Successful));
+            rig.Settle();
+            Assert.That(owner.IsReady, "delete wakes the owner waiting for its first release");
+            Assert.That(rig.P.Armed, Is.EqualTo(long.MaxValue));
+            Assert.That(period.StartAt(20_000, 1000, 1000), Is.EqualTo(PeriodStatus.Deleted));
+        }
+
         [Test]
         public void ExpiryHookSeesEveryExpiryAndPostponement()
         {

@@ -4,7 +4,7 @@ using Osprey.Sched.Analysis;
 
 namespace Osprey.Tests.VcoreTests
 {
-    /// <summary>Exact per-CPU admission of guest cores (issue 5, item 2).</summary>
+    /// <summary>Exact per-CPU admission of guest cores.</summary>
     [TestFixture]
     public class AdmissionTests
     {

@@ -45,7 +45,7 @@ namespace Osprey.Tests.VcoreTests
         }
     }
 
-    /// <summary>Randomized operations on one CPU with checks after every step (issue 5: "never corrupt the run queue").</summary>
+    /// <summary>Randomized operations on one CPU with checks after every step (the run queue must never be corrupted).</summary>
     [TestFixture]
     public class FuzzTests
     {

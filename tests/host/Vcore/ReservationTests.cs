@@ -4,7 +4,7 @@ using Osprey.Sched.Workload;
 
 namespace Osprey.Tests.VcoreTests
 {
-    /// <summary>Reservation scheduling, enforcement, extra time, halts (issue 5, items 3 and 7).</summary>
+    /// <summary>Reservation scheduling, enforcement, extra time, halts.</summary>
     [TestFixture]
     public class ReservationTests
     {

@@ -4,7 +4,7 @@ using Osprey.Sched.Workload;
 
 namespace Osprey.Tests.VcoreTests
 {
-    /// <summary>Virtual clocks, virtual timers, dilation, and periodic guests (issue 5, items 4, 5 and 7).</summary>
+    /// <summary>Virtual clocks, virtual timers, dilation, and periodic guests.</summary>
     [TestFixture]
     public class VirtualTimeTests
     {
@@ -32,7 +32,7 @@ namespace Osprey.Tests.VcoreTests
         [Test]
         public void DilationTwoHalvesTheRateOfTheGuestClock()
         {
-            // "Dilation 2" in the issue's (Palacios') sense is a time dilation factor: the guest clock
+            // "Dilation 2" in Palacios' sense is a time dilation factor: the guest clock
             // runs at half speed, dilation=1/2 in the workload file (guest = host x num / den).
             var r = new VcoreRig();
             var plain = r.Add("plain", 10 * Ms, 1 * Ms, false, new HogProgram()).Guest;
