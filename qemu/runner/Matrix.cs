@@ -159,16 +159,16 @@ every boot passed.";
         o.Command.Add("qemu-system-x86_64");
         o.Command.AddRange(QemuArgs(r, iso, ovmf));
         var report = new StringWriter();
-        var run = RunnerApp.RunKtapCore(o, report, new[] { BootLine, "osprey: memory:" });
+        var run = BootRun.RunKtapCore(o, report, new[] { BootLine, "osprey: memory:" });
         File.WriteAllText(Path.Combine(outDir, r.Label + ".report"), report.ToString());
         var rep = run.Report;
         string result;
         if (rep.Success) result = $"pass {rep.Passed}/{rep.Skipped}/{rep.Failed}";
         else if (run.Process.StartError != null) result = "cannot start QEMU";
         else if (!rep.SawKtap && run.WatchSeconds == null)
-            result = run.Process.Reason == StopReason.Exited && run.Process.ExitCode == ExitCodes.TripleFault ? "FAIL reset before the kernel spoke" : "FAIL kernel never started (" + RunnerApp.DescribeEnd(run.Process, o) + ")";
+            result = run.Process.Reason == StopReason.Exited && run.Process.ExitCode == ExitCodes.TripleFault ? "FAIL reset before the kernel spoke" : "FAIL kernel never started (" + BootRun.DescribeEnd(run.Process, o) + ")";
         else if (rep.Panicked) result = $"FAIL panic ({rep.Failed} failed)";
-        else if (run.Process.Reason is StopReason.Timeout or StopReason.Stall) result = "FAIL " + RunnerApp.DescribeEnd(run.Process, o);
+        else if (run.Process.Reason is StopReason.Timeout or StopReason.Stall) result = "FAIL " + BootRun.DescribeEnd(run.Process, o);
         else result = $"FAIL {rep.Passed}/{rep.Skipped}/{rep.Failed}" + (rep.Errors.Count > 0 ? " " + rep.Errors[0].Message : "");
         return new Outcome(rep.Success, result, run.WatchSeconds, run.Process.Seconds, UsableMiB(run.Lines));
     }

@@ -1,7 +1,13 @@
-// KtapRunner entry point: ties the options, the process runner and the KTAP
-// parser together, prints the report and writes the result file.
+// KtapRunner entry point: the command line (System.CommandLine). The root
+// command runs one QEMU boot (or re-checks a saved log); the subcommands run
+// the whole test run (`test`), the benchmarks (`bench`) and the terminal
+// filter of `./build.sh run --trace` (`show-serial`).
+using System.CommandLine;
+using System.CommandLine.Parsing;
 using System.Globalization;
-using System.Text;
+using System.Text.RegularExpressions;
+using Osprey.QemuRunner.Benchmarks;
+using Osprey.QemuRunner.Stages;
 
 namespace Osprey.QemuRunner;
 
@@ -9,245 +15,215 @@ public static class RunnerApp
 {
     public static int Main(string[] args) => Run(args, Console.Out);
 
-    const int TailLines = 20;
-
     /// <summary>Run with the given arguments, writing the report to <paramref name="output"/>.
     /// Returns the process exit code (0 all good, 1 failures, 2 usage error).</summary>
     public static int Run(string[] args, TextWriter output)
     {
         if (args.Length > 0 && args[0] == "matrix") return Matrix.Run(args[1..], output);
-        var o = RunnerOptions.Parse(args, out string? err);
-        if (o == null)
+        // `run`'s kernel words follow '--' and are passed on untouched, never parsed.
+        if (args.Length > 0 && args[0] == "run" && Array.IndexOf(args, "--") is int dd and > 0)
         {
-            if (err is { Length: > 0 }) output.WriteLine("KtapRunner: " + err);
-            output.WriteLine(RunnerOptions.Usage);
-            return err is { Length: > 0 } ? 2 : 0;
+            RunWords = args[(dd + 1)..];
+            args = args[..dd];
         }
-        if (o.ParseFile != null) return ParseOffline(o, output);
-        return o.ExpectLine != null ? RunSmoke(o, output) : RunKtap(o, output);
-    }
-
-    static StreamWriter? OpenLog(RunnerOptions o, TextWriter output)
-    {
-        if (o.LogPath == null) return null;
-        try
+        var root = BuildCommand(output, out Func<ParseResult, string?> check);
+        ParseResult pr = root.Parse(args);
+        string? err = pr.Errors.Count > 0 ? pr.Errors[0].Message : check(pr);
+        if (err != null && pr.CommandResult.Command.Name == "run")
         {
-            string? dir = Path.GetDirectoryName(Path.GetFullPath(o.LogPath));
-            if (dir != null) Directory.CreateDirectory(dir);
-            return new StreamWriter(o.LogPath, false, new UTF8Encoding(false)) { AutoFlush = true };
+            // Said as ./build.sh run says its errors.
+            if (args.Contains("--trace") && err.Contains("--trace")) err = "--trace needs an output file (e.g. out/trace.svg)";
+            Console.Error.WriteLine($"build.sh: error: run: {err} (see ./build.sh help)");
+            return 1;
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        if (err != null && pr.CommandResult.Command != root)
         {
-            output.WriteLine($"KtapRunner: cannot write log {o.LogPath}: {e.Message}");
-            return null;
-        }
-    }
-
-    static void WriteResult(RunnerOptions o, KtapReport rep, TextWriter output)
-    {
-        if (o.ResultPath == null) return;
-        try
-        {
-            string? dir = Path.GetDirectoryName(Path.GetFullPath(o.ResultPath));
-            if (dir != null) Directory.CreateDirectory(dir);
-            File.WriteAllText(o.ResultPath, rep.ResultFileText);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            output.WriteLine($"KtapRunner: cannot write result file {o.ResultPath}: {e.Message}");
-        }
-    }
-
-    static string Describe(ProcessRunner.Result r, RunnerOptions o) => r.Reason switch
-    {
-        StopReason.Exited => r.ExitCode is int c ? $"exited with status {c}" : "exited (status unknown)",
-        StopReason.KilledAfterEndMarker => $"killed {o.GraceSeconds:0.#} s after the end marker",
-        StopReason.Timeout => $"killed at the {o.TimeoutSeconds:0.#} s time limit",
-        StopReason.Stall => $"killed: no output for {o.StallSeconds:0.#} s",
-        StopReason.KilledAfterExpectedLine => "killed after the expected line",
-        _ => r.Reason.ToString(),
-    };
-
-    static int RunKtap(RunnerOptions o, TextWriter output) => RunKtapCore(o, output, null).Report.Success ? 0 : 1;
-
-    /// <summary>One KTAP run and what it showed: the report, how QEMU
-    /// ended, when the first line containing <c>watch[0]</c> arrived
-    /// (seconds from the start; null if it never did), and the lines that
-    /// start with any entry of <c>watch</c>.</summary>
-    public sealed record KtapRun(KtapReport Report, ProcessRunner.Result Process, double? WatchSeconds, List<string> Lines);
-
-    public static KtapRun RunKtapCore(RunnerOptions o, TextWriter output, string[]? watch)
-    {
-        var parser = new KtapParser(o.Label) { ForbiddenSkip = o.ForbidSkip };
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        double? watchSeconds = null;
-        var watched = new List<string>();
-        var tail = new Queue<string>();
-        using var log = OpenLog(o, output);
-        var printedSuites = new HashSet<KtapLevel>();
-
-        var pr = new ProcessRunner(o);
-        var res = pr.Run((line, isErr) =>
-        {
-            if (isErr)
-            {
-                log?.WriteLine("[stderr] " + line);
-                line = LineCleaner.Clean(line);
-                Remember(tail, "[stderr] " + line);
-                if (o.Echo) output.WriteLine("[stderr] " + line);
-                return ProcessRunner.LineAction.Continue;
-            }
-            log?.WriteLine(line);
-            line = LineCleaner.Clean(line);
-            Remember(tail, line);
-            if (o.Echo) output.WriteLine(line);
-            if (watch != null)
-            {
-                if (watchSeconds == null && line.Contains(watch[0], StringComparison.Ordinal)) watchSeconds = clock.Elapsed.TotalSeconds;
-                foreach (var w in watch)
-                    if (line.StartsWith(w, StringComparison.Ordinal)) { watched.Add(line); break; }
-            }
-            bool hadEnd = parser.SawEndMarker;
-            parser.Feed(line);
-            if (!o.Quiet) PrintFinishedSuites(parser, printedSuites, output, o.Label);
-            if (!hadEnd && parser.SawEndMarker) return ProcessRunner.LineAction.StartGrace;
-            return ProcessRunner.LineAction.Continue;
-        });
-
-        KtapReport rep;
-        if (res.StartError != null)
-        {
-            rep = new KtapReport { Label = o.Label, Failed = 1 };
-            rep.Errors.Add(new HarnessError(res.StartError, true));
-        }
-        else
-        {
-            rep = parser.Complete(new RunOutcome(res.Reason, res.ExitCode, o.TimeoutSeconds, o.StallSeconds));
-        }
-        string how = Describe(res, o);
-        log?.WriteLine($"[runner] {how} after {res.Seconds.ToString("0.0", CultureInfo.InvariantCulture)} s");
-
-        if (!rep.Success && !o.Echo
-            && (res.Reason is StopReason.Timeout or StopReason.Stall || rep.Panicked || !rep.SawKtap
-                || res.Reason == StopReason.Exited && res.ExitCode is not (ExitCodes.Pass or ExitCodes.Fail)))
-        {
-            PrintTail(tail, o, output);
-        }
-        output.WriteLine($"ktap[{o.Label}]: QEMU {how} ({res.Seconds.ToString("0.0", CultureInfo.InvariantCulture)} s)");
-        output.Write(rep.Format());
-        WriteResult(o, rep, output);
-        return new KtapRun(rep, res, watchSeconds, watched);
-    }
-
-    public static string DescribeEnd(ProcessRunner.Result r, RunnerOptions o) => Describe(r, o);
-
-    static void PrintFinishedSuites(KtapParser parser, HashSet<KtapLevel> printed, TextWriter output, string label)
-    {
-        var root = parser.Root;
-        if (root == null) return;
-        foreach (var r in root.Results)
-        {
-            if (r.Child == null || !printed.Add(r.Child)) continue;
-            int p = 0, f = 0, s = 0;
-            Count(r.Child, ref p, ref f, ref s);
-            string status = r.Skipped ? "skip" : r.Ok && f == 0 ? "ok" : "FAIL";
-            output.WriteLine($"  [{label}] {status,-4} {r.Child.DisplayName}: {p} passed, {f} failed, {s} skipped");
-        }
-    }
-
-    static void Count(KtapLevel l, ref int p, ref int f, ref int s)
-    {
-        foreach (var r in l.Results)
-        {
-            if (r.Ignored) continue;
-            if (r.Child != null) { Count(r.Child, ref p, ref f, ref s); continue; }
-            if (r.Skipped) s++; else if (r.Failed) f++; else p++;
-        }
-    }
-
-    static void PrintTail(Queue<string> tail, RunnerOptions o, TextWriter output)
-    {
-        if (tail.Count == 0)
-        {
-            output.WriteLine("--- the process printed nothing ---");
-            return;
-        }
-        output.WriteLine($"--- last {tail.Count} lines of output ({o.LogPath ?? "no log file"}) ---");
-        foreach (var l in tail) output.WriteLine(l);
-        output.WriteLine("---");
-    }
-
-    static void Remember(Queue<string> q, string line)
-    {
-        q.Enqueue(line);
-        while (q.Count > TailLines) q.Dequeue();
-    }
-
-    static int RunSmoke(RunnerOptions o, TextWriter output)
-    {
-        var tail = new Queue<string>();
-        using var log = OpenLog(o, output);
-        var bench = new KtapParser(o.Label); // only for '# BENCH' lines
-        string? matched = null;
-
-        var res = new ProcessRunner(o).Run((line, isErr) =>
-        {
-            log?.WriteLine(isErr ? "[stderr] " + line : line);
-            line = LineCleaner.Clean(line);
-            string shown = isErr ? "[stderr] " + line : line;
-            Remember(tail, shown);
-            if (o.Echo) output.WriteLine(shown);
-            if (isErr) return ProcessRunner.LineAction.Continue;
-            bench.Feed(line);
-            if (matched == null && o.ExpectLine!.IsMatch(line))
-            {
-                matched = line;
-                return ProcessRunner.LineAction.StopNow;
-            }
-            return ProcessRunner.LineAction.Continue;
-        });
-
-        var rep = new KtapReport { Label = o.Label, Smoke = true, Declared = 1 };
-        var parsed = bench.Complete(RunOutcome.Offline());
-        rep.Benches.AddRange(parsed.Benches);
-        string how = res.StartError ?? Describe(res, o);
-        log?.WriteLine($"[runner] {how} after {res.Seconds.ToString("0.0", CultureInfo.InvariantCulture)} s");
-        if (matched != null)
-        {
-            rep.Passed = 1;
-            output.WriteLine($"ktap[{o.Label}]: expected line seen after {res.Seconds.ToString("0.0", CultureInfo.InvariantCulture)} s: {matched.Trim()}");
-        }
-        else
-        {
-            rep.Failed = 1;
-            rep.Errors.Add(new HarnessError($"no line matching /{o.ExpectLine}/ before the process stopped ({how} after {res.Seconds.ToString("0.0", CultureInfo.InvariantCulture)} s)", false));
-            PrintTail(tail, o, output);
-        }
-        output.Write(rep.Format());
-        WriteResult(o, rep, output);
-        return rep.Success ? 0 : 1;
-    }
-
-    static int ParseOffline(RunnerOptions o, TextWriter output)
-    {
-        string text;
-        try { text = File.ReadAllText(o.ParseFile!); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            output.WriteLine($"KtapRunner: cannot read {o.ParseFile}: {e.Message}");
+            // A subcommand's error, then its own options (not the single boot's usage).
+            var sub = pr.CommandResult.Command;
+            output.WriteLine($"KtapRunner {sub.Name}: {err}");
+            output.WriteLine($"usage: KtapRunner {sub.Name} " + string.Join(" ", sub.Options.Where(o => !o.Hidden && o.Name is not ("--help" or "-h")).Select(o => $"[{o.Name}{(o.ValueType == typeof(bool) ? "" : " " + (o.HelpName ?? "VALUE"))}]"))
+                + $" (KtapRunner {sub.Name} --help)");
             return 2;
         }
-        // Drop the runner's own lines and stderr lines from a saved log.
-        var sb = new StringBuilder();
-        foreach (var line in text.Replace("\r\n", "\n").Split('\n'))
+        if (err != null)
         {
-            if (line.StartsWith("[stderr] ", StringComparison.Ordinal) || line.StartsWith("[runner] ", StringComparison.Ordinal)) continue;
-            sb.Append(line).Append('\n');
+            output.WriteLine("KtapRunner: " + err);
+            output.WriteLine(RunnerOptions.Usage);
+            return 2;
         }
-        var outcome = o.ParseExitStatus is int c ? RunOutcome.Exited(c) : RunOutcome.Offline();
-        var rep = KtapParser.Parse(sb.ToString(), outcome, o.Label, o.ForbidSkip);
-        output.Write(rep.Format());
-        WriteResult(o, rep, output);
-        return rep.Success ? 0 : 1;
+        return pr.Invoke(new InvocationConfiguration { Output = output, Error = output });
+    }
+
+    static string[] RunWords = Array.Empty<string>();
+
+    static double Seconds(ArgumentResult r, bool positive, string what)
+    {
+        string v = r.Tokens.Count > 0 ? r.Tokens[0].Value : "";
+        if (double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out double d) && (positive ? d > 0 : d >= 0)) return d;
+        r.AddError($"{((OptionResult)r.Parent!).Option.Name} {what}, got '{v}'");
+        return 0;
+    }
+
+    static RootCommand BuildCommand(TextWriter output, out Func<ParseResult, string?> check)
+    {
+        var label = new Option<string>("--label") { Description = "name in the report and the result file", DefaultValueFactory = _ => "kernel" };
+        var timeout = new Option<double>("--timeout") { Description = "total seconds before QEMU is killed", DefaultValueFactory = _ => 300,
+            CustomParser = r => Seconds(r, true, "needs a positive number of seconds") };
+        var stall = new Option<double>("--stall") { Description = "seconds without output before QEMU is killed (0: never)", DefaultValueFactory = _ => 60,
+            CustomParser = r => Seconds(r, false, "needs a number of seconds (0 disables)") };
+        var grace = new Option<double>("--grace") { Description = "seconds QEMU may take to exit after '# selftest: end'", DefaultValueFactory = _ => 2,
+            CustomParser = r => Seconds(r, false, "needs a number of seconds") };
+        var log = new Option<string?>("--log") { Description = "write QEMU's output to this file" };
+        var result = new Option<string?>("--result") { Description = "write passed=, failed=, skipped= to this file" };
+        var expect = new Option<Regex?>("--expect-line")
+        {
+            Description = "smoke mode: success when a line matches this regular expression",
+            CustomParser = r =>
+            {
+                try { return new Regex(r.Tokens[0].Value, RegexOptions.CultureInvariant); }
+                catch (ArgumentException e) { r.AddError("--expect-line: bad regular expression: " + e.Message); return null; }
+            },
+        };
+        var sendOn = new Option<string[]>("--send-on")
+        {
+            Description = "when the output first contains TEXT (inside a line too: a boot menu redraws without newlines), write KEYS (\\e \\r \\n \\\\ decoded) to QEMU's stdin once, i.e. type them on the serial port",
+            HelpName = "TEXT KEYS", Arity = new ArgumentArity(2, 2), AllowMultipleArgumentsPerToken = true,
+        };
+        sendOn.Validators.Add(r =>
+        {
+            if (r.Tokens.Count != 2) return;
+            if (r.Tokens[0].Value.Length == 0) { r.AddError("--send-on: TEXT is empty"); return; }
+            if (RunnerOptions.Unescape(r.Tokens[1].Value, out string? bad) == null) r.AddError("--send-on: " + bad);
+        });
+        var forbidSkip = new Option<Regex?>("--forbid-skip")
+        {
+            Description = "a test skipped with a reason matching this regular expression counts as an error",
+            HelpName = "REGEX",
+            CustomParser = r =>
+            {
+                try { return new Regex(r.Tokens[0].Value, RegexOptions.CultureInvariant); }
+                catch (ArgumentException e) { r.AddError("--forbid-skip: bad regular expression: " + e.Message); return null; }
+            },
+        };
+        var echo = new Option<bool>("--echo") { Description = "print QEMU's output as it arrives" };
+        var quiet = new Option<bool>("--quiet") { Description = "no per-suite lines" };
+        var parse = new Option<string?>("--parse") { Description = "re-check a saved log instead of running a command" };
+        var exitStatus = new Option<int?>("--exit-status") { Description = "with --parse: the QEMU exit status to check" };
+        var command = new Argument<string[]>("COMMAND") { Description = "the QEMU command line, after '--'", Arity = ArgumentArity.ZeroOrMore };
+
+        var root = new RootCommand("Runs QEMU, parses the kernel's KTAP output, checks counts and the exit status.")
+        {
+            label, timeout, stall, grace, log, result, expect, sendOn, forbidSkip, echo, quiet, parse, exitStatus, command,
+        };
+        root.SetAction(pr =>
+        {
+            var o = new RunnerOptions
+            {
+                Label = pr.GetValue(label)!, TimeoutSeconds = pr.GetValue(timeout), StallSeconds = pr.GetValue(stall),
+                GraceSeconds = pr.GetValue(grace), LogPath = pr.GetValue(log), ResultPath = pr.GetValue(result),
+                ExpectLine = pr.GetValue(expect), ForbidSkip = pr.GetValue(forbidSkip),
+                Echo = pr.GetValue(echo), Quiet = pr.GetValue(quiet),
+                ParseFile = pr.GetValue(parse), ParseExitStatus = pr.GetValue(exitStatus),
+                Command = (pr.GetValue(command) ?? Array.Empty<string>()).ToList(),
+            };
+            if (pr.GetValue(sendOn) is [string on, string text])
+            {
+                o.SendOnText = on;
+                o.SendKeys = RunnerOptions.Unescape(text, out _);
+            }
+            if (o.ParseFile != null) return BootRun.ParseOffline(o, output);
+            return o.ExpectLine != null ? BootRun.RunSmoke(o, output) : BootRun.RunKtap(o, output);
+        });
+        // What the parser cannot say: the command must follow '--', and --parse excludes it.
+        check = pr =>
+        {
+            if (pr.CommandResult.Command != root) return null;
+            var cmd = pr.GetValue(command) ?? Array.Empty<string>();
+            bool dashes = pr.Tokens.Any(t => t.Type == TokenType.DoubleDash);
+            if (cmd.Length > 0 && !dashes)
+                return cmd[0].StartsWith('-') ? $"unknown option '{cmd[0]}'" : $"unexpected '{cmd[0]}': the command goes after '--'";
+            bool parsing = pr.GetValue(parse) != null;
+            if (!parsing && cmd.Length == 0) return "no command given after '--'";
+            if (parsing && cmd.Length > 0) return "--parse and a command are exclusive";
+            return null;
+        };
+
+        var rootDir = new Option<string>("--root") { Description = "the repository root", HelpName = "DIR", DefaultValueFactory = _ => Directory.GetCurrentDirectory() };
+
+        var only = new Option<string[]>("--stage") { Description = "run only the stages whose title or case name contains TEXT (repeatable)", HelpName = "TEXT" };
+        var list = new Option<bool>("--list") { Description = "list the stages and their cases, run nothing" };
+        var started = new Option<long?>("--started") { HelpName = "UNIX-SECONDS", Description = "when the run started (Unix seconds, the build included), for the time taken" };
+        var longRun = new Option<bool>("--long") { Description = "the property test with 1,000 random sets per policy (hours)" };
+        var test = new Command("test", "the whole test run (the stages of Stages/StageList.cs); ends with 'N passed, N failed'")
+        {
+            rootDir, only, list, started, longRun,
+        };
+        test.SetAction(pr =>
+        {
+            var env = Env(pr.GetValue(rootDir)!, output, pr.GetValue(longRun));
+            var stages = StageList.All();
+            if (pr.GetValue(list)) { TestRun.List(output, stages); return 0; }
+            long? t0 = pr.GetValue(started);
+            return TestRun.Run(env, stages, pr.GetValue(only) ?? Array.Empty<string>(), t0 is long s ? DateTimeOffset.FromUnixTimeSeconds(s) : null);
+        });
+        root.Subcommands.Add(test);
+
+        var ospreyOnly = new Option<bool>("--osprey-only") { Description = "no Linux-RT boots" };
+        var readyOnly = new Option<bool>("--ready-only") { Description = "only the ready-set workload under -icount (bench-host's kernel part)" };
+        var tables = new Option<string?>("--tables") { Description = "no boots: print the tables of a saved results.txt", HelpName = "RESULTS" };
+        var bench = new Command("bench", "the kernel's bench suite under -icount and plain emulation beside Linux-RT; the tables")
+        {
+            rootDir, ospreyOnly, readyOnly, tables,
+        };
+        bench.SetAction(pr => pr.GetValue(tables) is string saved
+            ? BenchRun.Tables(saved, output)
+            : BenchRun.Run(Env(pr.GetValue(rootDir)!, output), !pr.GetValue(ospreyOnly), pr.GetValue(readyOnly)));
+        root.Subcommands.Add(bench);
+
+        var runFile = new Argument<string[]>("FILE") { Description = "a workload file, passed as a boot module (or built into the ISO)", Arity = ArgumentArity.ZeroOrMore };
+        var isoOpt = new Option<bool>("--iso") { Description = "boot the ISO under BIOS" };
+        var uefiOpt = new Option<bool>("--uefi") { Description = "boot the ISO under OVMF" };
+        var screenOpt = new Option<bool>("--screen") { Description = "show the QEMU window" };
+        var icountOpt = new Option<bool>("--icount") { Description = "-icount shift=0,sleep=off" };
+        var traceOpt = new Option<string?>("--trace") { Description = "record the scheduling trace to OUT (NAME.svg/.json: both pictures)", HelpName = "OUT" };
+        var run = new Command("run", "the kernel in QEMU on this terminal (./build.sh run); kernel words after '--'")
+        {
+            rootDir, runFile, isoOpt, uefiOpt, screenOpt, icountOpt, traceOpt,
+        };
+        run.SetAction(pr =>
+        {
+            string[] files = pr.GetValue(runFile) ?? Array.Empty<string>();
+            if (files.FirstOrDefault(f => f.StartsWith('-')) is string bad)
+            {
+                Console.Error.WriteLine($"build.sh: error: run: unknown option '{bad}' (see ./build.sh help)");
+                return 1;
+            }
+            if (files.Length > 1) { Console.Error.WriteLine("build.sh: error: run: more than one workload file given"); return 1; }
+            var req = new RunRequest
+            {
+                Workload = files.FirstOrDefault(), Iso = pr.GetValue(isoOpt), Uefi = pr.GetValue(uefiOpt),
+                Screen = pr.GetValue(screenOpt), Icount = pr.GetValue(icountOpt), Trace = pr.GetValue(traceOpt),
+                Words = RunWords.ToList(),
+            };
+            return RunCommand.Run(req, Env(pr.GetValue(rootDir)!, output).Root);
+        });
+        root.Subcommands.Add(run);
+
+        var serialLog = new Argument<string>("LOG") { Description = "the file that gets every line" };
+        var show = new Command("show-serial", "copy standard input to LOG and to the terminal, a trace dump shown as one line")
+        {
+            serialLog,
+        };
+        show.SetAction(pr => SerialView.Run(Console.In, output, pr.GetValue(serialLog)!));
+        root.Subcommands.Add(show);
+        return root;
+    }
+
+    static TestEnv Env(string root, TextWriter output, bool longRun = false)
+    {
+        var env = new TestEnv(root, output) { Long = longRun };
+        // Workload paths in the stage list and the bench boots are relative to the root.
+        Directory.SetCurrentDirectory(env.Root);
+        return env;
     }
 }

@@ -1,5 +1,7 @@
 // tracetool: a trace (or a QEMU serial log with a dump) -> SVG timeline +
 // Chrome trace-event JSON, or the raw trace text. See README.md here.
+using System.CommandLine;
+using System.CommandLine.Parsing;
 using System.Globalization;
 using System.Text;
 
@@ -15,36 +17,50 @@ public static class TraceToolApp
         "          (Perfetto, chrome://tracing) side by side, NAME.svg and NAME.json;\n" +
         "          any other name: the trace text itself (e.g. extracted from a log)\n" +
         "  --from, --to   picture window in ms from the first event (the JSON has everything)\n" +
+        "  --title TEXT   the picture's title; --quiet: no report line\n" +
         "exit status: 0 done, 1 no readable trace in INPUT, 2 usage or write error";
 
     public static int Main(string[] args) => Run(args, Console.Out, Console.Error);
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
-        string? input = null, output = null, title = null;
-        double? from = null, to = null;
-        bool quiet = false;
-        for (int i = 0; i < args.Length; i++)
+        var inputArg = new Argument<string>("INPUT") { Description = "a trace file or a log holding a dump" };
+        var outputArg = new Argument<string>("OUTPUT") { Description = "NAME.svg or NAME.json: both pictures; other names: the trace text" };
+        var fromOpt = new Option<double?>("--from") { Description = "picture window start, ms from the first event", CustomParser = Ms };
+        var toOpt = new Option<double?>("--to") { Description = "picture window end, ms from the first event", CustomParser = Ms };
+        var titleOpt = new Option<string?>("--title") { Description = "the picture's title" };
+        var quietOpt = new Option<bool>("--quiet") { Description = "no report line" };
+        var root = new RootCommand("tracetool: a trace (or a serial log with a dump) to an SVG timeline and Chrome trace-event JSON")
         {
-            string a = args[i];
-            if ((a == "--from" || a == "--to") && i + 1 < args.Length)
-            {
-                if (!double.TryParse(args[++i], NumberStyles.Float, CultureInfo.InvariantCulture, out double v) || v < 0)
-                {
-                    stderr.WriteLine($"tracetool: {a}: expected milliseconds >= 0, got '{args[i]}'\n{Usage}");
-                    return 2;
-                }
-                if (a == "--from") from = v; else to = v;
-            }
-            else if (a == "--title" && i + 1 < args.Length) title = args[++i];
-            else if (a == "--quiet") quiet = true;
-            else if (a == "-h" || a == "--help") { stdout.WriteLine(Usage); return 0; }
-            else if (a.StartsWith('-')) { stderr.WriteLine($"tracetool: unknown option '{a}'\n{Usage}"); return 2; }
-            else if (input == null) input = a;
-            else if (output == null) output = a;
-            else { stderr.WriteLine("tracetool: too many arguments\n" + Usage); return 2; }
+            inputArg, outputArg, fromOpt, toOpt, titleOpt, quietOpt,
+        };
+        int rc = 0;
+        root.SetAction(pr => rc = Convert(pr.GetValue(inputArg)!, pr.GetValue(outputArg)!, pr.GetValue(fromOpt), pr.GetValue(toOpt),
+            pr.GetValue(titleOpt), pr.GetValue(quietOpt), stdout, stderr));
+        if (args.Contains("-h") || args.Contains("--help")) { stdout.WriteLine(Usage); return 0; }
+        ParseResult parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0)
+        {
+            // A missing INPUT or OUTPUT is said in the tool's words; any other error as the parser gives it.
+            var other = parsed.Errors.FirstOrDefault(e => !e.Message.StartsWith("Required argument", StringComparison.Ordinal));
+            string what = other?.Message ?? "needs INPUT and OUTPUT";
+            stderr.WriteLine($"tracetool: {what}\n{Usage}");
+            return 2;
         }
-        if (input == null || output == null) { stderr.WriteLine(Usage); return 2; }
+        parsed.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr });
+        return rc;
+    }
+
+    static double? Ms(ArgumentResult r)
+    {
+        string v = r.Tokens.Count > 0 ? r.Tokens[0].Value : "";
+        if (double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out double d) && d >= 0) return d;
+        r.AddError($"{((OptionResult)r.Parent!).Option.Name}: expected milliseconds >= 0, got '{v}'");
+        return null;
+    }
+
+    static int Convert(string input, string output, double? from, double? to, string? title, bool quiet, TextWriter stdout, TextWriter stderr)
+    {
         if (from.HasValue && to.HasValue && to <= from) { stderr.WriteLine("tracetool: --to must be after --from"); return 2; }
 
         string text;

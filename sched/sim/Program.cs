@@ -1,4 +1,6 @@
 using System;
+using System.CommandLine;
+using System.CommandLine.Parsing;
 using System.IO;
 using System.Text;
 using Osprey.Sched.Analysis;
@@ -15,40 +17,52 @@ namespace Osprey.Sched.Sim
 
         public static int Main(string[] args)
         {
-            string file = null, tracePath = null, sched = null, duration = null, overheads = null;
-            bool bench = false, quick = false, check = false, verbose = false;
-            int rounds = 0;
-            string only = null, randomSet = null;
-            for (int i = 0; i < args.Length; i++)
+            var fileArg = new Argument<string>("FILE") { Description = "a workload file (sched/README.md)", Arity = ArgumentArity.ZeroOrOne };
+            var traceOpt = new Option<string>("--trace") { Description = "write the scheduling trace to this file" };
+            var schedOpt = new Option<string>("--sched") { Description = "run under this policy instead of the file's" };
+            schedOpt.AcceptOnlyFromAmong("priority", "edf", "cbs");
+            var durationOpt = new Option<string>("--duration") { Description = "simulated time, e.g. 2s" };
+            var checkOpt = new Option<bool>("--check") { Description = "check the core's invariants after every event" };
+            var benchOpt = new Option<bool>("--bench") { Description = "the ready-set benchmark (bench-host)" };
+            var quickOpt = new Option<bool>("--quick") { Description = "bench: a CI-size run" };
+            var roundsOpt = new Option<int>("--rounds") { Description = "bench: rounds, 1..100 (default 5, quick 1)" };
+            roundsOpt.Validators.Add(r =>
             {
-                string a = args[i];
-                if (a == "--trace" && i + 1 < args.Length) tracePath = args[++i];
-                else if (a == "--sched" && i + 1 < args.Length) sched = args[++i];
-                else if (a == "--duration" && i + 1 < args.Length) duration = args[++i];
-                else if (a == "--overheads" && i + 1 < args.Length) overheads = args[++i];
-                else if (a == "--random-set" && i + 1 < args.Length) randomSet = args[++i];
-                else if (a == "--bench") bench = true;
-                else if (a == "--quick") quick = true;
-                else if (a == "--verbose") verbose = true;
-                else if (a == "--only" && i + 1 < args.Length) only = args[++i];
-                else if (a == "--rounds" && i + 1 < args.Length)
-                {
-                    if (!int.TryParse(args[++i], out rounds) || rounds < 1 || rounds > 100) { Console.Error.WriteLine("sim: --rounds: expected 1..100\n" + Usage); return 2; }
-                }
-                else if (a == "--check") check = true;
-                else if (a == "-h" || a == "--help") { Console.WriteLine(Usage); return 0; }
-                else if (a.StartsWith("-")) { Console.Error.WriteLine("sim: unknown option '" + a + "'\n" + Usage); return 2; }
-                else if (file == null) file = a;
-                else { Console.Error.WriteLine("sim: more than one workload file\n" + Usage); return 2; }
+                int n = r.GetValueOrDefault<int>();
+                if (n < 1 || n > 100) r.AddError("--rounds: expected 1..100");
+            });
+            var onlyOpt = new Option<string>("--only") { Description = "bench: policies, patterns and sizes, separated by commas" };
+            var verboseOpt = new Option<bool>("--verbose") { Description = "bench: every round's figures" };
+            var overheadsOpt = new Option<string>("--overheads") { Description = "model these kernel overheads (release=.. decision=.. switch=.. timer-entry=.. timer-exit=..)" };
+            var randomSetOpt = new Option<string>("--random-set") { Description = "print the random set KIND,SEED,INDEX of the property test" };
+            var root = new RootCommand("sim: the host scheduling simulator and the ready-set benchmark")
+            {
+                fileArg, traceOpt, schedOpt, durationOpt, checkOpt, benchOpt, quickOpt, roundsOpt, onlyOpt, verboseOpt, overheadsOpt, randomSetOpt,
+            };
+            if (Array.IndexOf(args, "-h") >= 0 || Array.IndexOf(args, "--help") >= 0) { Console.WriteLine(Usage); return 0; }
+            System.CommandLine.ParseResult cl = root.Parse(args);
+            if (cl.Errors.Count > 0)
+            {
+                string m = cl.Errors[0].Message;
+                if (m.StartsWith("Unrecognized command or argument", StringComparison.Ordinal) && cl.UnmatchedTokens.Count > 0)
+                    m = cl.UnmatchedTokens[0].StartsWith("-") ? "unknown option '" + cl.UnmatchedTokens[0] + "'" : "more than one workload file";
+                Console.Error.WriteLine("sim: " + m + "\n" + Usage);
+                return 2;
             }
-            if (bench) return Bench.Run(Console.Out, quick, rounds > 0 ? rounds : quick ? 1 : 5, verbose, only);
+            string file = cl.GetValue(fileArg), tracePath = cl.GetValue(traceOpt), sched = cl.GetValue(schedOpt), duration = cl.GetValue(durationOpt);
+            // The parser takes an unknown option for the FILE argument.
+            if (file != null && file.StartsWith("-")) { Console.Error.WriteLine("sim: unknown option '" + file + "'\n" + Usage); return 2; }
+            bool check = cl.GetValue(checkOpt), quick = cl.GetValue(quickOpt);
+            int rounds = cl.GetValue(roundsOpt);
+            string overheads = cl.GetValue(overheadsOpt), randomSet = cl.GetValue(randomSetOpt);
+            if (cl.GetValue(benchOpt)) return Bench.Run(Console.Out, quick, rounds > 0 ? rounds : quick ? 1 : 5, cl.GetValue(verboseOpt), cl.GetValue(onlyOpt));
             if (randomSet != null) return RandomSet(randomSet, overheads);
             if (file == null) { Console.Error.WriteLine(Usage); return 2; }
 
             byte[] data;
             try { data = File.ReadAllBytes(file); }
             catch (Exception e) { Console.Error.WriteLine("sim: cannot read " + file + ": " + e.Message); return 2; }
-            ParseResult pr = WorkloadParser.Parse(data);
+            Osprey.Sched.Workload.ParseResult pr = WorkloadParser.Parse(data);
             if (!pr.Ok) { Console.Error.WriteLine(file + ": " + pr.Error); return 1; }
 
             var o = new SimOptions { SchedulerOverride = sched, CheckInvariants = check };
@@ -62,7 +76,7 @@ namespace Osprey.Sched.Sim
             if (overheads != null)
             {
                 // The same fields as the file's 'overheads' line (e.g. the kernel's boot figures).
-                ParseResult op = WorkloadParser.ParseText("overheads " + overheads + "\n");
+                Osprey.Sched.Workload.ParseResult op = WorkloadParser.ParseText("overheads " + overheads + "\n");
                 if (!op.Ok) { Console.Error.WriteLine("sim: --overheads: " + op.Error); return 2; }
                 o.Overheads = op.Workload.Overheads;
                 o.Overheads.Source = "given with --overheads";
@@ -73,13 +87,20 @@ namespace Osprey.Sched.Sim
             Print(Console.Out, file, pr.Workload, r);
             if (tracePath != null)
             {
+                // NAME.svg or NAME.json: the raw trace goes to NAME.trace, and the trace tool draws both pictures from it.
+                string ext = Path.GetExtension(tracePath).ToLowerInvariant();
+                bool picture = ext == ".svg" || ext == ".json";
+                string raw = picture ? Path.ChangeExtension(tracePath, ".trace") : tracePath;
                 try
                 {
-                    using (var w = new StreamWriter(tracePath, false, new UTF8Encoding(false)))
+                    string dir = Path.GetDirectoryName(Path.GetFullPath(raw));
+                    if (dir != null) Directory.CreateDirectory(dir);
+                    using (var w = new StreamWriter(raw, false, new UTF8Encoding(false)))
                         o.Trace.Write(w, file);
-                    Console.WriteLine("trace: " + o.Trace.Events.Count + " events written to " + tracePath);
+                    Console.WriteLine("trace: " + o.Trace.Events.Count + " events written to " + raw);
                 }
-                catch (Exception e) { Console.Error.WriteLine("sim: cannot write trace " + tracePath + ": " + e.Message); return 2; }
+                catch (Exception e) { Console.Error.WriteLine("sim: cannot write trace " + raw + ": " + e.Message); return 2; }
+                if (picture && Osprey.TraceTool.TraceToolApp.Run(new[] { raw, tracePath }, Console.Out, Console.Error) != 0) return 2;
             }
             if (r.Error != null) { Console.Error.WriteLine("sim: " + r.Error); return 3; }
             return 0;
@@ -95,7 +116,7 @@ namespace Osprey.Sched.Sim
             Overheads o = Overheads.None;
             if (overheads != null)
             {
-                ParseResult op = WorkloadParser.ParseText("overheads " + overheads + "\n");
+                Osprey.Sched.Workload.ParseResult op = WorkloadParser.ParseText("overheads " + overheads + "\n");
                 if (!op.Ok) { Console.Error.WriteLine("sim: --overheads: " + op.Error); return 2; }
                 o = op.Workload.Overheads;
             }

@@ -1,0 +1,93 @@
+// The stages of `./build.sh test`, in order. To add a stage, add one line
+// (or one Stage with several cases) here; see qemu/runner/README.md.
+namespace Osprey.QemuRunner.Stages;
+
+public static class StageList
+{
+    /// <summary>GRUB's menu on the serial terminal: the down arrow and Enter pick the second entry, "Osprey self-test".</summary>
+    static readonly (string, string) SelfTestEntry = ("Press enter to boot", "\u001b[B\r");
+
+    /// <summary>40 words and 5,000 characters of padding, then a space.</summary>
+    static string LongCommandLine() =>
+        string.Concat(Enumerable.Range(1, 40).Select(i => "pad" + i + " ")) + new string('x', 5000) + " ";
+
+    public static Stage[] All() => new Stage[]
+    {
+        new("host tests (NUnit)", new HostTestsCase("tests/host/HostTests.csproj")),
+
+        // One boot runs every suite: the self-test runner moves the CPU to a
+        // core with the policy each test declares (kernel/README.md, "Policies").
+        new("in-kernel self-tests, every suite and policy (-kernel)", new KernelBootCase("kernel", 300, Clock.Plain, "selftest")),
+        new("in-kernel self-tests, every suite and policy (-kernel, -icount shift=0,sleep=off)",
+            new KernelBootCase("kernel-icount", 420, Clock.Icount, "selftest clock=exact")),
+        new("random admitted sets in the kernel, zero misses (-icount)",
+            new PropsCase("fixed_priority", "priority", 30),
+            new PropsCase("edf", "edf", 30),
+            new PropsCase("guest_cores", "vcore", 15)),
+        new("timer calibration on a machine without an HPET (-machine pc,hpet=off): auto falls back to the PM timer",
+            new KernelBootCase("kernel-nohpet", 120, Clock.Plain, "selftest=acpi.calibration_references_agree", "-machine", "pc,hpet=off")),
+
+        new("simulator vs kernel on the same workload files (-icount)",
+            new CompareCase("sched/examples/rm-threads.wl"),
+            new CompareCase("sched/examples/fp-rta-miss.wl"),
+            new CompareCase("sched/examples/edf-u095.wl"),
+            new CompareCase("sched/examples/harmonic.wl"),
+            new CompareCase("sched/examples/mixed-wall.wl"),
+            new CompareCase("sched/examples/rm-slack.wl"),
+            new CompareCase("sched/examples/edf-first-jobs.wl"),
+            new CompareCase("sched/examples/edf-four-first-jobs.wl")),
+
+        new("conformance: sched/examples/conformance in the simulator and the kernel against theory (-icount)",
+            new ConformanceCase("sched/examples/conformance")),
+
+        new("run control: overloaded and starving workloads end on time (-icount)",
+            RunControlCase.Each("tests/workloads", "runctl-*.wl")),
+
+        new("guest reports: taken before teardown, the file's share, the core limit, refusals end in failure (-icount)",
+            new GuestReportCase("sched/examples/guests.wl", ExitCodes.Pass),
+            new GuestReportCase("sched/examples/guests-extra.wl", ExitCodes.Fail),
+            new GuestReportCase("tests/workloads/guests-share.wl", ExitCodes.Fail),
+            new GuestLimitCase(),
+            new RunStatusCase("tests/workloads/guests-share.wl", "rejected: line 12: field 'slice'", ExitCodes.Fail),
+            new AdmittedCase("tests/workloads/guests-50.wl"),
+            new AdmittedCase("tests/workloads/guests-dil200.wl")),
+
+        new("scheduling trace: kernel dump to SVG and JSON (-icount)",
+            new TraceCase("tests/host/Trace/data/edf-u095-100ms.wl", threads: 6)),
+
+        new("panic paths (each ends its run: status 37, the test reported not ok)",
+            new PanicCase("unexpected_page_fault_ends_run", "page fault (#PF) vector 14", "# RIP "),
+            new PanicCase("throw_names_type_and_message", "unhandled exception System_InvalidOperationException: period object used after delete", "PANIC"),
+            new PanicCase("heap_exhaustion_names_request", "out of memory: request of 2147483416 bytes for __Array<UInt8>", "bytes of RAM free"),
+            new PanicCase("stack_overflow_names_thread", "stack overflow in thread 'deep'", "double fault (#DF) vector 8"),
+            new BootPanicCase("calib_hpet_without_hpet", "selftest calib=hpet", "timer calibration: calib=hpet: no HPET table", "-machine", "pc,hpet=off"),
+            new BootPanicCase("selftest_below_memory_floor", "selftest", "the self-test suite needs at least 48 MiB of usable RAM; this machine has 31 MiB", "-m", "32")),
+
+        // 41 words and over 5,000 characters before 'selftest=boot': the suite
+        // runs, so the last word was applied (boot.command_line_has_selftest
+        // also checks there was no command-line error).
+        new("command line and boot modules taken whole or refused with a message",
+            new KernelBootCase("long-command-line", 120, Clock.Plain, LongCommandLine() + "selftest=boot") { Workload = null },
+            new KernelLineCase("two-workload-modules", 60, 30,
+                "^osprey: error: workload 2 boot modules are named 'workload' \\('.*default.wl workload', '.*rm-threads.wl workload'\\): give one; none of them is used",
+                "exit", "kernel/default.wl workload,sched/examples/rm-threads.wl workload")),
+
+        new("a fault before the kernel's interrupt table is reported on COM1 (test-early-fault)",
+            new KernelLineCase("early-fault", 60, 30,
+                "^osprey: early fault before the kernel.s interrupt table: vector 14 \\(#PF\\) error 0x0000000000000002 RIP 0x[0-9a-f]{16} CR2 0x0000000200000000 RSP 0x[0-9a-f]{16}",
+                "selftest test-early-fault")),
+
+        new("ISO boot smoke test (BIOS)", new IsoBootCase("iso-bios", 120, 60, Firmware.Bios, "^osprey: idle")),
+        // GRUB's hotkey 's' picks the self-test entry; under -icount the timing
+        // tests do not depend on the host's load (SeaBIOS and GRUB take ~35 s).
+        new("ISO self-test entry under BIOS with RAM above 4 GiB (-m 6G, -icount)",
+            new IsoBootCase("iso-bios-6g", 300, 120, Firmware.Bios, null, "-m", "6G", "-smp", "1", "-icount", "shift=0,sleep=off")
+                { SendOn = ("to boot the selected OS", "s") }),
+        new("ISO boot smoke test (UEFI, OVMF)", new IsoBootCase("iso-uefi", 180, 90, Firmware.Uefi, "^osprey: idle")),
+
+        new("ISO self-test menu entry (BIOS)",
+            new IsoBootCase("iso-selftest-bios", 300, 60, Firmware.Bios, null) { SendOn = SelfTestEntry }),
+        new("ISO self-test menu entry (UEFI, OVMF)",
+            new IsoBootCase("iso-selftest-uefi", 420, 90, Firmware.Uefi, null) { SendOn = SelfTestEntry }),
+    };
+}

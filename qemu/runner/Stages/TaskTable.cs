@@ -1,0 +1,65 @@
+// The per-task table that the simulator and the kernel print after a workload
+// run (sched/analysis/RunReport.cs: "task kind cpu prio released jobs misses
+// ... postponed rm-missed cpu-time"), read back for the comparisons.
+namespace Osprey.QemuRunner.Stages;
+
+/// <summary>One task's counts: what must be equal between the simulator and the kernel.</summary>
+public sealed record TaskCounts(string Task, string Kind, string Released, string Jobs, string Misses, string Postponed, string RmMissed)
+{
+    public override string ToString() => $"{Task} {Kind} {Released} {Jobs} {Misses} {Postponed} {RmMissed}";
+}
+
+public static class TaskTable
+{
+    /// <summary>The columns compared, by header name.</summary>
+    public static readonly string[] Compared = { "released", "jobs", "misses", "postponed", "rm-missed" };
+    static readonly string[] Kinds = { "periodic", "aperiodic", "background" };
+
+    /// <summary>
+    /// The rows of the first table in <paramref name="text"/>: from its header line
+    /// ("task kind cpu ...") to the first empty line; only task rows (kind periodic,
+    /// aperiodic or background; overrun notes and other lines are left out). Columns are
+    /// found by header name. Returns null when there is no such table, or sets
+    /// <paramref name="error"/> when its header lacks a compared column.
+    /// </summary>
+    public static List<TaskCounts>? Read(string text, out string? error)
+    {
+        error = null;
+        string[]? header = null;
+        int[] at = Array.Empty<int>();
+        var rows = new List<TaskCounts>();
+        foreach (var raw in text.Replace("\r", "").Split('\n'))
+        {
+            string line = LineCleaner.Clean(raw);
+            string[] f = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            if (header == null)
+            {
+                if (f.Length >= 3 && f[0] == "task" && f[1] == "kind" && f[2] == "cpu")
+                {
+                    header = f;
+                    at = Compared.Select(c => Array.IndexOf(header, c)).ToArray();
+                    int missing = Array.IndexOf(at, -1);
+                    if (missing >= 0) { error = $"the task table's header has no '{Compared[missing]}' column: {line}"; return null; }
+                }
+                continue;
+            }
+            if (line.Trim().Length == 0) break;
+            if (f.Length < header.Length - 1 || !Kinds.Contains(f[1])) continue;
+            if (at.Max() >= f.Length) continue;
+            rows.Add(new TaskCounts(f[0], f[1], f[at[0]], f[at[1]], f[at[2]], f[at[3]], f[at[4]]));
+        }
+        return header == null ? null : rows;
+    }
+
+    /// <summary>Null when both tables hold the same tasks in the same order with equal counts, else the first difference.</summary>
+    public static string? Difference(IReadOnlyList<TaskCounts> sim, IReadOnlyList<TaskCounts> kernel)
+    {
+        for (int i = 0; i < Math.Max(sim.Count, kernel.Count); i++)
+        {
+            if (i >= sim.Count) return $"task '{kernel[i].Task}' only in the kernel's table";
+            if (i >= kernel.Count) return $"task '{sim[i].Task}' only in the simulator's table";
+            if (sim[i] != kernel[i]) return $"simulator '{sim[i]}' vs kernel '{kernel[i]}'";
+        }
+        return null;
+    }
+}
