@@ -130,10 +130,14 @@ namespace Osprey.Kernel.SelfTest
             PeriodStatistics s;
             t.Equal((long)PeriodStatus.Successful, (long)Periods.Statistics(k.P, out s), "statistics");
             t.Equal(k.Jobs - 1, s.Count, "one record per Run after the first");
-            t.True(s.MinCpuNs >= 500000, "min CPU per job >= the 0.5 ms of work (" + s.MinCpuNs + ")");
+            // A host stall under plain emulation can use up the 40 ms window
+            // with a single job, leaving no record whose minimum to check.
+            if (s.Count > 0) t.True(s.MinCpuNs >= 500000, "min CPU per job >= the 0.5 ms of work (" + s.MinCpuNs + ")");
+            else t.Note("one job in the window (a host stall): no record to check the minimum of");
             t.Note("per job: CPU " + s.MinCpuNs + ".." + s.MaxCpuNs + " ns, wall " + s.MinWallNs + ".." + s.MaxWallNs + " ns, " + s.MissedCount + " missed");
             if (KernelMain.Options.ExactClock)
             {
+                t.True(s.Count >= 15, "at least 15 records in 40 ms of 2 ms periods (" + s.Count + ")");
                 t.True(s.MinWallNs >= s.MinCpuNs, "wall time >= CPU time");
                 t.Equal(s.MissedCount, k.Late, "the period's missed count agrees with the jobs seen late");
                 // A loaded host can stall plain emulation past a deadline.
