@@ -91,19 +91,15 @@ need() {
 }
 flush_needs() {
     [ "${#MISSING[@]}" -gt 0 ] || return 0
-    local uniq; uniq=$(printf '%s\n' "${MISSING[@]}" | sort -u | tr '\n' ' ')
-    MISSING=()
-    # shellcheck disable=SC2086
-    apt_install $uniq
+    local uniq; uniq=$(printf '%s\n' "${MISSING[@]}" | sort -u | tr '\n' ' '); MISSING=()
+    apt_install $uniq # shellcheck disable=SC2086
 }
 
 need_build_tools() {
     command -v dotnet >/dev/null 2>&1 || die "the .NET SDK (dotnet) is required and is not on PATH"
-    need nasm nasm; need ld binutils; need nm binutils; need awk mawk
+    need nasm nasm; need ld binutils; need nm binutils; need awk mawk; need xorriso xorriso; need mformat mtools
     need grub-mkrescue grub-common; need /usr/lib/grub/i386-pc/multiboot2.mod grub-pc-bin
-    need /usr/lib/grub/x86_64-efi/multiboot2.mod grub-efi-amd64-bin
-    need xorriso xorriso; need mformat mtools
-    flush_needs
+    need /usr/lib/grub/x86_64-efi/multiboot2.mod grub-efi-amd64-bin; flush_needs
 }
 need_qemu() { need qemu-system-x86_64 qemu-system-x86; flush_needs; }
 need_ovmf() { need /usr/share/ovmf/OVMF.fd ovmf; flush_needs; }
@@ -127,10 +123,8 @@ csc_path() { echo "$(dotnet --list-sdks | tail -n1 | sed -E 's/^([^ ]+) \[(.*)\]
 # ---------------------------------------------------------------- build --
 # newer TARGET SOURCES...: true when TARGET is missing or any source is newer.
 stale() {
-    local target="$1" f; shift
-    [ -e "$target" ] || return 0
-    for f in "$@"; do [ "$f" -nt "$target" ] && return 0; done
-    return 1
+    local target="$1" f; shift; [ -e "$target" ] || return 0
+    for f in "$@"; do [ "$f" -nt "$target" ] && return 0; done; return 1
 }
 
 kernel_sources() {
