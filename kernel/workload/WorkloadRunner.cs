@@ -196,6 +196,9 @@ namespace Osprey.Kernel.Workload
             if (!Quiet)
             {
                 Print(w, sched, duration, switchesAtStop - switches0, idleAtStop - idle0, notes, noteCount, guests);
+                // What admission and analysis charged, in the file's syntax
+                // (./build.sh sim FILE --overheads '...' charges the same).
+                Log.WriteLine("overheads charged: " + RunOverheads.Current.FileFields());
                 PrintLatency(sched);
                 if (guests) GuestCores.PrintSummary(stopAt - runStart);
             }

@@ -89,6 +89,15 @@ namespace Osprey.Sched.Analysis
             return (v * (100 + percent) + 99) / 100 + addNs;
         }
 
+        /// <summary>The figures as a workload file's overheads line takes them, in ns
+        /// ("release=1840ns decision=325ns switch=245ns timer-entry=373ns timer-exit=377ns"):
+        /// what `sim --overheads` needs to charge exactly what the kernel charged.</summary>
+        public string FileFields()
+        {
+            return "release=" + ReleaseNs + "ns decision=" + DecisionNs + "ns switch=" + SwitchNs + "ns timer-entry=" + TimerEntryNs
+                + "ns timer-exit=" + TimerExitNs + "ns";
+        }
+
         /// <summary>"overheads: release 0.5us, decision 0.3us, switch 0.1us, timer entry 0.4us, exit 0.6us, measured at boot",
         /// or "overheads: none" when all are zero.</summary>
         public string Describe()

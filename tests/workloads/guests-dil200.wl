@@ -1,16 +1,16 @@
-# A guest core at dilation 200/1 beside a hog, filling 100% of the
-# admissible share (build.sh test, "admitted guest cores"): neither may
-# miss. fast: 9.9 s of guest time every 20 s = 49.5 ms every 100 ms of host
-# time. The share is 99% for the kernel's enforcement overheads (see
-# guests-50.wl).
+# A guest core at dilation 200/1 beside a hog, filling the admissible
+# share (build.sh test, "admitted guest cores"): neither may miss. fast:
+# 9.99 s of guest time every 20 s = 49.95 ms every 100 ms of host time;
+# with the hog's 49.95 ms and the kernel's per-period overhead charged at
+# admission (6.32 us per core under -icount) the CPU is 99.91% reserved.
 scheduler edf
 duration 1s
-share 99%
+share 100%
 
 guest name=fast workload=hog dilation=200/1
-  vcore period=20s slice=9.9s
+  vcore period=20s slice=9.99s
 end
 
 guest name=hog workload=hog
-  vcore period=100ms slice=49.5ms
+  vcore period=100ms slice=49.95ms
 end

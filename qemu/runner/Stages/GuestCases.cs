@@ -21,8 +21,9 @@ public sealed class GuestReportCase : TestCase
     public override Tally Run(TestEnv env)
     {
         string name = Path.GetFileNameWithoutExtension(_file);
-        var sim = Capture.Run(new[] { "dotnet", env.SimDll, _file }, 300, env.Log(Name + ".sim"));
+        // The simulator charges the overheads the kernel measured and charged.
         var kernel = Capture.Run(env.KernelBoot(true, _file, "clock=exact exit"), 300, env.Log(Name + ".kernel"));
+        var sim = Capture.Run(SimCommand(env, _file, kernel.Lines), 300, env.Log(Name + ".sim"));
         var s = GuestReport.Comparable(sim.Lines);
         var k = GuestReport.Comparable(kernel.Lines);
         var clocks = GuestReport.ClockDifferences(sim.Lines, kernel.Lines);
@@ -37,6 +38,16 @@ public sealed class GuestReportCase : TestCase
         if (clocks.Count > 0) o.WriteLine("  guest clocks (core, simulator ns, kernel ns) beyond 1 ms: " + string.Join(" ", clocks));
         foreach (var l in kernel.Tail(3)) o.WriteLine(l);
         return Tally.Fail;
+    }
+
+    /// <summary>The simulator's command line for FILE, with --overheads from the kernel's
+    /// "overheads charged: ..." line when it printed one.</summary>
+    public static string[] SimCommand(TestEnv env, string file, IEnumerable<string> kernelLines)
+    {
+        const string Charged = "overheads charged: ";
+        string? line = kernelLines.FirstOrDefault(l => l.StartsWith(Charged, StringComparison.Ordinal));
+        return line == null ? new[] { "dotnet", env.SimDll, file }
+            : new[] { "dotnet", env.SimDll, file, "--overheads", line[Charged.Length..].Trim() };
     }
 
     /// <summary>The report lines only one side has ("&lt; simulator", "&gt; kernel"), position by position.</summary>
