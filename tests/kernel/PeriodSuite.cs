@@ -47,6 +47,10 @@ namespace Osprey.Kernel.SelfTest
             // Plain clock: late jobs a logged host stall may have delayed
             // (StallLog.Reaches with the set's Recovery), and the start of the first job.
             internal long Excused, FirstStart, FirstLag = -1;
+            // Another task, and how many of its jobs had finished when this
+            // one's first job did.
+            internal Task Peer;
+            internal long PeerJobsAtFirst = -1;
             internal long MaxJobs;          // > 0: stop after this many jobs instead of at End
         }
 
@@ -87,7 +91,11 @@ namespace Osprey.Kernel.SelfTest
                 Spin(self, k.Wcet);
                 long done = Machine.Now();
                 long resp = done - release;
-                if (k.FirstResponse < 0) { k.FirstResponse = resp; k.FirstStart = release; }
+                if (k.FirstResponse < 0)
+                {
+                    k.FirstResponse = resp; k.FirstStart = release;
+                    if (k.Peer != null) k.PeerJobsAtFirst = k.Peer.Jobs;
+                }
                 if (resp > k.MaxResponse) k.MaxResponse = resp;
                 if (done > info.DeadlineNs)
                 {
@@ -134,6 +142,7 @@ namespace Osprey.Kernel.SelfTest
                 }
                 else Threads.Start(th);
             }
+            for (int i = 1; together && i < ks.Length; i++) ks[i].Peer = ks[0];
             for (int i = 0; together && i < ks.Length; i++) Threads.Start(ks[i].Thread);
             for (int i = 0; i < ks.Length; i++) Threads.Join(ks[i].Thread);
             return ks;
@@ -417,11 +426,13 @@ namespace Osprey.Kernel.SelfTest
                 if (exact) t.InRange(r2, r2 + 300000, ks[1].FirstResponse, "t2's first response time vs the analysis' 8 ms, ns");
                 else
                 {
-                    // The CPU idles only until the common release is taken
-                    // (t1's first lag): a later timer latency delays the
-                    // preemption, not the work.
-                    t.Note("t1's first job started " + ks[0].FirstLag + " ns after the common release");
-                    t.InRange(r2, r2 + 300000 + ks[0].FirstLag, ks[1].FirstResponse, "t2's first response time vs the analysis' 8 ms plus t1's first lag, ns");
+                    // Off the exact clock a stall in the kernel's own paths
+                    // (charged to no task) can lengthen the response; what
+                    // the analysis fixes is the work in it: t2's 4 ms and
+                    // exactly (r2 - C2) / C1 = 2 jobs of t1, so at least r2.
+                    t.Note("t1's first job started " + ks[0].FirstLag + " ns after the common release; t1 jobs done before t2's first: " + ks[1].PeerJobsAtFirst);
+                    t.Equal((r2 - 4 * ms) / (2 * ms), ks[1].PeerJobsAtFirst, "t1's jobs within t2's first response, as the analysis counts them");
+                    t.True(ks[1].FirstResponse >= r2, "t2's first response at least the analysis' 8 ms (" + ks[1].FirstResponse + " ns)");
                 }
                 return;
             }

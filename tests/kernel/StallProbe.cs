@@ -17,20 +17,42 @@ namespace Osprey.Kernel.SelfTest
         internal const long StepNs = 500000;
         internal static long WorstLateNs;
         internal static long Wakes;
+        // Stalled time per window of WindowNs from the start: a wake-up more
+        // than StepNs late stands for a stall of up to its lateness + StepNs
+        // (shorter lateness is the timer's own jitter). The worst window's
+        // sum bounds the time stalls took from a reservation period.
+        internal const long WindowNs = 100000000;
+        private const int Windows = 64;
+        private static readonly long[] stalled = new long[Windows];
+        private static long start;
+        internal static long WorstWindowStallNs;
 
-        internal static void Reset() { WorstLateNs = 0; Wakes = 0; }
+        internal static void Reset()
+        {
+            WorstLateNs = 0; Wakes = 0; WorstWindowStallNs = 0;
+            for (int i = 0; i < Windows; i++) stalled[i] = 0;
+        }
 
         // Sleeps until `end`, waking every StepNs; a wake-up that comes past
         // the next step sleeps a whole step from where it woke.
         internal static void SleepUntil(long end)
         {
-            long next = Machine.Now() + StepNs;
+            start = Machine.Now();
+            long next = start + StepNs;
             while (true)
             {
                 long target = next < end ? next : end;
                 Threads.SleepUntil(target);
                 long now = Machine.Now();
-                if (now - target > WorstLateNs) WorstLateNs = now - target;
+                long late = now - target;
+                if (late > WorstLateNs) WorstLateNs = late;
+                if (late > StepNs)
+                {
+                    long w = (target - start) / WindowNs;
+                    int i = w < Windows ? (int)w : Windows - 1;
+                    stalled[i] += late + StepNs;
+                    if (stalled[i] > WorstWindowStallNs) WorstWindowStallNs = stalled[i];
+                }
                 Wakes++;
                 if (target == end) return;
                 next = target + StepNs;
