@@ -155,9 +155,11 @@ namespace Osprey.Kernel.SelfTest
             long b = Bound(t);
             t.True(hog.Periods >= 9, "ran its periods (" + hog.Periods + ")");
             t.InRange(0, b, hog.MaxOveruseNs, "each slice cut within the timer latency: worst overrun, ns");
-            t.InRange(0, 20 * Ms + b, hog.PeriodCpuMax, "never more than its slice in a period, plus that latency, ns");
+            // Per period: the cut's latency, and a stall while the switch away
+            // is still charged to it (not ready then: not overuse).
+            t.InRange(0, 20 * Ms + 2 * b, hog.PeriodCpuMax, "never more than its slice in a period, plus twice that bound, ns");
             t.True(hog.SliceUsedNs <= (hog.Periods + 1) * 20 * Ms, "within its slices: " + hog.SliceUsedNs + " ns in " + (hog.Periods + 1) + " periods");
-            t.True(share <= 200000 + Ppm((hog.Periods + 1) * b, e), "share at most 20% plus one event bound per period (" + share + " ppm)");
+            t.True(share <= 200000 + Ppm((hog.Periods + 1) * 2 * b, e), "share at most 20% plus twice the event bound per period (" + share + " ppm)");
             // A period ends with slice left only when its end came more than
             // period - slice = 80 ms late.
             int v = Verdict(t, attempt, 80 * Ms);
@@ -184,8 +186,9 @@ namespace Osprey.Kernel.SelfTest
                 return Clean;
             }
             long b = Bound(t);
-            t.InRange(0, 30 * Ms + b, steady.PeriodCpuMax, "the core without extra time: at most its slice in a period, plus the timer latency, ns");
-            t.True(s <= 300000 + Ppm((steady.Periods + 1) * b, e), "its share at most 30% plus one event bound per period (" + s + " ppm)");
+            t.InRange(0, b, steady.MaxOveruseNs, "the core without extra time cut within the timer latency: worst overrun, ns");
+            t.InRange(0, 30 * Ms + 2 * b, steady.PeriodCpuMax, "and at most its slice in a period, plus twice that bound (see hog_share), ns");
+            t.True(s <= 300000 + Ppm((steady.Periods + 1) * 2 * b, e), "its share at most 30% plus twice the event bound per period (" + s + " ppm)");
             // The CPU never idles while greedy may run: what main (probing)
             // and steady did not take went to greedy, less the switches'
             // overheads (measured at boot) of every probe wake-up.
@@ -328,7 +331,7 @@ namespace Osprey.Kernel.SelfTest
             long b = Bound(t);
             t.True(r.Throttles >= r.Periods, "throttled in every period (" + r.Throttles + " throttles)");
             t.InRange(0, b, r.MaxOveruseNs, "each cut within the timer latency of its slice end: worst overrun, ns");
-            t.InRange(30 * Ms, 30 * Ms + b, r.PeriodCpuMax, "cut at its 30 ms slice, plus that latency, ns");
+            t.InRange(30 * Ms, 30 * Ms + 2 * b, r.PeriodCpuMax, "cut at its 30 ms slice, plus twice that bound (see hog_share), ns");
             // A period gives less than the slice only when its end came more
             // than period - slice = 70 ms late.
             int v = Verdict(t, attempt, 70 * Ms);

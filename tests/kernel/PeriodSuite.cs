@@ -44,9 +44,8 @@ namespace Osprey.Kernel.SelfTest
             internal RatePeriod P;
             internal Thread Thread;
             internal long Jobs, Late, Timeouts, MaxResponse, FirstResponse = -1, MaxPostponed;
-            // Plain clock: late jobs a logged host stall may have delayed
-            // (StallLog.Reaches with the set's Recovery), and the start of the first job.
-            internal long Excused, FirstStart, FirstLag = -1;
+            // The release of the first job and how late it started.
+            internal long FirstStart, FirstLag = -1;
             // Another task, and how many of its jobs had finished when this
             // one's first job did.
             internal Task Peer;
@@ -58,10 +57,9 @@ namespace Osprey.Kernel.SelfTest
         // Under plain emulation the guest clock follows the host's, and a
         // loaded host can stall the guest for milliseconds (on a real machine
         // SMIs and long interrupts do the same, for less): there the deadline
-        // tests log the stalls (StallLog) and excuse only the late jobs a
-        // stall can have delayed; on the exact clock nothing is excused.
-        // Recovery of the running set: 1 / (1 - U), for StallLog.Reaches.
-        private static long recovery, reachExtra;
+        // tests log the stalls (StallLog) and check deadlines in an attempt
+        // no logged stall disturbed, re-running the others a bounded number
+        // of times; on the exact clock every check applies at once.
 
         private static void Spin(Thread self, long cpu)
         {
@@ -97,11 +95,7 @@ namespace Osprey.Kernel.SelfTest
                     if (k.Peer != null) k.PeerJobsAtFirst = k.Peer.Jobs;
                 }
                 if (resp > k.MaxResponse) k.MaxResponse = resp;
-                if (done > info.DeadlineNs)
-                {
-                    k.Late++;
-                    if (recovery > 0 && StallLog.Reaches(release, info.DeadlineNs, recovery, reachExtra)) k.Excused++;
-                }
+                if (done > info.DeadlineNs) k.Late++;
                 k.Jobs++;
                 if (k.MaxJobs > 0 ? k.Jobs >= k.MaxJobs : done >= k.End) break;
                 if (Periods.Run(k.P, k.Period) == PeriodStatus.Timeout) k.Timeouts++;
@@ -272,30 +266,28 @@ namespace Osprey.Kernel.SelfTest
             long ms = 1000000;
             long[] c = new long[] { 1 * ms, 1600000, 2 * ms, 4 * ms, 6 * ms };
             long[] p = new long[] { 5 * ms, 8 * ms, 10 * ms, 20 * ms, 40 * ms };
-            // Plain clock: attempts of ten hyperperiods (400 ms), re-run while
-            // jobs were late; a late job must be one a logged host stall
-            // reaches: work a stall held back is made up at the 5% spare rate
-            // (recovery 20), within a hyperperiod (40 ms) once caught up.
+            // Plain clock: attempts of ten hyperperiods (400 ms); an attempt
+            // with a host stall logged proves nothing about the deadlines (the
+            // set has 5% to spare) and is run again.
             long runFor = exact ? 2000 * ms : 400 * ms;
             for (int attempt = 1; ; attempt++)
             {
-                if (!exact) { recovery = 20; reachExtra = 40 * ms; StallLog.Start(); }
+                if (!exact) StallLog.Start();
                 Task[] ks = Launch(t, c, p, new int[] { 50, 50, 50, 50, 50 }, runFor);
-                if (!exact) { StallLog.Stop(); recovery = 0; }
-                long jobs = 0, late = 0;
+                if (!exact) StallLog.Stop();
                 bool clear = exact || StallLog.Count == 0;
+                long jobs = 0, late = 0;
                 for (int i = 0; i < ks.Length; i++)
                 {
                     PeriodStatistics s;
                     Periods.Statistics(ks[i].P, out s);
-                    if (exact)
+                    if (clear)
                     {
                         t.Equal(0, ks[i].Late, ks[i].Name + " late jobs");
                         t.Equal(0, s.MissedCount, ks[i].Name + " missed (period statistics)");
+                        t.True(ks[i].Jobs >= runFor / p[i] - 1, ks[i].Name + " ran every job (" + ks[i].Jobs + ")");
                     }
-                    else t.Equal(ks[i].Late, ks[i].Excused, ks[i].Name + " late jobs, each after a host stall that reaches it");
-                    // A stall can carry the last jobs past the end of the run.
-                    if (clear) t.True(ks[i].Jobs >= runFor / p[i] - 1, ks[i].Name + " ran every job (" + ks[i].Jobs + ")");
+                    t.True(ks[i].Jobs >= 1, ks[i].Name + " ran");
                     t.Note(ks[i].Name + ": C " + c[i] + " T " + p[i] + ": " + ks[i].Jobs + " jobs, worst response " + ks[i].MaxResponse + " ns"
                         + (exact ? "" : ", late " + ks[i].Late));
                     jobs += ks[i].Jobs;
@@ -305,9 +297,9 @@ namespace Osprey.Kernel.SelfTest
                 if (exact) { t.Note("U = 0.95 under EDF for 2 s: " + jobs + " jobs, no deadline missed"); return; }
                 t.Note("U = 0.95 under EDF for 400 ms: " + jobs + " jobs, " + late + " late; " + StallLog.Count + " host stalls over "
                     + StallLog.ThresholdNs + " ns logged (worst " + StallLog.WorstLateNs + " ns)");
-                if (late == 0) return;
-                if (attempt < Attempts) { t.Note("attempt " + attempt + ": jobs late after host stalls: run again"); continue; }
-                t.Note("jobs were late after host stalls in all " + Attempts + " attempts: each one a stall reaches");
+                if (clear) return;
+                if (attempt < Attempts) { t.Note("attempt " + attempt + ": host stalls logged: run again"); continue; }
+                t.Note("host stalls in all " + Attempts + " attempts: the deadlines not checked");
                 return;
             }
         }
@@ -399,27 +391,26 @@ namespace Osprey.Kernel.SelfTest
             t.True(ok1, "analysis: t1 schedulable");
             t.False(ok2, "analysis: t2 misses");
             t.Equal(8 * ms, r2, "analysis: t2's first iterate beyond its deadline is 8 ms");
-            // Plain clock: the 35 ms run is re-run (at most Attempts times)
+            // Plain clock: the 35 ms run is re-run (at most FpAttempts times)
             // while a logged host stall reaches t2's first job: a release of
-            // t1 held back past t2's would let t2 finish early. t1 (U 0.4)
-            // makes up held-back work at the 0.6 spare rate (recovery 2);
-            // its lateness is excused where a stall reaches it.
+            // t1 held back past t2's would let t2 finish early. t1 is checked
+            // never late in an attempt with no stall logged.
             for (int attempt = 1; ; attempt++)
             {
-                if (!exact) { recovery = 2; reachExtra = 5 * ms; StallLog.Start(); }
+                if (!exact) StallLog.Start();
                 Task[] ks = Launch(t, new long[] { 2 * ms, 4 * ms }, new long[] { 5 * ms, 7 * ms }, new int[] { 10, 11 }, 35 * ms, 0, !exact);
                 bool stalled = false;
                 if (!exact)
                 {
                     StallLog.Stop();
-                    recovery = 0;
+                    // t1 (U 0.4) makes up held-back work at the 0.6 spare
+                    // rate: a stall reaches as far as twice its length on.
                     stalled = StallLog.Reaches(ks[1].FirstStart, ks[1].FirstStart + ks[1].FirstResponse, 2, 0);
                 }
                 t.Note("t2 first response " + ks[1].FirstResponse + " ns; analysis " + r2 + " ns" + (exact ? "" : "; t1 late " + ks[0].Late + ", " + StallLog.Count + " host stalls logged (worst " + StallLog.WorstLateNs + " ns)"));
                 Periods.Delete(ks[0].P);
                 Periods.Delete(ks[1].P);
-                if (exact) t.Equal(0, ks[0].Late, "t1 never late");
-                else t.Equal(ks[0].Late, ks[0].Excused, "t1 late only after a host stall that reaches it");
+                if (exact || StallLog.Count == 0) t.Equal(0, ks[0].Late, "t1 never late");
                 if (stalled && attempt < FpAttempts) { t.Note("attempt " + attempt + ": a host stall reached t2's first job: run again"); continue; }
                 if (stalled) { t.Note("a host stall reached t2's first job in all " + FpAttempts + " attempts: its response not checked"); return; }
                 t.True(ks[1].FirstResponse > 7 * ms, "t2's first job misses its 7 ms deadline");
