@@ -634,7 +634,9 @@ trace_case() {
 
 # A self-test skipped for its scheduler policy is an error: one boot runs
 # every policy (tests/kernel declare theirs; kernel/README.md, "Policies").
-POLICY_SKIP='sched=|scheduler'
+# So is one skipped for the clock: timing tests run on every clock
+# (kernel/README.md, "Timing tests off the exact clock").
+POLICY_SKIP='sched=|scheduler|clock=exact'
 
 # kernel_stage LABEL TIMEOUT TITLE [icount] WORDS [QEMU-ARGS]: one in-kernel
 # KTAP run (-kernel, the default workload as module) through the KTAP runner,
