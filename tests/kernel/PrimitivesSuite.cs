@@ -452,11 +452,11 @@ namespace Osprey.Kernel.SelfTest
                 long bound = StallLog.StepNs + StallLog.WorstLateNs + OverheadProbe.For("cbs", true).PerReservationNs;
                 t.Note("timer: " + StallLog.Count + " host stalls over " + StallLog.ThresholdNs + " ns logged, worst lateness " + StallLog.WorstLateNs + " ns; cut bound " + bound + " ns");
                 t.InRange(1, 9 * (1 * Ms + bound), cpu, "CPU time held to 9 budgets, each plus the cut bound, ns");
-                t.True(srv.OverrunCount >= 1 && srv.ThrottleCount >= 1, "its jobs overran the budget and were throttled");
                 if (StallLog.Count > 0 && attempt < CbsAttempts) { t.Note("attempt " + attempt + ": host stalls during the run: run again"); continue; }
                 if (StallLog.Count > 0) { t.Note("host stalls in all " + CbsAttempts + " attempts: the lower bounds not checked"); return; }
                 t.True(cpu >= 7 * Ms, "at least 7 budgets of CPU time (" + cpu + " ns)");
                 t.True(srv.OverrunCount >= 7, "every job overran its budget");
+                t.True(srv.ThrottleCount >= 7, "and was throttled (" + srv.ThrottleCount + ")");
                 return;
             }
         }
