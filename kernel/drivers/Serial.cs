@@ -26,6 +26,22 @@ namespace Osprey.Kernel.Drivers
             Cpu.Out8(Base + 4, 0x0F);    // MCR: normal operation, DTR, RTS, OUT1, OUT2
         }
 
+        // The loopback probe once more (for the self-test), with a different
+        // byte: true when the UART echoes it. Interrupts are off and the
+        // transmitter drained first (LSR bit 6, TEMT) so that no log byte goes
+        // into the loop instead of out of the port.
+        internal static bool ProbeAgain()
+        {
+            ulong flags = Cpu.SaveFlagsAndDisable();
+            for (int spin = 0; spin < 100000 && (Cpu.In8(Base + 5) & 0x40) == 0; spin++) Cpu.Pause();
+            Cpu.Out8(Base + 4, 0x1E);    // MCR: loopback
+            Cpu.Out8(Base + 0, 0x5A);
+            bool echoed = Cpu.In8(Base + 0) == 0x5A;
+            Cpu.Out8(Base + 4, 0x0F);    // MCR: normal operation
+            Cpu.RestoreFlags(flags);
+            return echoed;
+        }
+
         internal static void WriteByte(byte b)
         {
             if (!present) return;

@@ -1,7 +1,11 @@
 // `KtapRunner matrix`: boots the ISO's self-test entry on a set of machines
 // (QEMU machine type, firmware, CPU model, memory, CPU count), one after the
-// other, and prints one table with each boot's result and boot time.
+// other, and prints one table with each boot's result and boot time. One
+// more row boots under UEFI with no serial port and is checked on its screen
+// alone (Screen/ScreenRun.cs).
 using System.Globalization;
+using System.CommandLine;
+using System.CommandLine.Parsing;
 using System.Text;
 
 namespace Osprey.QemuRunner;
@@ -20,15 +24,22 @@ public static class Matrix
     public const string SelfTestKey = "s";
     public const string BootLine = "osprey: booting";
 
-    public sealed record Row(string Machine, string Firmware, string Cpu, string Memory, int CpuCount)
+    /// <summary>One boot. With <paramref name="Screen"/>, QEMU has no serial port and
+    /// the run is judged by screen captures (Screen/ScreenRun.cs).</summary>
+    public sealed record Row(string Machine, string Firmware, string Cpu, string Memory, int CpuCount, bool Screen = false)
     {
-        public string Label => $"{Machine}-{Firmware.ToLowerInvariant()}-{Cpu}-{Memory}-smp{CpuCount}";
+        public string Label => $"{Machine}-{Firmware.ToLowerInvariant()}-{Cpu}-{Memory}-smp{CpuCount}" + (Screen ? "-screen" : "");
     }
+
+    /// <summary>The screen row, in the default and the full set: UEFI (no text
+    /// mode, so the console is the framebuffer one) with QEMU's default memory.</summary>
+    public static readonly Row ScreenRow = new("q35", "UEFI", "qemu64", "128M", 1, Screen: true);
 
     /// <summary>The default set: every machine x firmware x memory size (20
     /// boots), with the CPU model and CPU count rotated so that each CPU
     /// model meets every machine and firmware and both CPU counts. With
-    /// <paramref name="full"/>, the whole cross product (160 boots).</summary>
+    /// <paramref name="full"/>, the whole cross product (160 boots). Both
+    /// end with the screen row.</summary>
     public static List<Row> Rows(bool full)
     {
         var rows = new List<Row>();
@@ -48,63 +59,51 @@ public static class Matrix
                     }
                     k++;
                 }
+        rows.Add(ScreenRow);
         return rows;
     }
 
-    public static List<string> QemuArgs(Row r, string iso, string ovmf)
+    /// <summary>QEMU's arguments; a screen row gets -serial none and its monitor
+    /// on the unix socket <paramref name="monitor"/>.</summary>
+    public static List<string> QemuArgs(Row r, string iso, string ovmf, string? monitor = null)
     {
         var a = new List<string> {
             "-machine", r.Machine, "-cpu", r.Cpu, "-smp", r.CpuCount.ToString(CultureInfo.InvariantCulture), "-m", r.Memory,
-            "-no-reboot", "-display", "none", "-serial", "stdio", "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
+            "-no-reboot", "-display", "none", "-serial", r.Screen ? "none" : "stdio", "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
         };
+        if (r.Screen) { a.Add("-monitor"); a.Add($"unix:{monitor ?? "monitor.sock"},server,nowait"); }
         if (r.Firmware == "UEFI") { a.Add("-bios"); a.Add(ovmf); }
         a.Add("-cdrom"); a.Add(iso);
         return a;
     }
 
-    const string Usage =
-@"usage: KtapRunner matrix [--full] [--only TEXT] [--iso FILE] [--ovmf FILE] [--out DIR]
-                        [--timeout SECONDS] [--list]
-
-Boots the ISO's self-test entry (GRUB hotkey 's', typed on the serial console)
-under QEMU on: -machine pc and q35; BIOS and UEFI (OVMF); -m 64M, 128M, 4G,
-6G, 8G; -cpu qemu64, Nehalem, Skylake-Client, EPYC; -smp 1 and 4. By default
-20 boots: every machine x firmware x memory, CPU model and count rotated;
---full runs all 160 combinations. --only keeps the rows whose label
-(e.g. q35-uefi-EPYC-8G-smp4) contains TEXT (several --only: any). Logs go to
-DIR/LABEL.log (default out/matrix). Prints one table; exit code 0 only when
-every boot passed.";
-
-    public static int Run(string[] args, TextWriter output)
+    /// <summary>The `matrix` subcommand's options (System.CommandLine); the
+    /// seconds parser checks --timeout.</summary>
+    public static Command BuildCommand(TextWriter output, Func<ArgumentResult, double> positiveSeconds)
     {
-        bool full = false, list = false;
-        var only = new List<string>();
-        string iso = "out/kernel.iso", ovmf = "/usr/share/ovmf/OVMF.fd", outDir = "out/matrix";
-        double timeout = 300;
-        for (int i = 0; i < args.Length; i++)
+        var full = new Option<bool>("--full") { Description = "all 160 combinations (and the screen row) instead of the 20 + 1 default boots" };
+        var only = new Option<string[]>("--only") { Description = "keep the rows whose label (e.g. q35-uefi-EPYC-8G-smp4) contains TEXT (repeatable: any)", HelpName = "TEXT" };
+        var list = new Option<bool>("--list") { Description = "print the selected rows' labels, boot nothing" };
+        var iso = new Option<string>("--iso") { Description = "the image to boot", HelpName = "FILE", DefaultValueFactory = _ => "out/kernel.iso" };
+        var ovmf = new Option<string>("--ovmf") { Description = "the UEFI firmware", HelpName = "FILE", DefaultValueFactory = _ => "/usr/share/ovmf/OVMF.fd" };
+        var outDir = new Option<string>("--out") { Description = "where logs, reports and screen captures go", HelpName = "DIR", DefaultValueFactory = _ => "out/matrix" };
+        var timeout = new Option<double>("--timeout") { Description = "seconds before one boot is killed", HelpName = "SECONDS", DefaultValueFactory = _ => 300,
+            CustomParser = positiveSeconds };
+        var cmd = new Command("matrix",
+            "boots the ISO's self-test entry (GRUB hotkey 's') under QEMU on -machine pc and q35, BIOS and UEFI, " +
+            "-m 64M 128M 4G 6G 8G, -cpu qemu64 Nehalem Skylake-Client EPYC, -smp 1 and 4 (20 boots, --full: 160), plus one " +
+            "UEFI boot with no serial port checked on its screen; prints one table, exit code 0 only when every boot passed")
         {
-            string a = args[i];
-            string? Next() => i + 1 < args.Length ? args[++i] : null;
-            switch (a)
-            {
-                case "--full": full = true; break;
-                case "--list": list = true; break;
-                case "--only": { var v = Next(); if (v == null) return Bad(output, "--only needs a text"); only.Add(v); break; }
-                case "--iso": { var v = Next(); if (v == null) return Bad(output, "--iso needs a file"); iso = v; break; }
-                case "--ovmf": { var v = Next(); if (v == null) return Bad(output, "--ovmf needs a file"); ovmf = v; break; }
-                case "--out": { var v = Next(); if (v == null) return Bad(output, "--out needs a directory"); outDir = v; break; }
-                case "--timeout":
-                    {
-                        var v = Next();
-                        if (v == null || !double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out timeout) || timeout <= 0)
-                            return Bad(output, "--timeout needs a positive number of seconds");
-                        break;
-                    }
-                case "-h": case "--help": output.WriteLine(Usage); return 0;
-                default: return Bad(output, "unknown option '" + a + "'");
-            }
-        }
-        var rows = Rows(full).Where(r => only.Count == 0 || only.Any(t => r.Label.Contains(t, StringComparison.OrdinalIgnoreCase))).ToList();
+            full, only, list, iso, ovmf, outDir, timeout,
+        };
+        cmd.SetAction(pr => Run(output, pr.GetValue(full), pr.GetValue(only) ?? Array.Empty<string>(), pr.GetValue(list),
+            pr.GetValue(iso)!, pr.GetValue(ovmf)!, pr.GetValue(outDir)!, pr.GetValue(timeout)));
+        return cmd;
+    }
+
+    public static int Run(TextWriter output, bool full, string[] only, bool list, string iso, string ovmf, string outDir, double timeout)
+    {
+        var rows = Rows(full).Where(r => only.Length == 0 || only.Any(t => r.Label.Contains(t, StringComparison.OrdinalIgnoreCase))).ToList();
         if (rows.Count == 0) return Bad(output, "no row matches --only " + string.Join(", ", only));
         if (list)
         {
@@ -136,8 +135,7 @@ every boot passed.";
 
     static int Bad(TextWriter output, string error)
     {
-        output.WriteLine("KtapRunner matrix: " + error);
-        output.WriteLine(Usage);
+        output.WriteLine("KtapRunner matrix: " + error + " (KtapRunner matrix --help)");
         return 2;
     }
 
@@ -145,6 +143,7 @@ every boot passed.";
 
     static Outcome RunOne(Row r, string iso, string ovmf, string outDir, double timeout)
     {
+        if (r.Screen) return Screen.ScreenRun.RunOne(r, iso, ovmf, outDir, timeout);
         var o = new RunnerOptions
         {
             Label = r.Label,

@@ -1,7 +1,8 @@
 // KtapRunner entry point: the command line (System.CommandLine). The root
 // command runs one QEMU boot (or re-checks a saved log); the subcommands run
 // the whole test run (`test`), the benchmarks (`bench`) and the terminal
-// filter of `./build.sh run --trace` (`show-serial`).
+// filter of `./build.sh run --trace` (`show-serial`) and the machine matrix
+// (`matrix`).
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
@@ -19,7 +20,6 @@ public static class RunnerApp
     /// Returns the process exit code (0 all good, 1 failures, 2 usage error).</summary>
     public static int Run(string[] args, TextWriter output)
     {
-        if (args.Length > 0 && args[0] == "matrix") return Matrix.Run(args[1..], output);
         // `run`'s kernel words follow '--' and are passed on untouched, never parsed.
         if (args.Length > 0 && args[0] == "run" && Array.IndexOf(args, "--") is int dd and > 0)
         {
@@ -216,6 +216,8 @@ public static class RunnerApp
         };
         show.SetAction(pr => SerialView.Run(Console.In, output, pr.GetValue(serialLog)!));
         root.Subcommands.Add(show);
+
+        root.Subcommands.Add(Matrix.BuildCommand(output, r => Seconds(r, true, "needs a positive number of seconds")));
         return root;
     }
 

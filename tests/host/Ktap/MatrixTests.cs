@@ -14,7 +14,10 @@ public class MatrixTests
     [Test]
     public void DefaultRowsCoverEveryMachineFirmwareAndMemory()
     {
-        var rows = Matrix.Rows(false);
+        var all = Matrix.Rows(false);
+        Assert.That(all.Count, Is.EqualTo(21));
+        Assert.That(all.Count(r => r.Screen), Is.EqualTo(1), "one screen row");
+        var rows = all.Where(r => !r.Screen).ToList();
         Assert.That(rows.Count, Is.EqualTo(20));
         foreach (var m in Matrix.Machines)
             foreach (var f in Matrix.Firmwares)
@@ -29,14 +32,15 @@ public class MatrixTests
         foreach (var c in Matrix.Cpus)
             foreach (var n in Matrix.CpuCounts)
                 Assert.That(rows.Any(r => r.Cpu == c && r.CpuCount == n), Is.True, $"{c} with -smp {n}");
-        Assert.That(rows.Select(r => r.Label).Distinct().Count(), Is.EqualTo(rows.Count), "labels are unique (they name the logs)");
+        Assert.That(all.Select(r => r.Label).Distinct().Count(), Is.EqualTo(all.Count), "labels are unique (they name the logs)");
     }
 
     [Test]
     public void FullRowsAreTheCrossProduct()
     {
         var rows = Matrix.Rows(true);
-        Assert.That(rows.Count, Is.EqualTo(2 * 2 * 5 * 4 * 2));
+        Assert.That(rows.Count, Is.EqualTo(2 * 2 * 5 * 4 * 2 + 1));
+        Assert.That(rows.Last(), Is.EqualTo(Matrix.ScreenRow));
         Assert.That(rows.Select(r => r.Label).Distinct().Count(), Is.EqualTo(rows.Count));
     }
 
@@ -51,6 +55,9 @@ public class MatrixTests
         var bios = string.Join(" ", Matrix.QemuArgs(new Matrix.Row("pc", "BIOS", "qemu64", "64M", 1), "k.iso", "/fw/OVMF.fd"));
         Assert.That(bios, Does.Not.Contain("-bios"));
         Assert.That(bios, Does.EndWith("-cdrom k.iso"));
+        var screen = string.Join(" ", Matrix.QemuArgs(Matrix.ScreenRow, "k.iso", "/fw/OVMF.fd", "/tmp/m.sock"));
+        Assert.That(screen, Does.Contain("-serial none -device isa-debug-exit,iobase=0xf4,iosize=0x04 -monitor unix:/tmp/m.sock,server,nowait -bios /fw/OVMF.fd"));
+        Assert.That(Matrix.ScreenRow.Label, Is.EqualTo("q35-uefi-qemu64-128M-smp1-screen"));
     }
 
     [Test]
@@ -61,7 +68,28 @@ public class MatrixTests
         Assert.That(sw.ToString(), Does.Contain("no row matches --only no-such-row"));
         sw = new StringWriter();
         Assert.That(RunnerApp.Run(new[] { "matrix", "--only", "q35-uefi", "--list" }, sw), Is.EqualTo(0));
-        Assert.That(sw.ToString().Trim().Split('\n').Length, Is.EqualTo(5));
+        // The five serial boots and the screen row.
+        Assert.That(sw.ToString().Trim().Split('\n').Length, Is.EqualTo(6));
+    }
+
+    [TestCase(new[] { "matrix", "--timeout", "0" }, "--timeout needs a positive number of seconds, got '0'")]
+    [TestCase(new[] { "matrix", "--only" }, "--only")]
+    [TestCase(new[] { "matrix", "--bogus" }, "--bogus")]
+    public void BadMatrixOptionsAreUsageErrors(string[] args, string message)
+    {
+        var sw = new StringWriter();
+        Assert.That(RunnerApp.Run(args, sw), Is.EqualTo(2), sw.ToString());
+        Assert.That(sw.ToString(), Does.StartWith("KtapRunner matrix: "));
+        Assert.That(sw.ToString(), Does.Contain(message));
+        Assert.That(sw.ToString(), Does.Contain("usage: KtapRunner matrix [--full] [--only TEXT] [--list] [--iso FILE]"));
+    }
+
+    [Test]
+    public void MissingIsoIsAClearError()
+    {
+        var sw = new StringWriter();
+        Assert.That(RunnerApp.Run(new[] { "matrix", "--only", "screen", "--iso", "/nonexistent/k.iso" }, sw), Is.EqualTo(2));
+        Assert.That(sw.ToString(), Does.Contain("no ISO at /nonexistent/k.iso"));
     }
 
     [TestCase("s", "s")]
