@@ -63,6 +63,20 @@ namespace Osprey.Tests.Workload
         }
 
         [Test]
+        public void ALateTaskBesideGuestCoresIsReleasedAtItsStart()
+        {
+            // Beside guest cores (the vcore scheduler) the period starts at start + phase as under
+            // the other schedulers: each job responds in its own 1ms of work, none before its release.
+            var w = Ok("duration 100ms\nperiodic name=p wcet=1ms period=10ms start=35ms jobs=3\n"
+                + "guest name=a workload=hog\n vcore period=10ms slice=5ms\nend\n");
+            var p = Run(w).Task("p");
+            Assert.That(p.Released, Is.EqualTo(3));
+            Assert.That(p.Jobs, Is.EqualTo(3));
+            Assert.That(p.RespMin, Is.EqualTo(1 * Ms));
+            Assert.That(p.RespMax, Is.EqualTo(1 * Ms));
+        }
+
+        [Test]
         public void ATaskStopsAfterItsJobs()
         {
             foreach (string sched in new[] { "priority", "edf", "cbs" })
