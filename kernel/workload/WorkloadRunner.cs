@@ -74,8 +74,6 @@ namespace Osprey.Kernel.Workload
                 ParseResult r = WorkloadParser.Parse(data);
                 FileName = FirstWord(m.CommandLine);
                 if (!r.Ok) return FileName + ": " + r.Error;
-                string timed = r.Workload.FirstGuestTimedField("the kernel's workload runner");
-                if (timed != null) return FileName + ": " + timed;
                 for (int k = 0; k < r.Workload.Tasks.Length; k++)
                     if (r.Workload.Tasks[k].Cpu != 0)
                         return FileName + ": line " + r.Workload.Tasks[k].Line + ": field 'cpu': this kernel runs tasks on CPU 0 only, got cpu=" + r.Workload.Tasks[k].Cpu;
@@ -236,11 +234,26 @@ namespace Osprey.Kernel.Workload
             stopWaiter = main;
             while (!stopping)
             {
+                if (GuestEvents.Due)
+                {
+                    // A guest-core event is due (its watchdog resumed main).
+                    Machine.RestoreInterrupts(f);
+                    GuestEvents.RunDue();
+                    f = Machine.DisableInterrupts();
+                    continue;
+                }
                 core.Suspend(main);
                 Scheduling.Reschedule();
             }
             stopWaiter = null;
             Machine.RestoreInterrupts(f);
+        }
+
+        // In an interrupt (a guest-core event's watchdog): resume main if it
+        // waits for the stop, so it makes the event (GuestEvents.RunDue).
+        internal static void WakeMain()
+        {
+            if (stopWaiter != null) Scheduling.Core.Resume(stopWaiter);
         }
 
         // The end of the run, in the timer interrupt (RunStop.Fire): from

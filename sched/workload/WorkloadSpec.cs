@@ -125,22 +125,6 @@ namespace Osprey.Sched.Workload
             return null;
         }
 
-        /// <summary>The first guest core using start=, remove= or add=, as "line L: field 'f': ..." for a
-        /// runner that does not honour them yet; null when no guest core uses them. (Tasks' jobs= and
-        /// start= are honoured by both runners.)</summary>
-        public string FirstGuestTimedField(string who)
-        {
-            for (int g = 0; g < Guests.Length; g++)
-                for (int i = 0; i < Guests[g].Vcores.Length; i++)
-                {
-                    VcoreSpec c = Guests[g].Vcores[i];
-                    if (c.Start > 0) return "line " + c.Line.ToString() + ": field 'start': " + who + " does not support it yet";
-                    if (c.Remove != null && c.Remove.Length > 0) return "line " + c.Line.ToString() + ": field 'remove': " + who + " does not support it yet";
-                    if (c.Add != null && c.Add.Length > 0) return "line " + c.Line.ToString() + ": field 'add': " + who + " does not support it yet";
-                }
-            return null;
-        }
-
         public static string SchedulerName(SchedulerKind k)
         {
             if (k == SchedulerKind.Edf) return "edf";
