@@ -218,9 +218,9 @@ namespace Osprey.Kernel.Workload
             SchedCore core = Scheduling.Core;
             for (int i = 0; i < Count; i++)
             {
-                // A core removed during the run reads 0, as in the simulator
-                // (a removed core has no host clock).
-                guestClock[i] = Cores[i].Started && !Cores[i].Removed ? Cores[i].VirtualAt(now) : 0;
+                // A core removed during the run reads its clock at the removal
+                // (Vcore.HostNow), as in the simulator.
+                guestClock[i] = !Cores[i].Started ? 0 : Cores[i].Removed ? Cores[i].VirtualNow() : Cores[i].VirtualAt(now);
                 vs.Remove(Cores[i]);
                 if (CoreThreads[i].Started) core.Suspend(CoreThreads[i]);
             }

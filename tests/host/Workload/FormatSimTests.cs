@@ -118,6 +118,22 @@ namespace Osprey.Tests.Workload
         }
 
         [Test]
+        public void ARemovedCoreKeepsItsGuestClockAtTheRemoval()
+        {
+            // Started at 30ms, removed at 120ms: its guest clock stops at 90ms, so its guest task
+            // counts the 10 releases 0, 10, ..., 90ms (the last one at the removal itself, not run).
+            var w = Ok("duration 300ms\nguest name=rt workload=periodic\n vcore period=20ms slice=6ms start=30ms remove=120ms\n"
+                + " periodic name=s wcet=1ms period=10ms\nend\n");
+            var r = Run(w);
+            Vcore v = r.Guests.Core("rt/0");
+            Assert.That(v.Removed, Is.True);
+            Assert.That(v.VirtualNow(), Is.EqualTo(90 * Ms));
+            var s = ((PeriodicGuestProgram)v.Program).Stats[0];
+            Assert.That(s.Released, Is.EqualTo(10));
+            Assert.That(s.Jobs, Is.EqualTo(9));
+        }
+
+        [Test]
         public void CoreEventsAreParsedAndChecked()
         {
             var w = Ok("guest name=g workload=hog\n vcore period=10ms slice=5ms start=5ms remove=20ms, 40ms add=30ms\nend\n");
