@@ -28,6 +28,8 @@ namespace Osprey.Kernel.Workload
         private static int admittedCount;
         private static readonly long[] guestClock = new long[Max];
 
+        internal static bool Stopped { get { return stopped; } }
+
         internal static VcoreScheduler Scheduler { get { return Scheduling.Core.Scheduler as VcoreScheduler; } }
 
         internal static void Reset()
@@ -40,6 +42,7 @@ namespace Osprey.Kernel.Workload
             admittedCount = 0;
             shareNum = 1;
             shareDen = 1;
+            GuestEvents.Reset();
         }
 
         // Admits v on a new thread; false (and the reason in Rejected) when refused.
@@ -54,6 +57,68 @@ namespace Osprey.Kernel.Workload
                     + " of the file; at most " + Max + " guest cores (WorkloadLimits.MaxGuestCores)");
                 return false;
             }
+            return Admit(v, name, "");
+        }
+
+        // During the run (GuestEvents, main thread): admits v on a new thread
+        // and starts it at `at` (the event's nominal time); its index in
+        // Cores, or -1 when refused (the reason in Rejected, after `prefix`:
+        // "at T: ") or the run has stopped. Each admitted incarnation takes
+        // one of the Max rows.
+        internal static int AddAt(Vcore v, string name, long at, string prefix)
+        {
+            if (Count == Max)
+            {
+                Reject(prefix + "line " + v.Line + ": field 'vcore': guest core " + name + ": at most " + Max
+                    + " guest cores (incarnations included) in one kernel run (WorkloadLimits.MaxGuestCores)");
+                return -1;
+            }
+            if (v.Cpu != 0 || !Admit(v, name, prefix)) return -1;
+            int i = Count - 1;
+            ulong f = Machine.DisableInterrupts();
+            if (stopped)
+            {
+                // The stop came between the admission and here: StopInInterrupt
+                // removed the core already; its thread never starts.
+                Machine.RestoreInterrupts(f);
+                return -1;
+            }
+            Scheduler.Start(v, at);
+            Machine.RestoreInterrupts(f);
+            Threading.Threads.Start(CoreThreads[i]);
+            return i;
+        }
+
+        // During the run (GuestEvents, main thread): removes core i (its share
+        // is free at once) and suspends its thread until ReleaseAll, when it
+        // sees Detached and ends. False when it is not running.
+        internal static bool Remove(int i)
+        {
+            ulong f = Machine.DisableInterrupts();
+            if (stopped || Cores[i].Removed) { Machine.RestoreInterrupts(f); return false; }
+            Scheduler.Remove(Cores[i]);
+            if (CoreThreads[i].Started) Scheduling.Core.Suspend(CoreThreads[i]);
+            Scheduling.Preempt();
+            Machine.RestoreInterrupts(f);
+            return true;
+        }
+
+        // "admitted 1/2 (50%), 1 core(s)": what is admitted now (the simulator's event lines).
+        internal static string Left()
+        {
+            VcoreScheduler vs = Scheduler;
+            Osprey.Sched.Analysis.Utilization u;
+            ulong f = Machine.DisableInterrupts();
+            vs.AdmittedShare(null, out u);
+            int n = vs.VcoreCount;
+            Machine.RestoreInterrupts(f);
+            return "admitted " + (u.Exact ? u.Num + "/" + u.Den + " (" + ShareMath.Percent((long)u.Num, (long)u.Den) + ")" : "about " + ShareMath.PercentOfPpm(u.Ppb() / 1000))
+                + ", " + n + " core(s)";
+        }
+
+        private static bool Admit(Vcore v, string name, string prefix)
+        {
+            VcoreScheduler vs = Scheduler;
             if (v.Cpu != 0)
             {
                 Reject("line " + v.Line + ": field 'cpu': this kernel runs guest cores on CPU 0 only, got cpu=" + v.Cpu);
@@ -62,18 +127,24 @@ namespace Osprey.Kernel.Workload
             Thread t;
             if (Threading.Threads.Create(name, &Body, v, 200, 16384, out t) != ThreadStatus.Successful) { Reject("guest core " + name + ": no thread"); return false; }
             VcoreAdmission a;
+            // Admission and the row in one interrupts-off section: a stop
+            // (StopInInterrupt) sees either no core or an admitted one in Cores.
             ulong f = Machine.DisableInterrupts();
+            if (stopped) { Machine.RestoreInterrupts(f); Threading.Threads.Discard(t); return false; }
             VcoreStatus s = vs.Attach(t, v, out a);
+            if (s == VcoreStatus.Ok)
+            {
+                Cores[Count] = v;
+                CoreThreads[Count] = t;
+                Count++;
+            }
             Machine.RestoreInterrupts(f);
             if (s != VcoreStatus.Ok)
             {
-                Reject(a.Message != null ? a.Message : "guest core " + name + ": " + (int)s);
+                Reject(prefix + (a.Message != null ? a.Message : "guest core " + name + ": " + (int)s));
                 Threading.Threads.Discard(t);
                 return false;
             }
-            Cores[Count] = v;
-            CoreThreads[Count] = t;
-            Count++;
             return true;
         }
 
@@ -102,11 +173,19 @@ namespace Osprey.Kernel.Workload
                     return;
                 }
             }
+            // Cores with start=, remove=, add= (GuestEvents): the ones that
+            // start at 0 are admitted here in file order, the rest later.
+            GuestEvents.Plan(w);
+            int plan = 0;
             for (int gi = 0; gi < w.Guests.Length; gi++)
             {
                 GuestSpec g = w.Guests[gi];
-                for (int i = 0; i < g.Vcores.Length; i++)
-                    Add(GuestFactory.Create(g, i, w.Seed, gi), g.Name + "/" + g.Vcores[i].VcpuId);
+                for (int i = 0; i < g.Vcores.Length; i++, plan++)
+                {
+                    if (GuestEvents.StartsLater(plan)) { cores++; continue; }
+                    if (Add(GuestFactory.Create(g, i, w.Seed, gi), g.Name + "/" + g.Vcores[i].VcpuId))
+                        GuestEvents.Admitted(plan, Count - 1);
+                }
             }
         }
 
@@ -118,6 +197,7 @@ namespace Osprey.Kernel.Workload
             ulong f = Machine.DisableInterrupts();
             if (stopped) { Machine.RestoreInterrupts(f); return; }
             for (int i = 0; i < Count; i++) vs.Start(Cores[i], t0);
+            GuestEvents.Arm(t0);
             Machine.RestoreInterrupts(f);
             for (int i = 0; i < Count; i++) Threading.Threads.Start(CoreThreads[i]);
         }
@@ -138,7 +218,9 @@ namespace Osprey.Kernel.Workload
             SchedCore core = Scheduling.Core;
             for (int i = 0; i < Count; i++)
             {
-                guestClock[i] = Cores[i].Started ? Cores[i].VirtualAt(now) : 0;
+                // A core removed during the run reads its clock at the removal
+                // (Vcore.HostNow), as in the simulator.
+                guestClock[i] = !Cores[i].Started ? 0 : Cores[i].Removed ? Cores[i].VirtualNow() : Cores[i].VirtualAt(now);
                 vs.Remove(Cores[i]);
                 if (CoreThreads[i].Started) core.Suspend(CoreThreads[i]);
             }
@@ -205,17 +287,21 @@ namespace Osprey.Kernel.Workload
         {
             Log.WriteLine("");
             Log.WriteLine(VcoreReport.CpuTitle(0, shareNum, shareDen, VcoreScheduler.AdmittedText(admitted), admittedCount, elapsed));
+            // Rows in the simulator's order: by guest (file order), each
+            // guest's cores in the order they were admitted.
+            int[] order = Order();
             ReportTables.CoreHeader();
-            for (int i = 0; i < Count; i++) ReportTables.CoreLine(Cores[i], elapsed);
+            for (int o = 0; o < Count; o++) ReportTables.CoreLine(Cores[order[o]], elapsed);
             if (Count > 0)
             {
                 Log.WriteLine("");
                 Log.WriteLine("virtual interrupts (delivery error = guest clock at delivery - deadline, guest time):");
                 ReportTables.IrqHeader();
-                for (int i = 0; i < Count; i++) ReportTables.IrqLine(Cores[i], guestClock[i]);
+                for (int o = 0; o < Count; o++) ReportTables.IrqLine(Cores[order[o]], guestClock[order[o]]);
             }
-            for (int i = 0; i < Count; i++)
+            for (int o = 0; o < Count; o++)
             {
+                int i = order[o];
                 PeriodicGuestProgram p = Cores[i].Program as PeriodicGuestProgram;
                 if (p == null || p.Tasks == null) continue;
                 p.Finish(Cores[i], guestClock[i]);
@@ -225,9 +311,37 @@ namespace Osprey.Kernel.Workload
                 for (int k = 0; k < p.Stats.Length; k++) ReportTables.RunLine(p.Stats[k]);
                 Log.WriteLine(VcoreReport.GuestTotal(Cores[i], p));
             }
+            if (GuestEvents.LineCount > 0)
+            {
+                Log.WriteLine("");
+                Log.WriteLine("guest core events: " + GuestEvents.Removals + " removal(s), " + GuestEvents.Additions + " addition(s), "
+                    + GuestEvents.RefusedAdditions + " refused");
+                for (int i = 0; i < GuestEvents.LineCount; i++) Log.WriteLine("  " + GuestEvents.Lines[i]);
+            }
             if (RejectedCount > 0) Log.WriteLine("");
             for (int i = 0; i < RejectedCount && i < Max; i++) Log.WriteLine("rejected: " + Rejected[i]);
             if (RejectedCount > Max) Log.WriteLine("rejected: " + (RejectedCount - Max) + " more guest core(s)");
+            if (GuestEvents.Any)
+                Log.WriteLine("note: guest cores start, leave and come back at the times of their vcore lines (events above); the combined verdict covers the cores admitted at 0, each later admission is checked against the cores present then");
+        }
+
+        // Indices of Cores by guest in file order, then admission order.
+        private static int[] Order()
+        {
+            int[] order = new int[Count];
+            int n = 0;
+            WorkloadSpec w = WorkloadRunner.Spec;
+            for (int g = 0; w != null && g < w.Guests.Length; g++)
+                for (int i = 0; i < Count; i++)
+                    if (Cores[i].GuestName == w.Guests[g].Name) order[n++] = i;
+            // Cores of no guest of the file (the self-tests' own cores) keep their order.
+            for (int i = 0; i < Count && n < Count; i++)
+            {
+                bool seen = false;
+                for (int k = 0; k < n; k++) if (order[k] == i) { seen = true; break; }
+                if (!seen) order[n++] = i;
+            }
+            return order;
         }
     }
 }

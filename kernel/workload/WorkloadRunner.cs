@@ -74,8 +74,6 @@ namespace Osprey.Kernel.Workload
                 ParseResult r = WorkloadParser.Parse(data);
                 FileName = FirstWord(m.CommandLine);
                 if (!r.Ok) return FileName + ": " + r.Error;
-                string timed = r.Workload.FirstTimedField("the kernel's workload runner");
-                if (timed != null) return FileName + ": " + timed;
                 for (int k = 0; k < r.Workload.Tasks.Length; k++)
                     if (r.Workload.Tasks[k].Cpu != 0)
                         return FileName + ": line " + r.Workload.Tasks[k].Line + ": field 'cpu': this kernel runs tasks on CPU 0 only, got cpu=" + r.Workload.Tasks[k].Cpu;
@@ -167,8 +165,9 @@ namespace Osprey.Kernel.Workload
             {
                 WorkloadTask k = tasks[i];
                 if (k.Period == null) continue;
-                PeriodStatus ps = Periods.StartAt(k.Period, runStart + k.Spec.Phase, k.Spec.Period, k.Spec.Deadline);
-                if (ps == PeriodStatus.Successful) k.Activation = runStart + k.Spec.Phase;
+                long first = runStart + k.Spec.Start + k.Spec.Phase;
+                PeriodStatus ps = Periods.StartAt(k.Period, first, k.Spec.Period, k.Spec.Deadline);
+                if (ps == PeriodStatus.Successful) k.Activation = first;
                 else notes[noteCount++] = "task '" + k.Spec.Name + "': its period could not start: " + ps;
             }
             // The end of the run is the stop watchdog's, in the timer
@@ -238,11 +237,26 @@ namespace Osprey.Kernel.Workload
             stopWaiter = main;
             while (!stopping)
             {
+                if (GuestEvents.Due)
+                {
+                    // A guest-core event is due (its watchdog resumed main).
+                    Machine.RestoreInterrupts(f);
+                    GuestEvents.RunDue();
+                    f = Machine.DisableInterrupts();
+                    continue;
+                }
                 core.Suspend(main);
                 Scheduling.Reschedule();
             }
             stopWaiter = null;
             Machine.RestoreInterrupts(f);
+        }
+
+        // In an interrupt (a guest-core event's watchdog): resume main if it
+        // waits for the stop, so it makes the event (GuestEvents.RunDue).
+        internal static void WakeMain()
+        {
+            if (stopWaiter != null) Scheduling.Core.Resume(stopWaiter);
         }
 
         // The end of the run, in the timer interrupt (RunStop.Fire): from
@@ -295,11 +309,14 @@ namespace Osprey.Kernel.Workload
                 {
                     // Releases inside the run and jobs whose deadline passed
                     // unfinished, counted on the nominal release times
-                    // (start + phase + k * period) as the simulator does, so
-                    // the few microseconds the activation took do not move a
-                    // release across the end of the run.
-                    long nominal = runStart + s.Phase;
+                    // (t0 + start + phase + k * period) as the simulator does,
+                    // so the few microseconds the activation took do not move
+                    // a release across the end of the run. A task with jobs=N
+                    // releases at most N jobs (its period is cancelled after
+                    // job N-1), so only jobs below N can be missed unfinished.
+                    long nominal = runStart + s.Start + s.Phase;
                     long released = nominal > runEnd ? 0 : (runEnd - nominal) / s.Period + 1;
+                    if (s.Jobs > 0 && released > s.Jobs) released = s.Jobs;
                     st.Released = released;
                     // Unfinished jobs with a deadline inside the run: jobs
                     // Completed .. last, one trace record each up to a bound.
@@ -320,7 +337,7 @@ namespace Osprey.Kernel.Workload
                 for (long j = k.Completed; j < released; j++)
                     if (k.Deadline(j, runStart) <= runEnd) Miss(k, j);
             }
-            else st.Released = 1;
+            else st.Released = runStart + s.Start > runEnd ? 0 : 1;
         }
 
         // Unfinished jobs past this many are counted without a trace record each.
@@ -348,7 +365,7 @@ namespace Osprey.Kernel.Workload
             ulong f = Machine.DisableInterrupts();
             if (stopping || done > runEnd) { Machine.RestoreInterrupts(f); return; }
             long release = k.Release(job, runStart);
-            long response = done - (k.Spec.Kind == TaskKind.Background ? runStart : release);
+            long response = done - release;
             KernelTrace.Record(TraceEventKind.Complete, k.Thread.Id, 0, job, response);
             k.Stats.Response(response);
             long d = k.Deadline(job, runStart);
@@ -380,7 +397,12 @@ namespace Osprey.Kernel.Workload
             else if (k.Spec.Kind == TaskKind.Aperiodic) RunAperiodic(k);
             else
             {
-                Threads.SleepUntil(runStart);
+                // The single job starts at t0 + start (never, when that is
+                // past the end: the stop wakes the thread first).
+                long at = runStart + k.Spec.Start;
+                if (at > runEnd) return;
+                Threads.SleepUntil(at);
+                if (stopping) return;
                 KernelTrace.Record(TraceEventKind.Release, k.Thread.Id, 0, 0, long.MaxValue);
                 if (!stopping && Work(k)) Complete(k, 0, Machine.Now());
             }
@@ -398,6 +420,19 @@ namespace Osprey.Kernel.Workload
             {
                 k.NoteStart(Machine.Now() - k.Release(job, runStart));
                 if (!Work(k)) return;
+                if (s.Jobs > 0 && job + 1 >= s.Jobs)
+                {
+                    // jobs=N: job N-1 done, the task cancels its period and
+                    // ends, as in the simulator: in one interrupts-off section
+                    // with the completion, so no period end between the two
+                    // releases (or postpones) a job that never runs.
+                    ulong f = Machine.DisableInterrupts();
+                    Complete(k, job, Machine.Now());
+                    Periods.Cancel(k.Period);
+                    k.Finished = true;
+                    Machine.RestoreInterrupts(f);
+                    return;
+                }
                 Complete(k, job, Machine.Now());
                 PeriodStatus st = Periods.Run(k.Period, s.Period, s.Deadline);
                 if (st != PeriodStatus.Successful && st != PeriodStatus.Timeout) return;

@@ -16,7 +16,7 @@ namespace Osprey.Kernel.Workload
         internal CbsServer Server;
         internal readonly PriorityNode JobNode = new PriorityNode();
         internal ulong Rng;
-        // Periodic: the release of job 0, t0 + phase (job k is released at
+        // Periodic: the release of job 0, t0 + start + phase (job k is released at
         // Activation + k * Period); -1 when the period did not start.
         internal long Activation = -1;
         // Jobs 0 .. Completed-1 are done (jobs complete in order).
@@ -37,7 +37,7 @@ namespace Osprey.Kernel.Workload
         internal long Release(long k, long runStart)
         {
             if (Spec.Kind == TaskKind.Aperiodic) return runStart + Spec.Arrivals[(int)k];
-            if (Spec.Kind == TaskKind.Background) return runStart;
+            if (Spec.Kind == TaskKind.Background) return runStart + Spec.Start;
             return Activation + k * Spec.Period;
         }
 

@@ -160,7 +160,7 @@ namespace Osprey.Sched.Sim
         protected override PeriodStatus StartPeriod(SimThread t)
         {
             // Keyed by the period end like RunPeriod; AfterTimer fixes a constrained deadline at the release.
-            return t.Period.StartAt(t.Spec.Phase, t.Spec.Period, t.Spec.Period);
+            return t.Period.StartAt(t.Spec.Start + t.Spec.Phase, t.Spec.Period, t.Spec.Period);
         }
 
         protected override PeriodStatus RunPeriod(SimThread t)

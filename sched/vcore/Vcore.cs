@@ -176,12 +176,17 @@ namespace Osprey.Sched
 
         // ================================================================ guest-facing API
 
-        /// <summary>Host clock of the core's CPU (0 before attachment).</summary>
+        /// <summary>Host clock of the core's CPU (0 before attachment; once removed, the instant of the
+        /// removal, so a removed core's guest clock stays where the removal stopped it).</summary>
         public long HostNow()
         {
             VcoreScheduler s = owner;
-            return s == null ? 0 : s.Context.Now();
+            if (s == null) return Removed ? RemovedAtHostNs : 0;
+            return s.Context.Now();
         }
+
+        /// <summary>Host time of the removal (VcoreScheduler.Remove); meaningful once Removed.</summary>
+        public long RemovedAtHostNs;
 
         /// <summary>The guest's clock now (virtual ns since the core started).</summary>
         public long VirtualNow() { return VirtualAt(HostNow()); }

@@ -339,6 +339,7 @@ namespace Osprey.Sched
                 count--;
                 vcores[count] = null;
             }
+            v.RemovedAtHostNs = Context.Now();
             v.Removed = true;
             v.IsHalted = false;
             v.Throttled = false;

@@ -125,26 +125,6 @@ namespace Osprey.Sched.Workload
             return null;
         }
 
-        /// <summary>The first use of jobs=, start= (tasks, guest cores) or remove=/add= (guest cores), as
-        /// "line L: field 'f': ..." for a runner that does not honour them yet; null when the file uses none.</summary>
-        public string FirstTimedField(string who)
-        {
-            for (int i = 0; i < Tasks.Length; i++)
-            {
-                TaskSpec t = Tasks[i];
-                if (t.Jobs > 0) return "line " + t.Line.ToString() + ": field 'jobs': " + who + " does not support it yet";
-                if (t.Start > 0) return "line " + t.Line.ToString() + ": field 'start': " + who + " does not support it yet";
-            }
-            for (int g = 0; g < Guests.Length; g++)
-                for (int i = 0; i < Guests[g].Vcores.Length; i++)
-                {
-                    VcoreSpec c = Guests[g].Vcores[i];
-                    if (c.Start > 0) return "line " + c.Line.ToString() + ": field 'start': " + who + " does not support it yet";
-                    if (c.Remove != null && c.Remove.Length > 0) return "line " + c.Line.ToString() + ": field 'remove': " + who + " does not support it yet";
-                }
-            return null;
-        }
-
         public static string SchedulerName(SchedulerKind k)
         {
             if (k == SchedulerKind.Edf) return "edf";

@@ -35,7 +35,9 @@ public static class StageList
             new CompareCase("sched/examples/mixed-wall.wl"),
             new CompareCase("sched/examples/rm-slack.wl"),
             new CompareCase("sched/examples/edf-first-jobs.wl"),
-            new CompareCase("sched/examples/edf-four-first-jobs.wl")),
+            new CompareCase("sched/examples/edf-four-first-jobs.wl"),
+            new CompareCase("sched/examples/timed-tasks.wl"),
+            new CompareCase("sched/examples/guests-events.wl")),
 
         new("conformance: sched/examples/conformance in the simulator and the kernel against theory (-icount)",
             new ConformanceCase("sched/examples/conformance")),

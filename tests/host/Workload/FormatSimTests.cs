@@ -63,6 +63,20 @@ namespace Osprey.Tests.Workload
         }
 
         [Test]
+        public void ALateTaskBesideGuestCoresIsReleasedAtItsStart()
+        {
+            // Beside guest cores (the vcore scheduler) the period starts at start + phase as under
+            // the other schedulers: each job responds in its own 1ms of work, none before its release.
+            var w = Ok("duration 100ms\nperiodic name=p wcet=1ms period=10ms start=35ms jobs=3\n"
+                + "guest name=a workload=hog\n vcore period=10ms slice=5ms\nend\n");
+            var p = Run(w).Task("p");
+            Assert.That(p.Released, Is.EqualTo(3));
+            Assert.That(p.Jobs, Is.EqualTo(3));
+            Assert.That(p.RespMin, Is.EqualTo(1 * Ms));
+            Assert.That(p.RespMax, Is.EqualTo(1 * Ms));
+        }
+
+        [Test]
         public void ATaskStopsAfterItsJobs()
         {
             foreach (string sched in new[] { "priority", "edf", "cbs" })
@@ -101,6 +115,22 @@ namespace Osprey.Tests.Workload
             // The background task starts at 50 ms and needs 3 ms beside a's job at 57 ms: it ends at 53 ms.
             Assert.That(r.Task("bg").RespMax, Is.EqualTo(3 * Ms));
             Assert.That(RunReport.DefaultDuration(Ok("periodic name=a wcet=1ms period=10ms start=35ms phase=2ms")), Is.EqualTo(47 * Ms));
+        }
+
+        [Test]
+        public void ARemovedCoreKeepsItsGuestClockAtTheRemoval()
+        {
+            // Started at 30ms, removed at 120ms: its guest clock stops at 90ms, so its guest task
+            // counts the 10 releases 0, 10, ..., 90ms (the last one at the removal itself, not run).
+            var w = Ok("duration 300ms\nguest name=rt workload=periodic\n vcore period=20ms slice=6ms start=30ms remove=120ms\n"
+                + " periodic name=s wcet=1ms period=10ms\nend\n");
+            var r = Run(w);
+            Vcore v = r.Guests.Core("rt/0");
+            Assert.That(v.Removed, Is.True);
+            Assert.That(v.VirtualNow(), Is.EqualTo(90 * Ms));
+            var s = ((PeriodicGuestProgram)v.Program).Stats[0];
+            Assert.That(s.Released, Is.EqualTo(10));
+            Assert.That(s.Jobs, Is.EqualTo(9));
         }
 
         [Test]
