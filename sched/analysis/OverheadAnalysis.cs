@@ -96,11 +96,8 @@ namespace Osprey.Sched.Analysis
                 int k = 0;
                 for (int i = 0; i < tasks.Length; i++)
                 {
-                    TaskSpec t = tasks[i];
-                    if (cpu >= 0 && t.Cpu != cpu) continue;
-                    bool server = sched == SchedulerKind.Cbs && t.Budget > 0;
-                    if (t.Kind == TaskKind.Background) continue;
-                    if (t.Kind == TaskKind.Aperiodic && !server) continue;
+                    bool server;
+                    if (!WorkloadAnalysis.Analysed(tasks[i], sched, cpu, out server)) continue;
                     if (pass == 1) b[k] = server;
                     k++;
                 }

@@ -16,6 +16,16 @@ namespace Osprey.Sched.Analysis
             return TasksFor(w.Tasks, w.Scheduler, cpu);
         }
 
+        /// <summary>Whether the analysis of cpu (-1: every CPU) includes t: periodic tasks, and
+        /// aperiodic ones only as CBS servers (server: t has a budget under cbs).</summary>
+        public static bool Analysed(TaskSpec t, SchedulerKind sched, int cpu, out bool server)
+        {
+            server = sched == SchedulerKind.Cbs && t.Budget > 0;
+            if (cpu >= 0 && t.Cpu != cpu) return false;
+            if (t.Kind == TaskKind.Background) return false;
+            return t.Kind != TaskKind.Aperiodic || server;
+        }
+
         public static AnalysisTask[] TasksFor(TaskSpec[] tasks, SchedulerKind sched, int cpu)
         {
             int n = 0;
@@ -26,10 +36,8 @@ namespace Osprey.Sched.Analysis
                 for (int i = 0; i < tasks.Length; i++)
                 {
                     TaskSpec t = tasks[i];
-                    if (cpu >= 0 && t.Cpu != cpu) continue;
-                    bool server = sched == SchedulerKind.Cbs && t.Budget > 0;
-                    if (t.Kind == TaskKind.Background) continue;
-                    if (t.Kind == TaskKind.Aperiodic && !server) continue;
+                    bool server;
+                    if (!Analysed(t, sched, cpu, out server)) continue;
                     if (pass == 1)
                     {
                         long c = server ? t.Budget : t.Wcet;

@@ -455,16 +455,10 @@ namespace Osprey.Sched.Workload
 
         bool IntField(string key, int min, int max, out int v, out bool present)
         {
-            v = 0;
-            present = false;
-            int i = Find(key);
-            if (i < 0) return true;
-            present = true;
-            ulong u;
-            if (!ParseULong(vals[i], out u) || u < (ulong)min || u > (ulong)max)
-                return Fail(key, "expected an integer from " + min.ToString() + " to " + max.ToString() + ", got '" + vals[i] + "'");
-            v = (int)u;
-            return true;
+            long l;
+            bool ok = LongField(key, min, max, out l, out present);
+            v = (int)l;
+            return ok;
         }
 
         bool LongField(string key, long min, long max, out long v, out bool present)
