@@ -214,16 +214,8 @@ namespace Osprey.Sched.Analysis
             }
             if (sched == SchedulerKind.Cbs)
             {
-                int servers = 0;
-                for (int i = 0; i < w.Tasks.Length; i++)
-                    if (w.Tasks[i].Budget > 0 && w.Tasks[i].Cpu == cpu) servers++;
-                AnalysisTask[] s = new AnalysisTask[servers];
-                int k = 0;
-                for (int i = 0; i < w.Tasks.Length; i++)
-                {
-                    TaskSpec t = w.Tasks[i];
-                    if (t.Budget > 0 && t.Cpu == cpu) s[k++] = AnalysisTask.Make(t.Name, t.Budget, t.Period, t.Period, t.Priority);
-                }
+                AnalysisTask[] s = WorkloadAnalysis.ServersOn(w, cpu);
+                int servers = s.Length;
                 CbsAnalysis.BandwidthTest(Servers(s, o), servers, 1, 1, r);
                 string line = r.Describe() + tag;
                 if (!r.Accepted)

@@ -26,6 +26,22 @@ namespace Osprey.Sched.Analysis
             return t.Kind != TaskKind.Aperiodic || server;
         }
 
+        /// <summary>The CBS servers of cpu (tasks with a budget), in file order, as (budget, period) tasks.</summary>
+        public static AnalysisTask[] ServersOn(WorkloadSpec w, int cpu)
+        {
+            int servers = 0;
+            for (int i = 0; i < w.Tasks.Length; i++)
+                if (w.Tasks[i].Budget > 0 && w.Tasks[i].Cpu == cpu) servers++;
+            AnalysisTask[] s = new AnalysisTask[servers];
+            int k = 0;
+            for (int i = 0; i < w.Tasks.Length; i++)
+            {
+                TaskSpec t = w.Tasks[i];
+                if (t.Budget > 0 && t.Cpu == cpu) s[k++] = AnalysisTask.Make(t.Name, t.Budget, t.Period, t.Period, t.Priority);
+            }
+            return s;
+        }
+
         public static AnalysisTask[] TasksFor(TaskSpec[] tasks, SchedulerKind sched, int cpu)
         {
             int n = 0;
@@ -76,16 +92,8 @@ namespace Osprey.Sched.Analysis
             }
             if (sched == SchedulerKind.Cbs)
             {
-                int servers = 0;
-                for (int i = 0; i < w.Tasks.Length; i++)
-                    if (w.Tasks[i].Budget > 0 && w.Tasks[i].Cpu == cpu) servers++;
-                AnalysisTask[] s = new AnalysisTask[servers];
-                int k = 0;
-                for (int i = 0; i < w.Tasks.Length; i++)
-                {
-                    TaskSpec t = w.Tasks[i];
-                    if (t.Budget > 0 && t.Cpu == cpu) s[k++] = AnalysisTask.Make(t.Name, t.Budget, t.Period, t.Period, t.Priority);
-                }
+                AnalysisTask[] s = ServersOn(w, cpu);
+                int servers = s.Length;
                 CbsAnalysis.BandwidthTest(s, servers, 1, 1, r);
                 lines[n++] = r.Describe();
             }
