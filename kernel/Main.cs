@@ -75,6 +75,7 @@ namespace Osprey.Kernel
             Acpi.AcpiInfo acpi = Acpi.AcpiDiscovery.Discover(Boot);
             StartTime(acpi);
             IoApic.Initialize(acpi);
+            Smp.Smp.StartAll(acpi, Boot, Options.CpuLimit);
             string workloadError = Workload.WorkloadRunner.Load(Boot);
             if (workloadError != null) Log.WriteLine("osprey: error: workload " + workloadError + " (nothing of it runs)");
             string policy = SchedulerChoice();

@@ -32,6 +32,7 @@ namespace Osprey.Kernel.SelfTest
                 new TraceSuite(),
                 new GuestSuite(),
                 new PropsSuite(),
+                new SmpSuite(),
                 new PanicSuite(),
             };
         }

@@ -7,6 +7,13 @@ namespace Osprey.Kernel.Arch
     internal abstract unsafe class InterruptHandler
     {
         internal abstract void Handle(InterruptFrame* frame);
+
+        // A handler that only counts or acknowledges on the CPU it runs on
+        // (the application processors' start-up and test vectors, the APIC
+        // error vector): it is called without the scheduler's interrupt
+        // bookkeeping and trace, so it is safe on a CPU that runs no
+        // scheduler.
+        internal bool CpuLocal;
     }
 
     // Where every interrupt lands (called from interrupts.asm with IF clear):
@@ -52,6 +59,11 @@ namespace Osprey.Kernel.Arch
             }
             if (v == 0xFF) { SpuriousCount++; return; }     // local APIC spurious vector: no EOI
             InterruptHandler h = handlers == null ? null : handlers[(int)v];
+            if (h != null && h.CpuLocal)
+            {
+                h.Handle(f);
+                return;
+            }
             if (h != null)
             {
                 // A handler may make a thread ready; the switch happens in

@@ -101,6 +101,8 @@ namespace Osprey.Kernel.Arch
     // The error vector: logs the ESR bits and acknowledges.
     internal sealed unsafe class ApicErrorHandler : InterruptHandler
     {
+        internal ApicErrorHandler() { CpuLocal = true; }
+
         internal override void Handle(InterruptFrame* frame)
         {
             LocalApic.ErrorInterrupts++;
