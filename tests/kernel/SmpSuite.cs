@@ -97,6 +97,9 @@ namespace Osprey.Kernel.SelfTest
                 // Each shot fires no earlier than its count: the total is at
                 // least the shots' sum, less the calibration's own error.
                 t.True(p.Result1 >= Shots * ShotNs * 98 / 100, "cpu " + i + "'s shots took at least their counts (" + p.Result1 + " ns)");
+                // Under -icount nothing else delays them: within 1%.
+                if (Kernel.KernelMain.Options.ExactClock)
+                    t.True(p.Result1 <= Shots * ShotNs * 101 / 100, "cpu " + i + "'s shots took at most 1% more than their counts (" + p.Result1 + " ns)");
             }
         }
 
