@@ -46,9 +46,9 @@ namespace Osprey.Kernel.Memory
         // took milliseconds: a timer release due meanwhile came that late).
         internal static void* TryAllocate(ulong size)
         {
-            ulong flags = Cpu.SaveFlagsAndDisable();
+            ulong flags = Machine.DisableInterrupts();
             void* p = Bump(size);
-            Cpu.RestoreFlags(flags);
+            Machine.RestoreInterrupts(flags);
             return p;
         }
 
@@ -75,7 +75,7 @@ namespace Osprey.Kernel.Memory
                 limit = current + chunk;
             }
             byte* result = current;
-            Cpu.MemSet(result, 0, size);
+            Machine.MemSet(result, 0, size);
             current += size;
             allocatedBytes += size;
             allocationCount++;

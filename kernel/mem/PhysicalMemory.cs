@@ -104,7 +104,7 @@ namespace Osprey.Kernel.Memory
         {
             if (alignment < PageSize) alignment = PageSize;
             ulong bytes = count * PageSize;
-            ulong flags = Cpu.SaveFlagsAndDisable();
+            ulong flags = Machine.DisableInterrupts();
             for (int i = 0; i < rangeCount; i++)
             {
                 ulong s = (ranges.Start[i] + alignment - 1) & ~(alignment - 1);
@@ -114,10 +114,10 @@ namespace Osprey.Kernel.Memory
                 if (skipped != 0) { AddRange(ranges.Start[i], s); }   // keep the alignment gap usable
                 ranges.Start[i] = s + bytes;
                 allocatedBytes += bytes;
-                Cpu.RestoreFlags(flags);
+                Machine.RestoreInterrupts(flags);
                 return s;
             }
-            Cpu.RestoreFlags(flags);
+            Machine.RestoreInterrupts(flags);
             return 0;
         }
 
@@ -125,18 +125,18 @@ namespace Osprey.Kernel.Memory
         // end), for self-tests.
         internal static void RangeAt(int i, out ulong start, out ulong end)
         {
-            ulong flags = Cpu.SaveFlagsAndDisable();
+            ulong flags = Machine.DisableInterrupts();
             start = ranges.Start[i];
             end = ranges.End[i];
-            Cpu.RestoreFlags(flags);
+            Machine.RestoreInterrupts(flags);
         }
 
         internal static ulong LargestFreeRange()
         {
-            ulong flags = Cpu.SaveFlagsAndDisable();       // a consistent view of the table
+            ulong flags = Machine.DisableInterrupts();       // a consistent view of the table
             ulong best = 0;
             for (int i = 0; i < rangeCount; i++) if (ranges.End[i] - ranges.Start[i] > best) best = ranges.End[i] - ranges.Start[i];
-            Cpu.RestoreFlags(flags);
+            Machine.RestoreInterrupts(flags);
             return best;
         }
     }

@@ -1,87 +1,64 @@
-using System.Runtime;
-using Osprey.Kernel.Arch;
-using Osprey.Kernel.Time;
+using Osprey.Kernel.Threading;
 
 namespace Osprey.Kernel.Smp
 {
-    // The commands an idle AP runs for the boot CPU (Smp.RunOn).
+    // The commands an AP's main thread runs for the boot CPU (Smp.RunOn).
     internal static class SmpCommands
     {
-        // Arg0 one-shots of Arg1 ns each on Smp.ApTimerVector, one after the
-        // other; Result0 = interrupts counted, Result1 = ns from the first
-        // arming to the last interrupt.
-        internal const int TimerShots = 1;
+        // Arg0 sleeps of Arg1 ns each on this CPU's scheduler (its one-shot
+        // timer wakes each); Result0 = timer interrupts this CPU handled
+        // meanwhile, Result1 = ns from the first sleep to the last wake-up.
+        internal const int Sleeps = 1;
     }
 
-    // Where an application processor lands from ap_trampoline.asm, on its
-    // own stack with interrupts off: its own GDT and TSS, the shared IDT,
-    // its local APIC enabled and its APIC timer calibrated, then it checks
-    // in (Processor.Started) and idles, running the boot CPU's commands.
-    // It allocates nothing and writes no log line (the boot CPU reports).
+    // The kernel's side of an application processor, called by the arch
+    // start-up code (Machine.StartCpu) on the AP's stack with interrupts
+    // off and its PerCpu installed: a scheduling core with the boot CPU's
+    // policy, its idle thread and the AP's boot context as its main
+    // thread, then (interrupts on) the main thread serves the boot CPU's
+    // commands and otherwise stays suspended, so the idle thread halts the
+    // CPU until an interrupt.
     internal static unsafe class ApEntry
     {
-        internal const long CalibrationWindowNs = 2000000;
-
-        [RuntimeExport("osprey_ap_main")]
-        private static void Enter(int index)
+        internal static void Enter()
         {
-            Processor[] cpus = Smp.Cpus;
-            if (cpus == null || index <= 0 || index >= cpus.Length || cpus[index] == null) Cpu.HaltForever();
-            Processor p = cpus[index];
-            p.ArrivedNs = Clock.Now();
-            Gdt.Load(p.Gdt);
-            Idt.Load();
-            if (ApLocalApic.Enable() != null) Cpu.HaltForever();
-            p.SeenApicId = LocalApic.Id;
-            // A CPU that took another's start (a late one from an abandoned
-            // start) does not check in.
-            if (p.SeenApicId != p.ApicId) Cpu.HaltForever();
-            p.ApicHz = ApLocalApic.CalibrateTimer(CalibrationWindowNs);
-            Cpu.MemoryFence();
+            PerCpu cpu = PerCpu.Current;
+            Processor p = Smp.Cpus[cpu.Index];
+            Scheduling.Start(Smp.Policy, KernelMain.MainPriority, p.Stack.Guard, p.Stack.Top);
             p.Started = true;
-            Idle(p);
+            Machine.EnableInterrupts();
+            Serve(cpu, p);
         }
 
-        // Interrupts are off while Command is tested, and sti;hlt enables
-        // them atomically with the halt: a wake-up IPI sent after the test
-        // ends the halt instead of being lost.
-        private static void Idle(Processor p)
+        // Command is tested with interrupts off and the thread suspends
+        // itself in the same section: the wake-up IPI the boot CPU sends
+        // after writing Command stays pending until this CPU's idle thread
+        // enables interrupts, then its handler resumes this thread.
+        private static void Serve(PerCpu cpu, Processor p)
         {
             while (true)
             {
-                Cpu.DisableInterrupts();
+                ulong f = Machine.DisableInterrupts();
                 int command = p.Command;
-                if (command == 0) { Cpu.EnableInterruptsAndHalt(); continue; }
-                Cpu.EnableInterrupts();
-                if (command == SmpCommands.TimerShots) TimerShots(p);
-                Cpu.MemoryFence();
+                if (command == 0)
+                {
+                    Threads.Suspend(cpu.Main);
+                    Machine.RestoreInterrupts(f);
+                    continue;
+                }
+                Machine.RestoreInterrupts(f);
+                if (command == SmpCommands.Sleeps) Sleeps(cpu, p);
                 p.Command = 0;
             }
         }
 
-        private static void TimerShots(Processor p)
+        private static void Sleeps(PerCpu cpu, Processor p)
         {
-            int shots = (int)p.Arg0;
-            long periodNs = p.Arg1;
-            ulong count = (ulong)p.ApicHz * (ulong)periodNs / 1000000000UL;
-            if (count == 0) count = 1;
-            if (count > 0xFFFFFFFF) count = 0xFFFFFFFF;
-            p.TimerInterrupts = 0;
-            long start = Clock.Now(), last = start;
-            for (int k = 0; k < shots; k++)
-            {
-                int before = p.TimerInterrupts;
-                long armed = Clock.Now();
-                ApLocalApic.ArmOneShot(Smp.ApTimerVector, (uint)count);
-                // Bounded: a timer that never fires ends the wait after 100
-                // periods (the count then says so).
-                while (p.TimerInterrupts == before && Clock.Now() - armed < 100 * periodNs) Cpu.Pause();
-                if (p.TimerInterrupts == before) break;
-                last = Clock.Now();
-            }
-            ApLocalApic.StopTimer();
-            p.Result0 = p.TimerInterrupts;
-            p.Result1 = last - start;
+            long interrupts = cpu.TimerInterrupts;
+            long start = Machine.Now();
+            for (long k = 0; k < p.Arg0; k++) Threads.SleepFor(p.Arg1);
+            p.Result1 = Machine.Now() - start;
+            p.Result0 = cpu.TimerInterrupts - interrupts;
         }
     }
 }

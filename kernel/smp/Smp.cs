@@ -1,214 +1,173 @@
-using Osprey.Kernel.Acpi;
-using Osprey.Kernel.Arch;
 using Osprey.Kernel.Boot;
-using Osprey.Kernel.Time;
+using Osprey.Kernel.Threading;
 
 namespace Osprey.Kernel.Smp
 {
-    // Starting the application processors: for each enabled processor of
-    // the MADT other than the boot CPU, in table order, INIT, 10 ms, SIPI,
-    // 200 us, SIPI (Intel SDM vol. 3A 9.4.4.1 "Typical BSP Initialization
-    // Sequence"; AMD APM vol. 2 16.5), then up to 100 ms for it to check in
-    // (ApEntry). Delays are measured on the calibrated clock. One AP at a
-    // time: they share the one trampoline page and its stack field. A CPU
-    // that does not check in is sent INIT again (back to wait-for-SIPI) and
-    // left out; the next one gets its index, so started CPUs are numbered
-    // 0..Count-1 without holes.
+    // Starting the application processors (after the boot CPU's scheduler
+    // runs): one per PerCpu prepared at boot (the MADT's enabled
+    // processors, at most cpus=N in all), in index order, each through
+    // Machine.StartCpu with a 16 KiB stack (guard page below) that becomes
+    // its main thread's. On the AP, ApEntry starts a scheduling core with
+    // the boot CPU's policy, its idle thread and its one-shot timer, then
+    // marks it Started. A CPU that does not start is reported and left out;
+    // it keeps its index (the others keep theirs) and runs nothing.
     internal static unsafe class Smp
     {
         internal const int PingVector = 0xE8;     // boot CPU -> AP (SmpSuite)
         internal const int PongVector = 0xE9;     // AP -> boot CPU, the answer
-        internal const int ApTimerVector = 0xEA;  // an AP's test one-shots
-        internal const int WakeVector = 0xEB;     // wakes an idle AP for a command
-        internal const long InitDelayNs = 10000000, SipiDelayNs = 200000, CheckInNs = 100000000;
+        internal const int WakeVector = 0xEB;     // resumes an AP's main thread for a command
         internal const ulong ApStackBytes = 16384;
+        internal const long SchedulerStartNs = 100000000;
 
         internal static Processor[] Cpus;
-        internal static int Count = 1;           // started CPUs, the boot CPU included
+        internal static int Count = 1;           // CPUs running, the boot CPU included
         internal static int EnabledInMadt = 1;
         internal static int Limit;               // cpus=N (0: none)
-        internal static int LeftOut;             // did not check in
+        internal static int LeftOut;
         internal static int NotStartedByLimit;
         internal static string NotStartedReason; // null, or why no AP was started at all
+        internal static string Policy;           // the APs' scheduler (the boot CPU's at start)
         internal static uint BootApicId;
+        // The boot CPU's APIC timer rate (its calibration against the
+        // HPET, PM timer or PIT), for comparison with the APs'.
+        internal static long BootApicHz { get { return (long)Time.Calibration.ApicHz; } }
         internal static volatile int PongsReceived;
         internal static volatile int LastPongFrom;
 
-        internal static void StartAll(AcpiInfo acpi, BootInfo boot, int limit)
+        // Whether CPU `index` runs (started and scheduling).
+        internal static bool Online(int index)
+        {
+            return Cpus != null && index >= 0 && index < Cpus.Length && Cpus[index] != null && Cpus[index].Started;
+        }
+
+        internal static void StartAll(BootInfo boot, int enabledInMadt, int limit, string policy)
         {
             Limit = limit;
-            BootApicId = LocalApic.Id;
-            Cpus = new Processor[AcpiInfo.MaxCpus];
+            Policy = policy;
+            EnabledInMadt = enabledInMadt < 1 ? 1 : enabledInMadt;
+            BootApicId = Machine.ApicId;
+            int n = PerCpu.Count;
+            NotStartedByLimit = EnabledInMadt - n;
+            Cpus = new Processor[n];
             Processor bsp = new Processor();
             bsp.ApicId = BootApicId;
-            bsp.SeenApicId = BootApicId;
-            bsp.ApicHz = (long)Clock.ApicHz;
             bsp.Started = true;
+            bsp.ApicHz = BootApicHz;
             Cpus[0] = bsp;
             Count = 1;
-            RegisterHandlers();
-
-            EnabledInMadt = acpi == null ? 1 : acpi.EnabledCpuCount;
-            if (EnabledInMadt <= 1)
+            Machine.RegisterHandler(PingVector, new PingHandler());
+            Machine.RegisterHandler(PongVector, new PongHandler());
+            Machine.RegisterHandler(WakeVector, new WakeHandler());
+            if (n == 1)
             {
-                NotStartedReason = acpi == null || acpi.EnabledCpuCount == 0 ? "no MADT processor list" : "the MADT lists one enabled processor";
+                NotStartedReason = EnabledInMadt > 1 ? "cpus=" + limit : "the MADT lists one enabled processor";
                 Log.WriteLine("osprey: cpus: 1 (" + NotStartedReason + ")");
                 return;
             }
-            if (limit == 1)
-            {
-                NotStartedReason = "cpus=1";
-                NotStartedByLimit = EnabledInMadt - 1;
-                Log.WriteLine("osprey: cpus: 1 of " + EnabledInMadt + " enabled in the MADT (cpus=1)");
-                return;
-            }
-            string error = ApTrampoline.Install(boot);
+            string error = Machine.PrepareCpuStart(boot);
             if (error != null)
             {
                 NotStartedReason = error;
                 Log.WriteLine("osprey: warning: application processors not started: " + error + "; running on the boot CPU only");
                 return;
             }
-            for (int i = 0; i < acpi.CpuCount; i++)
-            {
-                AcpiCpu c = acpi.Cpus[i];
-                if (!c.Enabled || c.ApicId == BootApicId) continue;
-                if (limit > 0 && Count >= limit) { NotStartedByLimit++; continue; }
-                if (!LocalApic.IsX2Apic && c.ApicId > 0xFE)
-                {
-                    Log.WriteLine("osprey: warning: APIC id " + c.ApicId + " cannot be reached in xAPIC mode; left out");
-                    LeftOut++;
-                    continue;
-                }
-                StartOne(c.ApicId);
-            }
+            for (int i = 1; i < n; i++) StartOne(i);
             Log.Write("osprey: cpus: "); Log.Dec(Count); Log.Write(" started of "); Log.Dec(EnabledInMadt); Log.Write(" enabled in the MADT");
             if (NotStartedByLimit > 0) { Log.Write(" ("); Log.Dec(NotStartedByLimit); Log.Write(" not started: cpus="); Log.Dec(limit); Log.Write(")"); }
             if (LeftOut > 0) { Log.Write(", "); Log.Dec(LeftOut); Log.Write(" left out"); }
-            Log.Write(", start-up page "); Log.Hex(ApTrampoline.Page, 5); Log.WriteLine("");
+            Log.Write(", start-up page "); Log.Hex(Machine.CpuStartPage, 5); Log.Write(", scheduler '"); Log.Write(policy); Log.WriteLine("' on each");
         }
 
-        private static void StartOne(uint apicId)
+        private static void StartOne(int index)
         {
-            int index = Count;
+            PerCpu cpu = PerCpu.Of(index);
             Processor p = new Processor();
             p.Index = index;
-            p.ApicId = apicId;
-            Gdt.Build(out p.Gdt, out p.Tss);
-            p.Stack = Threading.Stack.Allocate(ApStackBytes);
-            if (p.Stack == null) { Log.WriteLine("osprey: warning: no memory for the stack of cpu " + index + "; left out"); LeftOut++; return; }
+            p.ApicId = cpu.ApicId;
             Cpus[index] = p;
-            ApTrampoline.Prepare(index, p.Stack.Top);
-            uint page = (uint)(ApTrampoline.Page >> 12);
-            bool accepted = Icr.SendInit(apicId);
-            Delay(InitDelayNs);
-            p.SipiNs = Clock.Now();
-            accepted = Icr.SendStartup(apicId, page) && accepted;
-            Delay(SipiDelayNs);
-            // A second SIPI, as the SDM's sequence has it; a CPU that left
-            // wait-for-SIPI on the first ignores it.
-            accepted = Icr.SendStartup(apicId, page) && accepted;
-            while (!p.Started && Clock.Now() - p.SipiNs < CheckInNs) Cpu.Pause();
-            if (!p.Started)
-            {
-                bool arrived = ApTrampoline.Arrived;
-                ApTrampoline.Withdraw();
-                Icr.SendInit(apicId);
-                Cpus[index] = null;
-                LeftOut++;
-                Log.WriteLine("osprey: warning: cpu " + index + " (APIC id " + apicId + ") did not start within " + (CheckInNs / 1000000) + " ms; left out" +
-                    (!accepted ? " (its APIC did not accept an INIT or SIPI)" : arrived ? " (it ran the start-up code but did not check in)" : " (it never ran the start-up code)"));
-                return;
-            }
-            Count = index + 1;
-            Log.Write("osprey: cpu "); Log.Dec(index); Log.Write(" (APIC id "); Log.Udec(apicId); Log.Write(") started in ");
+            p.Stack = Stack.Allocate(ApStackBytes);
+            if (p.Stack == null) { LeaveOut(p, "no memory for its stack"); return; }
+            Arch.CpuStartReport r;
+            bool ok = Machine.StartCpu(cpu.ApicId, cpu.Block, (ulong)(delegate*<void>)&ApEntry.Enter, p.Stack.Top, out r);
+            p.SipiNs = r.SipiNs;
+            p.ArrivedNs = r.ArrivedNs;
+            p.ApicHz = r.ApicHz;
+            if (!ok) { LeaveOut(p, r.Error); return; }
+            // The AP builds its scheduling core (it allocates: the boot CPU
+            // waits here meanwhile, so the heap and frames have one user).
+            long start = Machine.Now();
+            while (!p.Started && Machine.Now() - start < SchedulerStartNs) Machine.SpinWaitHint();
+            if (!p.Started) { LeaveOut(p, "checked in but its scheduler did not start within " + (SchedulerStartNs / 1000000) + " ms"); return; }
+            Count++;
+            Log.Write("osprey: cpu "); Log.Dec(index); Log.Write(" (APIC id "); Log.Udec(p.ApicId); Log.Write(") started in ");
             Log.Dec((p.ArrivedNs - p.SipiNs) / 1000); Log.Write(" us, APIC timer "); Log.Fixed(p.ApicHz / 1000, 3); Log.WriteLine(" MHz");
         }
 
-        private static void Delay(long ns)
+        private static void LeaveOut(Processor p, string why)
         {
-            long end = Clock.Now() + ns;
-            while (Clock.Now() < end) Cpu.Pause();
+            p.Error = why;
+            LeftOut++;
+            Log.WriteLine("osprey: warning: cpu " + p.Index + " (APIC id " + p.ApicId + ") " + (why.StartsWith("did not start") ? why : "did not start: " + why) + "; left out");
         }
 
-        // The index of the CPU running this (its APIC id looked up): for
-        // handlers that run on any CPU.
-        internal static int CurrentIndex()
-        {
-            uint id = LocalApic.Id;
-            for (int i = 0; i < Count; i++) if (Cpus[i] != null && Cpus[i].ApicId == id) return i;
-            return -1;
-        }
-
-        private static void RegisterHandlers()
-        {
-            InterruptDispatch.Register(PingVector, new PingHandler());
-            InterruptDispatch.Register(PongVector, new PongHandler());
-            InterruptDispatch.Register(ApTimerVector, new ApTimerHandler());
-            InterruptDispatch.Register(WakeVector, new WakeHandler());
-        }
-
-        // Asks idle AP `index` to run `command` (SmpCommands) and waits up to
-        // `timeoutNs` for it to finish; false on a time-out.
+        // Asks CPU `index`'s main thread to run `command` (SmpCommands) and
+        // waits up to `timeoutNs` for it to finish; false on a time-out.
         internal static bool RunOn(int index, int command, long arg0, long arg1, long timeoutNs)
         {
+            if (!Online(index) || index == 0) return false;
             Processor p = Cpus[index];
             if (p.Command != 0) return false;
             p.Arg0 = arg0;
             p.Arg1 = arg1;
             p.Result0 = p.Result1 = 0;
             p.Command = command;
-            Icr.SendFixed(p.ApicId, WakeVector);
-            long start = Clock.Now();
+            string error;
+            if (!Machine.SendIpi(p.ApicId, WakeVector, out error)) return false;
+            long start = Machine.Now();
             while (p.Command != 0)
             {
-                if (Clock.Now() - start > timeoutNs) return false;
-                Cpu.Pause();
+                if (Machine.Now() - start > timeoutNs) return false;
+                Machine.SpinWaitHint();
             }
             return true;
         }
     }
 
-    internal sealed unsafe class PingHandler : InterruptHandler
+    // On an AP: count, answer the boot CPU.
+    internal sealed unsafe class PingHandler : Arch.InterruptHandler
     {
-        internal PingHandler() { CpuLocal = true; }
-        internal override void Handle(InterruptFrame* frame)
+        internal override void Handle(Arch.InterruptFrame* frame)
         {
-            int i = Smp.CurrentIndex();
-            LocalApic.EndOfInterrupt();
+            int i = Machine.CpuIndex;
+            Machine.EndOfInterrupt();
             if (i <= 0) return;
             Processor p = Smp.Cpus[i];
             p.PingsReceived++;
             p.PongsSent++;
             Smp.LastPongFrom = i;
-            Icr.SendFixed(Smp.BootApicId, Smp.PongVector);
+            string error;
+            Machine.SendIpi(Smp.BootApicId, Smp.PongVector, out error);
         }
     }
 
-    internal sealed unsafe class PongHandler : InterruptHandler
+    internal sealed unsafe class PongHandler : Arch.InterruptHandler
     {
-        internal PongHandler() { CpuLocal = true; }
-        internal override void Handle(InterruptFrame* frame)
+        internal override void Handle(Arch.InterruptFrame* frame)
         {
             Smp.PongsReceived++;
-            LocalApic.EndOfInterrupt();
+            Machine.EndOfInterrupt();
         }
     }
 
-    internal sealed unsafe class ApTimerHandler : InterruptHandler
+    // On an AP: resume its main thread (this CPU's core decides; the switch
+    // happens at the interrupt's exit).
+    internal sealed unsafe class WakeHandler : Arch.InterruptHandler
     {
-        internal ApTimerHandler() { CpuLocal = true; }
-        internal override void Handle(InterruptFrame* frame)
+        internal override void Handle(Arch.InterruptFrame* frame)
         {
-            int i = Smp.CurrentIndex();
-            if (i >= 0) Smp.Cpus[i].TimerInterrupts++;
-            LocalApic.EndOfInterrupt();
+            PerCpu cpu = PerCpu.Current;
+            if (cpu.Index > 0 && cpu.Main != null) Threads.Resume(cpu.Main);
+            Machine.EndOfInterrupt();
         }
-    }
-
-    internal sealed unsafe class WakeHandler : InterruptHandler
-    {
-        internal WakeHandler() { CpuLocal = true; }
-        internal override void Handle(InterruptFrame* frame) { LocalApic.EndOfInterrupt(); }
     }
 }

@@ -16,8 +16,11 @@ namespace Osprey.Kernel.Threading
     // format"); the host tool (qemu/tracetool) turns it into pictures.
     internal static class KernelTrace
     {
-        // null: not recording.
-        internal static TraceRing Ring;
+        // This CPU's recording ring (PerCpu.Trace); null: not recording.
+        internal static TraceRing Ring { get { PerCpu c = PerCpu.Current; return c == null ? null : c.Trace; } }
+        // The trace dump writes whole lines to COM1 under this lock, so
+        // dumps from two CPUs do not interleave.
+        private static readonly SpinLock dumpLock = new SpinLock("trace dump");
 
         private static char[] line;
         private static TraceRing[] one;
@@ -37,8 +40,9 @@ namespace Osprey.Kernel.Threading
         internal static void Attach(TraceRing r)
         {
             ulong f = Machine.DisableInterrupts();
-            Ring = r;
-            Scheduling.Core.Trace = r;
+            PerCpu cpu = PerCpu.Current;
+            cpu.Trace = r;
+            cpu.Core.Trace = r;
             Machine.RestoreInterrupts(f);
         }
 
@@ -53,10 +57,10 @@ namespace Osprey.Kernel.Threading
         }
 
         // Interrupt entry/exit (called with interrupts off by InterruptDispatch).
-        internal static void Interrupt(TraceRing r, TraceEventKind kind, int vector)
+        internal static void Interrupt(PerCpu cpu, TraceRing r, TraceEventKind kind, int vector)
         {
-            Thread cur = Scheduling.Current;
-            int id = cur == null || cur == Scheduling.Idle ? TraceRing.NoThread : cur.Id;
+            Thread cur = cpu.CurrentThread;
+            int id = cur == null || cur == cpu.Idle ? TraceRing.NoThread : cur.Id;
             r.Record(kind, id, vector, 0, 0);
         }
 

@@ -40,7 +40,7 @@ namespace Osprey.Kernel.Threading
             ulong pages = bytes / PageSize + 1;
             ulong b = PhysicalMemory.AllocatePages(pages, PageSize);
             if (b == 0) return null;
-            Paging.UnmapPage(b);
+            Machine.UnmapPage(b);
             Stack st = new Stack();
             st.Guard = b;
             st.Bottom = b + PageSize;
@@ -53,7 +53,7 @@ namespace Osprey.Kernel.Threading
         // page-aligned); its lowest page becomes the guard.
         internal static Stack Adopt(ulong bottom, ulong top)
         {
-            Paging.UnmapPage(bottom);
+            Machine.UnmapPage(bottom);
             Stack st = new Stack();
             st.Guard = bottom;
             st.Bottom = bottom + PageSize;

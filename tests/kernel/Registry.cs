@@ -24,6 +24,7 @@ namespace Osprey.Kernel.SelfTest
                 new PeriodSuite(),
                 new UnderPolicy(new PeriodSuite(), "edf"),
                 new AcpiSuite(),
+                new ArchSuite(),
                 new IrqSuite(),
                 new SyncSuite(),
                 new PrimitivesSuite(),

@@ -1,6 +1,7 @@
 namespace Osprey.Kernel.Arch
 {
-    // Interprocessor interrupts through the local APIC's interrupt command
+    // The start-up interprocessor interrupts (INIT, STARTUP; fixed IPIs are
+    // LocalApic.SendIcr) through the local APIC's interrupt command
     // register (Intel SDM vol. 3A 11.6.1 "Interrupt Command Register (ICR)";
     // AMD APM vol. 2 16.5 "Interprocessor Interrupts"). xAPIC: the
     // destination goes in ICR high bits 31:24 and the write of ICR low sends;
@@ -9,7 +10,7 @@ namespace Osprey.Kernel.Arch
     // 63:32 (SDM 11.12.9); there is no delivery status to wait for.
     internal static class Icr
     {
-        internal const uint ModeFixed = 0u << 8, ModeInit = 5u << 8, ModeStartup = 6u << 8;
+        internal const uint ModeInit = 5u << 8, ModeStartup = 6u << 8;
         internal const uint LevelAssert = 1u << 14;
         private const uint DeliveryPending = 1u << 12;
         private const uint MsrIcr = 0x830;
@@ -43,9 +44,6 @@ namespace Osprey.Kernel.Arch
         // STARTUP with the trampoline's page number (the target starts at
         // page << 12 in real mode).
         internal static bool SendStartup(uint apicId, uint page) { return Send(apicId, ModeStartup | LevelAssert | (page & 0xFF)); }
-
-        // A fixed interrupt on `vector` at `apicId`.
-        internal static bool SendFixed(uint apicId, int vector) { return Send(apicId, ModeFixed | LevelAssert | (uint)(vector & 0xFF)); }
 
         private static bool WaitIdle()
         {

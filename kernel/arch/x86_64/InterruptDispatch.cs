@@ -1,5 +1,4 @@
 using System.Runtime;
-using Osprey.Sched.Tracing;
 
 namespace Osprey.Kernel.Arch
 {
@@ -7,13 +6,6 @@ namespace Osprey.Kernel.Arch
     internal abstract unsafe class InterruptHandler
     {
         internal abstract void Handle(InterruptFrame* frame);
-
-        // A handler that only counts or acknowledges on the CPU it runs on
-        // (the application processors' start-up and test vectors, the APIC
-        // error vector): it is called without the scheduler's interrupt
-        // bookkeeping and trace, so it is safe on a CPU that runs no
-        // scheduler.
-        internal bool CpuLocal;
     }
 
     // Where every interrupt lands (called from interrupts.asm with IF clear):
@@ -25,6 +17,14 @@ namespace Osprey.Kernel.Arch
         internal static long SpuriousCount;
         internal static long UnhandledCount;
         internal static long[] Counts;
+        // The kernel's up-calls around every registered handler (Machine.SetInterruptUpcalls).
+        private static delegate*<int, void> enter, exit;
+
+        internal static void SetUpcalls(delegate*<int, void> onEnter, delegate*<int, void> onExit)
+        {
+            enter = onEnter;
+            exit = onExit;
+        }
 
         internal static void Initialize()
         {
@@ -59,22 +59,13 @@ namespace Osprey.Kernel.Arch
             }
             if (v == 0xFF) { SpuriousCount++; return; }     // local APIC spurious vector: no EOI
             InterruptHandler h = handlers == null ? null : handlers[(int)v];
-            if (h != null && h.CpuLocal)
-            {
-                h.Handle(f);
-                return;
-            }
             if (h != null)
             {
-                // A handler may make a thread ready; the switch happens in
-                // InterruptExit, after the handler's EOI (and after irq_exit
-                // in the trace).
-                TraceRing tr = Threading.KernelTrace.Ring;
-                if (tr != null) Threading.KernelTrace.Interrupt(tr, TraceEventKind.IrqEntry, (int)v);
-                Threading.Scheduling.InterruptEnter();
+                // A handler may make a thread ready; the kernel's exit
+                // up-call switches after the handler's EOI.
+                if (enter != null) enter((int)v);
                 h.Handle(f);
-                if (tr != null) Threading.KernelTrace.Interrupt(tr, TraceEventKind.IrqExit, (int)v);
-                Threading.Scheduling.InterruptExit();
+                if (exit != null) exit((int)v);
                 return;
             }
             UnhandledCount++;

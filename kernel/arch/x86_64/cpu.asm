@@ -154,4 +154,39 @@ osprey_lgdt:
     push rax
     retfq
 
+; The per-CPU block (CpuBlock.cs): IA32_GS_BASE points at it and its first
+; qword is its own address, its second the CPU's managed PerCpu object.
+; One GS-relative load each (Intel SDM vol. 3A 3.4.4; AMD APM vol. 2 4.5.3).
+global osprey_cpu_block, osprey_cpu_object
+osprey_cpu_block:               ; CpuBlock* osprey_cpu_block(void)
+    mov rax, [gs:0]
+    ret
+osprey_cpu_object:              ; object osprey_cpu_object(void)
+    mov rax, [gs:8]
+    ret
+
+; Ticket spin lock (SpinLock.cs) over two dwords: [rdi] the next ticket to
+; hand out, [rdi + 4] the ticket now served. LOCK XADD takes a ticket
+; atomically (Intel SDM vol. 2B, XADD; vol. 3A 10.1.2.2 locked operations);
+; the holder spins with PAUSE until its ticket is served. Release is a plain
+; store by the holder (the only writer of the served field): x86 stores are
+; not reordered with older loads or stores (vol. 3A 10.2.2), so the
+; protected writes are visible before the next ticket is served.
+global osprey_ticket_acquire, osprey_ticket_release
+osprey_ticket_acquire:          ; void osprey_ticket_acquire(uint* lock)
+    mov eax, 1
+    lock xadd [rdi], eax
+.spin:
+    cmp [rdi + 4], eax
+    je .done
+    pause
+    jmp .spin
+.done:
+    ret
+osprey_ticket_release:          ; void osprey_ticket_release(uint* lock)
+    mov eax, [rdi + 4]
+    inc eax
+    mov [rdi + 4], eax
+    ret
+
 section .note.GNU-stack noalloc noexec nowrite progbits

@@ -88,10 +88,10 @@ namespace System.Runtime.CompilerServices
             // so does another thread that preempts the constructor (there is
             // no waiting here: a class whose statics threads race for first
             // is initialized before the threads start).
-            ulong flags = Osprey.Kernel.Arch.Cpu.SaveFlagsAndDisable();
+            ulong flags = Osprey.Kernel.Machine.DisableInterrupts();
             void* cctor = (void*)context->cctorMethodAddress;
             context->cctorMethodAddress = default(IntPtr);
-            Osprey.Kernel.Arch.Cpu.RestoreFlags(flags);
+            Osprey.Kernel.Machine.RestoreInterrupts(flags);
             if (cctor != null) ((delegate*<void>)cctor)();
         }
 

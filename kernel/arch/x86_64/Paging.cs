@@ -23,6 +23,18 @@ namespace Osprey.Kernel.Memory
         internal static ulong MappedBytes { get { return mappedBytes; } }
         internal static long TablePages { get { return tablePages; } }
         internal static bool Active { get { return pml4 != null; } }
+        // The PML4's physical address (the CR3 value).
+        internal static ulong Root { get { return (ulong)pml4; } }
+
+        // Entry flags for a cache attribute (PCD|PWT: uncached, SDM vol. 3A
+        // 13.12.3) and access (R/W bit; XD bit 63, needs EFER.NXE).
+        internal static ulong FlagsFor(CacheMode cache, PageAccess access)
+        {
+            ulong f = Present;
+            if (cache == CacheMode.Uncached) f |= CacheDisable | WriteThrough;
+            f |= access == PageAccess.ReadWrite ? Writable : NoExecute;
+            return f;
+        }
 
         internal static void Initialize(MemoryRegion* regions, int count, ulong imageEnd)
         {
