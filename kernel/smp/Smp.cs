@@ -58,6 +58,7 @@ namespace Osprey.Kernel.Smp
             Machine.RegisterHandler(PingVector, new PingHandler());
             Machine.RegisterHandler(PongVector, new PongHandler());
             Machine.RegisterHandler(WakeVector, new WakeHandler());
+            Remote.Initialize(n);
             if (n == 1)
             {
                 NotStartedReason = EnabledInMadt > 1 ? "cpus=" + limit : "the MADT lists one enabled processor";

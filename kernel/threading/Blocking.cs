@@ -63,9 +63,15 @@ namespace Osprey.Kernel.Threading
         }
 
         // A release never waits, so it needs no caller (it is allowed in
-        // interrupt handlers too).
+        // interrupt handlers too). A semaphore of another CPU's core is
+        // released there (Smp.Remote: a request and a reschedule IPI).
         internal static SyncStatus Release(Semaphore s)
         {
+            if (s != null && s.Core != Scheduling.Core)
+            {
+                int cpu = Smp.Remote.CpuOf(s.Core);
+                if (cpu >= 0) return Smp.Remote.Release(s, cpu);
+            }
             ulong f = Machine.DisableInterrupts();
             return Finish(s.Release(null), f);
         }

@@ -1,4 +1,6 @@
 using Osprey.Kernel.Smp;
+using Osprey.Kernel.Threading;
+using Osprey.Sched;
 
 namespace Osprey.Kernel.SelfTest
 {
@@ -8,12 +10,12 @@ namespace Osprey.Kernel.SelfTest
     // sleeping main thread; a fixed IPI from CPU 0 reaches each AP and its
     // answer comes back. With one CPU
     // (QEMU -smp 1, or cpus=1) the AP tests are skipped, not passed.
-    internal sealed class SmpSuite : Suite
+    internal sealed unsafe class SmpSuite : Suite
     {
         internal override string Name { get { return "smp"; } }
         internal override string[] TestNames
         {
-            get { return new string[] { "cpus_running", "ap_apic_timer_calibrated", "ap_timer_wakes_sleeper", "ipi_round_trip" }; }
+            get { return new string[] { "cpus_running", "ap_apic_timer_calibrated", "ap_timer_wakes_sleeper", "ipi_round_trip", "cross_cpu_wakeup", "semaphore_ping_pong", "releases_from_every_cpu" }; }
         }
 
         private const int Shots = 5;
@@ -34,6 +36,9 @@ namespace Osprey.Kernel.SelfTest
                 case 1: Calibrated(t); break;
                 case 2: TimerFires(t); break;
                 case 3: IpiRoundTrip(t); break;
+                case 4: CrossCpuWakeup(t); break;
+                case 5: PingPong(t); break;
+                case 6: ReleasesFromEveryCpu(t); break;
             }
         }
 
@@ -139,6 +144,129 @@ namespace Osprey.Kernel.SelfTest
                 t.Equal(Rounds, Smp.Smp.PongsReceived - back0, "answers received on cpu 0");
                 t.Equal(Rounds, answered, "answers that came from cpu " + i);
             }
+        }
+
+        // --- threads on other CPUs and semaphores across CPUs ---------------
+
+        private const int ThreadPriority = 100;     // more urgent than an AP's main thread
+        private static Semaphore wakeSem, doneSem, ping, pong, shared;
+        private static volatile int wokeOn, pongRounds, pongFailures;
+        private static long wokeAt;
+        private static SyncStatus wokeStatus;
+        private static int[] postedBy;
+        private const int PingPongRounds = 200, ReleasesPerCpu = 1000;
+
+        private static void Sleeper(object o)
+        {
+            wokeStatus = Blocking.Obtain(wakeSem, WaitNs);
+            wokeAt = Machine.Now();
+            wokeOn = Machine.CpuIndex;
+            Blocking.Release(doneSem);
+        }
+
+        // A thread of CPU 1 blocks on a semaphore of CPU 1; CPU 0 releases it:
+        // the release goes to CPU 1 (request and reschedule IPI), whose core
+        // wakes the thread there.
+        private static void CrossCpuWakeup(Check t)
+        {
+            if (!Smp.Smp.Online(1)) { t.Skip("cpu 1 does not run"); return; }
+            wokeOn = -1; wokeAt = 0; wokeStatus = SyncStatus.Blocked;
+            wakeSem = Remote.NewSemaphoreOn(1, 0, 1);
+            doneSem = Blocking.NewSemaphore(0, 1, WaitDiscipline.Priority);
+            if (!t.True(wakeSem != null, "a semaphore made on cpu 1")) return;
+            t.True(wakeSem.Core == PerCpu.Of(1).Core, "it belongs to cpu 1's core");
+            Thread b = Remote.SpawnOn(1, "smp-sleeper", &Sleeper, null, ThreadPriority);
+            if (!t.True(b != null, "a thread started on cpu 1")) return;
+            long start = Machine.Now();
+            while (wakeSem.WaitingCount == 0 && Machine.Now() - start < WaitNs) Machine.SpinWaitHint();
+            t.Equal(1, wakeSem.WaitingCount, "the thread blocked on the semaphore (on cpu 1)");
+            long posted = Machine.Now();
+            SyncStatus r = Blocking.Release(wakeSem);
+            SyncStatus d = Blocking.Obtain(doneSem, WaitNs);
+            t.Equal((long)SyncStatus.Successful, (long)r, "the release from cpu 0 was queued for cpu 1");
+            t.Equal((long)SyncStatus.Successful, (long)d, "the woken thread signalled back (a release from cpu 1 to cpu 0)");
+            t.Equal((long)SyncStatus.Successful, (long)wokeStatus, "its obtain succeeded");
+            t.Equal(1, wokeOn, "it ran on cpu 1");
+            t.True(wokeAt >= posted, "after the release");
+            t.Note("woken " + (wokeAt - posted) + " ns after the release");
+        }
+
+        private static void Ponger(object o)
+        {
+            for (int r = 0; r < PingPongRounds; r++)
+            {
+                if (Blocking.Obtain(ping, WaitNs) != SyncStatus.Successful) { pongFailures++; return; }
+                pongRounds++;
+                Blocking.Release(pong);
+            }
+        }
+
+        // CPU 0 and CPU 1 take turns through two semaphores, one on each CPU.
+        private static void PingPong(Check t)
+        {
+            if (!Smp.Smp.Online(1)) { t.Skip("cpu 1 does not run"); return; }
+            pongRounds = 0; pongFailures = 0;
+            ping = Remote.NewSemaphoreOn(1, 0, 1);
+            pong = Blocking.NewSemaphore(0, 1, WaitDiscipline.Priority);
+            if (!t.True(ping != null, "a semaphore made on cpu 1")) return;
+            Thread b = Remote.SpawnOn(1, "smp-ponger", &Ponger, null, ThreadPriority);
+            if (!t.True(b != null, "a thread started on cpu 1")) return;
+            int done = 0;
+            long start = Machine.Now();
+            for (int r = 0; r < PingPongRounds; r++)
+            {
+                if (Blocking.Release(ping) != SyncStatus.Successful) break;
+                if (Blocking.Obtain(pong, WaitNs) != SyncStatus.Successful) break;
+                done++;
+            }
+            long took = Machine.Now() - start;
+            t.Note(done + " rounds in " + took + " ns (" + (done > 0 ? took / done : 0) + " ns per round trip)");
+            t.Bench("smp_semaphore_round_trip", done > 0 ? took / done : 0, "ns");
+            t.Equal(PingPongRounds, done, "rounds completed on cpu 0");
+            t.Equal(PingPongRounds, pongRounds, "rounds completed on cpu 1");
+            t.Equal(0, pongFailures, "obtains that failed on cpu 1");
+            t.Equal(0, ping.Count, "no unit left on cpu 1's semaphore");
+            t.Equal(0, pong.Count, "no unit left on cpu 0's semaphore");
+        }
+
+        private static void Poster(object o)
+        {
+            int me = Machine.CpuIndex;
+            // A full queue (CPU 0 behind) is reported, not waited in: back
+            // off and release again.
+            for (int k = 0; k < ReleasesPerCpu; k++)
+            {
+                SyncStatus s;
+                while ((s = Blocking.Release(shared)) == SyncStatus.TooMany) Threads.SleepFor(20000);
+                if (s == SyncStatus.Successful) postedBy[me]++;
+            }
+        }
+
+        // Every AP's thread releases one semaphore of CPU 0 at once
+        // (contending on CPU 0's request queue lock); CPU 0 takes every
+        // unit: no release lost or doubled.
+        private static void ReleasesFromEveryCpu(Check t)
+        {
+            int aps = 0;
+            for (int i = 1; i < Smp.Smp.Cpus.Length; i++) if (Smp.Smp.Online(i)) aps++;
+            postedBy = new int[Smp.Smp.Cpus.Length];
+            shared = Blocking.NewSemaphore(0, 1000000, WaitDiscipline.Priority);
+            RemoteQueue q = Remote.Queues[0];
+            long posted0 = q.Posted, handled0 = q.Handled, full0 = q.Full;
+            for (int i = 1; i < Smp.Smp.Cpus.Length; i++)
+                if (Smp.Smp.Online(i)) t.True(Remote.SpawnOn(i, "smp-poster", &Poster, null, ThreadPriority) != null, "a poster started on cpu " + i);
+            int expected = aps * ReleasesPerCpu, taken = 0;
+            long start = Machine.Now();
+            while (taken < expected && Blocking.Obtain(shared, WaitNs) == SyncStatus.Successful) taken++;
+            long took = Machine.Now() - start;
+            // Nothing more may come: wait a moment, then count what is left.
+            Threads.SleepFor(2000000);
+            int total = 0;
+            for (int i = 1; i < postedBy.Length; i++) { total += postedBy[i]; if (Smp.Smp.Online(i)) t.Equal(ReleasesPerCpu, postedBy[i], "releases queued by cpu " + i); }
+            t.Note(aps + " CPUs released " + total + " units in " + took + " ns; cpu 0's queue full " + (q.Full - full0) + " times");
+            t.Equal(expected, taken, "units cpu 0 obtained");
+            t.Equal(0, shared.Count, "units left over");
+            t.Equal(q.Posted - posted0, q.Handled - handled0, "requests queued and handled on cpu 0");
         }
     }
 }
