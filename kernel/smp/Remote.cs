@@ -10,7 +10,7 @@ namespace Osprey.Kernel.Smp
     // time while the target allocates.
     internal sealed unsafe class RemoteCall
     {
-        internal const int SpawnThread = 1, NewSemaphore = 2;
+        internal const int SpawnThread = 1, NewSemaphore = 2, AdoptThread = 3, StartThread = 4;
         internal int What;
         internal string Name;
         internal delegate*<object, void> Entry;
@@ -18,6 +18,7 @@ namespace Osprey.Kernel.Smp
         internal int Priority, Initial, Max;
         internal Thread Thread;
         internal Semaphore Semaphore;
+        internal bool Succeeded;
         internal volatile bool Done;
 
         // On the target CPU, in its handler (interrupts off).
@@ -32,6 +33,17 @@ namespace Osprey.Kernel.Smp
             {
                 SyncStatus s;
                 Semaphore = Semaphore.Create(Scheduling.Core, Initial, Max, WaitDiscipline.Priority, out s);
+            }
+            else if (What == AdoptThread)
+            {
+                // Threads.SetCpu removed it from its old core; its joiners
+                // will block on this core.
+                Scheduling.Core.AddThread(Thread);
+                Thread.Joiners = new WaitQueue(Scheduling.Core, WaitDiscipline.Priority);
+            }
+            else if (What == StartThread)
+            {
+                Succeeded = Threads.Start(Thread) == ThreadStatus.Successful;
             }
             Done = true;
         }
@@ -90,6 +102,26 @@ namespace Osprey.Kernel.Smp
             c.Argument = argument;
             c.Priority = priority;
             return Call(cpu, c) ? c.Thread : null;
+        }
+
+        // Threads.SetCpu's second half: CPU `cpu` adds t to its core.
+        internal static bool Adopt(Thread t, int cpu)
+        {
+            RemoteCall c = new RemoteCall();
+            c.What = RemoteCall.AdoptThread;
+            c.Thread = t;
+            return Call(cpu, c);
+        }
+
+        // Threads.Start of a thread of another CPU's core: started there.
+        internal static bool StartThread(Thread t)
+        {
+            int cpu = CpuOf(t.Core);
+            if (cpu < 0) return false;
+            RemoteCall c = new RemoteCall();
+            c.What = RemoteCall.StartThread;
+            c.Thread = t;
+            return Call(cpu, c) && c.Succeeded;
         }
 
         // A priority-ordered semaphore belonging to CPU `cpu`'s core.

@@ -15,7 +15,7 @@ namespace Osprey.Kernel.SelfTest
         internal override string Name { get { return "smp"; } }
         internal override string[] TestNames
         {
-            get { return new string[] { "cpus_running", "ap_apic_timer_calibrated", "ap_timer_wakes_sleeper", "ipi_round_trip", "cross_cpu_wakeup", "semaphore_ping_pong", "releases_from_every_cpu" }; }
+            get { return new string[] { "cpus_running", "ap_apic_timer_calibrated", "ap_timer_wakes_sleeper", "ipi_round_trip", "cross_cpu_wakeup", "semaphore_ping_pong", "releases_from_every_cpu", "thread_moved_to_cpu" }; }
         }
 
         private const int Shots = 5;
@@ -39,6 +39,7 @@ namespace Osprey.Kernel.SelfTest
                 case 4: CrossCpuWakeup(t); break;
                 case 5: PingPong(t); break;
                 case 6: ReleasesFromEveryCpu(t); break;
+                case 7: MovedThread(t); break;
             }
         }
 
@@ -267,6 +268,36 @@ namespace Osprey.Kernel.SelfTest
             t.Equal(expected, taken, "units cpu 0 obtained");
             t.Equal(0, shared.Count, "units left over");
             t.Equal(q.Posted - posted0, q.Handled - handled0, "requests queued and handled on cpu 0");
+        }
+
+        private static volatile int ranOn;
+        private static void Reporter(object o)
+        {
+            ranOn = Machine.CpuIndex;
+            Blocking.Release(doneSem);
+        }
+
+        // A thread created here with cpu = the last running CPU runs there;
+        // moving is refused for a started thread and for a CPU that does
+        // not run, and joining it from here is refused (its joiners block on
+        // its own core).
+        private static void MovedThread(Check t)
+        {
+            int target = 0;
+            for (int i = 1; i < Smp.Smp.Cpus.Length; i++) if (Smp.Smp.Online(i)) target = i;
+            ranOn = -1;
+            doneSem = Blocking.NewSemaphore(0, 1, WaitDiscipline.Priority);
+            Thread th;
+            ThreadStatus s = Threads.Create("smp-moved", &Reporter, null, ThreadPriority, 0, target, out th);
+            if (!t.Equal((long)ThreadStatus.Successful, (long)s, "created for cpu " + target)) return;
+            t.True(th.Core == PerCpu.Of(target).Core, "it belongs to cpu " + target + "'s core");
+            t.Equal((long)ThreadStatus.InvalidCpu, (long)Threads.SetCpu(th, Smp.Smp.Cpus.Length), "moving to a CPU that does not exist");
+            t.Equal((long)ThreadStatus.OtherCpu, (long)Threads.SetCpu(th, 0), "moving it from a CPU it is not on");
+            t.Equal((long)ThreadStatus.Successful, (long)Threads.Start(th), "started (on its CPU)");
+            t.Equal((long)SyncStatus.Successful, (long)Blocking.Obtain(doneSem, WaitNs), "it signalled back");
+            t.Equal(target, ranOn, "it ran on cpu " + target);
+            t.Equal((long)ThreadStatus.AlreadyStarted, (long)Threads.SetCpu(th, 0), "a started thread is not moved");
+            t.Equal((long)ThreadStatus.OtherCpu, (long)Threads.Join(th, 0), "joined only from its own CPU");
         }
     }
 }
