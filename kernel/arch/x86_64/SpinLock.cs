@@ -1,3 +1,6 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
 namespace Osprey.Kernel
 {
     // A ticket spin lock (fair: CPUs get it in the order they asked) held
@@ -11,38 +14,39 @@ namespace Osprey.Kernel
     // forever). A value type with no references, so a lock can be a static
     // field usable before the runtime's reference statics exist (heap,
     // frames); keep it in a field (never copy it) and name the field after
-    // what it guards (kernel/README.md, "Locks"). The two ticket words are
-    // adjacent for the assembly (cpu.asm, osprey_ticket_acquire/_release:
-    // LOCK XADD, PAUSE).
+    // what it guards (kernel/README.md, "Locks"). Each operation is one
+    // assembly call (cpu.asm, osprey_spin_acquire/_release: PUSHF/CLI,
+    // LOCK XADD, PAUSE), which uses the field offsets below.
+    [StructLayout(LayoutKind.Sequential)]
     internal unsafe struct SpinLock
     {
-        private uint next, serving;         // offsets 0 and 4: next ticket, ticket served
-        private int ownerPlusOne;           // CPU index + 1 of the holder, 0 free
-        internal long Acquisitions;         // times taken
-        internal long Contended;            // of those, times another CPU held it
+        private uint next;                  // +0: next ticket to hand out
+        private uint serving;               // +4: ticket served
+        private ulong holder;               // +8: the holder's CpuBlock address, 0 free
+        internal long Acquisitions;         // +16: times taken
+        internal long Contended;            // +24: of those, times it was held already
 
-        internal bool HeldHere { get { return ownerPlusOne == Machine.CpuIndex + 1; } }
+        internal bool HeldHere { get { return holder == (ulong)Machine.CurrentCpuBlock(); } }
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         internal ulong Acquire()
         {
-            ulong flags = Arch.Cpu.SaveFlagsAndDisable();
-            int me = Machine.CpuIndex + 1;
-            if (ownerPlusOne == me) Panic.Fail("spin lock taken twice on CPU " + (me - 1) + " (not recursive)");
-            fixed (uint* t = &next)
-            {
-                if (t[0] != t[1]) Contended++;
-                Arch.Cpu.TicketAcquire(t);
-            }
-            ownerPlusOne = me;
+            ulong flags;
+            fixed (uint* p = &next) flags = Arch.Cpu.SpinAcquire(p);
+            if (flags == ulong.MaxValue) Recursive();
             Acquisitions++;
             return flags;
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         internal void Release(ulong flags)
         {
-            ownerPlusOne = 0;
-            fixed (uint* t = &next) Arch.Cpu.TicketRelease(t);
-            Arch.Cpu.RestoreFlags(flags);
+            fixed (uint* p = &next) Arch.Cpu.SpinRelease(p, flags);
+        }
+
+        private static void Recursive()
+        {
+            Panic.Fail("spin lock taken twice on CPU " + Machine.CpuIndex + " (not recursive)");
         }
     }
 }
