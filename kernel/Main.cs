@@ -142,6 +142,7 @@ namespace Osprey.Kernel
             for (int i = 0; acpi != null && i < acpi.CpuCount && k < n; i++)
                 if (acpi.Cpus[i].Enabled && acpi.Cpus[i].ApicId != self) ids[k++] = acpi.Cpus[i].ApicId;
             Threading.PerCpu.Prepare(k, ids);
+            Log.Prepare(k);
         }
 
         // The kernel's lines in a fatal CPU exception's report

@@ -24,18 +24,21 @@ namespace Osprey.Kernel.Acpi
         // Pages this reader mapped.
         internal int MappedPages { get { return mappedPages; } }
 
+        // Guards page 0's temporary mapping while the BIOS data area is read.
+        private static SpinLock pageZeroLock;
+
         // Needs the kernel's page tables (Paging.Initialize); before them it
         // approves nothing.
         internal PhysicalAcpiMemory()
         {
             if (!Machine.PagingActive) return;
-            ulong flags = Machine.DisableInterrupts();
+            ulong flags = pageZeroLock.Acquire();
             bool wasMapped = Machine.IsMapped(0);
             if (!wasMapped) Machine.Map(0, 4096, CacheMode.WriteBack, PageAccess.ReadOnlyNoExecute);
             byte* p = (byte*)BdaStart;
             for (int i = 0; i < bda.Length; i++) bda[i] = p[i];
             if (!wasMapped) Machine.UnmapPage(0);
-            Machine.RestoreInterrupts(flags);
+            pageZeroLock.Release(flags);
         }
 
         internal override bool CanRead(ulong phys, ulong length)

@@ -57,6 +57,7 @@ namespace Osprey.Kernel
         {
             Machine.DisableInterrupts();
             depth++;
+            Log.EnterPanic();
             if (depth > 2) Machine.HaltForever();   // a panic inside the panic path
         }
 

@@ -32,13 +32,13 @@ namespace Osprey.Kernel.Drivers
         // into the loop instead of out of the port.
         internal static bool ProbeAgain()
         {
-            ulong flags = Machine.DisableInterrupts();
+            ulong flags = Log.ConsoleLock.Acquire();        // no log line meanwhile, from any CPU
             for (int spin = 0; spin < 100000 && (Machine.In8(Base + 5) & 0x40) == 0; spin++) Machine.SpinWaitHint();
             Machine.Out8(Base + 4, 0x1E);    // MCR: loopback
             Machine.Out8(Base + 0, 0x5A);
             bool echoed = Machine.In8(Base + 0) == 0x5A;
             Machine.Out8(Base + 4, 0x0F);    // MCR: normal operation
-            Machine.RestoreInterrupts(flags);
+            Log.ConsoleLock.Release(flags);
             return echoed;
         }
 

@@ -16,7 +16,12 @@ namespace Osprey.Kernel.Threading
     {
         private static SchedThread Caller
         {
-            get { return Scheduling.InterruptNesting > 0 ? null : (SchedThread)Scheduling.Current; }
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            get
+            {
+                PerCpu cpu = PerCpu.Current;                 // one GS load for both fields
+                return cpu.InterruptNesting > 0 ? null : cpu.CurrentThread;
+            }
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -57,7 +57,7 @@ namespace Osprey.Kernel.Threading
             get { return (PerCpu)Machine.CurrentCpuObject(); }
         }
 
-        internal int InterruptNesting { get { return Core == null ? 0 : Core.InterruptNesting; } }
+        internal int InterruptNesting { [MethodImpl(MethodImplOptions.AggressiveInlining)] get { return Core == null ? 0 : Core.InterruptNesting; } }
 
         // The boot CPU's object, attached to the block Machine installed at
         // kmain's start. Needs the heap.

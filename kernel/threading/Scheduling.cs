@@ -19,14 +19,14 @@ namespace Osprey.Kernel.Threading
     internal static unsafe class Scheduling
     {
         // The running CPU's state (PerCpu); these accessors read it.
-        internal static SchedCore Core { get { return PerCpu.Current.Core; } }
+        internal static SchedCore Core { [MethodImpl(MethodImplOptions.AggressiveInlining)] get { return PerCpu.Current.Core; } }
         internal static KernelPlatform Platform { get { return PerCpu.Current.Platform; } }
         internal static Thread Idle { get { return PerCpu.Current.Idle; } }
         internal static Thread Main { get { PerCpu c = PerCpu.Current; return c == null ? null : c.Main; } }
-        internal static int InterruptNesting { get { return PerCpu.Current.InterruptNesting; } }
+        internal static int InterruptNesting { [MethodImpl(MethodImplOptions.AggressiveInlining)] get { return PerCpu.Current.InterruptNesting; } }
         internal static long TimerInterrupts { get { return PerCpu.Current.TimerInterrupts; } }
         // The running thread; null before the scheduler starts.
-        internal static Thread Current { get { PerCpu c = PerCpu.Current; return c == null ? null : c.CurrentThread; } }
+        internal static Thread Current { [MethodImpl(MethodImplOptions.AggressiveInlining)] get { PerCpu c = PerCpu.Current; return c == null ? null : c.CurrentThread; } }
         // Context switches so far on this CPU (the cores count them in Dispatch).
         internal static long Switches { get { PerCpu c = PerCpu.Current; return c.RetiredSwitches + c.Core.SwitchCount; } }
         // Time this CPU's idle thread ran so far, ns.
@@ -37,7 +37,7 @@ namespace Osprey.Kernel.Threading
         internal static int LiveThreads { get { return PerCpu.Current.LiveCount; } }
         // Thread ids, unique over all CPUs.
         private static int nextId = 1;
-        private static readonly SpinLock idLock = new SpinLock("thread ids");
+        private static SpinLock idLock;           // guards nextId
 
         // Builds the core with the named policy and turns the boot context
         // into the "main" thread (priority mainPriority). Interrupts off.

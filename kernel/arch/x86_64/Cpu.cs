@@ -51,8 +51,8 @@ namespace Osprey.Kernel.Arch
         // cpu.asm: the per-CPU block through GS and the ticket lock.
         [MethodImpl(Call), RuntimeImport("*", "osprey_cpu_block")] internal static extern CpuBlock* CurrentBlock();
         [MethodImpl(Call), RuntimeImport("*", "osprey_cpu_object")] internal static extern object CurrentObject();
-        [MethodImpl(Call), RuntimeImport("*", "osprey_ticket_acquire")] internal static extern void TicketAcquire(uint* word);
-        [MethodImpl(Call), RuntimeImport("*", "osprey_ticket_release")] internal static extern void TicketRelease(uint* word);
+        [MethodImpl(Call), RuntimeImport("*", "osprey_spin_acquire")] internal static extern ulong SpinAcquire(void* spinLock);
+        [MethodImpl(Call), RuntimeImport("*", "osprey_spin_release")] internal static extern void SpinRelease(void* spinLock, ulong flags);
 
         // switch.asm: save callee-saved state, store rsp in *saveSp, continue on newSp.
         [MethodImpl(Call), RuntimeImport("*", "osprey_switch")] internal static extern void Switch(ulong* saveSp, ulong newSp);
