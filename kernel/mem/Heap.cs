@@ -46,6 +46,8 @@ namespace Osprey.Kernel.Memory
         // took milliseconds: a timer release due meanwhile came that late).
         // Guards the bump pointer, its chunk and the counters.
         private static SpinLock heapLock;
+        // Times a CPU found the lock held (the smp self-tests report it).
+        internal static long LockContended { get { return heapLock.Contended; } }
 
         internal static void* TryAllocate(ulong size)
         {

@@ -123,6 +123,8 @@ namespace Osprey.Kernel.Memory
 
         // Guards the free-range table and the counters.
         private static SpinLock frameLock;
+        // Times a CPU found the lock held (the smp self-tests report it).
+        internal static long LockContended { get { return frameLock.Contended; } }
 
         // Free range i (0 <= i < RangeCount; an emptied range has start ==
         // end), for self-tests.

@@ -63,12 +63,11 @@ namespace Osprey.Kernel.Smp
         private const long CallTimeoutNs = 1000000000;
 
         internal static RemoteQueue[] Queues;
-        internal static long ReleasesPosted, CallsPosted;
 
         internal static void Initialize(int cpus)
         {
             Queues = new RemoteQueue[cpus];
-            for (int i = 0; i < cpus; i++) Queues[i] = new RemoteQueue(i);
+            for (int i = 0; i < cpus; i++) Queues[i] = new RemoteQueue();
             Machine.RegisterHandler(RescheduleVector, new RescheduleHandler());
         }
 
@@ -86,7 +85,6 @@ namespace Osprey.Kernel.Smp
         // full (RemoteQueue.Capacity requests not yet handled).
         internal static SyncStatus Release(Semaphore s, int cpu)
         {
-            ReleasesPosted++;
             return Post(cpu, KindRelease, s) ? SyncStatus.Successful : SyncStatus.TooMany;
         }
 
@@ -138,7 +136,6 @@ namespace Osprey.Kernel.Smp
         private static bool Call(int cpu, RemoteCall c)
         {
             if (!Smp.Online(cpu)) return false;
-            CallsPosted++;
             long start = Machine.Now();
             while (!Post(cpu, KindCall, c))
             {

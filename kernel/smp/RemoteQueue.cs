@@ -8,13 +8,13 @@ namespace Osprey.Kernel.Smp
     internal sealed class RemoteQueue
     {
         internal const int Capacity = 256;
-        private readonly SpinLock guard;
+        private SpinLock guard;             // guards kinds, items, head, count (a field, never copied)
         private readonly int[] kinds = new int[Capacity];
         private readonly object[] items = new object[Capacity];
         private int head, count;
         internal long Posted, Handled, Full;
 
-        internal RemoteQueue(int cpu) { guard = new SpinLock("remote requests of cpu " + cpu); }
+        internal long Contended { get { return guard.Contended; } }
 
         // False when full. wasEmpty: nothing was queued before this entry,
         // so no drain is pending and the owner must be interrupted; an entry

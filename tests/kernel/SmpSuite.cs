@@ -15,7 +15,7 @@ namespace Osprey.Kernel.SelfTest
         internal override string Name { get { return "smp"; } }
         internal override string[] TestNames
         {
-            get { return new string[] { "cpus_running", "ap_apic_timer_calibrated", "ap_timer_wakes_sleeper", "ipi_round_trip", "cross_cpu_wakeup", "semaphore_ping_pong", "releases_from_every_cpu", "thread_moved_to_cpu" }; }
+            get { return new string[] { "cpus_running", "ap_apic_timer_calibrated", "ap_timer_wakes_sleeper", "ipi_round_trip", "cross_cpu_wakeup", "semaphore_ping_pong", "releases_from_every_cpu", "thread_moved_to_cpu", "shared_structures_under_contention" }; }
         }
 
         private const int Shots = 5;
@@ -40,6 +40,7 @@ namespace Osprey.Kernel.SelfTest
                 case 5: PingPong(t); break;
                 case 6: ReleasesFromEveryCpu(t); break;
                 case 7: MovedThread(t); break;
+                case 8: Contention(t); break;
             }
         }
 
@@ -298,6 +299,98 @@ namespace Osprey.Kernel.SelfTest
             t.Equal(target, ranOn, "it ran on cpu " + target);
             t.Equal((long)ThreadStatus.AlreadyStarted, (long)Threads.SetCpu(th, 0), "a started thread is not moved");
             t.Equal((long)ThreadStatus.OtherCpu, (long)Threads.Join(th, 0), "joined only from its own CPU");
+        }
+
+        // Every running CPU's thread, at once, for ContentionRounds rounds: a heap
+        // block and (every 8th round) a frame, each filled with a canary
+        // naming CPU and round; a thread stack taken and given back (the
+        // stack free list); a release of one semaphore of CPU 0, whose test
+        // thread obtains every unit. Afterwards every canary is intact (no
+        // block or frame handed out twice), the stack counts add up, every
+        // unit arrived.
+        private const int ContentionRounds = 200, BlockBytes = 48, FrameEvery = 8;
+        private static ulong[][] blocks, frames;
+        private static int[] roundsDone, releasesQueued;
+        private static Semaphore finished;
+
+        private static ulong Canary(int cpu, int round, int word) { return 0x5A00000000000000UL | ((ulong)cpu << 40) | ((ulong)round << 8) | (ulong)word; }
+
+        private static void Contender(object o)
+        {
+            int me = Machine.CpuIndex;
+            ulong[] myBlocks = blocks[me], myFrames = frames[me];
+            for (int r = 0; r < ContentionRounds; r++)
+            {
+                ulong* b = (ulong*)Memory.Heap.Allocate(BlockBytes);
+                for (int w = 0; w < BlockBytes / 8; w++) b[w] = Canary(me, r, w);
+                myBlocks[r] = (ulong)b;
+                if (r % FrameEvery == 0)
+                {
+                    ulong fr = Memory.PhysicalMemory.AllocatePages(1, 4096);
+                    if (fr != 0) { ((ulong*)fr)[0] = Canary(me, r, 0); ((ulong*)fr)[511] = Canary(me, r, 511); }
+                    myFrames[r / FrameEvery] = fr;
+                }
+                Stack st = Stack.Allocate(8192);
+                if (st != null) Stack.Release(st);
+                SyncStatus s;
+                while ((s = Blocking.Release(shared)) == SyncStatus.TooMany) Threads.SleepFor(20000);
+                if (s == SyncStatus.Successful) releasesQueued[me]++;
+                roundsDone[me]++;
+            }
+            Blocking.Release(finished);
+        }
+
+        private static void Contention(Check t)
+        {
+            int n = Smp.Smp.Cpus.Length, running = 0;
+            blocks = new ulong[n][]; frames = new ulong[n][];
+            roundsDone = new int[n]; releasesQueued = new int[n];
+            for (int i = 0; i < n; i++) { blocks[i] = new ulong[ContentionRounds]; frames[i] = new ulong[ContentionRounds / FrameEvery + 1]; }
+            shared = Blocking.NewSemaphore(0, 1000000, WaitDiscipline.Priority);
+            finished = Blocking.NewSemaphore(0, 64, WaitDiscipline.Priority);
+            long stacks0 = Stack.Allocated + Stack.Reused;
+            ulong heapCount0 = Memory.Heap.AllocationCount;
+            long start = Machine.Now();
+            for (int i = 0; i < n; i++)
+            {
+                if (!Smp.Smp.Online(i)) continue;
+                // CPU 0's contender runs below this thread's priority: it
+                // shares CPU 0 with the consumer loop here.
+                if (t.True(Remote.SpawnOn(i, "smp-contender", &Contender, null, i == 0 ? KernelMain.MainPriority + 1 : ThreadPriority) != null, "a contender on cpu " + i)) running++;
+            }
+            int expected = running * ContentionRounds, taken = 0;
+            while (taken < expected && Blocking.Obtain(shared, WaitNs) == SyncStatus.Successful) taken++;
+            int ended = 0;
+            while (ended < running && Blocking.Obtain(finished, WaitNs) == SyncStatus.Successful) ended++;
+            long took = Machine.Now() - start;
+            t.Equal(running, ended, "contenders that finished");
+            t.Equal(expected, taken, "semaphore units obtained on cpu 0 (no release lost)");
+            t.Equal(0, shared.Count, "units left over (none doubled)");
+            int rounds = 0, broken = 0, missing = 0;
+            for (int i = 0; i < n; i++)
+            {
+                if (!Smp.Smp.Online(i)) continue;
+                rounds += roundsDone[i];
+                t.Equal(ContentionRounds, releasesQueued[i], "releases queued by cpu " + i);
+                for (int r = 0; r < ContentionRounds; r++)
+                {
+                    ulong* b = (ulong*)blocks[i][r];
+                    if (b == null) { missing++; continue; }
+                    for (int w = 0; w < BlockBytes / 8; w++) if (b[w] != Canary(i, r, w)) broken++;
+                    if (r % FrameEvery == 0)
+                    {
+                        ulong* fr = (ulong*)frames[i][r / FrameEvery];
+                        if (fr == null) { missing++; continue; }
+                        if (fr[0] != Canary(i, r, 0) || fr[511] != Canary(i, r, 511)) broken++;
+                    }
+                }
+            }
+            t.Note(running + " CPUs, " + rounds + " rounds in " + took + " ns; heap lock contended " + Memory.Heap.LockContended + ", frame lock " + Memory.PhysicalMemory.LockContended + ", cpu 0 request queue " + Remote.Queues[0].Contended);
+            t.Equal(expected, rounds, "rounds done");
+            t.Equal(0, missing, "blocks or frames not handed out");
+            t.Equal(0, broken, "canaries overwritten (a block or frame handed out twice)");
+            t.Equal(expected + running, Stack.Allocated + Stack.Reused - stacks0, "stacks taken (one per round and each contender's own) = new + reused");
+            t.True(Memory.Heap.AllocationCount - heapCount0 >= (ulong)expected, "the heap counted every block (" + (Memory.Heap.AllocationCount - heapCount0) + " allocations)");
         }
     }
 }
