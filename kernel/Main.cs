@@ -23,7 +23,8 @@ namespace Osprey.Kernel
         [RuntimeExport("kmain")]
         private static void KMain(uint magic, uint info)
         {
-            ulong tsc0 = Cpu.ReadTsc();
+            Machine.BootCpuBlock();
+            ulong tsc0 = Machine.Cycles();
             Serial.Initialize();
             Serial.Write("\nosprey: booting\n");
 
@@ -35,27 +36,25 @@ namespace Osprey.Kernel
                 Serial.Write("osprey: PANIC: the boot loader gave no usable memory map (magic ");
                 Serial.Write(magic == MultibootParser.Multiboot1Magic ? "multiboot1" : magic == MultibootParser.Multiboot2Magic ? "multiboot2" : "unknown");
                 Serial.Write(")\n");
-                Cpu.HaltForever();
+                Machine.HaltForever();
             }
             ReserveBootData(magic, info, regions, n);
             // A test word: fault here, where the boot stub's early interrupt
             // table is still the only one, to check that such a fault is
             // reported on COM1 (build.sh test). The address is above the
             // boot stub's 4 GiB bridge, so the write page-faults.
-            if (MultibootParser.RawCommandLineHasWord(magic, (byte*)info, 0, CommandLine.EarlyFaultWord)) Faults.Write64(EarlyFaultAddress, 0);
+            if (MultibootParser.RawCommandLineHasWord(magic, (byte*)info, 0, CommandLine.EarlyFaultWord)) Machine.Poke64(EarlyFaultAddress, 0);
 
             // 2. Runtime data: reference statics become real objects.
             Internal.Runtime.CompilerHelpers.StartupCodeHelpers.Initialize(Image.ModulesStart(), Image.ModulesEnd());
             BootTsc = (long)tsc0;
+            Threading.PerCpu.BootCpu();
 
             // 3. CPU tables before anything can fault or interrupt.
-            Gdt.Initialize();
-            InterruptDispatch.Initialize();
-            Idt.Initialize();
-            Pic.RemapAndMask();
+            Machine.InitializeCpuTables();
 
             // 4. Our own page tables from the memory map.
-            Paging.Initialize(regions, n, (ulong)Image.End());
+            Machine.InitializePaging(regions, n);
 
             // 5. The rest of the boot information, consoles, command line.
             Boot = MultibootParser.Parse(magic, (byte*)info, 0);
@@ -73,16 +72,19 @@ namespace Osprey.Kernel
             // 6. Interrupt controller, calibrated clock, one-shot timer, then
             //    the scheduler: the boot context becomes the "main" thread.
             Acpi.AcpiInfo acpi = Acpi.AcpiDiscovery.Discover(Boot);
-            StartTime(acpi);
-            IoApic.Initialize(acpi);
+            Machine.StartTime(Options.Calibration, acpi);
+            PrepareCpus(acpi);
+            Machine.InitializeInterruptRouting(acpi);
             string workloadError = Workload.WorkloadRunner.Load(Boot);
             if (workloadError != null) Log.WriteLine("osprey: error: workload " + workloadError + " (nothing of it runs)");
             string policy = SchedulerChoice();
             Threading.Scheduling.Start(policy, MainPriority, (ulong)Image.BootStackBottom(), (ulong)Image.BootStackTop());
+            Machine.SetFaultUpcall(&DescribeFault);
             Log.WriteLine("osprey: scheduler '" + policy + "', threads running");
+            Smp.Smp.StartAll(Boot, enabledCpus, Options.CpuLimit, policy);
             // The overheads the analysis charges, measured before any trace
             // records (its probe interrupts are not part of a run).
-            Cpu.EnableInterrupts();
+            Machine.EnableInterrupts();
             Threading.OverheadProbe.Run();
             Threading.OverheadProbe.Print();
             if (Options.Trace)
@@ -119,6 +121,47 @@ namespace Osprey.Kernel
             }
             Log.WriteLine("osprey: idle");
             Threading.Threads.Exit();
+        }
+
+        // The MADT's enabled processors (1 without a usable MADT).
+        private static int enabledCpus = 1;
+
+        // One per-CPU block for each CPU to start: the MADT's enabled
+        // processors, the boot CPU first (index 0), at most cpus=N in all;
+        // without a MADT only the boot CPU's.
+        private static void PrepareCpus(Acpi.AcpiInfo acpi)
+        {
+            int n = acpi != null && acpi.Found && acpi.Error == null ? acpi.EnabledCpuCount : 1;
+            if (n < 1) n = 1;
+            enabledCpus = n;
+            if (Options.CpuLimit > 0 && n > Options.CpuLimit) n = Options.CpuLimit;   // cpus=N
+            uint* ids = stackalloc uint[Acpi.AcpiInfo.MaxCpus];
+            uint self = Machine.ApicId;
+            ids[0] = self;
+            int k = 1;
+            for (int i = 0; acpi != null && i < acpi.CpuCount && k < n; i++)
+                if (acpi.Cpus[i].Enabled && acpi.Cpus[i].ApicId != self) ids[k++] = acpi.Cpus[i].ApicId;
+            Threading.PerCpu.Prepare(k, ids);
+            Log.Prepare(k);
+        }
+
+        // The kernel's lines in a fatal CPU exception's report
+        // (Machine.SetFaultUpcall): the test and the thread running, and
+        // whether the fault hit the thread's stack guard page.
+        private static void DescribeFault(ulong cr2, ulong rsp, ulong vector)
+        {
+            if (SelfTest.Runner.CurrentTest != null) { Log.Write("\n    # while running test "); Log.Write(SelfTest.Runner.CurrentTest); }
+            Threading.Thread t = Threading.Scheduling.Current;
+            if (t == null) return;
+            Log.Write("\n    # in thread '"); Log.Write(t.Name); Log.Write("' (id "); Log.Dec(t.Id); Log.Write(")");
+            // A push into the guard page faults; the CPU cannot push the
+            // #PF frame on the same stack and raises #DF (on its own IST
+            // stack) with CR2 still naming the guard page.
+            if (t.Stack != null && (t.Stack.GuardContains(cr2) || (vector == 8 && t.Stack.GuardContains(rsp))))
+            {
+                Log.Write("\n    # stack overflow in thread '"); Log.Write(t.Name); Log.Write("': guard page "); Log.Hex(t.Stack.Guard);
+                Log.Write(", stack "); Log.Udec(t.Stack.Bytes); Log.Write(" bytes");
+            }
         }
 
         // sched= wins over the workload file's scheduler line (a file with
@@ -159,36 +202,6 @@ namespace Osprey.Kernel
         // sides of it.
         internal const int MainPriority = 128;
 
-        private static void StartTime(Acpi.AcpiInfo acpi)
-        {
-            CpuFeatures.Read();
-            LocalApic.Initialize(true);
-            InterruptDispatch.Register(LocalApic.ErrorVector, new ApicErrorHandler());
-            Time.Calibration.Run(Options.Calibration, acpi);
-            if (Time.Calibration.Skipped != null) Log.WriteLine("osprey: timer calibration skipped " + Time.Calibration.Skipped);
-            Time.Clock.Start(Time.Calibration.TscHz, Time.Calibration.ApicHz);
-            ApicTimer.Initialize(true);
-            Log.Write("osprey: cpu '"); Log.Write(CpuFeatures.Vendor); Log.Write("', local APIC id "); Log.Udec(LocalApic.Id);
-            Log.Write(LocalApic.IsX2Apic ? " (x2APIC)" : " (xAPIC at "); if (!LocalApic.IsX2Apic) { Log.Hex(LocalApic.PhysicalBase, 8); Log.Write(")"); }
-            Log.Write(", TSC "); Log.Fixed((long)(Time.Calibration.TscHz / 1000), 3); Log.Write(" MHz (spread ");
-            Log.Udec(Time.Calibration.TscSpreadHz / 1000); Log.Write(" kHz)");
-            Log.Write(CpuFeatures.InvariantTsc ? " invariant" : " not invariant");
-            Log.Write(", APIC timer "); Log.Fixed((long)(Time.Calibration.ApicHz / 1000), 3); Log.Write(" MHz");
-            Log.Write(" (against the "); Log.Write(ReferenceName(Time.Calibration.Source)); Log.Write(" at ");
-            Log.Fixed((long)(Time.Calibration.ReferenceHz / 1000), 3); Log.Write(" MHz)");
-            Log.Write(ApicTimer.TscDeadlineMode ? ", one-shot in TSC-deadline mode" : ", one-shot in APIC count mode");
-            Log.Write(CpuFeatures.Arat ? ", ARAT" : ", no ARAT");
-            if (CpuFeatures.TscHzFromCpuid != 0) { Log.Write(", CPUID 15H says "); Log.Udec(CpuFeatures.TscHzFromCpuid / 1000); Log.Write(" kHz"); }
-            Log.WriteLine("");
-        }
-
-        private static string ReferenceName(Time.CalibrationSource s)
-        {
-            if (s == Time.CalibrationSource.Hpet) return "HPET";
-            if (s == Time.CalibrationSource.PmTimer) return "ACPI PM timer";
-            return "8254 PIT";
-        }
-
         private static string[] SchedulerNames()
         {
             string[] names = new string[Osprey.Sched.SchedulerTable.Count];
@@ -216,7 +229,7 @@ namespace Osprey.Kernel
             Log.Write(Boot.EfiBoot ? ", UEFI" : ""); Log.Write(", command line '"); Log.Write(Boot.CommandLine); Log.WriteLine("'");
             Log.Write("osprey: memory: "); Log.Dec(Boot.RegionCount); Log.Write(" regions, ");
             Log.Udec(Boot.UsableBytes() >> 20); Log.Write(" MiB usable, "); Log.Udec(PhysicalMemory.FreeBytes >> 20);
-            Log.Write(" MiB free; page tables map "); Log.Udec(Paging.MappedBytes >> 20); Log.WriteLine(" MiB");
+            Log.Write(" MiB free; page tables map "); Log.Udec(Machine.MappedBytes >> 20); Log.WriteLine(" MiB");
             Log.Write("osprey: modules: "); Log.Dec(Boot.ModuleCount);
             for (int i = 0; i < Boot.ModuleCount; i++) { Log.Write(" '"); Log.Write(Boot.Modules[i].CommandLine); Log.Write("' ("); Log.Udec(Boot.Modules[i].End - Boot.Modules[i].Start); Log.Write(" bytes)"); }
             Log.WriteLine("");

@@ -1,5 +1,3 @@
-using Osprey.Kernel.Arch;
-using Osprey.Kernel.Memory;
 
 namespace Osprey.Kernel.Acpi
 {
@@ -26,24 +24,27 @@ namespace Osprey.Kernel.Acpi
         // Pages this reader mapped.
         internal int MappedPages { get { return mappedPages; } }
 
+        // Guards page 0's temporary mapping while the BIOS data area is read.
+        private static SpinLock pageZeroLock;
+
         // Needs the kernel's page tables (Paging.Initialize); before them it
         // approves nothing.
         internal PhysicalAcpiMemory()
         {
-            if (!Paging.Active) return;
-            ulong flags = Cpu.SaveFlagsAndDisable();
-            bool wasMapped = Paging.IsMapped(0);
-            if (!wasMapped) Paging.MapRange(0, 4096, Paging.Present | Paging.NoExecute);
+            if (!Machine.PagingActive) return;
+            ulong flags = pageZeroLock.Acquire();
+            bool wasMapped = Machine.IsMapped(0);
+            if (!wasMapped) Machine.Map(0, 4096, CacheMode.WriteBack, PageAccess.ReadOnlyNoExecute);
             byte* p = (byte*)BdaStart;
             for (int i = 0; i < bda.Length; i++) bda[i] = p[i];
-            if (!wasMapped) Paging.UnmapPage(0);
-            Cpu.RestoreFlags(flags);
+            if (!wasMapped) Machine.UnmapPage(0);
+            pageZeroLock.Release(flags);
         }
 
         internal override bool CanRead(ulong phys, ulong length)
         {
             if (length == 0) return true;
-            if (!Paging.Active || length > MaxRangeLength || !Fits(phys, length)) return false;
+            if (!Machine.PagingActive || length > MaxRangeLength || !Fits(phys, length)) return false;
             ulong last = phys + (length - 1);
             if (last >= AcpiParser.PhysicalLimit) return false;
             if (phys < 4096) return phys >= BdaStart && last < BdaEnd;
@@ -51,7 +52,7 @@ namespace Osprey.Kernel.Acpi
             int missing = 0;
             for (ulong p = first; ; p += 4096)
             {
-                if (!Paging.IsMapped(p))
+                if (!Machine.IsMapped(p))
                 {
                     if (p >= MapLimit || (p >= DeviceWindowStart && p < DeviceWindowEnd)) return false;
                     missing++;
@@ -62,9 +63,9 @@ namespace Osprey.Kernel.Acpi
             if (mappedPages + missing > MapBudgetPages) return false;
             for (ulong p = first; ; p += 4096)
             {
-                if (!Paging.IsMapped(p))
+                if (!Machine.IsMapped(p))
                 {
-                    Paging.MapRange(p, 4096, Paging.Present | Paging.CacheDisable | Paging.WriteThrough | Paging.NoExecute);
+                    Machine.Map(p, 4096, CacheMode.Uncached, PageAccess.ReadOnlyNoExecute);
                     mappedPages++;
                 }
                 if (p == lastPage) break;

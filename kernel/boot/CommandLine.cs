@@ -22,6 +22,8 @@ namespace Osprey.Kernel.Boot
     //   calib=auto|hpet|pmtimer|pit   the reference the TSC and APIC timer
     //                        are calibrated against (default auto: the
     //                        first of HPET, PM timer, PIT that runs)
+    //   cpus=N               start at most N CPUs, the boot CPU included
+    //                        (N >= 1; default: every enabled CPU of the MADT)
     //   test-early-fault     a test word: the kernel faults on purpose before
     //                        its interrupt table exists (the boot stub's
     //                        early table must report it on COM1); the boot
@@ -36,6 +38,7 @@ namespace Osprey.Kernel.Boot
         // enough that the boot-time copy stays small.
         internal const int MaxBytes = 65536;
         internal const string EarlyFaultWord = "test-early-fault";
+        internal const int MaxCpuLimit = 4096;
 
         internal bool SelfTest;
         internal string SelfTestFilter = "";
@@ -50,6 +53,7 @@ namespace Osprey.Kernel.Boot
         internal int PropSets;                   // 0: the suite's default
         internal ulong PropSeed = 1;
         internal int PropFirst;                  // index of the first set
+        internal int CpuLimit;                   // cpus=N; 0: every enabled CPU
         internal string[] Unknown = new string[8];   // grows: UnknownCount entries are valid
         internal int UnknownCount;
         internal string[] Errors = new string[8];    // grows: ErrorCount entries are valid
@@ -146,6 +150,16 @@ namespace Osprey.Kernel.Boot
                 PropSets = (int)v;
                 PropSeed = sv;
                 PropFirst = (int)fv;
+            }
+            else if (key == "cpus")
+            {
+                ulong n;
+                if (value == null || !Osprey.Sched.Workload.WorkloadParser.ParseULong(value, out n) || n < 1 || n > MaxCpuLimit)
+                {
+                    AddError("cpus=" + (value == null ? "" : value) + ": expected a count of CPUs from 1 to " + MaxCpuLimit + " (the boot CPU included)");
+                    return;
+                }
+                CpuLimit = (int)n;
             }
             else if (key == "calib")
             {

@@ -1,5 +1,3 @@
-using Osprey.Kernel.Arch;
-
 namespace Osprey.Kernel
 {
     // Facts about the machine for reports: the processor's brand string, the
@@ -8,39 +6,8 @@ namespace Osprey.Kernel
     // calibration and the local APIC set up).
     internal static unsafe class MachineInfo
     {
-        // The processor brand string, CPUID leaves 80000002H-80000004H (Intel
-        // SDM Vol. 2A, CPUID, "Processor Brand String"; AMD APM Vol. 3, same
-        // leaves): 48 ASCII bytes in EAX, EBX, ECX, EDX of each leaf, ended by
-        // a NUL, often padded with leading spaces. "" when the CPU has none.
-        internal static string CpuModel()
-        {
-            if (CpuFeatures.MaxExtendedLeaf < 0x80000004) return "";
-            uint* r = stackalloc uint[4];
-            char[] s = new char[48];
-            int n = 0;
-            bool ended = false;
-            for (uint leaf = 0x80000002; leaf <= 0x80000004; leaf++)
-            {
-                Cpu.CpuId(leaf, 0, r);
-                for (int reg = 0; reg < 4; reg++)
-                    for (int b = 0; b < 4; b++)
-                    {
-                        char c = (char)((r[reg] >> (8 * b)) & 0xFF);
-                        if (c == 0) ended = true;
-                        if (ended) continue;
-                        s[n++] = c >= ' ' && c < 127 ? c : '?';
-                    }
-            }
-            int start = 0, end = n;
-            while (start < end && s[start] == ' ') start++;
-            while (end > start && s[end - 1] == ' ') end--;
-            // Runs of spaces inside ("Intel(R) Xeon(R) CPU           E5-2680") become one.
-            char[] t = new char[end - start];
-            int m = 0;
-            for (int i = start; i < end; i++)
-                if (s[i] != ' ' || (m > 0 && t[m - 1] != ' ')) t[m++] = s[i];
-            return new string(t, 0, m);
-        }
+        // The processor brand string ("" when the CPU has none).
+        internal static string CpuModel() { return Machine.CpuModel(); }
 
         internal static long UsableMiB()
         {
@@ -63,7 +30,7 @@ namespace Osprey.Kernel
             return "none";
         }
 
-        internal static string ApicMode() { return LocalApic.IsX2Apic ? "x2APIC" : "xAPIC"; }
+        internal static string ApicMode() { return Machine.InterruptControllerMode; }
 
         // UEFI when GRUB passed the EFI 64-bit system table (multiboot2 tag
         // type 12); BIOS otherwise (multiboot1 loaders, QEMU -kernel, GRUB on BIOS).

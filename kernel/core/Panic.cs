@@ -55,15 +55,16 @@ namespace Osprey.Kernel
 
         internal static void Begin()
         {
-            Cpu.DisableInterrupts();
+            Machine.DisableInterrupts();
             depth++;
-            if (depth > 2) Cpu.HaltForever();   // a panic inside the panic path
+            Log.EnterPanic();
+            if (depth > 2) Machine.HaltForever();   // a panic inside the panic path
         }
 
         internal static void End()
         {
             if (depth == 1) SelfTest.Runner.OnPanic();
-            Cpu.HaltForever();
+            Machine.HaltForever();
         }
     }
 }

@@ -20,7 +20,7 @@ namespace Osprey.Kernel.Console
             if (fb.Type == 2) return "the boot loader left the display in EGA text mode";
             ulong bytes = (ulong)fb.Pitch * fb.Height;
             if (fb.Address == 0 || bytes == 0) return "framebuffer with no address or size";
-            Paging.MapDevice(fb.Address, bytes);
+            Machine.MapDevice(fb.Address, bytes);
             FramebufferText t = new FramebufferText((byte*)fb.Address, fb.Width, fb.Height, fb.Pitch, fb.BitsPerPixel,
                 fb.Type, fb.RedPosition, fb.RedSize, fb.GreenPosition, fb.GreenSize, fb.BluePosition, fb.BlueSize);
             if (!t.IsUsable) return FramebufferText.StatusText(t.Status);

@@ -14,16 +14,16 @@ namespace Osprey.Kernel.Drivers
 
         internal static void Initialize()
         {
-            Cpu.Out8(Base + 1, 0x00);    // IER: no interrupts
-            Cpu.Out8(Base + 3, 0x80);    // LCR: DLAB on
-            Cpu.Out8(Base + 0, 0x01);    // DLL: divisor 1 = 115200 baud
-            Cpu.Out8(Base + 1, 0x00);    // DLM
-            Cpu.Out8(Base + 3, 0x03);    // LCR: 8 data bits, no parity, 1 stop
-            Cpu.Out8(Base + 2, 0xC7);    // FCR: enable and clear FIFOs, 14-byte threshold
-            Cpu.Out8(Base + 4, 0x1E);    // MCR: loopback, OUT1, OUT2, RTS
-            Cpu.Out8(Base + 0, 0xAE);
-            present = Cpu.In8(Base + 0) == 0xAE;
-            Cpu.Out8(Base + 4, 0x0F);    // MCR: normal operation, DTR, RTS, OUT1, OUT2
+            Machine.Out8(Base + 1, 0x00);    // IER: no interrupts
+            Machine.Out8(Base + 3, 0x80);    // LCR: DLAB on
+            Machine.Out8(Base + 0, 0x01);    // DLL: divisor 1 = 115200 baud
+            Machine.Out8(Base + 1, 0x00);    // DLM
+            Machine.Out8(Base + 3, 0x03);    // LCR: 8 data bits, no parity, 1 stop
+            Machine.Out8(Base + 2, 0xC7);    // FCR: enable and clear FIFOs, 14-byte threshold
+            Machine.Out8(Base + 4, 0x1E);    // MCR: loopback, OUT1, OUT2, RTS
+            Machine.Out8(Base + 0, 0xAE);
+            present = Machine.In8(Base + 0) == 0xAE;
+            Machine.Out8(Base + 4, 0x0F);    // MCR: normal operation, DTR, RTS, OUT1, OUT2
         }
 
         // The loopback probe once more (for the self-test), with a different
@@ -32,13 +32,13 @@ namespace Osprey.Kernel.Drivers
         // into the loop instead of out of the port.
         internal static bool ProbeAgain()
         {
-            ulong flags = Cpu.SaveFlagsAndDisable();
-            for (int spin = 0; spin < 100000 && (Cpu.In8(Base + 5) & 0x40) == 0; spin++) Cpu.Pause();
-            Cpu.Out8(Base + 4, 0x1E);    // MCR: loopback
-            Cpu.Out8(Base + 0, 0x5A);
-            bool echoed = Cpu.In8(Base + 0) == 0x5A;
-            Cpu.Out8(Base + 4, 0x0F);    // MCR: normal operation
-            Cpu.RestoreFlags(flags);
+            ulong flags = Log.ConsoleLock.Acquire();        // no log line meanwhile, from any CPU
+            for (int spin = 0; spin < 100000 && (Machine.In8(Base + 5) & 0x40) == 0; spin++) Machine.SpinWaitHint();
+            Machine.Out8(Base + 4, 0x1E);    // MCR: loopback
+            Machine.Out8(Base + 0, 0x5A);
+            bool echoed = Machine.In8(Base + 0) == 0x5A;
+            Machine.Out8(Base + 4, 0x0F);    // MCR: normal operation
+            Log.ConsoleLock.Release(flags);
             return echoed;
         }
 
@@ -46,8 +46,8 @@ namespace Osprey.Kernel.Drivers
         {
             if (!present) return;
             // LSR bit 5: transmit holding register empty. Bounded wait.
-            for (int spin = 0; spin < 100000 && (Cpu.In8(Base + 5) & 0x20) == 0; spin++) Cpu.Pause();
-            Cpu.Out8(Base, b);
+            for (int spin = 0; spin < 100000 && (Machine.In8(Base + 5) & 0x20) == 0; spin++) Machine.SpinWaitHint();
+            Machine.Out8(Base, b);
         }
 
         internal static void Write(string s)

@@ -28,7 +28,7 @@ namespace Osprey.Kernel.SelfTest
             // miss failures (never invent them).
             f.FailedTotal = fail > FailureLog.Total ? fail : FailureLog.Total;
             f.Build = BuildInfo.Text;
-            f.CpuVendor = Arch.CpuFeatures.Vendor;
+            f.CpuVendor = Machine.CpuVendor;
             f.CpuModel = MachineInfo.CpuModel();
             f.MemoryMiB = MachineInfo.UsableMiB();
             f.Cpus = MachineInfo.Cpus();

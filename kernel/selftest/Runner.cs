@@ -13,7 +13,6 @@ namespace Osprey.Kernel.SelfTest
         internal const byte ExitPass = 0x10;
         internal const byte ExitFail = 0x11;
         internal const byte ExitPanic = 0x12;
-        private const ushort DebugExitPort = 0xF4;
 
         private static bool active;
         private static string currentSuite;
@@ -207,15 +206,15 @@ namespace Osprey.Kernel.SelfTest
         {
             if (Drivers.Serial.Present || !Console.Screen.Ready || !Time.Clock.Ready) return;
             long until = Time.Clock.Now() + ScreenHoldNs;
-            while (Time.Clock.Now() < until) Cpu.Pause();
+            while (Time.Clock.Now() < until) Machine.SpinWaitHint();
         }
 
         internal static void Exit(byte code)
         {
-            Cpu.Out8(DebugExitPort, code);
+            Machine.DebugExit(code);
             // Not under QEMU (no isa-debug-exit device): stop here.
             Log.WriteLine("osprey: self-test finished; halting (no QEMU exit device)");
-            Cpu.HaltForever();
+            Machine.HaltForever();
         }
     }
 }

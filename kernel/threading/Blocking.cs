@@ -16,7 +16,12 @@ namespace Osprey.Kernel.Threading
     {
         private static SchedThread Caller
         {
-            get { return Scheduling.InterruptNesting > 0 ? null : (SchedThread)Scheduling.Current; }
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            get
+            {
+                PerCpu cpu = PerCpu.Current;                 // one GS load for both fields
+                return cpu.InterruptNesting > 0 ? null : cpu.CurrentThread;
+            }
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -63,9 +68,15 @@ namespace Osprey.Kernel.Threading
         }
 
         // A release never waits, so it needs no caller (it is allowed in
-        // interrupt handlers too).
+        // interrupt handlers too). A semaphore of another CPU's core is
+        // released there (Smp.Remote: a request and a reschedule IPI).
         internal static SyncStatus Release(Semaphore s)
         {
+            if (s != null && s.Core != Scheduling.Core)
+            {
+                int cpu = Smp.Remote.CpuOf(s.Core);
+                if (cpu >= 0) return Smp.Remote.Release(s, cpu);
+            }
             ulong f = Machine.DisableInterrupts();
             return Finish(s.Release(null), f);
         }

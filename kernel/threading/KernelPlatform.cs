@@ -14,6 +14,9 @@ namespace Osprey.Kernel.Threading
         // once, and a later re-arm does not withdraw it: it stays pending in
         // the local APIC.)
         internal bool DeferArm;
+        private readonly PerCpu cpu;           // the CPU whose core this platform serves
+
+        internal KernelPlatform(PerCpu cpu) { this.cpu = cpu; }
 
         public override long Now() { return Machine.Now(); }
 
@@ -23,6 +26,6 @@ namespace Osprey.Kernel.Threading
             if (!DeferArm) Machine.ArmTimer(absoluteNs);
         }
 
-        public override void RequestSwitch() { Scheduling.SwitchPending = true; }
+        public override void RequestSwitch() { cpu.SwitchPending = true; }
     }
 }

@@ -9,19 +9,16 @@ namespace Osprey.Kernel.Threading
     // at boot only when asked for (2.5 MiB), attached to the scheduling core,
     // which records switches, blocks, unblocks, releases, period expiries and
     // budget overruns itself. Interrupt entry and exit come from
-    // InterruptDispatch; job completions, deadline misses and the releases
+    // InterruptEntry (the interrupt up-calls); job completions, deadline misses and the releases
     // the core does not make from the workload runner. Off, every hook site
     // is one null check. Dump writes the ring over serial between the lines
     // `# trace begin` and `# trace end` (format: sched/README.md, "Trace
     // format"); the host tool (qemu/tracetool) turns it into pictures.
     internal static class KernelTrace
     {
-        // null: not recording.
-        internal static TraceRing Ring;
+        // This CPU's recording ring (PerCpu.Trace); null: not recording.
+        internal static TraceRing Ring { get { PerCpu c = PerCpu.Current; return c == null ? null : c.Trace; } }
 
-        private static char[] line;
-        private static TraceRing[] one;
-        private static SerialTraceOutput serial;
 
         // Allocate the boot ring, name the threads that exist already (idle,
         // main) and attach it; the core names every thread added later.
@@ -37,8 +34,9 @@ namespace Osprey.Kernel.Threading
         internal static void Attach(TraceRing r)
         {
             ulong f = Machine.DisableInterrupts();
-            Ring = r;
-            Scheduling.Core.Trace = r;
+            PerCpu cpu = PerCpu.Current;
+            cpu.Trace = r;
+            cpu.Core.Trace = r;
             Machine.RestoreInterrupts(f);
         }
 
@@ -53,10 +51,10 @@ namespace Osprey.Kernel.Threading
         }
 
         // Interrupt entry/exit (called with interrupts off by InterruptDispatch).
-        internal static void Interrupt(TraceRing r, TraceEventKind kind, int vector)
+        internal static void Interrupt(PerCpu cpu, TraceRing r, TraceEventKind kind, int vector)
         {
-            Thread cur = Scheduling.Current;
-            int id = cur == null || cur == Scheduling.Idle ? TraceRing.NoThread : cur.Id;
+            Thread cur = cpu.CurrentThread;
+            int id = cur == null || cur == cpu.Idle ? TraceRing.NoThread : cur.Id;
             r.Record(kind, id, vector, 0, 0);
         }
 
@@ -71,15 +69,13 @@ namespace Osprey.Kernel.Threading
         // resumes recording.
         internal static void Dump(TraceRing ring, string source)
         {
-            Prepare();
             ulong f = Machine.DisableInterrupts();
             bool wasPaused = ring.Paused;
             ring.Paused = true;
             Machine.RestoreInterrupts(f);
+            SerialTraceOutput serial = new SerialTraceOutput();
             serial.Text(TraceDump.BeginMarker);
-            one[0] = ring;
-            TraceDump.Write(one, 1, source, serial, line);
-            one[0] = null;
+            TraceDump.Write(One(ring), 1, source, serial, new char[TraceFormat.MaxLine]);
             serial.Text(TraceDump.EndMarker);
             f = Machine.DisableInterrupts();
             ring.Paused = wasPaused;
@@ -89,18 +85,18 @@ namespace Osprey.Kernel.Threading
         // Write ring to any output (self-tests capture it).
         internal static long Write(TraceRing ring, string source, TraceOutput o)
         {
-            Prepare();
-            one[0] = ring;
-            long n = TraceDump.Write(one, 1, source, o, line);
-            one[0] = null;
-            return n;
+            return TraceDump.Write(One(ring), 1, source, o, new char[TraceFormat.MaxLine]);
         }
 
-        private static void Prepare()
+        // Each dump has its own scratch (a dump runs with interrupts on and
+        // may be preempted; two dumps, of two threads or CPUs, share
+        // nothing). COM1 is shared: SerialTraceOutput takes Log.ConsoleLock
+        // for each line.
+        private static TraceRing[] One(TraceRing ring)
         {
-            if (line == null) line = new char[TraceFormat.MaxLine];
-            if (one == null) one = new TraceRing[1];
-            if (serial == null) serial = new SerialTraceOutput();
+            TraceRing[] one = new TraceRing[1];
+            one[0] = ring;
+            return one;
         }
     }
 
@@ -109,15 +105,19 @@ namespace Osprey.Kernel.Threading
     {
         public override void Line(char[] buf, int length)
         {
+            ulong f = Log.ConsoleLock.Acquire();
             for (int i = 0; i < length; i++) Serial.WriteByte((byte)buf[i]);
             Serial.WriteByte((byte)'\r');
             Serial.WriteByte((byte)'\n');
+            Log.ConsoleLock.Release(f);
         }
 
         internal void Text(string s)
         {
+            ulong f = Log.ConsoleLock.Acquire();
             Serial.Write(s);
             Serial.Write("\n");
+            Log.ConsoleLock.Release(f);
         }
     }
 }

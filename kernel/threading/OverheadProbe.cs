@@ -188,7 +188,7 @@ namespace Osprey.Kernel.Threading
         // handler's re-arm and EOI, the dispatch's exit path and iretq).
         private static void MeasureInterrupt(long pair)
         {
-            InterruptDispatch.Register(Vector, new ProbeIrq());
+            Machine.RegisterHandler(Vector, new ProbeIrq());
             long inWorst = 0, outWorst = 0;
             for (int k = 0; k < Samples + 2; k++)
             {
@@ -203,7 +203,7 @@ namespace Osprey.Kernel.Threading
                 if (a > inWorst) inWorst = a;
                 if (b > outWorst) outWorst = b;
             }
-            InterruptDispatch.Unregister(Vector);
+            Machine.UnregisterHandler(Vector);
             EntryNs = inWorst;
             ExitNs = outWorst;
         }

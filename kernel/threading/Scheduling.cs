@@ -18,66 +18,70 @@ namespace Osprey.Kernel.Threading
     //    Reschedule between Dispatch and Switch.
     internal static unsafe class Scheduling
     {
-        internal static SchedCore Core;
-        internal static KernelPlatform Platform;
-        internal static Thread Idle, Main;
-        internal static bool SwitchPending;
-        internal static int InterruptNesting;
-        internal static long TimerInterrupts;
-        private static Thread current;
+        // The running CPU's state (PerCpu); these accessors read it.
+        internal static SchedCore Core { [MethodImpl(MethodImplOptions.AggressiveInlining)] get { return PerCpu.Current.Core; } }
+        internal static KernelPlatform Platform { get { return PerCpu.Current.Platform; } }
+        internal static Thread Idle { get { return PerCpu.Current.Idle; } }
+        internal static Thread Main { get { PerCpu c = PerCpu.Current; return c == null ? null : c.Main; } }
+        internal static int InterruptNesting { [MethodImpl(MethodImplOptions.AggressiveInlining)] get { return PerCpu.Current.InterruptNesting; } }
+        internal static long TimerInterrupts { get { return PerCpu.Current.TimerInterrupts; } }
+        // The running thread; null before the scheduler starts.
+        internal static Thread Current { [MethodImpl(MethodImplOptions.AggressiveInlining)] get { PerCpu c = PerCpu.Current; return c == null ? null : c.CurrentThread; } }
+        // Context switches so far on this CPU (the cores count them in Dispatch).
+        internal static long Switches { get { PerCpu c = PerCpu.Current; return c.RetiredSwitches + c.Core.SwitchCount; } }
+        // Time this CPU's idle thread ran so far, ns.
+        internal static long IdleTimeNs { get { PerCpu c = PerCpu.Current; return c.RetiredIdleNs + c.Core.IdleTimeNs; } }
+        internal static bool Running { get { PerCpu c = PerCpu.Current; return c != null && c.Core != null; } }
+        // Cores built so far on this CPU (1 after Start; each SwitchPolicy adds one).
+        internal static int CoreCount { get { return PerCpu.Current.CoreCount; } }
+        internal static int LiveThreads { get { return PerCpu.Current.LiveCount; } }
+        // Thread ids, unique over all CPUs.
         private static int nextId = 1;
-        // Totals of the cores that SwitchPolicy retired, so that Switches and
-        // IdleTimeNs count the whole boot whatever core runs now.
-        private static long retiredSwitches, retiredIdleNs;
-        // Started threads that have not exited (main and idle excepted), an
-        // intrusive list through Thread.LiveNext/LivePrev: SwitchPolicy
-        // refuses while it is not empty and names the first one.
-        private static Thread liveHead;
-        private static int liveCount;
-
-        internal static Thread Current { get { return current; } }
-        // Context switches so far (the cores count them in Dispatch).
-        internal static long Switches { get { return retiredSwitches + Core.SwitchCount; } }
-        // Time the idle thread ran so far, ns.
-        internal static long IdleTimeNs { get { return retiredIdleNs + Core.IdleTimeNs; } }
-        internal static bool Running { get { return Core != null; } }
-        // Cores built so far (1 after Start; each SwitchPolicy adds one).
-        internal static int CoreCount;
-        internal static int LiveThreads { get { return liveCount; } }
+        private static SpinLock idLock;           // guards nextId
 
         // Builds the core with the named policy and turns the boot context
         // into the "main" thread (priority mainPriority). Interrupts off.
+        // The boot CPU's PerCpu must exist (PerCpu.BootCpu). Other CPUs
+        // will run the same with their own boot stack.
         internal static void Start(string policy, int mainPriority, ulong bootStackBottom, ulong bootStackTop)
         {
-            Platform = new KernelPlatform();
-            Idle = new Thread(0, "idle", SchedThread.MaxPriority, null);
-            Idle.Stack = Stack.Allocate(8192);
-            if (Idle.Stack == null) Panic.Fail("no memory for the idle thread's stack");
-            Idle.SavedSp = Machine.InitialContext(Idle.Stack.Top, (ulong)(delegate*<Thread, void>)&IdleLoop, 0);
-            Idle.Started = true;
+            PerCpu cpu = PerCpu.Current;
+            cpu.Platform = new KernelPlatform(cpu);
+            Thread idle = new Thread(0, "idle", SchedThread.MaxPriority, null);
+            idle.Stack = Stack.Allocate(8192);
+            if (idle.Stack == null) Panic.Fail("no memory for the idle thread's stack");
+            idle.SavedSp = Machine.InitialContext(idle.Stack.Top, (ulong)(delegate*<Thread, void>)&IdleLoop, 0);
+            idle.Started = true;
+            cpu.Idle = idle;
             string error;
-            SchedCore core = SchedCore.Create(Platform, policy, Idle, out error);
+            SchedCore core = SchedCore.Create(cpu.Platform, policy, idle, out error);
             if (core == null) Panic.Fail("scheduler: " + error);
-            InterruptDispatch.Register(Machine.TimerVector, new TimerInterrupt());
+            if (cpu.Index == 0)
+            {
+                Machine.RegisterHandler(Machine.TimerVector, new TimerInterrupt());
+                Machine.SetInterruptUpcalls(&InterruptEntry.Enter, &InterruptEntry.Exit);
+            }
 
-            Main = new Thread(NextId(), "main", mainPriority, core);
-            Main.Stack = Stack.Adopt(bootStackBottom, bootStackTop);
-            Main.Started = true;
-            Install(core);
+            Thread main = new Thread(NextId(), cpu.Index == 0 ? "main" : "main" + cpu.Index, mainPriority, core);
+            main.Stack = Stack.Adopt(bootStackBottom, bootStackTop);
+            main.Started = true;
+            cpu.Main = main;
+            Install(cpu, core);
         }
 
         // Makes `core` (fresh: idle executing, no other thread) the CPU's
         // core with main as its executing thread. Interrupts off.
-        private static void Install(SchedCore core)
+        // The fresh core's nesting count starts at 0: Start and SwitchPolicy
+        // run outside interrupt handlers.
+        private static void Install(PerCpu cpu, SchedCore core)
         {
-            core.InterruptNesting = InterruptNesting;
-            core.AddThread(Main);
-            core.Start(Main);
+            core.AddThread(cpu.Main);
+            core.Start(cpu.Main);
             core.Dispatch();
-            Core = core;
-            CoreCount++;
-            current = Main;
-            SwitchPending = false;
+            cpu.Core = core;
+            cpu.CoreCount++;
+            cpu.CurrentThread = cpu.Main;
+            cpu.SwitchPending = false;
         }
 
         // Replaces the running core by a fresh one with the named policy
@@ -94,24 +98,26 @@ namespace Osprey.Kernel.Threading
         // again. Returns null on success, else why nothing changed.
         internal static string SwitchPolicy(string policy)
         {
-            if (InterruptNesting > 0) return "called from an interrupt handler";
-            if (current != Main) return "called from thread '" + current.Name + "', not main";
+            PerCpu cpu = PerCpu.Current;
+            if (cpu.InterruptNesting > 0) return "called from an interrupt handler";
+            if (cpu.CurrentThread != cpu.Main) return "called from thread '" + cpu.CurrentThread.Name + "', not main";
             if (!SchedulerTable.Contains(policy)) { string e; SchedulerTable.Create(policy, out e); return e; }
             ulong f = Machine.DisableInterrupts();
-            string why = NotMovable();
+            string why = NotMovable(cpu);
             if (why != null) { Machine.RestoreInterrupts(f); return why; }
             string error;
             Scheduler s = SchedulerTable.Create(policy, out error);
-            SchedCore old = Core;
-            old.Charge(Platform.Now());                 // main's CPU time up to now
-            retiredSwitches += old.SwitchCount;
-            retiredIdleNs += old.IdleTimeNs;
+            SchedCore old = cpu.Core;
+            KernelPlatform platform = cpu.Platform;
+            old.Charge(platform.Now());                 // main's CPU time up to now
+            cpu.RetiredSwitches += old.SwitchCount;
+            cpu.RetiredIdleNs += old.IdleTimeNs;
             Osprey.Sched.Tracing.TraceRing ring = old.Trace;
             old.Trace = null;
-            old.RemoveThread(Main);                     // main leaves the old ready set
-            if (Platform.ArmedFor != long.MaxValue) Platform.ArmTimer(long.MaxValue);
-            SchedCore core = new SchedCore(Platform, s, Idle);
-            Install(core);
+            old.RemoveThread(cpu.Main);                 // main leaves the old ready set
+            if (platform.ArmedFor != long.MaxValue) platform.ArmTimer(long.MaxValue);
+            SchedCore core = new SchedCore(platform, s, cpu.Idle);
+            Install(cpu, core);
             // Attached after main is in place: the trace shows main running
             // on, not a start and a switch that did not happen.
             core.Trace = ring;
@@ -120,11 +126,12 @@ namespace Osprey.Kernel.Threading
         }
 
         // Why the running core cannot be replaced now, or null. Interrupts off.
-        private static string NotMovable()
+        private static string NotMovable(PerCpu cpu)
         {
-            if (liveHead != null)
-                return liveCount + " thread(s) still alive (started, not exited), the first '" + liveHead.Name + "' (id " + liveHead.Id + ")";
-            if (Core.Timers.Count != 0) return Core.Timers.Count + " watchdog(s) still armed on the running core";
+            Thread Main = cpu.Main;
+            if (cpu.LiveHead != null)
+                return cpu.LiveCount + " thread(s) still alive (started, not exited), the first '" + cpu.LiveHead.Name + "' (id " + cpu.LiveHead.Id + ")";
+            if (cpu.Core.Timers.Count != 0) return cpu.Core.Timers.Count + " watchdog(s) still armed on the running core";
             if (Main.Priorities.Count != 1) return "main has " + (Main.Priorities.Count - 1) + " inherited or job priorities";
             if (!Main.Wait.Held.IsEmpty) return "main holds a mutex";
             if (Main.Server != null) return "main has a CBS server";
@@ -135,34 +142,44 @@ namespace Osprey.Kernel.Threading
         // Thread lifetime hooks for the live list (interrupts off).
         internal static void Started(Thread t)
         {
+            PerCpu cpu = PerCpu.Current;
             t.LivePrev = null;
-            t.LiveNext = liveHead;
-            if (liveHead != null) liveHead.LivePrev = t;
-            liveHead = t;
-            liveCount++;
+            t.LiveNext = cpu.LiveHead;
+            if (cpu.LiveHead != null) cpu.LiveHead.LivePrev = t;
+            cpu.LiveHead = t;
+            cpu.LiveCount++;
         }
 
         internal static void Exited(Thread t)
         {
-            if (t.LivePrev == null && liveHead != t) return;    // not in the list (main)
-            if (t.LivePrev != null) t.LivePrev.LiveNext = t.LiveNext; else liveHead = t.LiveNext;
+            PerCpu cpu = PerCpu.Current;
+            if (t.LivePrev == null && cpu.LiveHead != t) return;    // not in the list (main)
+            if (t.LivePrev != null) t.LivePrev.LiveNext = t.LiveNext; else cpu.LiveHead = t.LiveNext;
             if (t.LiveNext != null) t.LiveNext.LivePrev = t.LivePrev;
             t.LiveNext = t.LivePrev = null;
-            liveCount--;
+            cpu.LiveCount--;
         }
 
-        internal static int NextId() { return nextId++; }
+        internal static int NextId()
+        {
+            ulong f = idLock.Acquire();
+            int id = nextId++;
+            idLock.Release(f);
+            return id;
+        }
 
         // Switch to the heir if the core decided on one. Interrupts off, not
         // in an interrupt handler's body. Returns when this thread runs again.
         internal static void Reschedule()
         {
-            SwitchPending = false;
-            if (!Core.DispatchNeeded) return;
-            Thread prev = current;
-            Thread next = (Thread)Core.Dispatch();
+            PerCpu cpu = PerCpu.Current;
+            cpu.SwitchPending = false;
+            SchedCore core = cpu.Core;
+            if (!core.DispatchNeeded) return;
+            Thread prev = cpu.CurrentThread;
+            Thread next = (Thread)core.Dispatch();
             if (next == prev) return;
-            current = next;
+            cpu.CurrentThread = next;
             fixed (ulong* save = &prev.SavedSp) Machine.Switch(save, next.SavedSp);
         }
 
@@ -171,22 +188,8 @@ namespace Osprey.Kernel.Threading
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         internal static void Preempt()
         {
-            if (SwitchPending && InterruptNesting == 0) Reschedule();
-        }
-
-        // Called by InterruptDispatch around every device interrupt.
-        // The portable objects read the core's copy of the nesting count.
-        internal static void InterruptEnter()
-        {
-            InterruptNesting++;
-            if (Core != null) Core.InterruptNesting = InterruptNesting;
-        }
-
-        internal static void InterruptExit()
-        {
-            InterruptNesting--;
-            if (Core != null) Core.InterruptNesting = InterruptNesting;
-            if (SwitchPending && InterruptNesting == 0 && Core != null) Reschedule();
+            PerCpu cpu = PerCpu.Current;
+            if (cpu.SwitchPending && cpu.Core.InterruptNesting == 0) Reschedule();
         }
 
         // The idle thread: halt until an interrupt; the interrupt's tail
@@ -202,49 +205,6 @@ namespace Osprey.Kernel.Threading
         {
             self.Entry(self.Argument);
             Threads.Exit();
-        }
-    }
-
-    // The local APIC timer interrupt: fire every due watchdog; the one-shot
-    // ends armed for the earliest remaining one (the hardware shot is spent
-    // even when it fired early and nothing was due).
-    //
-    // Livelock bound: a watchdog that fell due while this handler ran (so
-    // the next interrupt would come at once) is fired no sooner than the
-    // time this handler took, and at least MinGapNs, after its end. Timer
-    // interrupts then take at most about half of the CPU whatever the timer
-    // queue holds (periods of 1 ns included), so threads always progress.
-    // Watchdogs due later than the handler's end are not moved.
-    internal sealed unsafe class TimerInterrupt : InterruptHandler
-    {
-        internal const long MinGapNs = 1000;
-        internal static long Deferred;
-
-        internal override void Handle(InterruptFrame* frame)
-        {
-            Scheduling.TimerInterrupts++;
-            SchedCore core = Scheduling.Core;
-            KernelPlatform p = Scheduling.Platform;
-            long entry = Machine.Now();
-            p.DeferArm = true;
-            core.TimerFired(entry);
-            p.DeferArm = false;
-            // The hardware shot is spent: arm it once, for the earliest
-            // watchdog left (or later, see the livelock bound).
-            long next = core.Timers.NextExpiry;
-            if (next != long.MaxValue)
-            {
-                long end = Machine.Now();
-                if (next <= end)
-                {
-                    long gap = end - entry;
-                    if (gap < MinGapNs) gap = MinGapNs;
-                    next = end + gap;
-                    Deferred++;
-                }
-            }
-            p.ArmTimer(next);
-            Machine.EndOfInterrupt();
         }
     }
 }

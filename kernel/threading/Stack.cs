@@ -18,6 +18,9 @@ namespace Osprey.Kernel.Threading
         private Stack nextFree;
 
         private static Stack free;
+        // Guards free and the nextFree links: threads of every CPU create
+        // and join threads (a field, never copied).
+        private static SpinLock freeLock;
         internal static long Allocated, Reused;
 
         // A stack with at least `bytes` usable (rounded up to pages), or null
@@ -27,6 +30,7 @@ namespace Osprey.Kernel.Threading
             if (bytes < MinimumBytes) bytes = MinimumBytes;
             bytes = (bytes + PageSize - 1) & ~(PageSize - 1);
             Stack prev = null;
+            ulong f = freeLock.Acquire();
             for (Stack s = free; s != null; prev = s, s = s.nextFree)
             {
                 if (s.Bytes == bytes)
@@ -34,18 +38,22 @@ namespace Osprey.Kernel.Threading
                     if (prev == null) free = s.nextFree; else prev.nextFree = s.nextFree;
                     s.nextFree = null;
                     Reused++;
+                    freeLock.Release(f);
                     return s;
                 }
             }
+            freeLock.Release(f);
             ulong pages = bytes / PageSize + 1;
             ulong b = PhysicalMemory.AllocatePages(pages, PageSize);
             if (b == 0) return null;
-            Paging.UnmapPage(b);
+            Machine.UnmapPage(b);
             Stack st = new Stack();
             st.Guard = b;
             st.Bottom = b + PageSize;
             st.Top = b + pages * PageSize;
+            f = freeLock.Acquire();
             Allocated++;
+            freeLock.Release(f);
             return st;
         }
 
@@ -53,7 +61,7 @@ namespace Osprey.Kernel.Threading
         // page-aligned); its lowest page becomes the guard.
         internal static Stack Adopt(ulong bottom, ulong top)
         {
-            Paging.UnmapPage(bottom);
+            Machine.UnmapPage(bottom);
             Stack st = new Stack();
             st.Guard = bottom;
             st.Bottom = bottom + PageSize;
@@ -63,8 +71,10 @@ namespace Osprey.Kernel.Threading
 
         internal static void Release(Stack s)
         {
+            ulong f = freeLock.Acquire();
             s.nextFree = free;
             free = s;
+            freeLock.Release(f);
         }
 
         internal bool GuardContains(ulong address) { return address >= Guard && address < Guard + PageSize; }

@@ -15,7 +15,7 @@ namespace Osprey.Kernel.Threading
         internal object Argument;
         internal bool Started, Exited, Joined;
         internal long CreatedAt, ExitedAt;
-        internal readonly WaitQueue Joiners;  // threads waiting in Join
+        internal WaitQueue Joiners;           // threads waiting in Join (on the thread's core; remade by Threads.SetCpu)
         internal Thread LiveNext, LivePrev;   // Scheduling's list of started, not exited threads
 
         internal Thread(int id, string name, int priority, SchedCore core) : base(id, priority, name)

@@ -19,6 +19,8 @@ namespace Osprey.Kernel.Threading
         NotSuspended,
         AlreadySuspended,
         Timeout,
+        InvalidCpu,
+        OtherCpu,
     }
 
     // The thread API. Every call disables interrupts around its work on the
@@ -81,9 +83,51 @@ namespace Osprey.Kernel.Threading
             return t;
         }
 
+        // A dormant thread as Create makes it, on CPU `cpu`'s core (the
+        // calling CPU's, or another running CPU's: SetCpu).
+        internal static ThreadStatus Create(string name, delegate*<object, void> entry, object argument, int priority, ulong stackBytes, int cpu, out Thread thread)
+        {
+            ThreadStatus s = Create(name, entry, argument, priority, stackBytes, out thread);
+            if (s != ThreadStatus.Successful || cpu == Machine.CpuIndex) return s;
+            s = SetCpu(thread, cpu);
+            if (s != ThreadStatus.Successful) { Discard(thread); thread = null; }
+            return s;
+        }
+
+        // Moves a created, not started thread of the calling CPU's core to
+        // CPU `cpu`'s core: it leaves this core here, and that CPU adds it
+        // to its own (Smp.Remote: a request and an IPI; the caller waits for
+        // it). From then on that CPU runs it; Start, Join and wake-ups of it
+        // go through that CPU. InvalidCpu: no such running CPU; OtherCpu:
+        // the thread is not on the calling CPU's core.
+        internal static ThreadStatus SetCpu(Thread t, int cpu)
+        {
+            if (t == null) return ThreadStatus.NullThread;
+            if (!Smp.Smp.Online(cpu)) return ThreadStatus.InvalidCpu;
+            if (Scheduling.InterruptNesting > 0) return ThreadStatus.CalledFromInterrupt;
+            ulong f = Machine.DisableInterrupts();
+            if (t.Started) { Machine.RestoreInterrupts(f); return ThreadStatus.AlreadyStarted; }
+            if (t.Core != Scheduling.Core) { Machine.RestoreInterrupts(f); return ThreadStatus.OtherCpu; }
+            if (cpu == Machine.CpuIndex) { Machine.RestoreInterrupts(f); return ThreadStatus.Successful; }
+            Scheduling.Core.RemoveThread(t);
+            Machine.RestoreInterrupts(f);
+            if (Smp.Remote.Adopt(t, cpu)) return ThreadStatus.Successful;
+            // The CPU did not answer: the thread stays here.
+            f = Machine.DisableInterrupts();
+            Scheduling.Core.AddThread(t);
+            Machine.RestoreInterrupts(f);
+            return ThreadStatus.InvalidCpu;
+        }
+
         internal static ThreadStatus Start(Thread t)
         {
             if (t == null) return ThreadStatus.NullThread;
+            // A thread of another CPU's core starts there.
+            if (t.Core != null && t.Core != Scheduling.Core && Smp.Remote.CpuOf(t.Core) >= 0)
+            {
+                if (t.Started) return ThreadStatus.AlreadyStarted;
+                return Smp.Remote.StartThread(t) ? ThreadStatus.Successful : ThreadStatus.InvalidCpu;
+            }
             ulong f = Machine.DisableInterrupts();
             if (t.Started) { Machine.RestoreInterrupts(f); return ThreadStatus.AlreadyStarted; }
             t.Started = true;
@@ -120,6 +164,8 @@ namespace Osprey.Kernel.Threading
             if (Scheduling.InterruptNesting > 0) return ThreadStatus.CalledFromInterrupt;
             Thread self = Scheduling.Current;
             if (t == self) return ThreadStatus.JoinSelf;
+            // Its joiners block on its core: only a thread of the same CPU joins it.
+            if (t.Core != null && t.Core != Scheduling.Core && Smp.Remote.CpuOf(t.Core) >= 0) return ThreadStatus.OtherCpu;
             ulong f = Machine.DisableInterrupts();
             if (!t.Started) { Machine.RestoreInterrupts(f); return ThreadStatus.NotStarted; }
             if (!t.Exited && !t.Joined)

@@ -90,10 +90,12 @@ namespace Osprey.Kernel.Workload
             return s.Substring(0, i);
         }
 
-        internal static SchedulerKind KindOf(string policy)
+        // The file's task model for a policy, from its operation table
+        // (Scheduler.Model; vcore's host threads are deadline threads).
+        internal static SchedulerKind KindOf(Scheduler policy)
         {
-            if (policy == "edf" || policy == "vcore") return SchedulerKind.Edf;   // vcore: host threads under EDF
-            if (policy == "cbs") return SchedulerKind.Cbs;
+            if (policy.Model == TaskModel.DeadlineWithServers) return SchedulerKind.Cbs;
+            if (policy.Model == TaskModel.Deadline) return SchedulerKind.Edf;
             return SchedulerKind.Priority;
         }
 
@@ -102,7 +104,7 @@ namespace Osprey.Kernel.Workload
         {
             WorkloadSpec w = Spec;
             SchedCore core = Scheduling.Core;
-            SchedulerKind sched = KindOf(core.Scheduler.Name);
+            SchedulerKind sched = KindOf(core.Scheduler);
             long duration = RunReport.DefaultDuration(w);
             Thread main = Threads.Current;
             PriorityNode urgent = new PriorityNode();
@@ -149,7 +151,7 @@ namespace Osprey.Kernel.Workload
                     else k.Server = srv;
                 }
             }
-            bool guests = w.Guests.Length > 0 && core.Scheduler.Name == "vcore";
+            bool guests = w.Guests.Length > 0 && core.Scheduler.RunsGuestCores;
             GuestCores.Reset();
             if (guests) GuestCores.FromWorkload(w);
             else if (w.Guests.Length > 0)
@@ -473,7 +475,8 @@ namespace Osprey.Kernel.Workload
         {
             TaskSpec s = k.Spec;
             SchedCore core = Scheduling.Core;
-            bool edfJobs = core.Scheduler.Name == "edf" && s.Deadline > 0;
+            // Deadline jobs of plain EDF (the vcore policy's host tasks release as before).
+            bool edfJobs = core.Scheduler.Model == TaskModel.Deadline && !core.Scheduler.RunsGuestCores && s.Deadline > 0;
             for (long j = 0; j < s.Arrivals.Length && !stopping; j++)
             {
                 long arrival = runStart + s.Arrivals[(int)j];

@@ -1,5 +1,8 @@
 namespace Osprey.Sched
 {
+    /// <summary>The task model of a policy (Scheduler.Model).</summary>
+    public enum TaskModel { FixedPriority = 0, Deadline = 1, DeadlineWithServers = 2 }
+
     /// <summary>
     /// The scheduler operation table (RTEMS Scheduler_Operations) as an
     /// abstract class: each operation is a virtual method whose default does
@@ -92,6 +95,17 @@ namespace Osprey.Sched
         /// true (a host test checks every table entry).
         /// </summary>
         public virtual bool TracksBudgets { get { return false; } }
+
+        /// <summary>
+        /// The task model the policy gives threads, for the workload runner
+        /// (which job releases and analysis to use): fixed priorities (the
+        /// default), deadlines (EDF; the vcore policy's host threads), or
+        /// deadlines with CBS servers.
+        /// </summary>
+        public virtual TaskModel Model { get { return TaskModel.FixedPriority; } }
+
+        /// <summary>True for a policy that runs guest cores beside its host threads (vcore).</summary>
+        public virtual bool RunsGuestCores { get { return false; } }
 
         /// <summary>Budget hook (only for a policy with TracksBudgets): thread ran for deltaNs more, up to now.</summary>
         public virtual void OnCharge(SchedThread thread, long deltaNs, long now) { }

@@ -343,6 +343,8 @@ namespace Osprey.Sched
         /// <summary>Budgets must be up to date at every decision (a block or wake-up may exhaust one).</summary>
         public override bool TracksBudgets { get { return true; } }
 
+        public override TaskModel Model { get { return TaskModel.DeadlineWithServers; } }
+
         /// <summary>
         /// Charge the budget while the thread runs its job; not for time it is
         /// still the executing thread after it stopped being ready (between a

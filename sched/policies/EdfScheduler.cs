@@ -14,6 +14,8 @@ namespace Osprey.Sched
     /// </summary>
     public class EdfScheduler : ReadyQueueScheduler
     {
+        public override TaskModel Model { get { return TaskModel.Deadline; } }
+
         public const long BackgroundBase = 1L << 62;
         public const long MaxDeadline = BackgroundBase - 1;
 

@@ -45,6 +45,8 @@ namespace Osprey.Sched
 
         public int Count { get { return count; } }
         public int Max { get { return max; } }
+        /// <summary>The core the semaphore's waiters block on (the CPU that owns it).</summary>
+        public SchedCore Core { get { return core; } }
         public bool IsDeleted { get { return deleted; } }
         public WaitQueue Waiters { get { return waiters; } }
         public int WaitingCount { get { return waiters.Count; } }

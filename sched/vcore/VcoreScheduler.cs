@@ -527,6 +527,9 @@ namespace Osprey.Sched
         /// <summary>Slices are charged up to each decision (ready vs. halted time counts differently).</summary>
         public override bool TracksBudgets { get { return true; } }
 
+        // Host threads are EDF threads (Model: Deadline, from EdfScheduler).
+        public override bool RunsGuestCores { get { return true; } }
+
         public override void OnCharge(SchedThread t, long deltaNs, long now)
         {
             Vcore v = t.Vcore;

@@ -24,6 +24,7 @@ namespace Osprey.Kernel.SelfTest
                 new PeriodSuite(),
                 new UnderPolicy(new PeriodSuite(), "edf"),
                 new AcpiSuite(),
+                new ArchSuite(),
                 new IrqSuite(),
                 new SyncSuite(),
                 new PrimitivesSuite(),
@@ -32,6 +33,7 @@ namespace Osprey.Kernel.SelfTest
                 new TraceSuite(),
                 new GuestSuite(),
                 new PropsSuite(),
+                new SmpSuite(),
                 new PanicSuite(),
             };
         }

@@ -48,6 +48,12 @@ namespace Osprey.Kernel.Arch
         [MethodImpl(Call), RuntimeImport("*", "osprey_mmio_write64")] internal static extern void MmioWrite64(ulong address, ulong value);
         [MethodImpl(Call), RuntimeImport("*", "osprey_mfence")] internal static extern void MemoryFence();
 
+        // cpu.asm: the per-CPU block through GS and the ticket lock.
+        [MethodImpl(Call), RuntimeImport("*", "osprey_cpu_block")] internal static extern CpuBlock* CurrentBlock();
+        [MethodImpl(Call), RuntimeImport("*", "osprey_cpu_object")] internal static extern object CurrentObject();
+        [MethodImpl(Call), RuntimeImport("*", "osprey_spin_acquire")] internal static extern ulong SpinAcquire(void* spinLock);
+        [MethodImpl(Call), RuntimeImport("*", "osprey_spin_release")] internal static extern void SpinRelease(void* spinLock, ulong flags);
+
         // switch.asm: save callee-saved state, store rsp in *saveSp, continue on newSp.
         [MethodImpl(Call), RuntimeImport("*", "osprey_switch")] internal static extern void Switch(ulong* saveSp, ulong newSp);
         [MethodImpl(Call), RuntimeImport("*", "osprey_thread_start_address")] internal static extern ulong ThreadStartAddress();

@@ -52,5 +52,39 @@ namespace Osprey.Kernel.Arch
                 InvariantTsc = (r[3] & (1u << 8)) != 0;
             }
         }
+
+        // The processor brand string, CPUID leaves 80000002H-80000004H (Intel
+        // SDM Vol. 2A, CPUID, "Processor Brand String"; AMD APM Vol. 3, same
+        // leaves): 48 ASCII bytes in EAX, EBX, ECX, EDX of each leaf, ended by
+        // a NUL, often padded with leading spaces. "" when the CPU has none.
+        internal static string BrandString()
+        {
+            if (MaxExtendedLeaf < 0x80000004) return "";
+            uint* r = stackalloc uint[4];
+            char[] s = new char[48];
+            int n = 0;
+            bool ended = false;
+            for (uint leaf = 0x80000002; leaf <= 0x80000004; leaf++)
+            {
+                Cpu.CpuId(leaf, 0, r);
+                for (int reg = 0; reg < 4; reg++)
+                    for (int b = 0; b < 4; b++)
+                    {
+                        char c = (char)((r[reg] >> (8 * b)) & 0xFF);
+                        if (c == 0) ended = true;
+                        if (ended) continue;
+                        s[n++] = c >= ' ' && c < 127 ? c : '?';
+                    }
+            }
+            int start = 0, end = n;
+            while (start < end && s[start] == ' ') start++;
+            while (end > start && s[end - 1] == ' ') end--;
+            // Runs of spaces inside ("Intel(R) Xeon(R) CPU           E5-2680") become one.
+            char[] t = new char[end - start];
+            int m = 0;
+            for (int i = start; i < end; i++)
+                if (s[i] != ' ' || (m > 0 && t[m - 1] != ' ')) t[m++] = s[i];
+            return new string(t, 0, m);
+        }
     }
 }

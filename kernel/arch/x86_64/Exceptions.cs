@@ -40,6 +40,12 @@ namespace Osprey.Kernel.Arch
             }
         }
 
+        // The kernel's context for a fatal report (Machine.SetFaultUpcall):
+        // describe(cr2, rsp, vector) writes its lines inside the panic.
+        private static delegate*<ulong, ulong, ulong, void> describer;
+
+        internal static void SetDescriber(delegate*<ulong, ulong, ulong, void> d) { describer = d; }
+
         internal static void Handle(InterruptFrame* f)
         {
             ulong cr2 = Cpu.ReadCr2();
@@ -66,20 +72,7 @@ namespace Osprey.Kernel.Arch
             Log.Write(" CS "); Log.Hex(f->Cs, 4);
             Log.Write(" RFLAGS "); Log.Hex(f->Rflags, 8);
             Log.Write(" SS:RSP "); Log.Hex(f->Ss, 4); Log.Write(":"); Log.Hex(f->Rsp);
-            if (SelfTest.Runner.CurrentTest != null) { Log.Write("\n    # while running test "); Log.Write(SelfTest.Runner.CurrentTest); }
-            Threading.Thread t = Threading.Scheduling.Current;
-            if (t != null)
-            {
-                Log.Write("\n    # in thread '"); Log.Write(t.Name); Log.Write("' (id "); Log.Dec(t.Id); Log.Write(")");
-                // A push into the guard page faults; the CPU cannot push the
-                // #PF frame on the same stack and raises #DF (on its own IST
-                // stack) with CR2 still naming the guard page.
-                if (t.Stack != null && (t.Stack.GuardContains(cr2) || (f->Vector == 8 && t.Stack.GuardContains(f->Rsp))))
-                {
-                    Log.Write("\n    # stack overflow in thread '"); Log.Write(t.Name); Log.Write("': guard page "); Log.Hex(t.Stack.Guard);
-                    Log.Write(", stack "); Log.Udec(t.Stack.Bytes); Log.Write(" bytes");
-                }
-            }
+            if (describer != null) describer(cr2, f->Rsp, f->Vector);
             Log.Write("\n    # RAX "); Log.Hex(f->Rax); Log.Write(" RBX "); Log.Hex(f->Rbx); Log.Write(" RCX "); Log.Hex(f->Rcx);
             Log.Write("\n    # RDX "); Log.Hex(f->Rdx); Log.Write(" RSI "); Log.Hex(f->Rsi); Log.Write(" RDI "); Log.Hex(f->Rdi);
             Log.Write("\n    # RBP "); Log.Hex(f->Rbp); Log.Write(" R8  "); Log.Hex(f->R8); Log.Write(" R9  "); Log.Hex(f->R9);

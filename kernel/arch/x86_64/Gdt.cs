@@ -22,25 +22,40 @@ namespace Osprey.Kernel.Arch
 
         internal static void Initialize()
         {
-            table = (ulong*)Heap.Allocate(8 * 5);
-            tss = (byte*)Heap.Allocate(104);
-            table[0] = 0;
-            table[1] = 0x00AF9A000000FFFF;   // present, ring 0, code, long mode (L=1)
-            table[2] = 0x00CF92000000FFFF;   // present, ring 0, data, writable
+            Build(out table, out tss);
+            Load(table);
+        }
+
+        // A GDT and TSS with their own IST stacks, for one CPU (the boot CPU
+        // or an application processor: each needs its own TSS, since a busy
+        // TSS cannot be loaded twice, and its own IST stacks). Allocates:
+        // the boot CPU builds the APs' tables before starting them.
+        internal static void Build(out ulong* gdt, out byte* taskState)
+        {
+            gdt = (ulong*)Heap.Allocate(8 * 5);
+            taskState = (byte*)Heap.Allocate(104);
+            gdt[0] = 0;
+            gdt[1] = 0x00AF9A000000FFFF;   // present, ring 0, code, long mode (L=1)
+            gdt[2] = 0x00CF92000000FFFF;   // present, ring 0, data, writable
             for (int i = 1; i <= 3; i++)
             {
                 byte* stack = (byte*)Heap.Allocate(IstStackBytes);
-                *(ulong*)(tss + 36 + (i - 1) * 8) = (ulong)(stack + IstStackBytes);  // IST1..IST3
+                *(ulong*)(taskState + 36 + (i - 1) * 8) = (ulong)(stack + IstStackBytes);  // IST1..IST3
             }
-            *(ushort*)(tss + 102) = 104;      // I/O map base beyond the limit: no I/O bitmap
-            ulong b = (ulong)tss;
+            *(ushort*)(taskState + 102) = 104;      // I/O map base beyond the limit: no I/O bitmap
+            ulong b = (ulong)taskState;
             ulong limit = 103;
             // 16-byte system descriptor, type 0x9 (available 64-bit TSS), present.
-            table[3] = (limit & 0xFFFF) | ((b & 0xFFFFFF) << 16) | (0x89UL << 40) | (((limit >> 16) & 0xF) << 48) | (((b >> 24) & 0xFF) << 56);
-            table[4] = b >> 32;
+            gdt[3] = (limit & 0xFFFF) | ((b & 0xFFFFFF) << 16) | (0x89UL << 40) | (((limit >> 16) & 0xF) << 48) | (((b >> 24) & 0xFF) << 56);
+            gdt[4] = b >> 32;
+        }
+
+        // Loads a table made by Build on the calling CPU, then its TSS.
+        internal static void Load(ulong* gdt)
+        {
             ulong* descriptor = stackalloc ulong[2];
             *(ushort*)descriptor = 8 * 5 - 1;
-            *(ulong*)((byte*)descriptor + 2) = (ulong)table;
+            *(ulong*)((byte*)descriptor + 2) = (ulong)gdt;
             Cpu.LoadGdt(descriptor, CodeSelector, DataSelector);
             Cpu.LoadTaskRegister(TssSelector);
         }

@@ -23,6 +23,13 @@ namespace Osprey.Kernel.Arch
                 else if (v == 18) ist = Gdt.IstMachineCheck;
                 SetGate(v, stubs[v], ist);
             }
+            Load();
+        }
+
+        // Loads the one table on the calling CPU (every CPU shares it; the
+        // IST indexes select stacks in each CPU's own TSS).
+        internal static void Load()
+        {
             ulong* descriptor = stackalloc ulong[2];
             *(ushort*)descriptor = 16 * 256 - 1;
             *(ulong*)((byte*)descriptor + 2) = (ulong)table;

@@ -1,5 +1,4 @@
 using System.Runtime;
-using Osprey.Sched.Tracing;
 
 namespace Osprey.Kernel.Arch
 {
@@ -18,6 +17,14 @@ namespace Osprey.Kernel.Arch
         internal static long SpuriousCount;
         internal static long UnhandledCount;
         internal static long[] Counts;
+        // The kernel's up-calls around every registered handler (Machine.SetInterruptUpcalls).
+        private static delegate*<int, void> enter, exit;
+
+        internal static void SetUpcalls(delegate*<int, void> onEnter, delegate*<int, void> onExit)
+        {
+            enter = onEnter;
+            exit = onExit;
+        }
 
         internal static void Initialize()
         {
@@ -54,15 +61,11 @@ namespace Osprey.Kernel.Arch
             InterruptHandler h = handlers == null ? null : handlers[(int)v];
             if (h != null)
             {
-                // A handler may make a thread ready; the switch happens in
-                // InterruptExit, after the handler's EOI (and after irq_exit
-                // in the trace).
-                TraceRing tr = Threading.KernelTrace.Ring;
-                if (tr != null) Threading.KernelTrace.Interrupt(tr, TraceEventKind.IrqEntry, (int)v);
-                Threading.Scheduling.InterruptEnter();
+                // A handler may make a thread ready; the kernel's exit
+                // up-call switches after the handler's EOI.
+                if (enter != null) enter((int)v);
                 h.Handle(f);
-                if (tr != null) Threading.KernelTrace.Interrupt(tr, TraceEventKind.IrqExit, (int)v);
-                Threading.Scheduling.InterruptExit();
+                if (exit != null) exit((int)v);
                 return;
             }
             UnhandledCount++;

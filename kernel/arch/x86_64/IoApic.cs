@@ -52,25 +52,40 @@ namespace Osprey.Kernel.Arch
             }
         }
 
-        // IOREGSEL then IOWIN with interrupts off: a thread preempted between
+        // IOREGSEL then IOWIN under windowLock (interrupts off): a thread preempted between
         // the two would read or write the register that the thread (or
         // interrupt handler) that ran meanwhile selected
         // (irq.ioapic_window_under_preemption).
+        // Guards the IOREGSEL/IOWIN window of every I/O APIC and the
+        // multi-register entry updates.
+        private static SpinLock windowLock;
+
         private static uint Read(int ioapic, uint reg)
         {
-            ulong flags = Cpu.SaveFlagsAndDisable();
-            Cpu.MmioWrite32(bases[ioapic], reg);
-            uint v = Cpu.MmioRead32(bases[ioapic] + 0x10);
-            Cpu.RestoreFlags(flags);
+            ulong flags = windowLock.Acquire();
+            uint v = ReadHeld(ioapic, reg);
+            windowLock.Release(flags);
             return v;
         }
 
         private static void Write(int ioapic, uint reg, uint value)
         {
-            ulong flags = Cpu.SaveFlagsAndDisable();
+            ulong flags = windowLock.Acquire();
+            WriteHeld(ioapic, reg, value);
+            windowLock.Release(flags);
+        }
+
+        // The window itself; the caller holds windowLock.
+        private static uint ReadHeld(int ioapic, uint reg)
+        {
+            Cpu.MmioWrite32(bases[ioapic], reg);
+            return Cpu.MmioRead32(bases[ioapic] + 0x10);
+        }
+
+        private static void WriteHeld(int ioapic, uint reg, uint value)
+        {
             Cpu.MmioWrite32(bases[ioapic], reg);
             Cpu.MmioWrite32(bases[ioapic] + 0x10, value);
-            Cpu.RestoreFlags(flags);
         }
 
         // The controller and entry serving gsi, or false.
@@ -92,11 +107,11 @@ namespace Osprey.Kernel.Arch
             int io; uint e;
             if (vector < 0x20 || vector > 0xEF || !Find(gsi, out io, out e)) return false;
             uint low = (uint)vector | (activeLow ? EntryActiveLow : 0) | (level ? EntryLevel : 0);
-            ulong flags = Cpu.SaveFlagsAndDisable();           // one entry, one update
-            Write(io, 0x10 + 2 * e, EntryMasked);              // masked while changing
-            Write(io, 0x11 + 2 * e, apicId << 24);
-            Write(io, 0x10 + 2 * e, low);
-            Cpu.RestoreFlags(flags);
+            ulong flags = windowLock.Acquire();                // one entry, one update
+            WriteHeld(io, 0x10 + 2 * e, EntryMasked);          // masked while changing
+            WriteHeld(io, 0x11 + 2 * e, apicId << 24);
+            WriteHeld(io, 0x10 + 2 * e, low);
+            windowLock.Release(flags);
             return true;
         }
 
@@ -113,9 +128,9 @@ namespace Osprey.Kernel.Arch
         {
             int io; uint e;
             if (!Find(gsi, out io, out e)) return false;
-            ulong flags = Cpu.SaveFlagsAndDisable();           // read-modify-write of the entry
-            Write(io, 0x10 + 2 * e, Read(io, 0x10 + 2 * e) | EntryMasked);
-            Cpu.RestoreFlags(flags);
+            ulong flags = windowLock.Acquire();                // read-modify-write of the entry
+            WriteHeld(io, 0x10 + 2 * e, ReadHeld(io, 0x10 + 2 * e) | EntryMasked);
+            windowLock.Release(flags);
             return true;
         }
 

@@ -90,6 +90,49 @@ namespace Osprey.Kernel.Arch
             Write(RegIcrLow, (1u << 18) | (uint)vector);
         }
 
+        // Interrupt Command Register (Intel SDM vol. 3A 12.6.1, figure 12-12;
+        // x2APIC: one 64-bit MSR 0x830, 12.12.9, destination in bits
+        // 63:32). Fixed delivery (000b), physical destination, edge, level
+        // "assert" (bit 14, required set for fixed IPIs); bits 19:18 the
+        // destination shorthand.
+        private const uint IcrAssert = 1u << 14, IcrPending = 1u << 12;
+        internal const uint ShorthandNone = 0, ShorthandSelf = 1u << 18, ShorthandAllButSelf = 3u << 18;
+        private const uint MsrIcr = 0x830;
+
+        // A fixed IPI with `vector` to apicId (shorthand none) or by the
+        // shorthand; waits (xAPIC) until the APIC has sent it (delivery
+        // status, bit 12, idle again), bounded.
+        internal static bool SendIcr(uint apicId, int vector, uint shorthand, out string error)
+        {
+            error = null;
+            if (vector < 32 || vector > 255) { error = "IPI vector " + vector + " outside 32..255"; return false; }
+            uint low = (uint)vector | IcrAssert | shorthand;
+            if (x2)
+            {
+                // x2APIC: a single MSR write sends it (no delivery status).
+                Cpu.WriteMsr(MsrIcr, ((ulong)apicId << 32) | low);
+                return true;
+            }
+            if (apicId > 255) { error = "xAPIC destination " + apicId + " above 255"; return false; }
+            // Interrupts off across the two writes: a handler on this CPU
+            // sending its own IPI between them would send this one to its
+            // destination.
+            ulong flags = Cpu.SaveFlagsAndDisable();
+            Write(RegIcrHigh, apicId << 24);
+            Write(RegIcrLow, low);
+            for (int spin = 0; spin < 1000000; spin++)
+            {
+                if ((Read(RegIcrLow) & IcrPending) == 0) { Cpu.RestoreFlags(flags); return true; }
+                Cpu.Pause();
+            }
+            Cpu.RestoreFlags(flags);
+            error = "the local APIC never finished sending the IPI (ICR delivery status stayed pending)";
+            return false;
+        }
+
+        internal static bool SendFixed(uint apicId, int vector, out string error) { return SendIcr(apicId, vector, ShorthandNone, out error); }
+        internal static bool SendAllButSelf(int vector, out string error) { return SendIcr(0, vector, ShorthandAllButSelf, out error); }
+
         // Reads and clears the error status register.
         internal static uint ReadError()
         {
@@ -101,6 +144,7 @@ namespace Osprey.Kernel.Arch
     // The error vector: logs the ESR bits and acknowledges.
     internal sealed unsafe class ApicErrorHandler : InterruptHandler
     {
+
         internal override void Handle(InterruptFrame* frame)
         {
             LocalApic.ErrorInterrupts++;

@@ -154,4 +154,63 @@ osprey_lgdt:
     push rax
     retfq
 
+; The per-CPU block (CpuBlock.cs): IA32_GS_BASE points at it and its first
+; qword is its own address, its second the CPU's managed PerCpu object.
+; One GS-relative load each (Intel SDM vol. 3A 3.4.4; AMD APM vol. 2 4.5.3).
+global osprey_cpu_block, osprey_cpu_object
+osprey_cpu_block:               ; CpuBlock* osprey_cpu_block(void)
+    mov rax, [gs:0]
+    ret
+osprey_cpu_object:              ; object osprey_cpu_object(void)
+    mov rax, [gs:8]
+    ret
+
+; Ticket spin lock (SpinLock.cs): [rdi] the next ticket to hand out,
+; [rdi + 4] the ticket now served, [rdi + 8] the holder's CPU block address
+; (0: free), [rdi + 24] the contended count. LOCK XADD takes a ticket
+; atomically (Intel SDM vol. 2B, XADD; vol. 3A 10.1.2.2 locked operations);
+; the waiter spins with PAUSE until its ticket is served. Release is a plain
+; store by the holder (the only writer of the served field): x86 stores are
+; not reordered with older loads or stores (vol. 3A 10.2.2), so the
+; protected writes are visible before the next ticket is served.
+;
+; ulong osprey_spin_acquire(SpinLock* lock): interrupts off, lock taken;
+; returns RFLAGS from before (for release). Returns ~0 (never a valid
+; RFLAGS: reserved bits 3, 5, 15 read as 0) without taking it, flags
+; restored, when this CPU holds it already.
+global osprey_spin_acquire, osprey_spin_release
+osprey_spin_acquire:
+    pushfq
+    pop rax
+    cli
+    mov rdx, [gs:0]
+    cmp [rdi + 8], rdx
+    je .recursive
+    mov ecx, 1
+    lock xadd [rdi], ecx
+    cmp [rdi + 4], ecx
+    je .taken
+    lock inc qword [rdi + 24]
+.spin:
+    pause
+    cmp [rdi + 4], ecx
+    jne .spin
+.taken:
+    mov [rdi + 8], rdx
+    ret
+.recursive:
+    push rax
+    popfq
+    mov rax, -1
+    ret
+; void osprey_spin_release(SpinLock* lock, ulong flags)
+osprey_spin_release:
+    mov qword [rdi + 8], 0
+    mov eax, [rdi + 4]
+    inc eax
+    mov [rdi + 4], eax
+    push rsi
+    popfq
+    ret
+
 section .note.GNU-stack noalloc noexec nowrite progbits

@@ -44,7 +44,7 @@ namespace System
         {
             fixed (byte* d = &destination)
             fixed (byte* s = &source)
-                Osprey.Kernel.Arch.Cpu.MemMove(d, s, (ulong)byteCount);
+                Osprey.Kernel.Machine.MemMove(d, s, (ulong)byteCount);
         }
     }
 }

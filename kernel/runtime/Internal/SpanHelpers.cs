@@ -8,22 +8,22 @@ namespace System
         {
             fixed (byte* d = &destination)
             fixed (byte* s = &source)
-                Osprey.Kernel.Arch.Cpu.MemMove(d, s, (ulong)byteCount);
+                Osprey.Kernel.Machine.MemMove(d, s, (ulong)byteCount);
         }
 
         internal static void Fill(ref byte destination, nuint byteCount, byte value)
         {
-            fixed (byte* d = &destination) Osprey.Kernel.Arch.Cpu.MemSet(d, value, (ulong)byteCount);
+            fixed (byte* d = &destination) Osprey.Kernel.Machine.MemSet(d, value, (ulong)byteCount);
         }
 
         internal static void ClearWithoutReferences(ref byte destination, nuint byteCount)
         {
-            fixed (byte* d = &destination) Osprey.Kernel.Arch.Cpu.MemSet(d, 0, (ulong)byteCount);
+            fixed (byte* d = &destination) Osprey.Kernel.Machine.MemSet(d, 0, (ulong)byteCount);
         }
 
         internal static void ClearWithReferences(ref IntPtr destination, nuint pointerSizeLength)
         {
-            fixed (IntPtr* d = &destination) Osprey.Kernel.Arch.Cpu.MemSet(d, 0, (ulong)pointerSizeLength * 8);
+            fixed (IntPtr* d = &destination) Osprey.Kernel.Machine.MemSet(d, 0, (ulong)pointerSizeLength * 8);
         }
     }
 }

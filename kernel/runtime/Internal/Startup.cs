@@ -76,10 +76,13 @@ namespace System.Runtime.CompilerServices
 
     internal static unsafe class ClassConstructorRunner
     {
+        // Guards taking a constructor's address and clearing it (run once).
+        private static Osprey.Kernel.SpinLock cctorLock;
+
         private static void EnsureRun(StaticClassConstructionContext* context)
         {
             if ((void*)context->cctorMethodAddress == null) return;
-            // Taken and cleared with interrupts off: a thread preempted
+            // Taken and cleared under cctorLock (interrupts off): a thread preempted
             // between reading the address and clearing it would run the
             // constructor a second time after the thread that ran meanwhile
             // had run it (and used the statics it made), resetting them.
@@ -88,10 +91,10 @@ namespace System.Runtime.CompilerServices
             // so does another thread that preempts the constructor (there is
             // no waiting here: a class whose statics threads race for first
             // is initialized before the threads start).
-            ulong flags = Osprey.Kernel.Arch.Cpu.SaveFlagsAndDisable();
+            ulong flags = cctorLock.Acquire();
             void* cctor = (void*)context->cctorMethodAddress;
             context->cctorMethodAddress = default(IntPtr);
-            Osprey.Kernel.Arch.Cpu.RestoreFlags(flags);
+            cctorLock.Release(flags);
             if (cctor != null) ((delegate*<void>)cctor)();
         }
 

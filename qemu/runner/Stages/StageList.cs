@@ -20,6 +20,12 @@ public static class StageList
         new("in-kernel self-tests, every suite and policy (-kernel)", new KernelBootCase("kernel", 300, Clock.Plain, "selftest")),
         new("in-kernel self-tests, every suite and policy (-kernel, -icount shift=0,sleep=off)",
             new KernelBootCase("kernel-icount", 420, Clock.Icount, "selftest clock=exact")),
+        // The application processors: started, each scheduling, their timers
+        // and IPIs (the smp and arch suites; under the -smp 1 runs above the
+        // AP tests are skipped).
+        new("application processors: the smp and arch suites on 4 CPUs (-smp 4) and on 2 (-smp 2, -icount shift=0,sleep=off)",
+            new KernelBootCase("kernel-smp4", 120, Clock.Plain, "selftest=smp,arch", "-smp", "4"),
+            new KernelBootCase("kernel-smp2-icount", 120, Clock.Icount, "selftest=smp,arch clock=exact", "-smp", "2")),
         new("random admitted sets in the kernel, zero misses (-icount)",
             new PropsCase("fixed_priority", "priority", 30),
             new PropsCase("edf", "edf", 30),

@@ -180,6 +180,30 @@ namespace Osprey.Tests.Boot
             Assert.That(Errors(c), Is.EqualTo(new[] { error }));
         }
 
+        [TestCase("", 0)]
+        [TestCase("cpus=1", 1)]
+        [TestCase("cpus=4 selftest", 4)]
+        [TestCase("cpus=4096", 4096)]
+        public void CpuLimit(string text, int expected)
+        {
+            var c = CommandLine.Parse(text, Names);
+            Assert.That(c.CpuLimit, Is.EqualTo(expected));
+            Assert.That(c.ErrorCount + c.UnknownCount, Is.EqualTo(0));
+        }
+
+        [TestCase("cpus=0", "cpus=0: expected a count of CPUs from 1 to 4096 (the boot CPU included)")]
+        [TestCase("cpus=x", "cpus=x: expected a count of CPUs from 1 to 4096 (the boot CPU included)")]
+        [TestCase("cpus=", "cpus=: expected a count of CPUs from 1 to 4096 (the boot CPU included)")]
+        [TestCase("cpus", "cpus=: expected a count of CPUs from 1 to 4096 (the boot CPU included)")]
+        [TestCase("cpus=-2", "cpus=-2: expected a count of CPUs from 1 to 4096 (the boot CPU included)")]
+        [TestCase("cpus=4097", "cpus=4097: expected a count of CPUs from 1 to 4096 (the boot CPU included)")]
+        public void BadCpuLimit(string text, string error)
+        {
+            var c = CommandLine.Parse(text, Names);
+            Assert.That(c.CpuLimit, Is.EqualTo(0), "a bad value leaves the default (every CPU)");
+            Assert.That(Errors(c), Is.EqualTo(new[] { error }));
+        }
+
         [Test]
         public void ExitWithValueIsUnknown()
         {

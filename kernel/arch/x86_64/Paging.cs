@@ -23,6 +23,18 @@ namespace Osprey.Kernel.Memory
         internal static ulong MappedBytes { get { return mappedBytes; } }
         internal static long TablePages { get { return tablePages; } }
         internal static bool Active { get { return pml4 != null; } }
+        // The PML4's physical address (the CR3 value).
+        internal static ulong Root { get { return (ulong)pml4; } }
+
+        // Entry flags for a cache attribute (PCD|PWT: uncached, SDM vol. 3A
+        // 13.12.3) and access (R/W bit; XD bit 63, needs EFER.NXE).
+        internal static ulong FlagsFor(CacheMode cache, PageAccess access)
+        {
+            ulong f = Present;
+            if (cache == CacheMode.Uncached) f |= CacheDisable | WriteThrough;
+            f |= access == PageAccess.ReadWrite ? Writable : NoExecute;
+            return f;
+        }
 
         internal static void Initialize(MemoryRegion* regions, int count, ulong imageEnd)
         {
@@ -55,14 +67,19 @@ namespace Osprey.Kernel.Memory
             MapRange(physical, length, Present | Writable | CacheDisable | WriteThrough);
         }
 
-        // Interrupt discipline: the tables are changed at run time too (a
+        // Guards every table entry and the counters (lock order: page
+        // tables, then frames, which NewTable takes).
+        private static SpinLock tableLock;
+
+        // Locking: the tables are changed at run time too (a
         // thread's guard page, ACPI and device pages, self-tests), from
         // threads that can be preempted. A Walk preempted between finding an
         // entry absent (or a 2 MiB page) and storing the table it made would
         // overwrite the table another thread stored meanwhile, losing that
         // thread's mappings or an unmapped guard page
-        // (memory.page_tables_under_preemption). So each page's step, walk
-        // included, runs with interrupts off: bounded by creating at most
+        // (memory.page_tables_under_preemption), and so would another CPU.
+        // So each page's step, walk included, runs under tableLock
+        // (interrupts off): bounded by creating at most
         // three tables or splitting one 2 MiB page (512 stores).
         internal static void MapRange(ulong physical, ulong length, ulong flags)
         {
@@ -72,7 +89,7 @@ namespace Osprey.Kernel.Memory
             ulong a = start;
             while (a < end)
             {
-                ulong saved = Cpu.SaveFlagsAndDisable();
+                ulong saved = tableLock.Acquire();
                 if ((a & (TwoMiB - 1)) == 0 && end - a >= TwoMiB && !HasSmallTable(a))
                 {
                     ulong* pd = Walk(a, 2);
@@ -89,7 +106,7 @@ namespace Osprey.Kernel.Memory
                     *e = a | flags;
                     a += 4096;
                 }
-                Cpu.RestoreFlags(saved);
+                tableLock.Release(saved);
             }
             if (Cpu.ReadCr3() == (ulong)pml4) Cpu.WriteCr3((ulong)pml4);   // flush
         }
@@ -98,13 +115,13 @@ namespace Osprey.Kernel.Memory
         // guard pages and page 0. Interrupts off, as in MapRange.
         internal static void UnmapPage(ulong address)
         {
-            ulong saved = Cpu.SaveFlagsAndDisable();
+            ulong saved = tableLock.Acquire();
             ulong* pt = Walk(address & ~0xFFFUL, 1);
             ulong* e = &pt[(address >> 12) & 511];
             if ((*e & Present) != 0) mappedBytes -= 4096;
             *e = 0;
             Cpu.InvalidatePage((void*)address);
-            Cpu.RestoreFlags(saved);
+            tableLock.Release(saved);
         }
 
         internal static bool IsMapped(ulong address)
