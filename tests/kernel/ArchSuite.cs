@@ -62,7 +62,7 @@ namespace Osprey.Kernel.SelfTest
                 }
                 case 2:
                 {
-                    SpinLock l = default(SpinLock);
+                    SpinLock l = new SpinLock("test");
                     ulong before = Machine.DisableInterrupts();
                     Machine.RestoreInterrupts(before);
                     t.True(Machine.InterruptsEnabled(before), "interrupts on in the test thread");
