@@ -25,7 +25,7 @@ namespace Osprey.Kernel.Acpi
         internal int MappedPages { get { return mappedPages; } }
 
         // Guards page 0's temporary mapping while the BIOS data area is read.
-        private static TicketLock pageZeroLock;
+        private static SpinLock pageZeroLock;
 
         // Needs the kernel's page tables (Paging.Initialize); before them it
         // approves nothing.

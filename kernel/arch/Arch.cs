@@ -10,7 +10,7 @@ namespace Osprey.Kernel
     // a control register, the TSC or a device register (tests/host
     // ArchBoundaryTests checks it); the layers above reach the CPU only
     // through these entries and the types they name (InterruptFrame,
-    // InterruptHandler, CpuBlock, SpinLock, TicketLock, CacheMode, PageAccess).
+    // InterruptHandler, CpuBlock, SpinLock, CacheMode).
     //
     // Arch never names threading, the trace or the self-tests: what it must
     // tell them goes through the up-calls the kernel registers at boot
@@ -173,11 +173,8 @@ namespace Osprey.Kernel
 
         // ---- Locks ----
 
-        // SpinLock (kernel/arch/x86_64/SpinLock.cs): a named ticket lock
-        // object held with interrupts off: `ulong f = l.Acquire(); ...
-        // l.Release(f);`. TicketLock (TicketLock.cs): the same lock as a
-        // reference-free value type, for static fields needed before the
-        // runtime's reference statics exist (heap, frames, page tables).
+        // SpinLock (kernel/arch/x86_64/SpinLock.cs): a ticket lock held
+        // with interrupts off: `ulong f = l.Acquire(); ... l.Release(f);`.
 
         // ---- Port I/O and MSRs for drivers ----
 

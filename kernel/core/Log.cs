@@ -17,7 +17,7 @@ namespace Osprey.Kernel
     {
         // Guards the consoles (COM1 and the screen) and the UART's loopback
         // probe: one whole line per hold.
-        internal static TicketLock ConsoleLock;
+        internal static SpinLock ConsoleLock;
         private const int LineMax = 240;
         private static char[][] lines;          // per CPU index: the current line's pieces
         private static int[] lengths;

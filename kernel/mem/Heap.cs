@@ -45,7 +45,7 @@ namespace Osprey.Kernel.Memory
         // proportional to the request, never for a whole 4 MiB chunk (that
         // took milliseconds: a timer release due meanwhile came that late).
         // Guards the bump pointer, its chunk and the counters.
-        private static TicketLock heapLock;
+        private static SpinLock heapLock;
 
         internal static void* TryAllocate(ulong size)
         {

@@ -122,7 +122,7 @@ namespace Osprey.Kernel.Memory
         }
 
         // Guards the free-range table and the counters.
-        private static TicketLock frameLock;
+        private static SpinLock frameLock;
 
         // Free range i (0 <= i < RangeCount; an emptied range has start ==
         // end), for self-tests.

@@ -37,7 +37,7 @@ namespace Osprey.Kernel.Threading
         internal static int LiveThreads { get { return PerCpu.Current.LiveCount; } }
         // Thread ids, unique over all CPUs.
         private static int nextId = 1;
-        private static readonly SpinLock idLock = new SpinLock("thread ids");
+        private static SpinLock idLock;           // guards nextId
 
         // Builds the core with the named policy and turns the boot context
         // into the "main" thread (priority mainPriority). Interrupts off.

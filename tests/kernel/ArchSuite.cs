@@ -62,7 +62,7 @@ namespace Osprey.Kernel.SelfTest
                 }
                 case 2:
                 {
-                    SpinLock l = new SpinLock("test");
+                    SpinLock l = default(SpinLock);
                     ulong before = Machine.DisableInterrupts();
                     Machine.RestoreInterrupts(before);
                     t.True(Machine.InterruptsEnabled(before), "interrupts on in the test thread");

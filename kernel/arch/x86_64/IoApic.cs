@@ -58,7 +58,7 @@ namespace Osprey.Kernel.Arch
         // (irq.ioapic_window_under_preemption).
         // Guards the IOREGSEL/IOWIN window of every I/O APIC and the
         // multi-register entry updates.
-        private static TicketLock windowLock;
+        private static SpinLock windowLock;
 
         private static uint Read(int ioapic, uint reg)
         {

@@ -69,7 +69,7 @@ namespace Osprey.Kernel.Memory
 
         // Guards every table entry and the counters (lock order: page
         // tables, then frames, which NewTable takes).
-        private static TicketLock tableLock;
+        private static SpinLock tableLock;
 
         // Locking: the tables are changed at run time too (a
         // thread's guard page, ACPI and device pages, self-tests), from

@@ -77,7 +77,7 @@ namespace System.Runtime.CompilerServices
     internal static unsafe class ClassConstructorRunner
     {
         // Guards taking a constructor's address and clearing it (run once).
-        private static Osprey.Kernel.TicketLock cctorLock;
+        private static Osprey.Kernel.SpinLock cctorLock;
 
         private static void EnsureRun(StaticClassConstructionContext* context)
         {
