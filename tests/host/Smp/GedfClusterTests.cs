@@ -128,5 +128,45 @@ namespace Osprey.Tests.Smp
             Assert.That(b.Migrations, Is.EqualTo(1));
             Assert.That(c.C[1 - cb].Migrations, Is.EqualTo(1));
         }
+    
+        [Test]
+        public void ClusterSchedulingPathsAllocateNothing()
+        {
+            // Four CPUs, 64 threads: releases, blocks, unblocks and dispatches on every CPU.
+            var c = new Cluster(4);
+            var ts = new SchedThread[64];
+            var jobs = new PriorityNode[64];
+            var rnd = new System.Random(3);
+            for (int i = 0; i < ts.Length; i++)
+            {
+                ts[i] = new SchedThread(i + 1, 10, "t");
+                c.C[i % 4].AddThread(ts[i]);
+                jobs[i] = new PriorityNode();
+                c.C[i % 4].ReleaseJob(ts[i], jobs[i], 1000 + i);
+                c.C[i % 4].Start(ts[i]);
+            }
+            long deadline = 100000;
+            System.Action<int> ops = n =>
+            {
+                for (int s = 0; s < n; s++)
+                {
+                    var t = ts[rnd.Next(ts.Length)];
+                    switch (rnd.Next(3))
+                    {
+                        case 0: t.Core.ReleaseJob(t, jobs[t.Id - 1], deadline += rnd.Next(1, 50)); break;
+                        case 1: t.Core.Block(t); break;
+                        default: t.Core.Unblock(t); break;
+                    }
+                    foreach (SchedCore core in c.C) if (core.DispatchNeeded) core.Dispatch();
+                }
+            };
+            ops(20000);
+            c.Check();
+            long before = System.GC.GetAllocatedBytesForCurrentThread();
+            ops(5000);
+            long after = System.GC.GetAllocatedBytesForCurrentThread();
+            Assert.That(after - before, Is.EqualTo(0), "bytes allocated by 5000 cluster operations");
+            c.Check();
+        }
     }
 }
