@@ -278,6 +278,7 @@ namespace Osprey.Sched.Sim
                 var ids = new int[m];
                 for (int k = 0; k < m; k++) ids[k] = k;
                 r.ClusterSize = m;
+                string label = m == 1 ? "cpu 0" : "cpus 0-" + (m - 1);
                 var gspecs = new List<TaskSpec>(w.Tasks);
                 var gstats = new List<TaskStats>();
                 bool placed = false;
@@ -287,17 +288,17 @@ namespace Osprey.Sched.Sim
                     placed |= t.CpuGiven;
                 }
                 all.AddRange(gstats);
-                if (placed) r.Notes.Add("cpus 0-" + (m - 1) + ": the tasks' cpu fields are not used under gedf (every task runs on the whole cluster; they place the tasks under a partitioned scheduler, e.g. --sched edf)");
+                if (placed) r.Notes.Add(label + ": the tasks' cpu fields are not used under gedf (every task runs on the whole cluster; they place the tasks under a partitioned scheduler, e.g. --sched edf)");
                 AnalysisTask[] at = WorkloadAnalysis.TasksFor(w.Tasks, SchedulerKind.Edf, -1);
                 r.Gfb = new GfbResult();
                 GlobalEdfAnalysis.GfbTest(at, at.Length, m, r.Gfb);
-                r.Verdicts.Add("cpus 0-" + (m - 1) + ": " + r.Gfb.Describe());
+                r.Verdicts.Add(label + ": " + r.Gfb.Describe());
                 r.Analysis[0] = r.Gfb.Verdict;
                 int unanalysed = 0;
                 foreach (TaskSpec t in gspecs) if (t.Kind != TaskKind.Periodic) unanalysed++;
-                if (unanalysed > 0) r.Notes.Add("cpus 0-" + (m - 1) + ": " + unanalysed + " aperiodic/background task(s) are not covered by the analysis");
+                if (unanalysed > 0) r.Notes.Add(label + ": " + unanalysed + " aperiodic/background task(s) are not covered by the analysis");
                 Overheads gov = o.OverheadsGiven ? o.Overheads : w.Overheads;
-                if (!gov.IsZero) r.Notes.Add("cpus 0-" + (m - 1) + ": the overheads are simulated but the GFB analysis leaves them out");
+                if (!gov.IsZero) r.Notes.Add(label + ": the overheads are simulated but the GFB analysis leaves them out");
                 var g = new CpuSim(ids, sched, end, o, ipi);
                 g.AddCpu(0, w, gspecs, gstats, r.Notes);
                 g.RunInto(r);
