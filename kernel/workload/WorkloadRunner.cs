@@ -74,6 +74,7 @@ namespace Osprey.Kernel.Workload
                 ParseResult r = WorkloadParser.Parse(data);
                 FileName = FirstWord(m.CommandLine);
                 if (!r.Ok) return FileName + ": " + r.Error;
+                if (r.Workload.Cpus > 1) return FileName + ": line " + r.Workload.CpusLine + ": field 'cpus': this kernel runs tasks on CPU 0 only, got cpus " + r.Workload.Cpus;
                 for (int k = 0; k < r.Workload.Tasks.Length; k++)
                     if (r.Workload.Tasks[k].Cpu != 0)
                         return FileName + ": line " + r.Workload.Tasks[k].Line + ": field 'cpu': this kernel runs tasks on CPU 0 only, got cpu=" + r.Workload.Tasks[k].Cpu;

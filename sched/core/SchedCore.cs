@@ -42,6 +42,10 @@ namespace Osprey.Sched
         public long SwitchCount;
         /// <summary>Switch requests made to the platform.</summary>
         public long SwitchRequests;
+        /// <summary>This core's CPU number (the creator sets it; 0 by default): the trace's cpu, the platform's CPU.</summary>
+        public int Cpu;
+        /// <summary>Dispatches of a thread that last ran on another core (global scheduling; always 0 when partitioned).</summary>
+        public long Migrations;
         /// <summary>
         /// Interrupt nesting depth: the kernel increments it on interrupt entry
         /// and decrements it on exit. While it is above zero the sync objects
@@ -290,6 +294,15 @@ namespace Osprey.Sched
                 prev.IsExecuting = false;
                 next.IsExecuting = true;
                 next.DispatchCount++;
+                if (next != Idle)
+                {
+                    SchedCore last = next.LastCore;
+                    if (last != this)
+                    {
+                        if (last != null) { next.Migrations++; Migrations++; }
+                        next.LastCore = this;
+                    }
+                }
                 executing = next;
                 SwitchCount++;
                 if (Trace != null) Trace.Switch(now, prev, next, Idle);
@@ -322,9 +335,11 @@ namespace Osprey.Sched
         public long CpuTimeOf(SchedThread t)
         {
             long c = t.CpuTimeNs;
-            if (t == executing)
+            // Under a global scheduler t may execute on another core of its cluster.
+            SchedCore on = t == executing ? this : t.LastCore;
+            if (on != null && on.executing == t)
             {
-                long d = Platform.Now() - lastCharge;
+                long d = on.Platform.Now() - on.lastCharge;
                 if (d > 0) c += d;
             }
             return c;

@@ -57,6 +57,10 @@ namespace Osprey.Sched
         public bool RequeueAtHead;
         /// <summary>The scheduler instance that owns this node, null when none.</summary>
         public Scheduler Owner;
+        /// <summary>Global scheduling (GedfCluster): index in the cluster of the CPU this thread is heir of, -1 when none.</summary>
+        public int HeirCpu = -1;
+        /// <summary>Global scheduling: the cluster's decision stamp when the thread was last among the M most urgent.</summary>
+        public long TopStamp;
 
         public SchedNode(SchedThread thread)
         {
@@ -107,6 +111,12 @@ namespace Osprey.Sched
         public long DispatchCount;
         /// <summary>Jobs released through SchedCore.ReleaseJob (the trace numbers releases by it).</summary>
         public long JobsReleased;
+        /// <summary>The core (CPU) that last dispatched this thread, null before its first dispatch.
+        /// Core is the thread's home (its entry points, timers, periods); under a global scheduler
+        /// the thread executes on any CPU of the cluster, and LastCore says which.</summary>
+        public SchedCore LastCore;
+        /// <summary>Dispatches on a CPU other than the one that dispatched it before (global scheduling).</summary>
+        public long Migrations;
 
         /// <summary>
         /// Synchronization (sched/sync): the thread's wait-queue link, timeout

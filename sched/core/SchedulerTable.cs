@@ -15,6 +15,7 @@ namespace Osprey.Sched
             new EdfScheduler(),
             new CbsScheduler(),
             new VcoreScheduler(),
+            new GlobalEdfScheduler(),
         };
 
         public static int Count { get { return Entries.Length; } }
@@ -25,7 +26,7 @@ namespace Osprey.Sched
             return Entries[index].Name;
         }
 
-        /// <summary>"priority, edf, cbs, vcore".</summary>
+        /// <summary>"priority, edf, cbs, vcore, gedf".</summary>
         public static string Names()
         {
             string s = "";

@@ -66,10 +66,21 @@ namespace Osprey.Sched.Sim
     /// </summary>
     abstract class HostTaskSim
     {
+        /// <summary>The first simulated CPU's number and platform, and its core (the only ones of a one-CPU simulator).</summary>
         protected readonly int cpu;
-        protected readonly SimPlatform platform = new SimPlatform();
+        protected readonly SimPlatform platform;
         /// <summary>Set by the derived constructor (AttachCore), before AddTasks.</summary>
         protected SchedCore core;
+        /// <summary>Every simulated CPU: its number, platform (one shared clock: SetClock) and core.
+        /// Partitioned: each core has its own scheduler instance and tasks; global (gedf): the
+        /// cores form one cluster and every task's home is cores[0].</summary>
+        protected readonly int[] cpuIds;
+        protected readonly SimPlatform[] platforms;
+        protected SchedCore[] cores;
+        /// <summary>The index of the CPU whose action the simulator performs now: a reschedule
+        /// request for another CPU is a remote one (an IPI, delayed by the IPI latency).</summary>
+        internal int Current;
+        SimThread[] runningBefore;
         protected readonly List<SimThread> threads = new List<SimThread>();
         readonly PriorityQueue<SimEvent, (long, long)> events = new PriorityQueue<SimEvent, (long, long)>();
         protected readonly TraceLog trace;
@@ -88,8 +99,8 @@ namespace Osprey.Sched.Sim
         /// moves but no thread makes progress. Added per timer interrupt (entry + exit + one
         /// release per job it releases), per release by a wake-up (an interrupt), per switch
         /// (decision + switch). Always 0 with zero overheads, which keeps the run unchanged.</summary>
-        long stall;
-        long switchesSeen;
+        long[] stalls;
+        long[] switchesSeen;
 
         enum EvKind { Start, Arrival, PeriodicCheck, AperiodicCheck, Other }
 
@@ -100,9 +111,21 @@ namespace Osprey.Sched.Sim
             public long Index;
         }
 
-        protected HostTaskSim(int cpu, long end, SimOptions o)
+        protected HostTaskSim(int cpu, long end, SimOptions o) : this(new int[] { cpu }, end, o, 0) { }
+
+        /// <summary>Simulated CPUs cpuIds (one platform each, one clock); ipiLatency: delay of a
+        /// reschedule request from one CPU to another.</summary>
+        protected HostTaskSim(int[] cpuIds, long end, SimOptions o, long ipiLatency)
         {
-            this.cpu = cpu;
+            this.cpuIds = cpuIds;
+            cpu = cpuIds[0];
+            platforms = new SimPlatform[cpuIds.Length];
+            for (int k = 0; k < cpuIds.Length; k++)
+                platforms[k] = new SimPlatform { Index = k, Owner = this, Latency = ipiLatency };
+            platform = platforms[0];
+            stalls = new long[cpuIds.Length];
+            switchesSeen = new long[cpuIds.Length];
+            runningBefore = new SimThread[cpuIds.Length];
             this.end = end;
             trace = o.Trace;
             check = o.CheckInvariants;
@@ -134,11 +157,35 @@ namespace Osprey.Sched.Sim
         /// <summary>The overheads a run models: --overheads when given, else the file's 'overheads' line.</summary>
         protected Overheads OverheadsOf(WorkloadSpec w) { return options.OverheadsGiven ? options.Overheads : w.Overheads; }
 
-        protected void AttachCore(SchedCore c)
+        protected void AttachCore(SchedCore c) { AttachCores(new SchedCore[] { c }); }
+
+        /// <summary>The cores of the CPUs (cs[k] on platforms[k]), before AddTasks.</summary>
+        protected void AttachCores(SchedCore[] cs)
         {
-            core = c;
-            if (trace != null) trace.Attach(core, cpu, platform);
+            cores = cs;
+            core = cs[0];
+            for (int k = 0; k < cs.Length; k++)
+            {
+                cs[k].Cpu = cpuIds[k];
+                if (trace != null) trace.Attach(cs[k], cpuIds[k], platforms[k]);
+            }
         }
+
+        /// <summary>Index of core c among this simulator's cores.</summary>
+        protected int IndexOf(SchedCore c)
+        {
+            for (int k = 0; k < cores.Length; k++) if (cores[k] == c) return k;
+            return 0;
+        }
+
+        /// <summary>The one simulated clock: every CPU's platform reads it.</summary>
+        void SetClock(long now)
+        {
+            for (int k = 0; k < platforms.Length; k++) platforms[k].Clock = now;
+        }
+
+        /// <summary>True when the cores share one ready set (global scheduling): every ring names every task.</summary>
+        protected bool global;
 
         // ------------------------------------------------------------ hooks --
 
@@ -146,7 +193,7 @@ namespace Osprey.Sched.Sim
         protected virtual void SetUpTask(SimThread t, int index, List<string> notes) { }
 
         /// <summary>The period of a periodic task.</summary>
-        protected virtual RatePeriod NewPeriod(SimThread t, int id) { return new RatePeriod(core, t, id); }
+        protected virtual RatePeriod NewPeriod(SimThread t, int id) { return new RatePeriod(t.Core, t, id); }
 
         /// <summary>A periodic task's period() call at the end of each job.</summary>
         protected virtual PeriodStatus RunPeriod(SimThread t) { return t.Period.Run(t, t.Spec.Period, t.Spec.Deadline); }
@@ -177,10 +224,18 @@ namespace Osprey.Sched.Sim
 
         // ----------------------------------------------------------- engine --
 
-        /// <summary>The tasks of this CPU as threads of the core, with their first events.</summary>
+        /// <summary>The tasks of one CPU as threads of the core, with their first events.</summary>
         protected void AddTasks(WorkloadSpec w, List<TaskSpec> specs, List<TaskStats> stats, List<string> notes)
         {
+            AddTasks(w, specs, stats, notes, core);
+        }
+
+        /// <summary>Tasks whose home is core home (ids 1..n, numbered per home core).</summary>
+        protected void AddTasks(WorkloadSpec w, List<TaskSpec> specs, List<TaskStats> stats, List<string> notes, SchedCore home)
+        {
             overheads = OverheadsOf(w);
+            SchedCore core = home;
+            int cpu = home.Cpu;
             for (int i = 0; i < specs.Count; i++)
             {
                 TaskSpec s = specs[i];
@@ -189,6 +244,9 @@ namespace Osprey.Sched.Sim
                 t.Stats = stats[i];
                 t.Rng = JobWork.Seed(w.Seed, cpu, i);
                 core.AddThread(t);
+                if (global)
+                    foreach (SchedCore c in cores)
+                        if (c != core && c.Trace != null) c.Trace.NameThread(t.Id, t.Name);
                 SetUpTask(t, i, notes);
                 if (s.Kind == TaskKind.Periodic)
                 {
@@ -246,7 +304,14 @@ namespace Osprey.Sched.Sim
         public void Emit(string kind, SimThread t, string extra)
         {
             if (trace != null && t != null && !TraceLog.FromCore(kind, t.Spec.Kind == TaskKind.Periodic || UsesJobNode(t)))
-                trace.Add(platform.Clock, cpu, kind, t, extra);
+                trace.Add(platform.Clock, CpuOf(t), kind, t, extra);
+        }
+
+        /// <summary>The CPU an event of t is recorded on: where it executes, else its home core's.</summary>
+        static int CpuOf(SimThread t)
+        {
+            SchedCore c = t.IsExecuting && t.LastCore != null ? t.LastCore : t.Core;
+            return c.Cpu;
         }
 
         protected void EmitRelease(SimThread t, long k)
@@ -259,7 +324,9 @@ namespace Osprey.Sched.Sim
         void Check(string where)
         {
             if (!check || Error != null) return;
-            string e = core.CheckInvariants();
+            string e = null;
+            for (int k = 0; k < cores.Length && e == null; k++)
+                if ((e = cores[k].CheckInvariants()) != null && cores.Length > 1) e = "cpu " + cpuIds[k] + ": " + e;
             if (e == null)
                 foreach (SimThread t in threads)
                     if (t.Period != null && (e = t.Period.CheckInvariants()) != null) break;
@@ -267,10 +334,12 @@ namespace Osprey.Sched.Sim
             if (e != null) Error = "invariant broken at t=" + platform.Clock + " (" + where + "): " + e;
         }
 
-        void Dispatch()
+        void Dispatch(int k)
         {
-            platform.SwitchRequested = false;
-            core.Dispatch();   // the core traces the switch
+            Current = k;
+            platforms[k].SwitchRequested = false;
+            platforms[k].DispatchAt = long.MaxValue;
+            cores[k].Dispatch();   // the core traces the switch
         }
 
         bool Done(SimThread t)
@@ -289,10 +358,11 @@ namespace Osprey.Sched.Sim
             t.WallTarget = platform.Clock + w;
         }
 
-        /// <summary>The executing thread's zero-time actions. True when it changed the schedule.</summary>
-        bool Act()
+        /// <summary>The zero-time actions of CPU k's executing thread. True when it changed the schedule.</summary>
+        bool Act(int k)
         {
-            SchedThread x = core.Executing;
+            Current = k;
+            SchedThread x = cores[k].Executing;
             SimThread t = x as SimThread;
             if (t == null) return ActOther(x);
             if (!t.IsReady) return false;
@@ -320,7 +390,7 @@ namespace Osprey.Sched.Sim
                     t.Period.Cancel(t);
                     t.Finished = true;
                     t.JobIndex = k + 1;
-                    core.Stop(t);
+                    t.Core.Stop(t);
                     Observe();
                     return;
                 }
@@ -350,8 +420,8 @@ namespace Osprey.Sched.Sim
                 }
                 else
                 {
-                    if (UsesJobNode(t)) core.CancelJob(t, t.JobNode);
-                    core.Block(t);
+                    if (UsesJobNode(t)) t.Core.CancelJob(t, t.JobNode);
+                    t.Core.Block(t);
                 }
             }
             else
@@ -359,7 +429,7 @@ namespace Osprey.Sched.Sim
                 t.Stats.Response(now - s.Start);
                 t.Finished = true;
                 Emit(TraceKind.Complete, t, "job=0 response=" + (now - s.Start));
-                core.Stop(t);
+                t.Core.Stop(t);
             }
             Observe();
         }
@@ -371,23 +441,28 @@ namespace Osprey.Sched.Sim
 
         void ReleaseAperiodic(SimThread t, long k)
         {
-            if (UsesJobNode(t)) core.ReleaseJob(t, t.JobNode, t.AbsDeadline(k));
+            if (UsesJobNode(t)) t.Core.ReleaseJob(t, t.JobNode, t.AbsDeadline(k));
         }
 
         void Settle()
         {
             for (int guard = 0; guard < 100000; guard++)
             {
-                if (core.DispatchNeeded) { Dispatch(); Check("dispatch"); continue; }
-                if (Act()) { Check("act"); continue; }
-                return;
+                bool changed = false;
+                for (int k = 0; k < cores.Length && !changed; k++)
+                {
+                    // A reschedule request from another CPU arrives after the IPI latency.
+                    if (cores[k].DispatchNeeded && platforms[k].DispatchAt <= platform.Clock) { Dispatch(k); Check("dispatch"); changed = true; }
+                    else if (Act(k)) { Check("act"); changed = true; }
+                }
+                if (!changed) return;
             }
             if (Error == null) Error = "no progress at t=" + platform.Clock + " (livelock in zero-time actions)";
         }
 
-        long CompletionTime()
+        long CompletionTime(int k)
         {
-            SchedThread x = core.Executing;
+            SchedThread x = cores[k].Executing;
             SimThread t = x as SimThread;
             if (t == null) return OtherCompletionTime(x);
             if (!t.InJob || !t.IsReady) return long.MaxValue;
@@ -411,14 +486,14 @@ namespace Osprey.Sched.Sim
             {
                 case EvKind.Start:
                     // A background task starts (periodic tasks start by their period's timer).
-                    stall += overheads.InterruptNs;
-                    core.Start(t);
+                    stalls[IndexOf(t.Core)] += overheads.InterruptNs;
+                    t.Core.Start(t);
                     t.NeedStart = true;
                     t.Stats.Released++;
                     EmitRelease(t, 0);
                     break;
                 case EvKind.Arrival:
-                    stall += overheads.InterruptNs;
+                    stalls[IndexOf(t.Core)] += overheads.InterruptNs;
                     t.Arrived++;
                     t.Stats.Released++;
                     EmitRelease(t, e.Index);
@@ -426,7 +501,7 @@ namespace Osprey.Sched.Sim
                     {
                         t.NeedStart = true;
                         ReleaseAperiodic(t, e.Index);
-                        core.Unblock(t);
+                        t.Core.Unblock(t);
                     }
                     break;
                 case EvKind.PeriodicCheck:
@@ -454,10 +529,11 @@ namespace Osprey.Sched.Sim
             dueChecks.Clear();
         }
 
-        long Expiries()
+        /// <summary>Period expiries so far of the tasks whose home is core c (their timers are c's).</summary>
+        long Expiries(SchedCore c)
         {
             long n = 0;
-            foreach (SimThread t in threads) if (t.Period != null) n += (long)t.Period.ExpiryCount;
+            foreach (SimThread t in threads) if (t.Period != null && t.Core == c) n += (long)t.Period.ExpiryCount;
             return n;
         }
 
@@ -471,61 +547,86 @@ namespace Osprey.Sched.Sim
         public void Run()
         {
             if (Error != null) return;
+            int n = cores.Length;
             while (Error == null)
             {
                 Settle();
                 RunDueChecks();
-                if (core.SwitchCount != switchesSeen)
-                {
-                    stall += (core.SwitchCount - switchesSeen) * (overheads.DecisionNs + overheads.SwitchNs);
-                    switchesSeen = core.SwitchCount;
-                }
+                long now = platform.Clock;
                 long next = end;
-                if (platform.TimerAt < next) next = platform.TimerAt;
-                if (events.Count > 0 && events.TryPeek(out _, out var pri) && pri.Item1 < next) next = pri.Item1;
-                long c = CompletionTime();
-                if (stall > 0)
+                for (int k = 0; k < n; k++)
                 {
-                    // Kernel work first: a job completes that much later; it ends at the latest then.
-                    c = Sat(c, stall);
-                    if (Sat(platform.Clock, stall) < next) next = platform.Clock + stall;
+                    SchedCore c = cores[k];
+                    if (c.SwitchCount != switchesSeen[k])
+                    {
+                        stalls[k] += (c.SwitchCount - switchesSeen[k]) * (overheads.DecisionNs + overheads.SwitchNs);
+                        switchesSeen[k] = c.SwitchCount;
+                    }
+                    if (platforms[k].TimerAt < next) next = platforms[k].TimerAt;
+                    // A reschedule request on its way from another CPU.
+                    if (c.DispatchNeeded && platforms[k].DispatchAt < next) next = platforms[k].DispatchAt;
                 }
-                if (c < next) next = c;
-                if (next < platform.Clock) next = platform.Clock;
+                if (events.Count > 0 && events.TryPeek(out _, out var pri) && pri.Item1 < next) next = pri.Item1;
+                for (int k = 0; k < n; k++)
+                {
+                    long c = CompletionTime(k);
+                    if (stalls[k] > 0)
+                    {
+                        // Kernel work first: a job completes that much later; it ends at the latest then.
+                        c = Sat(c, stalls[k]);
+                        if (Sat(now, stalls[k]) < next) next = now + stalls[k];
+                    }
+                    if (c < next) next = c;
+                }
+                if (next < now) next = now;
 
-                // Advance the virtual clock; the kernel's pending work first, then the executing job consumes CPU.
-                long dt = next - platform.Clock;
-                long stalled = dt < stall ? dt : stall;
-                stall -= stalled;
-                dt -= stalled;
-                SchedThread ex = core.Executing;
-                SimThread x = ex as SimThread;
-                if (x == null) ConsumeOther(ex, dt);
-                else if (x.InJob && x.IsReady && !x.WallWork) x.Remaining -= dt;
-                platform.Clock = next;
+                // Advance the virtual clock; on each CPU the kernel's pending work first, then the executing job consumes CPU.
+                long dt = next - now;
+                for (int k = 0; k < n; k++)
+                {
+                    long stalled = dt < stalls[k] ? dt : stalls[k];
+                    stalls[k] -= stalled;
+                    long run = dt - stalled;
+                    SchedThread ex = cores[k].Executing;
+                    SimThread x = ex as SimThread;
+                    runningBefore[k] = x;
+                    if (x == null) ConsumeOther(ex, run);
+                    else if (x.InJob && x.IsReady && !x.WallWork) x.Remaining -= run;
+                }
+                SetClock(next);
 
                 // A job finishing now finishes before the timers due now (a job done exactly at its period end is on time).
-                if (x != null && x.IsReady && x == core.Executing && Done(x))
+                for (int k = 0; k < n; k++)
                 {
-                    Complete(x);
-                    Check("complete");
-                    // A blocking call switches at once (as in the kernel), before timers due at the same instant:
-                    // the CBS budget watchdog of a job that ended exactly on its budget is then cancelled.
-                    if (core.DispatchNeeded && !x.IsReady) Dispatch();
+                    SimThread x = runningBefore[k];
+                    runningBefore[k] = null;
+                    if (x != null && x.IsReady && x == cores[k].Executing && Done(x))
+                    {
+                        Current = k;
+                        Complete(x);
+                        Check("complete");
+                        // A blocking call switches at once (as in the kernel), before timers due at the same instant:
+                        // the CBS budget watchdog of a job that ended exactly on its budget is then cancelled.
+                        if (cores[k].DispatchNeeded && !x.IsReady) Dispatch(k);
+                    }
                 }
 
-                if (platform.TimerAt <= platform.Clock)
+                for (int k = 0; k < n; k++)
                 {
-                    platform.TimerAt = long.MaxValue;
-                    long expiries = overheads.IsZero ? 0 : Expiries();
-                    core.TimerFired(platform.Clock);
-                    if (!overheads.IsZero) stall += overheads.TimerEntryNs + overheads.TimerExitNs + (Expiries() - expiries) * overheads.ReleaseNs;
+                    if (platforms[k].TimerAt > platform.Clock) continue;
+                    Current = k;
+                    SchedCore c = cores[k];
+                    platforms[k].TimerAt = long.MaxValue;
+                    long expiries = overheads.IsZero ? 0 : Expiries(c);
+                    c.TimerFired(platform.Clock);
+                    if (!overheads.IsZero) stalls[k] += overheads.TimerEntryNs + overheads.TimerExitNs + (Expiries(c) - expiries) * overheads.ReleaseNs;
                     AfterTimer();
                     Check("timer");
                 }
                 while (events.Count > 0 && events.TryPeek(out var ev, out var p) && p.Item1 <= platform.Clock)
                 {
                     events.Dequeue();
+                    Current = ev.Thread != null ? IndexOf(ev.Thread.Core) : 0;
                     Handle(ev);
                 }
                 Observe();
@@ -537,14 +638,14 @@ namespace Osprey.Sched.Sim
                     break;
                 }
             }
-            core.Charge();
+            for (int k = 0; k < n; k++) cores[k].Charge();
         }
 
         /// <summary>Run to the end, then put this CPU's error (the first one wins) and results into r.</summary>
         public void RunInto(SimResult r)
         {
             Run();
-            if (Error != null && r.Error == null) r.Error = "cpu " + cpu + ": " + Error;
+            if (Error != null && r.Error == null) r.Error = (cpuIds.Length == 1 ? "cpu " + cpu : "cpus " + string.Join(",", cpuIds)) + ": " + Error;
             Finish(r);
         }
 
@@ -553,11 +654,16 @@ namespace Osprey.Sched.Sim
             foreach (SimThread t in threads)
             {
                 t.Stats.CpuTimeNs = t.CpuTimeNs;
+                t.Stats.Migrations = t.Migrations;
                 if (t.Period != null) t.Stats.TakePeriod(t.Period);
                 FinishTask(t);
             }
-            r.IdleTimeNs += core.IdleTimeNs;
-            r.Switches += core.SwitchCount;
+            for (int k = 0; k < cores.Length; k++)
+            {
+                r.IdleTimeNs += cores[k].IdleTimeNs;
+                r.Switches += cores[k].SwitchCount;
+                r.Migrations += cores[k].Migrations;
+            }
         }
     }
 }

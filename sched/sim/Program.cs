@@ -11,7 +11,7 @@ namespace Osprey.Sched.Sim
     public static class Program
     {
         const string Usage =
-            "usage: sim FILE [--trace OUT] [--sched priority|edf|cbs] [--duration TIME] [--check] [--overheads 'release=T decision=T switch=T timer-entry=T timer-exit=T']\n" +
+            "usage: sim FILE [--trace OUT] [--sched priority|edf|cbs|gedf] [--duration TIME] [--check] [--ipi-latency TIME] [--overheads 'release=T decision=T switch=T timer-entry=T timer-exit=T']\n" +
             "       sim --bench [--quick] [--rounds N] [--only POLICY|PATTERN|N,...] [--verbose]\n" +
             "       sim --random-set KIND,SEED,INDEX [--overheads '...']   (print the props suite's set; KIND 0-4: fp, fp constrained, edf, edf constrained, guest cores)";
 
@@ -20,7 +20,8 @@ namespace Osprey.Sched.Sim
             var fileArg = new Argument<string>("FILE") { Description = "a workload file (sched/README.md)", Arity = ArgumentArity.ZeroOrOne };
             var traceOpt = new Option<string>("--trace") { Description = "write the scheduling trace to this file" };
             var schedOpt = new Option<string>("--sched") { Description = "run under this policy instead of the file's" };
-            schedOpt.AcceptOnlyFromAmong("priority", "edf", "cbs");
+            schedOpt.AcceptOnlyFromAmong("priority", "edf", "cbs", "gedf");
+            var ipiOpt = new Option<string>("--ipi-latency") { Description = "global scheduling: delay of a reschedule request to another CPU (replaces the file's ipi-latency)" };
             var durationOpt = new Option<string>("--duration") { Description = "simulated time, e.g. 2s" };
             var checkOpt = new Option<bool>("--check") { Description = "check the core's invariants after every event" };
             var benchOpt = new Option<bool>("--bench") { Description = "the ready-set benchmark (bench-host)" };
@@ -37,7 +38,7 @@ namespace Osprey.Sched.Sim
             var randomSetOpt = new Option<string>("--random-set") { Description = "print the random set KIND,SEED,INDEX of the property test" };
             var root = new RootCommand("sim: the host scheduling simulator and the ready-set benchmark")
             {
-                fileArg, traceOpt, schedOpt, durationOpt, checkOpt, benchOpt, quickOpt, roundsOpt, onlyOpt, verboseOpt, overheadsOpt, randomSetOpt,
+                fileArg, traceOpt, schedOpt, ipiOpt, durationOpt, checkOpt, benchOpt, quickOpt, roundsOpt, onlyOpt, verboseOpt, overheadsOpt, randomSetOpt,
             };
             if (Array.IndexOf(args, "-h") >= 0 || Array.IndexOf(args, "--help") >= 0) { Console.WriteLine(Usage); return 0; }
             System.CommandLine.ParseResult cl = root.Parse(args);
@@ -72,6 +73,14 @@ namespace Osprey.Sched.Sim
                 string e = WorkloadParser.ParseTime(duration, out d);
                 if (e != null || d <= 0) { Console.Error.WriteLine("sim: --duration: " + (e ?? "must be greater than 0")); return 2; }
                 o.Duration = d;
+            }
+            string ipi = cl.GetValue(ipiOpt);
+            if (ipi != null)
+            {
+                long d;
+                string e = WorkloadParser.ParseTime(ipi, out d);
+                if (e != null || d < 0) { Console.Error.WriteLine("sim: --ipi-latency: " + (e ?? "must be 0 or more")); return 2; }
+                o.IpiLatency = d;
             }
             if (overheads != null)
             {
@@ -129,17 +138,59 @@ namespace Osprey.Sched.Sim
         public static void Print(TextWriter o, string file, WorkloadSpec w, SimResult r)
         {
             if (r.Guests != null) { GuestSim.Print(o, file, w, r); return; }
+            if (r.ClusterSize > 0) { PrintCluster(o, file, w, r); return; }
             o.WriteLine(RunReport.Title(file, w, r.Scheduler, r.Duration));
             o.WriteLine();
+            if (r.Cpus.Length > 1)
+            {
+                // Partitioned on several CPUs: one table per CPU.
+                for (int k = 0; k < r.Cpus.Length; k++)
+                {
+                    int cpu = r.Cpus[k];
+                    var mine = new System.Collections.Generic.List<TaskStats>();
+                    foreach (TaskStats t in r.Tasks) if (t.Cpu == cpu) mine.Add(t);
+                    o.WriteLine("cpu " + cpu + ":");
+                    Table(o, mine.ToArray());
+                    o.WriteLine("cpu " + cpu + " " + RunReport.Total(mine.ToArray(), r.CpuSwitches[k], r.CpuIdleNs[k]));
+                    o.WriteLine();
+                }
+            }
+            else Table(o, r.Tasks);
+            if (r.Cpus.Length <= 1) o.WriteLine();
+            o.WriteLine(RunReport.Total(r.Tasks, r.Switches, r.IdleTimeNs));
+            Tail(o, w, r);
+        }
+
+        static void Table(TextWriter o, TaskStats[] tasks)
+        {
             o.WriteLine(RunReport.Header());
-            foreach (TaskStats t in r.Tasks)
+            foreach (TaskStats t in tasks)
             {
                 o.WriteLine(RunReport.Line(t));
                 string over = RunReport.OverrunLine(t);
                 if (over != null) o.WriteLine(over);
             }
+        }
+
+        /// <summary>Global EDF: the cluster's table, then a line per CPU (switches, migrations in, reschedule IPIs, idle) and the migrations per task.</summary>
+        static void PrintCluster(TextWriter o, string file, WorkloadSpec w, SimResult r)
+        {
+            o.WriteLine(RunReport.Title(file, w, r.Scheduler, r.Duration) + ", cluster of " + r.ClusterSize + " CPU(s), ipi latency " + Format.Time(r.IpiLatency));
             o.WriteLine();
-            o.WriteLine(RunReport.Total(r.Tasks, r.Switches, r.IdleTimeNs));
+            Table(o, r.Tasks);
+            o.WriteLine();
+            o.WriteLine(RunReport.Total(r.Tasks, r.Switches, r.IdleTimeNs) + ", " + r.Migrations + " migrations");
+            for (int k = 0; k < r.Cpus.Length; k++)
+                o.WriteLine("cpu " + r.Cpus[k] + ": " + r.CpuSwitches[k] + " switches, " + r.CpuMigrations[k] + " migrations in, "
+                    + r.CpuIpis[k] + " reschedule IPIs, idle " + Format.Time(r.CpuIdleNs[k]));
+            var sb = new StringBuilder("migrations per task:");
+            foreach (TaskStats t in r.Tasks) sb.Append(" " + t.Name + "=" + t.Migrations);
+            o.WriteLine(sb.ToString());
+            Tail(o, w, r);
+        }
+
+        static void Tail(TextWriter o, WorkloadSpec w, SimResult r)
+        {
             foreach (string v in r.Verdicts) o.WriteLine("analysis " + v);
             if (w.GuestErrors != null) foreach (string m in w.GuestErrors) o.WriteLine("rejected: " + m);
             foreach (string n in r.Notes) o.WriteLine("note: " + n);

@@ -16,6 +16,8 @@ namespace Osprey.Sched.Sim
         public TraceLog Trace;
         /// <summary>Run SchedCore.CheckInvariants after every step (slow; tests).</summary>
         public bool CheckInvariants;
+        /// <summary>Delay of a reschedule request from one CPU to another (global scheduling), ns; -1 = the file's ipi-latency.</summary>
+        public long IpiLatency = -1;
         /// <summary>Kernel overheads to model and charge (--overheads), replacing the file's line when OverheadsGiven.</summary>
         public Overheads Overheads;
         public bool OverheadsGiven;
@@ -34,6 +36,19 @@ namespace Osprey.Sched.Sim
         public List<string> Notes = new List<string>();
         public long IdleTimeNs;
         public long Switches;
+        /// <summary>Dispatches of a task on another CPU than its previous one (global scheduling).</summary>
+        public long Migrations;
+        /// <summary>The CPUs simulated (their numbers), and per CPU its idle time, switches and migrations in.</summary>
+        public int[] Cpus = new int[0];
+        public long[] CpuIdleNs = new long[0];
+        public long[] CpuSwitches = new long[0];
+        public long[] CpuMigrations = new long[0];
+        /// <summary>Remote reschedule requests (IPIs) per CPU, and the latency simulated.</summary>
+        public long[] CpuIpis = new long[0];
+        public long IpiLatency;
+        /// <summary>Global EDF: the cluster's size (0 when partitioned) and its GFB verdict.</summary>
+        public int ClusterSize;
+        public GfbResult Gfb;
         /// <summary>Guest cores (workloads with guests only, see GuestSim), else null.</summary>
         public GuestSimResult Guests;
 
@@ -47,15 +62,36 @@ namespace Osprey.Sched.Sim
         }
     }
 
-    /// <summary>The simulator's platform: a virtual clock, a one-shot timer register, a switch flag.</summary>
+    /// <summary>
+    /// The simulator's platform view of one CPU: the virtual clock (the
+    /// simulator keeps every CPU's at the same time), a one-shot timer
+    /// register, a switch flag. A switch request made while the simulator acts
+    /// for another CPU is a remote one (the kernel's reschedule IPI): the CPU
+    /// dispatches Latency later (DispatchAt); a local one at once.
+    /// </summary>
     public sealed class SimPlatform : Platform
     {
         public long Clock;
         public long TimerAt = long.MaxValue;
         public bool SwitchRequested;
+        /// <summary>This CPU's index among the simulator's CPUs.</summary>
+        public int Index;
+        /// <summary>IPI latency (ns).</summary>
+        public long Latency;
+        /// <summary>When the pending switch request reaches the CPU (long.MaxValue: none).</summary>
+        public long DispatchAt = long.MaxValue;
+        /// <summary>Remote switch requests (IPIs) made to this CPU.</summary>
+        public long RemoteRequests;
+        internal HostTaskSim Owner;
         public override long Now() { return Clock; }
         public override void ArmTimer(long absoluteNs) { TimerAt = absoluteNs; }
-        public override void RequestSwitch() { SwitchRequested = true; }
+        public override void RequestSwitch()
+        {
+            SwitchRequested = true;
+            bool remote = Owner != null && Owner.Current != Index;
+            if (remote) RemoteRequests++;
+            DispatchAt = remote && Latency > 0 ? Clock + Latency : Clock;
+        }
     }
 
     /// <summary>CBS server that reports overruns to the trace.</summary>
@@ -101,22 +137,73 @@ namespace Osprey.Sched.Sim
     {
         readonly bool cbs;
 
-        public CpuSim(int cpu, WorkloadSpec w, SchedulerKind sched, List<TaskSpec> specs, List<TaskStats> stats, long end, SimOptions o, List<string> notes)
-            : base(cpu, end, o)
+        /// <summary>
+        /// The CPUs cpus under sched on one clock: one core per CPU, each its
+        /// own scheduler instance (partitioned), or, under gedf, the cores
+        /// joined into one cluster. Tasks are added per home core (AddCpu).
+        /// </summary>
+        public CpuSim(int[] cpus, SchedulerKind sched, long end, SimOptions o, long ipiLatency)
+            : base(cpus, end, o, ipiLatency)
         {
-            string err;
-            SchedCore c = SchedCore.Create(platform, WorkloadSpec.SchedulerName(sched), null, out err);
-            if (c == null) { Error = err; return; }
-            AttachCore(c);
-            edfKeys = sched == SchedulerKind.Edf;
+            string err = null;
+            var cs = new SchedCore[cpus.Length];
+            for (int k = 0; k < cpus.Length && err == null; k++)
+                cs[k] = SchedCore.Create(platforms[k], WorkloadSpec.SchedulerName(sched), null, out err);
+            if (err == null && sched == SchedulerKind.Gedf && GedfCluster.Join(cs, out err) == null) { }
+            if (err != null) { Error = err; return; }
+            global = sched == SchedulerKind.Gedf;
+            AttachCores(cs);
+            edfKeys = sched == SchedulerKind.Edf || sched == SchedulerKind.Gedf;
             cbs = sched == SchedulerKind.Cbs;
-            AddTasks(w, specs, stats, notes);
+        }
+
+        /// <summary>The tasks whose home is CPU index k.</summary>
+        public void AddCpu(int k, WorkloadSpec w, List<TaskSpec> specs, List<TaskStats> stats, List<string> notes)
+        {
+            if (Error != null) return;
+            AddTasks(w, specs, stats, notes, cores[k]);
+        }
+
+        /// <summary>Per CPU: idle time, switches, migrations in (after Run).</summary>
+        public void PerCpu(SimResult r)
+        {
+            int n = cores.Length;
+            r.Cpus = (int[])cpuIds.Clone();
+            r.CpuIdleNs = new long[n]; r.CpuSwitches = new long[n]; r.CpuMigrations = new long[n]; r.CpuIpis = new long[n];
+            r.IpiLatency = platforms[0].Latency;
+            for (int k = 0; k < n; k++)
+            {
+                r.CpuIpis[k] = platforms[k].RemoteRequests;
+                r.CpuIdleNs[k] = cores[k].IdleTimeNs;
+                r.CpuSwitches[k] = cores[k].SwitchCount;
+                r.CpuMigrations[k] = cores[k].Migrations;
+            }
+        }
+
+        protected override string CheckOther() { return global ? CheckRunning() : null; }
+
+        /// <summary>Global EDF invariants over the executing threads, for tests (CheckInvariants covers the heirs):
+        /// when no switch is pending, the executing threads are the min(M, ready) most urgent. Null when they hold.</summary>
+        internal string CheckRunning()
+        {
+            foreach (SchedCore c in cores) if (c.DispatchNeeded) return null;
+            var g = core.Scheduler as GlobalEdfScheduler;
+            if (g == null) return null;
+            int m = cores.Length, i = 0;
+            for (RbNode x = g.Cluster.ReadyTree.First; x != null && i < m; x = RbTree.Next(x), i++)
+                if (!x.Thread.IsExecuting) return "ready thread " + x.Thread.Name + " among the " + m + " most urgent does not execute";
+            int busy = 0;
+            foreach (SchedCore c in cores) if (c.Executing != c.Idle) busy++;
+            if (busy != i) return busy + " CPUs execute a thread but " + i + " are among the most urgent ready";
+            return null;
         }
 
         protected override void SetUpTask(SimThread t, int index, List<string> notes)
         {
             TaskSpec s = t.Spec;
             if (!cbs || s.Budget <= 0) return;
+            SchedCore core = t.Core;
+            int cpu = core.Cpu;
             ((CbsScheduler)core.Scheduler).ReservationOverheadNs = overheads.PerReservationNs;
             SimServer srv = new SimServer(index + 1, s.Budget, s.Period, s.Overrun == OverrunMode.Hard ? CbsMode.Hard : CbsMode.Soft);
             srv.Owner = t;
@@ -127,7 +214,7 @@ namespace Osprey.Sched.Sim
             else t.SimServerRef = srv;
         }
 
-        protected override RatePeriod NewPeriod(SimThread t, int id) { return new SimPeriod(this, core, t, id); }
+        protected override RatePeriod NewPeriod(SimThread t, int id) { return new SimPeriod(this, t.Core, t, id); }
 
         /// <summary>
         /// The period hook (called by the core's timer, inside TimerFired): the
@@ -175,6 +262,7 @@ namespace Osprey.Sched.Sim
                 if (o.SchedulerOverride == "priority") sched = SchedulerKind.Priority;
                 else if (o.SchedulerOverride == "edf") sched = SchedulerKind.Edf;
                 else if (o.SchedulerOverride == "cbs") sched = SchedulerKind.Cbs;
+                else if (o.SchedulerOverride == "gedf") sched = SchedulerKind.Gedf;
                 else { r.Error = "unknown scheduler '" + o.SchedulerOverride + "'; known: " + SchedulerTable.Names(); r.Tasks = new TaskStats[0]; return r; }
             }
             r.Scheduler = sched;
@@ -182,8 +270,48 @@ namespace Osprey.Sched.Sim
             r.Duration = end;
 
             var all = new List<TaskStats>();
-            foreach (int cpu in HostTaskSim.TaskCpus(w))
+            long ipi = o.IpiLatency >= 0 ? o.IpiLatency : w.IpiLatency;
+            if (sched == SchedulerKind.Gedf)
             {
+                // One cluster of M CPUs (cpus N, default 1), every task's home on its first CPU.
+                int m = w.Cpus > 0 ? w.Cpus : 1;
+                var ids = new int[m];
+                for (int k = 0; k < m; k++) ids[k] = k;
+                r.ClusterSize = m;
+                string label = m == 1 ? "cpu 0" : "cpus 0-" + (m - 1);
+                var gspecs = new List<TaskSpec>(w.Tasks);
+                var gstats = new List<TaskStats>();
+                bool placed = false;
+                foreach (TaskSpec t in w.Tasks)
+                {
+                    gstats.Add(new TaskStats { Name = t.Name, Kind = t.Kind, Cpu = 0, Priority = t.Priority });
+                    placed |= t.CpuGiven;
+                }
+                all.AddRange(gstats);
+                if (placed) r.Notes.Add(label + ": the tasks' cpu fields are not used under gedf (every task runs on the whole cluster; they place the tasks under a partitioned scheduler, e.g. --sched edf)");
+                AnalysisTask[] at = WorkloadAnalysis.TasksFor(w.Tasks, SchedulerKind.Edf, -1);
+                r.Gfb = new GfbResult();
+                GlobalEdfAnalysis.GfbTest(at, at.Length, m, r.Gfb);
+                r.Verdicts.Add(label + ": " + r.Gfb.Describe());
+                r.Analysis[0] = r.Gfb.Verdict;
+                int unanalysed = 0;
+                foreach (TaskSpec t in gspecs) if (t.Kind != TaskKind.Periodic) unanalysed++;
+                if (unanalysed > 0) r.Notes.Add(label + ": " + unanalysed + " aperiodic/background task(s) are not covered by the analysis");
+                Overheads gov = o.OverheadsGiven ? o.Overheads : w.Overheads;
+                if (!gov.IsZero) r.Notes.Add(label + ": the overheads are simulated but the GFB analysis leaves them out");
+                var g = new CpuSim(ids, sched, end, o, ipi);
+                g.AddCpu(0, w, gspecs, gstats, r.Notes);
+                g.RunInto(r);
+                g.PerCpu(r);
+                r.Tasks = all.ToArray();
+                return r;
+            }
+            var cpus = new List<int>(HostTaskSim.TaskCpus(w));
+            if (cpus.Count == 0) { r.Tasks = new TaskStats[0]; return r; }
+            var sim = new CpuSim(cpus.ToArray(), sched, end, o, ipi);
+            for (int k = 0; k < cpus.Count; k++)
+            {
+                int cpu = cpus[k];
                 HostTaskSim.TasksOn(w, cpu, all, out var specs, out var stats);
                 // Analysis of this CPU, with the modelled overheads charged.
                 Overheads ov = o.OverheadsGiven ? o.Overheads : w.Overheads;
@@ -198,8 +326,10 @@ namespace Osprey.Sched.Sim
                 if (unanalysed > 0)
                     r.Notes.Add("cpu " + cpu + ": " + unanalysed + " aperiodic/background task(s) without a CBS server are not covered by the analysis");
 
-                new CpuSim(cpu, w, sched, specs, stats, end, o, r.Notes).RunInto(r);
+                sim.AddCpu(k, w, specs, stats, r.Notes);
             }
+            sim.RunInto(r);
+            sim.PerCpu(r);
             r.Tasks = all.ToArray();
             return r;
         }

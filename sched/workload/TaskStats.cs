@@ -25,6 +25,8 @@ namespace Osprey.Sched.Workload
         public long PeriodMissed;
         public long CpuTimeNs;
         public long Overruns;
+        /// <summary>Dispatches on another CPU than the previous one (global scheduling).</summary>
+        public long Migrations;
         public long FirstMissAt = -1;
 
         public long RespMean { get { return Jobs == 0 ? 0 : RespSum / Jobs; } }

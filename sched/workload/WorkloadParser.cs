@@ -47,7 +47,7 @@ namespace Osprey.Sched.Workload
         int ntasks;
         GuestSpec[] guests = new GuestSpec[4];
         int nguests;
-        int schedulerLine, durationLine, seedLine, shareLine;
+        int schedulerLine, durationLine, seedLine, shareLine, cpusLine, ipiLine;
         // Counts against WorkloadLimits (file-wide).
         int totalTasks, totalArrivals, totalVcores, totalGuests;
 
@@ -170,6 +170,7 @@ namespace Osprey.Sched.Workload
                 FailAt(guest.Line, "guest", "guest '" + guest.Name + "' is not closed: add a line 'end' after its vcore lines");
                 DropGuest(false);
             }
+            if (!CheckCpus()) return result;
             lineNo = 0;
             if (!AssignPriorities(tasks, ntasks)) return result;
             w.Tasks = Trim(tasks, ntasks);
@@ -182,6 +183,26 @@ namespace Osprey.Sched.Workload
             result.Message = "";
             result.Error = "";
             return result;
+        }
+
+        /// <summary>
+        /// After the whole file: every task's and vcore's cpu is below 'cpus N'
+        /// when given.
+        /// </summary>
+        bool CheckCpus()
+        {
+            for (int i = 0; i < ntasks; i++)
+            {
+                TaskSpec t = tasks[i];
+                if (w.Cpus > 0 && t.Cpu >= w.Cpus)
+                    return FailAt(t.Line, "cpu", "cpu " + t.Cpu.ToString() + " is not below 'cpus " + w.Cpus.ToString() + "' (line " + w.CpusLine.ToString() + ")");
+            }
+            if (w.Cpus > 0)
+                for (int g = 0; g < nguests; g++)
+                    for (int v = 0; v < guests[g].Vcores.Length; v++)
+                        if (guests[g].Vcores[v].Cpu >= w.Cpus)
+                            return FailAt(guests[g].Vcores[v].Line, "cpu", "cpu " + guests[g].Vcores[v].Cpu.ToString() + " is not below 'cpus " + w.Cpus.ToString() + "' (line " + w.CpusLine.ToString() + ")");
+            return true;
         }
 
         static T[] Trim<T>(T[] a, int n)
@@ -306,7 +327,7 @@ namespace Osprey.Sched.Workload
         bool Directive()
         {
             string d = directive;
-            bool simple = d == "scheduler" || d == "duration" || d == "seed" || d == "share" || d == "floor" || d == "end";
+            bool simple = d == "scheduler" || d == "duration" || d == "seed" || d == "share" || d == "floor" || d == "end" || d == "cpus" || d == "ipi-latency";
             if (!simple && eqForm) return FailLine("expected '" + d + " key=value ...', got '" + d + "=" + rest + "'");
             if (!simple && !CheckNoPositional()) return false;
             if (simple) return Simple(d);
@@ -314,7 +335,7 @@ namespace Osprey.Sched.Workload
             if (d == "guest") return GuestLine();
             if (d == "vcore") return VcoreLine();
             if (d == "overheads") return OverheadsLine();
-            return FailLine("unknown directive '" + d + "' (expected scheduler, duration, seed, share, floor, overheads, periodic, aperiodic, background, guest, vcore or end)");
+            return FailLine("unknown directive '" + d + "' (expected scheduler, cpus, ipi-latency, duration, seed, share, floor, overheads, periodic, aperiodic, background, guest, vcore or end)");
         }
 
         // ------------------------------------------------------------ simple directives
@@ -333,7 +354,7 @@ namespace Osprey.Sched.Workload
             {
                 if (schedulerLine != 0) return Fail(d, "given twice (first on line " + schedulerLine.ToString() + ")");
                 SchedulerKind k;
-                if (!ParseScheduler(rest, out k)) return Fail(d, "expected priority, edf or cbs, got '" + rest + "'");
+                if (!ParseScheduler(rest, out k)) return Fail(d, "expected priority, edf, cbs or gedf, got '" + rest + "'");
                 w.Scheduler = k;
                 w.SchedulerGiven = true;
                 schedulerLine = lineNo;
@@ -348,6 +369,29 @@ namespace Osprey.Sched.Workload
                 if (t <= 0) return Fail(d, "must be greater than 0, got '" + rest + "'");
                 w.Duration = t;
                 durationLine = lineNo;
+                return true;
+            }
+            if (d == "cpus")
+            {
+                // The machine's CPUs for the host tasks: partitioned, each
+                // task on its 'cpu' (< N); under gedf one cluster of N CPUs.
+                if (cpusLine != 0) return Fail(d, "given twice (first on line " + cpusLine.ToString() + ")");
+                ulong n;
+                if (!ParseULong(rest, out n) || n < 1 || n > 256) return Fail(d, "expected a CPU count 1..256, got '" + rest + "'");
+                w.Cpus = (int)n;
+                w.CpusLine = lineNo;
+                cpusLine = lineNo;
+                return true;
+            }
+            if (d == "ipi-latency")
+            {
+                if (ipiLine != 0) return Fail(d, "given twice (first on line " + ipiLine.ToString() + ")");
+                long t;
+                string e = ParseTime(rest, out t);
+                if (e != null) return Fail(d, e);
+                if (t < 0 || t > 1000000000L) return Fail(d, "must be 0..1s, got '" + rest + "'");
+                w.IpiLatency = t;
+                ipiLine = lineNo;
                 return true;
             }
             if (d == "floor")
@@ -395,6 +439,7 @@ namespace Osprey.Sched.Workload
             if (s == "priority") { k = SchedulerKind.Priority; return true; }
             if (s == "edf") { k = SchedulerKind.Edf; return true; }
             if (s == "cbs") { k = SchedulerKind.Cbs; return true; }
+            if (s == "gedf") { k = SchedulerKind.Gedf; return true; }
             return false;
         }
 
@@ -620,6 +665,7 @@ namespace Osprey.Sched.Workload
             if (!IntField("cpu", 0, 255, out cpu, out present)) return false;
             if (guest != null && present) return Fail("cpu", "a guest's tasks run on its virtual cores; place the vcore instead");
             t.Cpu = cpu;
+            t.CpuGiven = present;
 
             if (!TimeField("start", false, what, 0, out v, out present)) return false;
             if (present && guest != null) return Fail("start", "not supported for a guest's own tasks (start the guest's core later with the vcore's start)");
@@ -726,7 +772,7 @@ namespace Osprey.Sched.Workload
             if (si >= 0)
             {
                 SchedulerKind k;
-                if (!ParseScheduler(vals[si], out k) || k == SchedulerKind.Cbs) return Fail("scheduler", "expected priority or edf, got '" + vals[si] + "'");
+                if (!ParseScheduler(vals[si], out k) || k == SchedulerKind.Cbs || k == SchedulerKind.Gedf) return Fail("scheduler", "expected priority or edf, got '" + vals[si] + "'");
                 if (g.Workload != GuestKind.Periodic) return Fail("scheduler", "only a periodic guest has its own scheduler");
                 g.Scheduler = k;
             }

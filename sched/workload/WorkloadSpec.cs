@@ -3,7 +3,7 @@
 // periodic threads) and the guest-core layer all read this one object.
 namespace Osprey.Sched.Workload
 {
-    public enum SchedulerKind { Priority = 0, Edf = 1, Cbs = 2 }
+    public enum SchedulerKind { Priority = 0, Edf = 1, Cbs = 2, Gedf = 3 }
 
     public enum TaskKind { Periodic = 0, Aperiodic = 1, Background = 2 }
 
@@ -44,6 +44,8 @@ namespace Osprey.Sched.Workload
         public long[] Arrivals;
         /// <summary>Physical CPU (default 0).</summary>
         public int Cpu;
+        /// <summary>True when the line gave 'cpu'.</summary>
+        public bool CpuGiven;
         /// <summary>Periodic and background: when the task's thread starts (from the run's start;
         /// a periodic task's first job is released at Start + Phase). 0 = at the start.</summary>
         public long Start;
@@ -95,6 +97,12 @@ namespace Osprey.Sched.Workload
         public bool SchedulerGiven;
         /// <summary>Run length in ns; 0 when the file does not say.</summary>
         public long Duration;
+        /// <summary>The 'cpus N' line's N (0: not given; then the CPUs are those the tasks name) and its line.</summary>
+        public int Cpus;
+        public int CpusLine;
+        /// <summary>The 'ipi-latency T' line (ns, 0 by default): how long a reschedule request from one
+        /// CPU takes to reach another (global scheduling; the simulator models it).</summary>
+        public long IpiLatency;
         public ulong Seed;
         /// <summary>CPU share for guest-core admission per physical CPU, as ShareNum/ShareDen (default 1/1).</summary>
         public long ShareNum;
@@ -119,6 +127,18 @@ namespace Osprey.Sched.Workload
             return c;
         }
 
+        /// <summary>
+        /// CPUs the host tasks run on: N of 'cpus N' when given, else one more
+        /// than the highest task cpu (1 for a file without cpu fields).
+        /// </summary>
+        public int CpuCount()
+        {
+            if (Cpus > 0) return Cpus;
+            int n = 1;
+            for (int i = 0; i < Tasks.Length; i++) if (Tasks[i].Cpu + 1 > n) n = Tasks[i].Cpu + 1;
+            return n;
+        }
+
         public TaskSpec FindTask(string name)
         {
             for (int i = 0; i < Tasks.Length; i++) if (Tasks[i].Name == name) return Tasks[i];
@@ -129,6 +149,7 @@ namespace Osprey.Sched.Workload
         {
             if (k == SchedulerKind.Edf) return "edf";
             if (k == SchedulerKind.Cbs) return "cbs";
+            if (k == SchedulerKind.Gedf) return "gedf";
             return "priority";
         }
 

@@ -99,6 +99,8 @@ namespace Osprey.Tests.Sched
         [TestCase("edf", 1000)]
         [TestCase("cbs", 10)]
         [TestCase("cbs", 1000)]
+        [TestCase("gedf", 10)]
+        [TestCase("gedf", 1000)]
         public void SchedulingPathsAllocateNothing(string policy, int threads)
         {
             var r = new Rig2(policy, threads);

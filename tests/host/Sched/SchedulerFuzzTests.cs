@@ -18,7 +18,7 @@ namespace Osprey.Tests.Sched
         static readonly string[] Policies = { "priority", "edf", "cbs" };
 
         [Test, Combinatorial]
-        public void Fuzz([Values("priority", "edf", "cbs")] string policy,
+        public void Fuzz([Values("priority", "edf", "cbs", "gedf")] string policy,
                          [Range(1, 12)] int seed)
         {
             Run(policy, seed, 3000);
@@ -27,6 +27,7 @@ namespace Osprey.Tests.Sched
         [TestCase("priority", 1001, 20000)]
         [TestCase("edf", 1002, 20000)]
         [TestCase("cbs", 1003, 20000)]
+        [TestCase("gedf", 1004, 20000)]
         public void LongFuzz(string policy, int seed, int steps)
         {
             Run(policy, seed, steps);

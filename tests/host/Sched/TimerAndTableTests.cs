@@ -122,10 +122,11 @@ namespace Osprey.Tests.Sched
         [Test]
         public void TableListing()
         {
-            Assert.That(SchedulerTable.Count, Is.EqualTo(4));
+            Assert.That(SchedulerTable.Count, Is.EqualTo(5));
             Assert.That(SchedulerTable.NameAt(0), Is.EqualTo("priority"));
             Assert.That(SchedulerTable.NameAt(3), Is.EqualTo("vcore"));
-            Assert.That(SchedulerTable.NameAt(4), Is.Null);
+            Assert.That(SchedulerTable.NameAt(4), Is.EqualTo("gedf"));
+            Assert.That(SchedulerTable.NameAt(5), Is.Null);
             Assert.That(SchedulerTable.NameAt(-1), Is.Null);
         }
 

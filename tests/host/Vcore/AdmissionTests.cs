@@ -237,7 +237,7 @@ namespace Osprey.Tests.VcoreTests
             // The scheduler is a table entry.
             string err;
             Assert.That(SchedulerTable.Create("vcore", out err), Is.InstanceOf<VcoreScheduler>());
-            Assert.That(SchedulerTable.Names(), Is.EqualTo("priority, edf, cbs, vcore"));
+            Assert.That(SchedulerTable.Names(), Is.EqualTo("priority, edf, cbs, vcore, gedf"));
         }
     }
 }

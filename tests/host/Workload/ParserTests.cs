@@ -194,7 +194,7 @@ end
         public void SchedulerErrors()
         {
             var r = Bad("scheduler rms", 1, "scheduler");
-            Assert.That(r.Error, Is.EqualTo("line 1: field 'scheduler': expected priority, edf or cbs, got 'rms'"));
+            Assert.That(r.Error, Is.EqualTo("line 1: field 'scheduler': expected priority, edf, cbs or gedf, got 'rms'"));
             Bad("scheduler", 1, "scheduler");
             Bad("scheduler edf\nscheduler edf", 2, "scheduler");
         }
