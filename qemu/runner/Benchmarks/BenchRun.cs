@@ -48,13 +48,19 @@ public static class BenchRun
                 figures.AddRange(f);
             }
             if (linux)
-                foreach (var smp in new[] { false, true })
-                    foreach (var clock in new[] { Clock.Icount, Clock.Plain })
-                    {
-                        var f = smp ? LinuxSmp(env, clock, dir) : Linux(env, clock, dir);
-                        Append(results, f);
-                        figures.AddRange(f);
-                    }
+            {
+                foreach (var clock in new[] { Clock.Icount, Clock.Plain })
+                {
+                    var f = Linux(env, clock, dir);
+                    Append(results, f);
+                    figures.AddRange(f);
+                }
+                // Plain only: under -icount with -smp Linux-RT does not finish
+                // booting in this QEMU (BENCHMARKS.md, "Multi-CPU").
+                var s = LinuxSmp(env, Clock.Plain, dir);
+                Append(results, s);
+                figures.AddRange(s);
+            }
         }
         catch (BenchFailed e) { return Die(e.Message); }
         o.WriteLine();
@@ -147,7 +153,7 @@ public static class BenchRun
         q.AddRange(Smp);
         if (clock == Clock.Icount) q.AddRange(TestEnv.Icount);
         q.AddRange(new[] { "-kernel", Path.Combine(rt, "vmlinuz"), "-initrd", Path.Combine(rt, "initramfs.cpio.gz"),
-            "-append", "console=ttyS0 quiet panic=-1 osprey_bench=smp" + LinuxSmpWords(clock) });
+            "-append", "console=ttyS0 quiet panic=-1 osprey_bench=smp" });
         var c = Capture.Run(q, 900, log);
         string text = File.ReadAllText(log);
         var figures = BenchFigures.Extract("linux", mode, text);
@@ -160,6 +166,4 @@ public static class BenchRun
             throw new BenchFailed($"bench: Linux-RT -smp {BenchTables.SmpCpus} ({mode}, QEMU status {c.Status}) gave no {string.Join(", ", missing)}; see {env.Rel(log)}");
         return figures;
     }
-
-    static string LinuxSmpWords(Clock clock) => "";
 }

@@ -24,6 +24,8 @@ public static class BenchTables
     /// <summary>The Osprey cell of a multi-CPU row the kernel did not print.</summary>
     public const string NotMeasured = "\u2014";
     public const string NotMeasuredNote = NotMeasured + " Osprey: not measured (the kernel schedules CPU 0 only)";
+    /// <summary>Why linux-ic is empty in the multi-CPU rows of a run with Linux.</summary>
+    public const string LinuxIcountNote = "- linux-ic: not run: Linux-RT does not finish booting under -icount with -smp in this QEMU (BENCHMARKS.md, \"Multi-CPU\")";
     /// <summary>The note when the kernel printed some multi-CPU figures but not every row's.</summary>
     public const string PartlyMeasuredNote = NotMeasured + " Osprey: not printed by the kernel's bench_smp suite";
 
@@ -94,6 +96,9 @@ public static class BenchTables
                 OspreyCell("osprey plain " + f), Cell("linux plain " + f), Ratio("osprey plain " + f, "linux plain " + f))).Append('\n');
         }
         if (ospreyMissing) sb.Append(ospreySmp ? PartlyMeasuredNote : NotMeasuredNote).Append('\n');
+        bool linuxIcount = val.Values.Any(b => b.System == "linux" && b.Mode == "icount");
+        bool linuxIcountSmp = val.Values.Any(b => b.System == "linux" && b.Mode == "icount" && IsSmp(b.Name));
+        if (linuxIcount && !linuxIcountSmp) sb.Append(LinuxIcountNote).Append('\n');
         return sb.ToString();
     }
 

@@ -262,6 +262,8 @@ public class BenchTableTests
         Assert.That(lines, Does.Contain("smp_wakeup_max                 ns                    \u2014            -        -            \u2014        90000        -"));
         Assert.That(lines, Does.Contain("smp_cyclictest_cpu3_max        ns                    \u2014            -        -            \u2014       123456        -"));
         Assert.That(lines[head + 1 + BenchTables.SmpRows.Count], Is.EqualTo("\u2014 Osprey: not measured (the kernel schedules CPU 0 only)"));
+        // Without a Linux -icount run there is nothing to explain about its column.
+        Assert.That(t, Does.Not.Contain("linux-ic: not run"));
         // The single-CPU rows do not take the multi-CPU ones in.
         Assert.That(lines.Take(head).Count(l => l.StartsWith("smp_", System.StringComparison.Ordinal)), Is.Zero);
     }
@@ -287,6 +289,14 @@ public class BenchTableTests
         t = BenchTables.Compare(Figures(all.ToArray()));
         Assert.That(t.Split('\n'), Does.Contain("smp_wakeup_min                 ns                 1000         7500     7.5x         2000         3000     1.5x"));
         Assert.That(t, Does.Not.Contain("\u2014"));
+        Assert.That(t, Does.Not.Contain("linux-ic: not run"));
+    }
+
+    [Test]
+    public void Compare_LinuxIcountWithoutSmpFiguresIsExplained()
+    {
+        string t = BenchTables.Compare(Figures("BENCH linux icount cyclictest_max 4000 ns", "BENCH linux plain smp_wakeup_max 90000 ns"));
+        Assert.That(t.Split('\n'), Does.Contain(BenchTables.LinuxIcountNote));
     }
 
     const string CyclictestOut =
