@@ -14,7 +14,7 @@ public static class BenchRun
     /// <summary>Progress lines go to stderr like build.sh's own.</summary>
     static void Say(string s) => Console.Error.WriteLine("build.sh: " + s);
 
-    public static int Run(TestEnv env, bool linux, bool readyOnly)
+    public static int Run(TestEnv env, bool linux, bool readyOnly, bool osprey = true)
     {
         var o = env.Output;
         string dir = Path.Combine(env.OutDir, readyOnly ? "bench-host" : "bench");
@@ -35,18 +35,14 @@ public static class BenchRun
                 o.Write(t);
                 return 0;
             }
-            foreach (var clock in new[] { Clock.Icount, Clock.Plain })
-            {
-                var f = Osprey(env, clock, dir, "bench");
-                Append(results, f);
-                figures.AddRange(f);
-            }
-            foreach (var clock in new[] { Clock.Icount, Clock.Plain })
-            {
-                var f = Osprey(env, clock, dir, SmpSuite, Smp);
-                Append(results, f);
-                figures.AddRange(f);
-            }
+            if (osprey)
+                foreach (var qemuArgs in new[] { null, Smp })
+                    foreach (var clock in new[] { Clock.Icount, Clock.Plain })
+                    {
+                        var f = qemuArgs == null ? Osprey(env, clock, dir, "bench") : Osprey(env, clock, dir, SmpSuite, qemuArgs);
+                        Append(results, f);
+                        figures.AddRange(f);
+                    }
             if (linux)
             {
                 foreach (var clock in new[] { Clock.Icount, Clock.Plain })
@@ -89,6 +85,13 @@ public static class BenchRun
     }
 
     sealed class BenchFailed : Exception { public BenchFailed(string m) : base(m) { } }
+
+    /// <summary>A usage error of the bench command (status 2).</summary>
+    public static int Usage(string message)
+    {
+        Console.Error.WriteLine("build.sh: error: " + message);
+        return 2;
+    }
 
     static int Die(string message)
     {
