@@ -8,6 +8,8 @@
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev 2>/dev/null
+# cyclictest keeps its run-time statistics in POSIX shared memory (shm_open).
+mkdir -p /dev/shm && mount -t tmpfs tmpfs /dev/shm
 echo "# linux: $(uname -r), $(nproc) cpu, clocksource $(cat /sys/devices/system/clocksource/clocksource0/current_clocksource)"
 
 # "Min: a ... Avg: b ... Max: c" of one cyclictest summary line, as "a b c"
@@ -44,7 +46,8 @@ multi_cpu() {
     fi
     # cyclictest -S: one SCHED_FIFO 99 thread pinned to each CPU, all with the
     # same 1 ms interval (-d 0: no distance between the threads' intervals),
-    # 10,000 loops, while a SCHED_OTHER busy loop keeps every CPU loaded.
+    # 10,000 loops (cyclictest stops every thread when the first is done),
+    # while a SCHED_OTHER busy loop keeps every CPU loaded.
     pids=""
     c=0
     while [ $c -lt $n ]; do /bin/burn $c & pids="$pids $!"; c=$((c + 1)); done

@@ -1,9 +1,12 @@
 // The per-CPU figures of `cyclictest -S -q -N` on Linux-RT: qemu/linux-rt/init.sh
 // copies cyclictest's output to the serial log as "# cyclictest-smp: LINE"
 // lines; each summary line
-//   T: <thread> (<tid>) P:99 I:1000 C: 10000 Min: <ns> Act: <ns> Avg: <ns> Max: <ns>
+//   T: <thread> (<tid>) P:99 I:1000 C: <loops> Min: <ns> Act: <ns> Avg: <ns> Max: <ns>
 // becomes smp_cyclictest_cpu<thread>_min, _mean and _max (with -S thread N is
-// pinned to CPU N).
+// pinned to CPU N). cyclictest stops every thread when the first one has
+// completed its -l loops, so the others may stop short of them (when their
+// CPU lagged behind): the run is complete when one thread reached the loops
+// and each made at least one.
 using System.Globalization;
 using System.Text.RegularExpressions;
 
@@ -20,7 +23,7 @@ public static class CyclictestSmp
     /// <summary>
     /// The figures of the summary lines in <paramref name="log"/>; null with
     /// <paramref name="error"/> set when a "T:" line does not parse, a CPU
-    /// appears twice, a thread completed fewer than <paramref name="loops"/>
+    /// appears twice or made no loop, no thread completed <paramref name="loops"/>
     /// loops, or CPUs 0 to <paramref name="cpus"/>-1 are not all there.
     /// </summary>
     public static List<BenchFigure>? Figures(string mode, string log, int cpus, long loops, out string? error)
@@ -28,6 +31,7 @@ public static class CyclictestSmp
         error = null;
         var perCpu = new SortedDictionary<int, (string Min, string Avg, string Max)>();
         int lineNo = 0;
+        long most = 0;
         foreach (var raw in log.Replace("\r", "").Split('\n'))
         {
             lineNo++;
@@ -40,11 +44,13 @@ public static class CyclictestSmp
             int t = int.Parse(m.Groups["t"].Value, CultureInfo.InvariantCulture);
             long c = long.Parse(m.Groups["c"].Value, CultureInfo.InvariantCulture);
             if (perCpu.ContainsKey(t)) { error = $"log line {lineNo}: a second summary for thread {t}"; return null; }
-            if (c < loops) { error = $"log line {lineNo}: thread {t} completed {c} of {loops} loops"; return null; }
+            if (c == 0) { error = $"log line {lineNo}: thread {t} made no loop"; return null; }
+            most = Math.Max(most, c);
             perCpu[t] = (m.Groups["min"].Value, m.Groups["avg"].Value, m.Groups["max"].Value);
         }
         var missing = Enumerable.Range(0, cpus).Where(c => !perCpu.ContainsKey(c)).ToList();
         if (missing.Count > 0) { error = $"no cyclictest summary for CPU {string.Join(", ", missing)} (of {cpus})"; return null; }
+        if (most < loops) { error = $"no cyclictest thread completed its {loops} loops (the most: {most})"; return null; }
         var list = new List<BenchFigure>();
         foreach (var (cpu, v) in perCpu)
         {
