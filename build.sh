@@ -56,13 +56,15 @@ Usage: ./build.sh [COMMAND] [ARGS]
                    threads on the host (BenchmarkDotNet), then (unless
                    --host-only) the same workload in the kernel under -icount
                    (instructions)
-  bench [--osprey-only]
+  bench [--osprey-only|--linux-only]
                    the kernel's benchmark suite (Thread-Metric equivalents,
                    latency_measure-style costs, cyclictest, scheduler decision
                    cost) under -icount and under plain emulation, beside
                    Debian's Linux PREEMPT_RT kernel (cyclictest, pipe and
                    yield ping-pong) booted with the same QEMU settings; one
-                   table with ratios, and BENCH lines for scripts
+                   table with ratios, and BENCH lines for scripts; then
+                   both with -smp 4 (the multi-CPU rows); --linux-only:
+                   only the Linux boots
   clean            remove out/ and the .NET build outputs
   help             this text
 
@@ -260,7 +262,7 @@ cmd_bench() {
     if [ "${1:-}" = --osprey-only ]; then dotnet "$(runner_dll)" bench --root "$ROOT" --osprey-only; return; fi
     need gcc gcc; need /usr/lib/x86_64-linux-gnu/libc.a libc6-dev; flush_needs
     bash qemu/linux-rt/prepare.sh "$OUT/linux-rt" || die "bench: preparing the Linux-RT kernel and initramfs failed"
-    dotnet "$(runner_dll)" bench --root "$ROOT"
+    dotnet "$(runner_dll)" bench --root "$ROOT" "$@"
 }
 
 # bench-host: the host figures (ns, with the caches and the machine's load),

@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Builds the Linux-RT side of ./build.sh bench from Debian packages only:
 # Debian's linux-image-rt-amd64 kernel, and an initramfs with busybox-static,
-# rt-tests' cyclictest (and the shared libraries it needs) and pingpong.c
-# compiled statically. Output: $1/vmlinuz and $1/initramfs.cpio.gz.
+# rt-tests' cyclictest (and the shared libraries it needs) and pingpong.c,
+# smpwake.c and burn.c compiled statically. Output: $1/vmlinuz and $1/initramfs.cpio.gz.
 set -euo pipefail
-out="$1"
+out="$(mkdir -p "$1" && cd "$1" && pwd)" # absolute: the archive is written from inside $root
 here="$(cd "$(dirname "$0")" && pwd)"
 debs="$out/debs"; root="$out/root"; x="$out/extract"
 mkdir -p "$debs"
@@ -32,7 +32,9 @@ cp "$vmlinuz" "$out/vmlinuz"
 mkdir -p "$root"/{bin,proc,sys,dev,tmp,lib64,lib/x86_64-linux-gnu}
 cp "$x/bin/busybox" "$root/bin/busybox"
 cp "$x/usr/bin/cyclictest" "$root/bin/cyclictest"
-gcc -static -O2 -o "$root/bin/pingpong" "$here/pingpong.c"
+for prog in pingpong smpwake burn; do
+    gcc -static -O2 -pthread -o "$root/bin/$prog" "$here/$prog.c" || die "gcc could not compile $prog.c"
+done
 cp "$here/init.sh" "$root/init"; chmod +x "$root/init"
 # cyclictest's shared libraries: libnuma from its package, the C library from this system's.
 for lib in $(LD_LIBRARY_PATH="$x/usr/lib/x86_64-linux-gnu:$x/lib/x86_64-linux-gnu" ldd "$root/bin/cyclictest" | awk '/=>/{print $3} /ld-linux/{print $1}'); do

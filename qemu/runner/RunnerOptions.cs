@@ -35,7 +35,7 @@ public sealed class RunnerOptions
                   -- COMMAND [ARGS...]
        KtapRunner --label NAME --parse LOGFILE [--exit-status N] [--result FILE]
        KtapRunner test [--root DIR] [--stage TEXT]... [--list] [--started UNIX-SECONDS]
-       KtapRunner bench [--root DIR] [--osprey-only] [--ready-only] [--tables RESULTS]
+       KtapRunner bench [--root DIR] [--osprey-only|--linux-only] [--ready-only] [--tables RESULTS]
        KtapRunner run [--root DIR] [FILE] [--iso|--uefi] [--screen] [--icount] [--trace OUT] [-- WORDS]
        KtapRunner show-serial LOG
        KtapRunner [SUBCOMMAND] --help

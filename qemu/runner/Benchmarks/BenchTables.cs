@@ -1,6 +1,7 @@
 // The two benchmark tables and their verdicts:
 //  - Compare: each figure of Osprey and Linux-RT under -icount and plain
-//    emulation, with the ratio Linux / Osprey and the two targets;
+//    emulation, with the ratio Linux / Osprey and the two targets, then the
+//    multi-CPU rows (smp_*, always listed; BENCHMARKS.md names them);
 //  - ReadyScaling: the kernel's ready-set figures under -icount as one row
 //    per policy, pattern and operation, N=10..10000, the ratio N=10000 / N=10
 //    and the flatness targets.
@@ -18,18 +19,49 @@ public static class BenchTables
     /// <summary>Semaphore ping-pong under -icount: Linux pipe ping-pong / Osprey must be at least this.</summary>
     public const double PingPongTarget = 10;
 
-    /// <summary>The comparison table (every figure but the ready_* ones), then the targets met or MISSED.</summary>
+    /// <summary>The CPUs of the multi-CPU boots (QEMU -smp).</summary>
+    public const int SmpCpus = 4;
+    /// <summary>The Osprey cell of a multi-CPU row the kernel did not print.</summary>
+    public const string NotMeasured = "\u2014";
+    public const string NotMeasuredNote = NotMeasured + " Osprey: not measured (the kernel schedules CPU 0 only)";
+    /// <summary>Why linux-ic is empty in the multi-CPU rows of a run with Linux.</summary>
+    public const string LinuxIcountNote = "- linux-ic: not run: Linux-RT does not finish booting under -icount with -smp in this QEMU (BENCHMARKS.md, \"Multi-CPU\")";
+    /// <summary>The note when the kernel printed some multi-CPU figures but not every row's.</summary>
+    public const string PartlyMeasuredNote = NotMeasured + " Osprey: not printed by the kernel's bench_smp suite";
+
+    /// <summary>
+    /// The multi-CPU rows, in table order: the figures both systems print under
+    /// -smp 4 (Osprey: the bench_smp suite; Linux: qemu/linux-rt/init.sh with
+    /// osprey_bench=smp), all in ns.
+    /// </summary>
+    public static IReadOnlyList<string> SmpRows { get; } = BuildSmpRows();
+
+    static List<string> BuildSmpRows()
+    {
+        var rows = new List<string>();
+        for (int cpu = 0; cpu < SmpCpus; cpu++)
+            foreach (var s in new[] { "min", "mean", "max" }) rows.Add($"smp_cyclictest_cpu{cpu}_{s}");
+        rows.Add("smp_pingpong_round_trip");
+        foreach (var s in new[] { "min", "mean", "max" }) rows.Add($"smp_wakeup_{s}");
+        return rows;
+    }
+
+    static bool IsSmp(string name) => name.StartsWith("smp_", StringComparison.Ordinal);
+
+    /// <summary>The comparison table (every figure but the ready_* ones), then the targets met or MISSED, then the multi-CPU rows.</summary>
     public static string Compare(IEnumerable<BenchFigure> figures)
     {
         var val = new Dictionary<string, BenchFigure>();
         var unit = new Dictionary<string, string>();
         var order = new List<string>();
+        var smpOrder = new List<string>(SmpRows);
         foreach (var b in figures)
         {
             if (b.Name.StartsWith("ready_", StringComparison.Ordinal)) continue;
             val[$"{b.System} {b.Mode} {b.Name}"] = b;
             unit[b.Name] = b.Unit;
-            if (!order.Contains(b.Name)) order.Add(b.Name);
+            var list = IsSmp(b.Name) ? smpOrder : order;
+            if (!list.Contains(b.Name)) list.Add(b.Name);
         }
         string Cell(string k) => val.TryGetValue(k, out var b) ? b.Value : "-";
         string Ratio(string o, string l) =>
@@ -44,6 +76,29 @@ public static class BenchTables
             sb.Append(F("\ntarget: wake-up latency max under icount at least 5x below Linux-RT: {0:F1}x ({1})\n", lat, met1 ? "met" : "MISSED"));
         if (Target(val, "pingpong_round_trip", PingPongTarget) is var (pp, met2))
             sb.Append(F("target: semaphore ping-pong at least 10x cheaper than Linux pipe ping-pong under icount: {0:F1}x ({1})\n", pp, met2 ? "met" : "MISSED"));
+
+        // Multi-CPU rows: listed even before either system prints them; an
+        // Osprey cell without a figure reads NotMeasured, explained below.
+        bool ospreySmp = val.Values.Any(b => b.System == "osprey" && IsSmp(b.Name));
+        bool ospreyMissing = false;
+        string OspreyCell(string k)
+        {
+            if (val.TryGetValue(k, out var b)) return b.Value;
+            ospreyMissing = true;
+            return NotMeasured;
+        }
+        sb.Append(F("\nmulti-CPU (-smp {0})\n", SmpCpus));
+        foreach (var f in smpOrder)
+        {
+            // Without a Linux run the Linux columns say "-" as in the rows above.
+            sb.Append(F(Row, f, unit.TryGetValue(f, out var u) ? u : "ns",
+                OspreyCell("osprey icount " + f), Cell("linux icount " + f), Ratio("osprey icount " + f, "linux icount " + f),
+                OspreyCell("osprey plain " + f), Cell("linux plain " + f), Ratio("osprey plain " + f, "linux plain " + f))).Append('\n');
+        }
+        if (ospreyMissing) sb.Append(ospreySmp ? PartlyMeasuredNote : NotMeasuredNote).Append('\n');
+        bool linuxIcount = val.Values.Any(b => b.System == "linux" && b.Mode == "icount");
+        bool linuxIcountSmp = val.Values.Any(b => b.System == "linux" && b.Mode == "icount" && IsSmp(b.Name));
+        if (linuxIcount && !linuxIcountSmp) sb.Append(LinuxIcountNote).Append('\n');
         return sb.ToString();
     }
 

@@ -246,6 +246,107 @@ public class BenchTableTests
     }
 
     [Test]
+    public void Compare_SmpRowsListedWithNotMeasuredOspreyCells()
+    {
+        var f = Figures(
+            "BENCH osprey icount cyclictest_max 1000 ns",
+            "BENCH linux plain smp_wakeup_max 90000 ns",
+            "BENCH linux plain smp_cyclictest_cpu3_max 123456 ns");
+        string t = BenchTables.Compare(f);
+        string[] lines = t.Split('\n');
+        int head = System.Array.IndexOf(lines, "multi-CPU (-smp 4)");
+        Assert.That(head, Is.GreaterThan(1), t);
+        // Every row in BenchTables.SmpRows order, right after the heading, even those nobody printed.
+        Assert.That(lines.Skip(head + 1).Take(BenchTables.SmpRows.Count).Select(l => l.Split(' ')[0]), Is.EqualTo(BenchTables.SmpRows));
+        Assert.That(BenchTables.SmpRows, Has.Count.EqualTo(16));
+        Assert.That(lines, Does.Contain("smp_wakeup_max                 ns                    \u2014            -        -            \u2014        90000        -"));
+        Assert.That(lines, Does.Contain("smp_cyclictest_cpu3_max        ns                    \u2014            -        -            \u2014       123456        -"));
+        Assert.That(lines[head + 1 + BenchTables.SmpRows.Count], Is.EqualTo("\u2014 Osprey: not measured (the kernel schedules CPU 0 only)"));
+        // Without a Linux -icount run there is nothing to explain about its column.
+        Assert.That(t, Does.Not.Contain("linux-ic: not run"));
+        // The single-CPU rows do not take the multi-CPU ones in.
+        Assert.That(lines.Take(head).Count(l => l.StartsWith("smp_", System.StringComparison.Ordinal)), Is.Zero);
+    }
+
+    [Test]
+    public void Compare_OspreySmpFiguresFillTheColumnAndRatio()
+    {
+        var all = new List<string>();
+        foreach (var row in BenchTables.SmpRows)
+        {
+            all.Add($"BENCH osprey icount {row} 1000 ns");
+            all.Add($"BENCH linux icount {row} 7500 ns");
+        }
+        string t = BenchTables.Compare(Figures(all.ToArray()));
+        Assert.That(t.Split('\n'), Does.Contain("smp_pingpong_round_trip        ns                 1000         7500     7.5x            \u2014            -        -"));
+        // The plain column is still missing: the note stays, for those cells.
+        Assert.That(t, Does.Contain(BenchTables.PartlyMeasuredNote));
+        foreach (var row in BenchTables.SmpRows)
+        {
+            all.Add($"BENCH osprey plain {row} 2000 ns");
+            all.Add($"BENCH linux plain {row} 3000 ns");
+        }
+        t = BenchTables.Compare(Figures(all.ToArray()));
+        Assert.That(t.Split('\n'), Does.Contain("smp_wakeup_min                 ns                 1000         7500     7.5x         2000         3000     1.5x"));
+        Assert.That(t, Does.Not.Contain("\u2014"));
+        Assert.That(t, Does.Not.Contain("linux-ic: not run"));
+    }
+
+    [Test]
+    public void Compare_LinuxIcountWithoutSmpFiguresIsExplained()
+    {
+        string t = BenchTables.Compare(Figures("BENCH linux icount cyclictest_max 4000 ns", "BENCH linux plain smp_wakeup_max 90000 ns"));
+        Assert.That(t.Split('\n'), Does.Contain(BenchTables.LinuxIcountNote));
+    }
+
+    const string CyclictestOut =
+        "# linux: 6.1.0-57-rt-amd64, 4 cpu, clocksource tsc\n" +
+        "# cyclictest-smp: # /dev/cpu_dma_latency set to 0us\n" +
+        "# cyclictest-smp: T: 0 (  123) P:99 I:1000 C:  10000 Min:   3562 Act:    4012 Avg:    3916 Max:    6006\r\n" +
+        "# cyclictest-smp: T: 1 (  124) P:99 I:1000 C:  10000 Min:   3600 Act:    4100 Avg:    4000 Max:   16006\n" +
+        "# cyclictest-smp: T: 2 (  125) P:99 I:1000 C:  10000 Min:   3700 Act:    4200 Avg:    4100 Max:    7000\n" +
+        "# cyclictest-smp: T: 3 (  126) P:99 I:1000 C:  10000 Min:   3800 Act:    4300 Avg:    4200 Max:    8000\n" +
+        "T: 9 ( 1) P:99 I:1000 C: 1 Min: 1 Act: 1 Avg: 1 Max: 1\n";
+
+    [Test]
+    public void CyclictestSmp_PerCpuFigures()
+    {
+        var f = CyclictestSmp.Figures("icount", CyclictestOut, 4, 10000, out var error);
+        Assert.That(error, Is.Null);
+        Assert.That(f!.Select(b => b.ToString()).Take(4), Is.EqualTo(new[]
+        {
+            "BENCH linux icount smp_cyclictest_cpu0_min 3562 ns",
+            "BENCH linux icount smp_cyclictest_cpu0_mean 3916 ns",
+            "BENCH linux icount smp_cyclictest_cpu0_max 6006 ns",
+            "BENCH linux icount smp_cyclictest_cpu1_min 3600 ns",
+        }));
+        Assert.That(f, Has.Count.EqualTo(12));
+        Assert.That(f.Single(b => b.Name == "smp_cyclictest_cpu1_max").Value, Is.EqualTo("16006"));
+        // Every per-CPU name is a multi-CPU row of the table.
+        Assert.That(f.Select(b => b.Name), Is.SubsetOf(BenchTables.SmpRows));
+    }
+
+    [Test]
+    public void CyclictestSmp_MissingCpuShortRunOrGarbleIsAnError()
+    {
+        string three = string.Join("\n", CyclictestOut.Split('\n').Where(l => !l.Contains("T: 2 ")));
+        Assert.That(CyclictestSmp.Figures("plain", three, 4, 10000, out var error), Is.Null);
+        Assert.That(error, Is.EqualTo("no cyclictest summary for CPU 2 (of 4)"));
+
+        string shortRun = CyclictestOut.Replace("C:  10000 Min:   3700", "C:   9000 Min:   3700");
+        Assert.That(CyclictestSmp.Figures("plain", shortRun, 4, 10000, out error), Is.Null);
+        Assert.That(error, Is.EqualTo("log line 5: thread 2 completed 9000 of 10000 loops"));
+
+        string garbled = CyclictestOut.Replace("Avg:    4100", "Avg: n/a");
+        Assert.That(CyclictestSmp.Figures("plain", garbled, 4, 10000, out error), Is.Null);
+        Assert.That(error, Does.StartWith("log line 5: not a cyclictest summary line: 'T: 2 (  125)"));
+
+        string twice = CyclictestOut + "# cyclictest-smp: T: 1 (  124) P:99 I:1000 C:  10000 Min: 1 Act: 1 Avg: 1 Max: 1\n";
+        Assert.That(CyclictestSmp.Figures("plain", twice, 4, 10000, out error), Is.Null);
+        Assert.That(error, Is.EqualTo("log line 8: a second summary for thread 1"));
+    }
+
+    [Test]
     public void ReadyScaling_RowsRatiosAndTargets()
     {
         var f = Figures(
