@@ -56,7 +56,7 @@ Usage: ./build.sh [COMMAND] [ARGS]
                    threads on the host (BenchmarkDotNet), then (unless
                    --host-only) the same workload in the kernel under -icount
                    (instructions)
-  bench [--osprey-only|--linux-only]
+  bench [--osprey-only|--linux-only] [--smp-only]
                    the kernel's benchmark suite (Thread-Metric equivalents,
                    latency_measure-style costs, cyclictest, scheduler decision
                    cost) under -icount and under plain emulation, beside
@@ -64,7 +64,7 @@ Usage: ./build.sh [COMMAND] [ARGS]
                    yield ping-pong) booted with the same QEMU settings; one
                    table with ratios, and BENCH lines for scripts; then
                    both with -smp 4 (the multi-CPU rows); --linux-only:
-                   only the Linux boots
+                   only the Linux boots; --smp-only: only the -smp 4 boots
   clean            remove out/ and the .NET build outputs
   help             this text
 
@@ -259,7 +259,7 @@ cmd_test() {
 # The boots, the tables and their targets are the runner's (qemu/runner/Benchmarks).
 cmd_bench() {
     build_kernel; need_qemu; build_runner
-    if [ "${1:-}" = --osprey-only ]; then dotnet "$(runner_dll)" bench --root "$ROOT" --osprey-only; return; fi
+    case " $* " in *" --osprey-only "*) dotnet "$(runner_dll)" bench --root "$ROOT" "$@"; return;; esac
     need gcc gcc; need /usr/lib/x86_64-linux-gnu/libc.a libc6-dev; flush_needs
     bash qemu/linux-rt/prepare.sh "$OUT/linux-rt" || die "bench: preparing the Linux-RT kernel and initramfs failed"
     dotnet "$(runner_dll)" bench --root "$ROOT" "$@"

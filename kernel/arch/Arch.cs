@@ -34,6 +34,9 @@ namespace Osprey.Kernel
         internal static void WaitForInterrupt() { Cpu.EnableInterruptsAndHalt(); }
         // A spin-wait hint (PAUSE) for busy loops.
         [MethodImpl(Inline)] internal static void SpinWaitHint() { Cpu.Pause(); }
+        // Atomically returns *counter and adds 1 (visible to every CPU): the
+        // ticket of a FIFO lock whose waiters spin in C# (GlobalMutex).
+        [MethodImpl(Inline)] internal static uint TakeTicket(uint* counter) { return Cpu.TakeTicket(counter); }
 
         // ---- Per-CPU context ----
 

@@ -17,6 +17,7 @@ namespace Osprey.Kernel.Threading
         internal long CreatedAt, ExitedAt;
         internal WaitQueue Joiners;           // threads waiting in Join (on the thread's core; remade by Threads.SetCpu)
         internal Thread LiveNext, LivePrev;   // Scheduling's list of started, not exited threads
+        internal Smp.GlobalMutex HeldGlobal;  // the global mutex it spins on or holds (at most one; Smp.GlobalMutex)
 
         internal Thread(int id, string name, int priority, SchedCore core) : base(id, priority, name)
         {

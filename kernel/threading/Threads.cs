@@ -144,6 +144,8 @@ namespace Osprey.Kernel.Threading
             Machine.DisableInterrupts();
             Thread self = Scheduling.Current;
             if (self == Scheduling.Idle || Scheduling.InterruptNesting > 0) Panic.Fail("Threads.Exit from the idle thread or an interrupt handler");
+            // Every other CPU's waiter would spin forever behind it.
+            if (self.HeldGlobal != null) Panic.Fail("thread '" + self.Name + "' exits holding (or spinning on) a global mutex");
             self.Exited = true;
             self.ExitedAt = Machine.Now();
             Scheduling.Exited(self);

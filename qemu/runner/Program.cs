@@ -171,16 +171,17 @@ public static class RunnerApp
         var ospreyOnly = new Option<bool>("--osprey-only") { Description = "no Linux-RT boots" };
         var linuxOnly = new Option<bool>("--linux-only") { Description = "only the Linux-RT boots (their rows of the table)" };
         var readyOnly = new Option<bool>("--ready-only") { Description = "only the ready-set workload under -icount (bench-host's kernel part)" };
+        var smpOnly = new Option<bool>("--smp-only") { Description = "only the -smp 4 boots (the multi-CPU rows)" };
         var tables = new Option<string?>("--tables") { Description = "no boots: print the tables of a saved results.txt", HelpName = "RESULTS" };
         var bench = new Command("bench", "the kernel's bench suite under -icount and plain emulation beside Linux-RT; the tables")
         {
-            rootDir, ospreyOnly, linuxOnly, readyOnly, tables,
+            rootDir, ospreyOnly, linuxOnly, readyOnly, smpOnly, tables,
         };
         bench.SetAction(pr => pr.GetValue(tables) is string saved
             ? BenchRun.Tables(saved, output)
             : pr.GetValue(ospreyOnly) && pr.GetValue(linuxOnly)
                 ? BenchRun.Usage("bench: --osprey-only and --linux-only exclude each other")
-                : BenchRun.Run(Env(pr.GetValue(rootDir)!, output), !pr.GetValue(ospreyOnly), pr.GetValue(readyOnly), !pr.GetValue(linuxOnly)));
+                : BenchRun.Run(Env(pr.GetValue(rootDir)!, output), !pr.GetValue(ospreyOnly), pr.GetValue(readyOnly), !pr.GetValue(linuxOnly), pr.GetValue(smpOnly)));
         root.Subcommands.Add(bench);
 
         var runFile = new Argument<string[]>("FILE") { Description = "a workload file, passed as a boot module (or built into the ISO)", Arity = ArgumentArity.ZeroOrMore };

@@ -30,6 +30,7 @@ namespace Osprey.Kernel.SelfTest
                 new PrimitivesSuite(),
                 new UnderPolicy(new PrimitivesSuite(), "edf"),
                 new BenchSuite(),
+                new BenchSmpSuite(),
                 new TraceSuite(),
                 new GuestSuite(),
                 new PropsSuite(),

@@ -15,7 +15,7 @@ namespace Osprey.Kernel.SelfTest
         internal override string Name { get { return "smp"; } }
         internal override string[] TestNames
         {
-            get { return new string[] { "cpus_running", "ap_apic_timer_calibrated", "ap_timer_wakes_sleeper", "ipi_round_trip", "cross_cpu_wakeup", "semaphore_ping_pong", "releases_from_every_cpu", "thread_moved_to_cpu", "shared_structures_under_contention" }; }
+            get { return new string[] { "cpus_running", "ap_apic_timer_calibrated", "ap_timer_wakes_sleeper", "ipi_round_trip", "cross_cpu_wakeup", "semaphore_ping_pong", "releases_from_every_cpu", "thread_moved_to_cpu", "shared_structures_under_contention", "mutex_inversion_across_cpus", "mutex_contention_across_cpus" }; }
         }
 
         private const int Shots = 5;
@@ -41,6 +41,8 @@ namespace Osprey.Kernel.SelfTest
                 case 6: ReleasesFromEveryCpu(t); break;
                 case 7: MovedThread(t); break;
                 case 8: Contention(t); break;
+                case 9: SmpMutexTests.Inversion(t); break;
+                case 10: SmpMutexTests.Contention(t); break;
             }
         }
 

@@ -213,4 +213,13 @@ osprey_spin_release:
     popfq
     ret
 
+; uint osprey_take_ticket(uint* counter): atomically returns *counter and
+; adds 1 (LOCK XADD, Intel SDM vol. 2B XADD; vol. 3A 10.1.2.2): the ticket
+; of a FIFO lock whose waiters spin outside assembly (GlobalMutex).
+global osprey_take_ticket
+osprey_take_ticket:
+    mov eax, 1
+    lock xadd [rdi], eax
+    ret
+
 section .note.GNU-stack noalloc noexec nowrite progbits

@@ -14,7 +14,7 @@ public static class BenchRun
     /// <summary>Progress lines go to stderr like build.sh's own.</summary>
     static void Say(string s) => Console.Error.WriteLine("build.sh: " + s);
 
-    public static int Run(TestEnv env, bool linux, bool readyOnly, bool osprey = true)
+    public static int Run(TestEnv env, bool linux, bool readyOnly, bool osprey = true, bool smpOnly = false)
     {
         var o = env.Output;
         string dir = Path.Combine(env.OutDir, readyOnly ? "bench-host" : "bench");
@@ -36,7 +36,7 @@ public static class BenchRun
                 return 0;
             }
             if (osprey)
-                foreach (var qemuArgs in new[] { null, Smp })
+                foreach (var qemuArgs in smpOnly ? new[] { Smp } : new[] { null, Smp })
                     foreach (var clock in new[] { Clock.Icount, Clock.Plain })
                     {
                         var f = qemuArgs == null ? Osprey(env, clock, dir, "bench") : Osprey(env, clock, dir, SmpSuite, qemuArgs);
@@ -45,7 +45,7 @@ public static class BenchRun
                     }
             if (linux)
             {
-                foreach (var clock in new[] { Clock.Icount, Clock.Plain })
+                foreach (var clock in smpOnly ? Array.Empty<Clock>() : new[] { Clock.Icount, Clock.Plain })
                 {
                     var f = Linux(env, clock, dir);
                     Append(results, f);
