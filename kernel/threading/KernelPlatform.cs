@@ -24,6 +24,8 @@ namespace Osprey.Kernel.Threading
         internal bool DeferArm;
         // ArmedFor was set from another CPU: this CPU arms it on the IPI.
         internal volatile bool RearmPending;
+        // Reschedule IPIs sent to this CPU by other CPUs, and sends the local APIC refused.
+        internal long KicksSent, KicksFailed;
         private readonly PerCpu cpu;           // the CPU whose core this platform serves
 
         internal KernelPlatform(PerCpu cpu) { this.cpu = cpu; }
@@ -51,7 +53,8 @@ namespace Osprey.Kernel.Threading
         private void Kick()
         {
             string error;
-            Machine.SendIpi(cpu.ApicId, Smp.Remote.RescheduleVector, out error);
+            KicksSent++;
+            if (!Machine.SendIpi(Smp.Smp.Cpus[cpu.Index].ApicId, Smp.Remote.RescheduleVector, out error)) KicksFailed++;
         }
 
         // On this CPU, in the reschedule IPI's handler, under its cluster's

@@ -37,6 +37,12 @@ namespace Osprey.Kernel.Workload
             for (int c = 0; c < m && c < MaxCpus; c++)
                 Log.WriteLine("cpu " + c + ": " + (stop[4 * c] - start[4 * c]) + " switches, " + (stop[4 * c + 2] - start[4 * c + 2]) + " migrations in, "
                     + (stop[4 * c + 3] - start[4 * c + 3]) + " reschedule IPIs, idle " + Format.Time(stop[4 * c + 1] - start[4 * c + 1]));
+            for (int c = 0; c < m; c++)
+            {
+                PerCpu p = PerCpu.Of(c);
+                Log.WriteLine("cpu " + c + " core: switch requests " + p.Core.SwitchRequests + ", timer re-arms asked by other CPUs " + p.RemoteArms
+                    + ", IPIs sent to it " + p.Platform.KicksSent + " (" + p.Platform.KicksFailed + " refused), timer interrupts " + p.TimerInterrupts + ", armed for " + p.Platform.ArmedFor + ", executing '" + p.Core.Executing.Name + "', heir '" + p.Core.Heir.Name + "'");
+            }
             string s = "migrations per task:";
             for (int i = 0; i < stats.Length; i++) s = s + " " + stats[i].Name + "=" + stats[i].Migrations;
             Log.WriteLine(s);
