@@ -282,17 +282,6 @@ namespace Osprey.Kernel.Threading
         // running slice when t is the current thread).
         internal static long CpuTime(Thread t)
         {
-            // The calling thread's own time needs only this CPU: its core is
-            // charged by this CPU alone (Dispatch, its timer interrupt; a gedf
-            // core keeps no budgets), so no cluster lock in a job's spin loop.
-            PerCpu cpu = PerCpu.Current;
-            if (t == cpu.CurrentThread && cpu.Cluster != null && cpu.Core.Trace == null)
-            {
-                ulong g = Machine.DisableInterrupts();
-                long own = cpu.Core.CpuTimeOf(t);
-                Machine.RestoreInterrupts(g);
-                return own;
-            }
             ulong f = Scheduling.Lock();
             long c = Scheduling.Core.CpuTimeOf(t);
             Scheduling.Unlock(f);

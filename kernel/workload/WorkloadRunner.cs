@@ -425,7 +425,18 @@ namespace Osprey.Kernel.Workload
                 return true;
             }
             long target = Threads.CpuTime(self) + w;
-            while (Threads.CpuTime(self) < target) if (stopping) return false;
+            // On a cluster the spin hints the CPU each round (PAUSE): other
+            // CPUs of the cluster take its lock in the same loop, and under
+            // QEMU's TCG a PAUSE ends the vCPU's turn, so with several vCPUs
+            // run round-robin on one thread (-icount) an idle CPU's
+            // reschedule IPI is taken at once instead of after the spinning
+            // vCPU's whole turn (up to the next timer deadline).
+            bool hint = GlobalCluster.Current != null;
+            while (Threads.CpuTime(self) < target)
+            {
+                if (stopping) return false;
+                if (hint) Machine.SpinWaitHint();
+            }
             return true;
         }
 
