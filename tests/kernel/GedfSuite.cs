@@ -116,7 +116,7 @@ namespace Osprey.Kernel.SelfTest
                 // Job j (released at j*T) completes by its deadline (j+1)*T <= end.
                 long due = w.Duration / w.Tasks[k].Period;
                 expected += due;
-                if (exact) t.Equal(due, st.Jobs, "task '" + st.Name + "': jobs done (one per deadline inside the run)");
+                if (exact) t.True(st.Jobs >= due, "task '" + st.Name + "': " + st.Jobs + " jobs done, at least one per deadline inside the run (" + due + ")");
                 else t.True(st.Jobs > 0, "task '" + st.Name + "' completed jobs");
             }
             long mig = 0, ipi = 0;

@@ -26,6 +26,11 @@ public static class StageList
         new("application processors: the smp and arch suites on 4 CPUs (-smp 4) and on 2 (-smp 2, -icount shift=0,sleep=off)",
             new KernelBootCase("kernel-smp4", 120, Clock.Plain, "selftest=smp,arch", "-smp", "4"),
             new KernelBootCase("kernel-smp2-icount", 120, Clock.Icount, "selftest=smp,arch clock=exact", "-smp", "2")),
+        // Global EDF over the CPUs (sched=gedf: one cluster, one ready set):
+        // the gedf suite on 2 and 4 CPUs under -icount (timing asserted).
+        new("global EDF in the kernel: the gedf suite on 2 and 4 CPUs (-smp 2 and -smp 4, -icount shift=0,sleep=off)",
+            new KernelBootCase("kernel-gedf2-icount", 120, Clock.Icount, "selftest=gedf sched=gedf clock=exact", "-smp", "2"),
+            new KernelBootCase("kernel-gedf4-icount", 120, Clock.Icount, "selftest=gedf sched=gedf clock=exact", "-smp", "4")),
         new("random admitted sets in the kernel, zero misses (-icount)",
             new PropsCase("fixed_priority", "priority", 30),
             new PropsCase("edf", "edf", 30),
