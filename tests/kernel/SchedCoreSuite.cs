@@ -10,7 +10,7 @@ namespace Osprey.Kernel.SelfTest
         internal override string Name { get { return "sched"; } }
         internal override string[] TestNames
         {
-            get { return new string[] { "table_has_four_policies", "priority_picks_most_urgent", "edf_picks_earliest_deadline", "period_releases_and_blocks", "unknown_policy_rejected", "ready_sets_of_1000_keep_invariants" }; }
+            get { return new string[] { "table_has_five_policies", "priority_picks_most_urgent", "edf_picks_earliest_deadline", "period_releases_and_blocks", "unknown_policy_rejected", "ready_sets_of_1000_keep_invariants" }; }
         }
 
         private sealed class VirtualPlatform : Platform
@@ -46,8 +46,8 @@ namespace Osprey.Kernel.SelfTest
             switch (index)
             {
                 case 0:
-                    t.Equal(4, SchedulerTable.Count, "entries");
-                    t.True(SchedulerTable.Contains("priority") && SchedulerTable.Contains("edf") && SchedulerTable.Contains("cbs") && SchedulerTable.Contains("vcore"), "names");
+                    t.Equal(5, SchedulerTable.Count, "entries");
+                    t.True(SchedulerTable.Contains("priority") && SchedulerTable.Contains("edf") && SchedulerTable.Contains("cbs") && SchedulerTable.Contains("vcore") && SchedulerTable.Contains("gedf"), "names");
                     break;
                 case 1:
                 {
