@@ -85,7 +85,11 @@ namespace Osprey.Kernel
             if (policy == "gedf")
             {
                 string clusterError = FormCluster();
-                if (clusterError != null && workloadError == null) workloadError = clusterError;
+                if (clusterError != null && workloadError == null)
+                {
+                    workloadError = clusterError;
+                    Log.WriteLine("osprey: error: workload " + clusterError + " (nothing of it runs)");
+                }
             }
             // The overheads the analysis charges, measured before any trace
             // records (its probe interrupts are not part of a run).

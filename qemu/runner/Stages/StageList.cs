@@ -59,7 +59,9 @@ public static class StageList
         new("simulator vs kernel, global EDF on several CPUs (-smp 2 and -smp 4, -icount)",
             new CompareCase("sched/examples/gedf-2cpu.wl", 2),
             new CompareCase("sched/examples/gedf-4cpu.wl", 4),
-            new CompareCase("sched/examples/gedf-dhall.wl", 2, "--overheads", "switch=5us")),
+            new CompareCase("sched/examples/gedf-dhall.wl", 2, "--overheads", "switch=5us"),
+            // One CPU started: a cluster of 4 is refused, naming line and field.
+            new RunStatusCase("sched/examples/gedf-4cpu.wl", "line 12: field 'cpus': a cluster of 4 CPUs asked, 1 started", ExitCodes.Fail)),
 
         new("conformance: sched/examples/conformance in the simulator and the kernel against theory (-icount)",
             new ConformanceCase("sched/examples/conformance")),
