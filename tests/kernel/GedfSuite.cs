@@ -38,7 +38,8 @@ namespace Osprey.Kernel.SelfTest
             KernelCluster cl = GlobalCluster.Current;
             if (cl == null)
             {
-                t.Skip("no global-EDF cluster: boot with sched=gedf on 2 or more CPUs (" + Smp.Smp.Count + " started)");
+                if (Smp.Smp.Count < 2) t.Skip("one CPU started: global EDF needs a cluster of 2 or more CPUs (QEMU -smp N)");
+                else t.Skip("no global-EDF cluster: the " + Smp.Smp.Count + " CPUs started on their own '" + Smp.Smp.Policy + "' cores (a cluster forms when gedf is the boot policy)");
                 return;
             }
             switch (index)
