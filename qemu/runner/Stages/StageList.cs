@@ -61,7 +61,7 @@ public static class StageList
             new CompareCase("sched/examples/gedf-4cpu.wl", 4),
             new CompareCase("sched/examples/gedf-dhall.wl", 2, "--overheads", "switch=5us"),
             // One CPU started: a cluster of 4 is refused, naming line and field.
-            new RunStatusCase("sched/examples/gedf-4cpu.wl", "line 12: field 'cpus': a cluster of 4 CPUs asked, 1 started", ExitCodes.Fail)),
+            new RunStatusCase("sched/examples/gedf-4cpu.wl", "osprey: error: workload sched/examples/gedf-4cpu.wl: line 12: field 'cpus': a cluster of 4 CPUs asked, 1 started", ExitCodes.Fail, "run-status-gedf-cpus")),
 
         new("conformance: sched/examples/conformance in the simulator and the kernel against theory (-icount)",
             new ConformanceCase("sched/examples/conformance")),
