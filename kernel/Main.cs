@@ -82,6 +82,15 @@ namespace Osprey.Kernel
             Machine.SetFaultUpcall(&DescribeFault);
             Log.WriteLine("osprey: scheduler '" + policy + "', threads running");
             Smp.Smp.StartAll(Boot, enabledCpus, Options.CpuLimit, policy);
+            if (policy == "gedf")
+            {
+                string clusterError = FormCluster();
+                if (clusterError != null && workloadError == null)
+                {
+                    workloadError = clusterError;
+                    Log.WriteLine("osprey: error: workload " + clusterError + " (nothing of it runs)");
+                }
+            }
             // The overheads the analysis charges, measured before any trace
             // records (its probe interrupts are not part of a run).
             Machine.EnableInterrupts();
@@ -166,6 +175,28 @@ namespace Osprey.Kernel
 
         // sched= wins over the workload file's scheduler line (a file with
         // guests implies vcore); without either, fixed priority.
+        // sched=gedf (or a file's `scheduler gedf`): the running CPUs, or the
+        // first N of them for a file's `cpus N`, become one global-EDF
+        // cluster (GlobalCluster). Null, or the error (a file asking for
+        // more CPUs than started names its line and field).
+        private static string FormCluster()
+        {
+            Osprey.Sched.Workload.WorkloadSpec w = Options.SelfTest ? null : Workload.WorkloadRunner.Spec;
+            int m = Smp.Smp.Count;
+            if (w != null && w.Cpus > 0)
+            {
+                if (w.Cpus > Smp.Smp.Count)
+                    return Workload.WorkloadRunner.FileName + ": line " + w.CpusLine + ": field 'cpus': a cluster of " + w.Cpus
+                        + " CPUs asked, " + Smp.Smp.Count + " started (QEMU -smp, cpus=)";
+                m = w.Cpus;
+            }
+            if (m <= 1) return null;
+            string why = Threading.GlobalCluster.Form(m);
+            if (why != null) { Log.WriteLine("osprey: error: global EDF cluster: " + why); return "global EDF cluster of " + m + " CPUs: " + why; }
+            Log.WriteLine("osprey: global EDF: one cluster of " + m + " CPUs (one ready set)");
+            return null;
+        }
+
         private static string SchedulerChoice()
         {
             // Self-tests do not run the workload: only sched= counts.

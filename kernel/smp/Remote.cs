@@ -176,6 +176,15 @@ namespace Osprey.Kernel.Smp
         internal override void Handle(Arch.InterruptFrame* frame)
         {
             Machine.EndOfInterrupt();
+            // A timer of this CPU's queue armed from another CPU (global scheduling).
+            PerCpu cpu = PerCpu.Current;
+            if (cpu.Platform != null && cpu.Platform.RearmPending)
+            {
+                ulong f = Scheduling.Lock();
+                cpu.Platform.RearmIfAsked();
+                Scheduling.Unlock(f);
+            }
+            cpu.RescheduleIpis++;
             Remote.Drain();
         }
     }

@@ -33,7 +33,7 @@ namespace Osprey.Kernel.Threading
                 s = SyncOps.Final(s, Scheduling.Current);
             }
             else Scheduling.Preempt();
-            Machine.RestoreInterrupts(flags);
+            Scheduling.Unlock(flags);
             return s;
         }
 
@@ -63,7 +63,7 @@ namespace Osprey.Kernel.Threading
 
         internal static SyncStatus Obtain(Semaphore s, long timeout)
         {
-            ulong f = Machine.DisableInterrupts();
+            ulong f = Scheduling.Lock();
             return Finish(s.Obtain(Caller, timeout), f);
         }
 
@@ -72,36 +72,36 @@ namespace Osprey.Kernel.Threading
         // released there (Smp.Remote: a request and a reschedule IPI).
         internal static SyncStatus Release(Semaphore s)
         {
-            if (s != null && s.Core != Scheduling.Core)
+            if (s != null && !Scheduling.Local(s.Core))
             {
                 int cpu = Smp.Remote.CpuOf(s.Core);
                 if (cpu >= 0) return Smp.Remote.Release(s, cpu);
             }
-            ulong f = Machine.DisableInterrupts();
+            ulong f = Scheduling.Lock();
             return Finish(s.Release(null), f);
         }
 
         internal static SyncStatus Lock(Mutex m, long timeout)
         {
-            ulong f = Machine.DisableInterrupts();
+            ulong f = Scheduling.Lock();
             return Finish(m.Obtain(Caller, timeout), f);
         }
 
         internal static SyncStatus Unlock(Mutex m)
         {
-            ulong f = Machine.DisableInterrupts();
+            ulong f = Scheduling.Lock();
             return Finish(m.Release(Caller), f);
         }
 
         internal static SyncStatus Send(MessageQueue q, byte[] message, int length, long timeout)
         {
-            ulong f = Machine.DisableInterrupts();
+            ulong f = Scheduling.Lock();
             return Finish(q.Send(Caller, message, length, timeout), f);
         }
 
         internal static SyncStatus SendUrgent(MessageQueue q, byte[] message, int length, long timeout)
         {
-            ulong f = Machine.DisableInterrupts();
+            ulong f = Scheduling.Lock();
             return Finish(q.SendUrgent(Caller, message, length, timeout), f);
         }
 
@@ -109,7 +109,7 @@ namespace Osprey.Kernel.Threading
         // the message arrived while it waited.
         internal static SyncStatus Receive(MessageQueue q, byte[] buffer, long timeout, out int length)
         {
-            ulong f = Machine.DisableInterrupts();
+            ulong f = Scheduling.Lock();
             SchedThread me = Caller;
             SyncStatus s = q.Receive(me, buffer, timeout, out length);
             bool blocked = s == SyncStatus.Blocked;
@@ -120,7 +120,7 @@ namespace Osprey.Kernel.Threading
 
         internal static SyncStatus Allocate(BlockPool p, long timeout, out ulong address)
         {
-            ulong f = Machine.DisableInterrupts();
+            ulong f = Scheduling.Lock();
             SyncStatus s = p.Allocate(Caller, timeout, out address);
             bool blocked = s == SyncStatus.Blocked;
             s = Finish(s, f);
@@ -130,13 +130,13 @@ namespace Osprey.Kernel.Threading
 
         internal static SyncStatus Free(BlockPool p, ulong address)
         {
-            ulong f = Machine.DisableInterrupts();
+            ulong f = Scheduling.Lock();
             return Finish(p.Free(Caller, address), f);
         }
 
         internal static SyncStatus WaitEvents(EventFlags e, uint mask, EventMode mode, bool clearOnExit, long timeout, out uint got)
         {
-            ulong f = Machine.DisableInterrupts();
+            ulong f = Scheduling.Lock();
             SyncStatus s = e.Wait(Caller, mask, mode, clearOnExit, timeout, out got);
             bool blocked = s == SyncStatus.Blocked;
             s = Finish(s, f);
@@ -146,7 +146,7 @@ namespace Osprey.Kernel.Threading
 
         internal static SyncStatus SetEvents(EventFlags e, uint mask)
         {
-            ulong f = Machine.DisableInterrupts();
+            ulong f = Scheduling.Lock();
             return Finish(e.Set(mask), f);
         }
     }

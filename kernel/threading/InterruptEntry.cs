@@ -33,7 +33,12 @@ namespace Osprey.Kernel.Threading
             SchedCore core = cpu.Core;
             if (core == null) return;
             core.InterruptNesting--;
-            if (cpu.SwitchPending && core.InterruptNesting == 0) Scheduling.Reschedule();
+            if (cpu.SwitchPending && core.InterruptNesting == 0)
+            {
+                ulong f = Scheduling.Lock();
+                Scheduling.Reschedule();
+                Scheduling.Unlock(f);
+            }
         }
     }
 }

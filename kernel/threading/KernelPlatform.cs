@@ -5,6 +5,14 @@ namespace Osprey.Kernel.Threading
     // The scheduling core's platform on real hardware: the TSC clock, the
     // local APIC one-shot, and a switch request that is honoured at the next
     // switch point (the end of the kernel call or of the interrupt handler).
+    //
+    // Under global scheduling a decision made on one CPU reaches another
+    // CPU's core ("reschedule CPU k", sched/README.md "Many CPUs"): the
+    // request is then CPU k's pending switch plus a reschedule IPI to its
+    // local APIC (Remote.RescheduleVector); its handler's interrupt exit
+    // switches. Likewise a timer of CPU k's queue armed from another CPU is
+    // recorded and CPU k re-arms its own APIC timer on that IPI. No
+    // allocation and no interface call on this path.
     internal sealed class KernelPlatform : Platform
     {
         internal long ArmedFor = long.MaxValue;
@@ -14,6 +22,10 @@ namespace Osprey.Kernel.Threading
         // once, and a later re-arm does not withdraw it: it stays pending in
         // the local APIC.)
         internal bool DeferArm;
+        // ArmedFor was set from another CPU: this CPU arms it on the IPI.
+        internal volatile bool RearmPending;
+        // Reschedule IPIs sent to this CPU by other CPUs, and sends the local APIC refused.
+        internal long KicksSent, KicksFailed;
         private readonly PerCpu cpu;           // the CPU whose core this platform serves
 
         internal KernelPlatform(PerCpu cpu) { this.cpu = cpu; }
@@ -23,9 +35,36 @@ namespace Osprey.Kernel.Threading
         public override void ArmTimer(long absoluteNs)
         {
             ArmedFor = absoluteNs;
-            if (!DeferArm) Machine.ArmTimer(absoluteNs);
+            if (DeferArm) return;
+            if (cpu != PerCpu.Current) { RearmPending = true; Kick(); return; }
+            Machine.ArmTimer(absoluteNs);
         }
 
-        public override void RequestSwitch() { cpu.SwitchPending = true; }
+        public override void RequestSwitch()
+        {
+            cpu.SwitchPending = true;
+            if (cpu != PerCpu.Current) Kick();
+        }
+
+        // A reschedule IPI to this platform's CPU. The flags above are
+        // stored before the ICR write; a write to the local APIC's
+        // uncacheable page is not reordered before earlier stores (Intel
+        // SDM vol. 3A 11.3, UC memory type), so the handler sees them.
+        private void Kick()
+        {
+            string error;
+            KicksSent++;
+            if (!Machine.SendIpi(Smp.Smp.Cpus[cpu.Index].ApicId, Smp.Remote.RescheduleVector, out error)) KicksFailed++;
+        }
+
+        // On this CPU, in the reschedule IPI's handler, under its cluster's
+        // lock: arm the one-shot another CPU asked for.
+        internal void RearmIfAsked()
+        {
+            if (!RearmPending) return;
+            RearmPending = false;
+            cpu.RemoteArms++;
+            Machine.ArmTimer(ArmedFor);
+        }
     }
 }

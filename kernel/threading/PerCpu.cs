@@ -36,6 +36,16 @@ namespace Osprey.Kernel.Threading
         // excepted): intrusive list through Thread.LiveNext/LivePrev.
         internal Thread LiveHead;
         internal int LiveCount;
+        // Global scheduling: the cluster this CPU belongs to (null: it
+        // schedules alone). Set once by GlobalCluster.Form.
+        internal KernelCluster Cluster;
+        // The thread this CPU is switching away from (Scheduling.Reschedule):
+        // the thread that runs next on this CPU clears its SwitchingOut.
+        internal Thread SwitchedFrom;
+        // Reschedule IPIs this CPU received from other CPUs' decisions
+        // ("reschedule CPU k", KernelPlatform.RequestSwitch), and timer
+        // re-arms asked by other CPUs (KernelPlatform.ArmTimer).
+        internal long RescheduleIpis, RemoteArms;
 
         private PerCpu(int index, uint apicId, CpuBlock* block)
         {

@@ -15,9 +15,9 @@ namespace Osprey.Kernel.Threading
 
         internal static RatePeriod Create(Thread owner)
         {
-            ulong f = Machine.DisableInterrupts();
+            ulong f = Scheduling.Lock();
             RatePeriod p = new RatePeriod(Scheduling.Core, owner, nextId++);
-            Machine.RestoreInterrupts(f);
+            Scheduling.Unlock(f);
             return p;
         }
 
@@ -26,10 +26,10 @@ namespace Osprey.Kernel.Threading
         {
             if (p == null) return PeriodStatus.NullCaller;
             if (Scheduling.InterruptNesting > 0) return PeriodStatus.CalledFromInterrupt;
-            ulong f = Machine.DisableInterrupts();
+            ulong f = Scheduling.Lock();
             PeriodStatus s = p.Run(Scheduling.Current, length);
             Scheduling.Preempt();
-            Machine.RestoreInterrupts(f);
+            Scheduling.Unlock(f);
             return s;
         }
 
@@ -38,10 +38,10 @@ namespace Osprey.Kernel.Threading
         {
             if (p == null) return PeriodStatus.NullCaller;
             if (Scheduling.InterruptNesting > 0) return PeriodStatus.CalledFromInterrupt;
-            ulong f = Machine.DisableInterrupts();
+            ulong f = Scheduling.Lock();
             PeriodStatus s = p.Run(Scheduling.Current, length, deadline);
             Scheduling.Preempt();
-            Machine.RestoreInterrupts(f);
+            Scheduling.Unlock(f);
             return s;
         }
 
@@ -51,53 +51,53 @@ namespace Osprey.Kernel.Threading
         internal static PeriodStatus StartAt(RatePeriod p, long start, long length, long deadline)
         {
             if (p == null) return PeriodStatus.NullCaller;
-            ulong f = Machine.DisableInterrupts();
+            ulong f = Scheduling.Lock();
             PeriodStatus s = p.StartAt(start, length, deadline);
             Scheduling.Preempt();
-            Machine.RestoreInterrupts(f);
+            Scheduling.Unlock(f);
             return s;
         }
 
         internal static PeriodStatus Cancel(RatePeriod p)
         {
             if (Scheduling.InterruptNesting > 0) return PeriodStatus.CalledFromInterrupt;
-            ulong f = Machine.DisableInterrupts();
+            ulong f = Scheduling.Lock();
             PeriodStatus s = p.Cancel(Scheduling.Current);
             Scheduling.Preempt();
-            Machine.RestoreInterrupts(f);
+            Scheduling.Unlock(f);
             return s;
         }
 
         internal static PeriodStatus Delete(RatePeriod p)
         {
-            ulong f = Machine.DisableInterrupts();
+            ulong f = Scheduling.Lock();
             PeriodStatus s = p.Delete();
             Scheduling.Preempt();
-            Machine.RestoreInterrupts(f);
+            Scheduling.Unlock(f);
             return s;
         }
 
         internal static PeriodStatus Status(RatePeriod p, out PeriodInfo info)
         {
-            ulong f = Machine.DisableInterrupts();
+            ulong f = Scheduling.Lock();
             PeriodStatus s = p.GetStatus(out info);
-            Machine.RestoreInterrupts(f);
+            Scheduling.Unlock(f);
             return s;
         }
 
         internal static PeriodStatus Statistics(RatePeriod p, out PeriodStatistics stats)
         {
-            ulong f = Machine.DisableInterrupts();
+            ulong f = Scheduling.Lock();
             PeriodStatus s = p.GetStatistics(out stats);
-            Machine.RestoreInterrupts(f);
+            Scheduling.Unlock(f);
             return s;
         }
 
         internal static PeriodStatus ResetStatistics(RatePeriod p)
         {
-            ulong f = Machine.DisableInterrupts();
+            ulong f = Scheduling.Lock();
             PeriodStatus s = p.ResetStatistics();
-            Machine.RestoreInterrupts(f);
+            Scheduling.Unlock(f);
             return s;
         }
     }

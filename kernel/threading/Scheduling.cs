@@ -99,6 +99,7 @@ namespace Osprey.Kernel.Threading
         internal static string SwitchPolicy(string policy)
         {
             PerCpu cpu = PerCpu.Current;
+            if (cpu.Cluster != null) return "CPU " + cpu.Index + " is in a global-EDF cluster of " + cpu.Cluster.Cpus + " CPUs";
             if (cpu.InterruptNesting > 0) return "called from an interrupt handler";
             if (cpu.CurrentThread != cpu.Main) return "called from thread '" + cpu.CurrentThread.Name + "', not main";
             if (!SchedulerTable.Contains(policy)) { string e; SchedulerTable.Create(policy, out e); return e; }
@@ -143,6 +144,7 @@ namespace Osprey.Kernel.Threading
         internal static void Started(Thread t)
         {
             PerCpu cpu = PerCpu.Current;
+            t.LiveCpu = cpu;
             t.LivePrev = null;
             t.LiveNext = cpu.LiveHead;
             if (cpu.LiveHead != null) cpu.LiveHead.LivePrev = t;
@@ -150,9 +152,11 @@ namespace Osprey.Kernel.Threading
             cpu.LiveCount++;
         }
 
+        // Under global scheduling t may exit on another CPU than the one
+        // that started it: its list is LiveCpu's (the cluster's lock is held).
         internal static void Exited(Thread t)
         {
-            PerCpu cpu = PerCpu.Current;
+            PerCpu cpu = t.LiveCpu != null ? t.LiveCpu : PerCpu.Current;
             if (t.LivePrev == null && cpu.LiveHead != t) return;    // not in the list (main)
             if (t.LivePrev != null) t.LivePrev.LiveNext = t.LiveNext; else cpu.LiveHead = t.LiveNext;
             if (t.LiveNext != null) t.LiveNext.LivePrev = t.LivePrev;
@@ -168,24 +172,107 @@ namespace Osprey.Kernel.Threading
             return id;
         }
 
-        // Switch to the heir if the core decided on one. Interrupts off, not
-        // in an interrupt handler's body. Returns when this thread runs again.
+        // True when `core` is this CPU's core or a core of this CPU's
+        // cluster (global scheduling: entry points on any of them are the
+        // same decisions, under the same lock).
+        internal static bool Local(SchedCore core)
+        {
+            PerCpu cpu = PerCpu.Current;
+            if (core == cpu.Core) return true;
+            KernelCluster cl = cpu.Cluster;
+            if (cl == null || core == null) return false;
+            GlobalEdfScheduler g = core.Scheduler as GlobalEdfScheduler;
+            return g != null && g.Cluster == cl.Set;
+        }
+
+        // Entry to this CPU's core: interrupts off and, when the CPU is in a
+        // global-EDF cluster, the cluster's ReadySetLock (every core of the
+        // cluster shares one ready set). Returns the flags Unlock restores.
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        internal static ulong Lock()
+        {
+            KernelCluster cl = PerCpu.Current.Cluster;
+            return cl == null ? Machine.DisableInterrupts() : cl.ReadySetLock.Acquire();
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        internal static void Unlock(ulong flags)
+        {
+            KernelCluster cl = PerCpu.Current.Cluster;
+            if (cl == null) Machine.RestoreInterrupts(flags);
+            else cl.ReadySetLock.Release(flags);
+        }
+
+        // Switch to the heir if the core decided on one. Interrupts off and
+        // the core locked (Lock), not in an interrupt handler's body.
+        // Returns when this thread runs again (possibly on another CPU of its
+        // cluster), the core locked again.
+        //
+        // In a cluster the lock is released between Dispatch and the switch:
+        // from Dispatch on, another CPU may pick prev, whose stack this CPU
+        // still runs on until Machine.Switch has saved its context. So prev
+        // is marked SwitchingOut under the lock; the thread that runs next on
+        // this CPU clears the mark (FinishSwitch); a CPU that picked a
+        // thread still marked waits until it is clear before loading its
+        // context. The old CPU needs no lock to finish, so the wait is short.
         internal static void Reschedule()
         {
             PerCpu cpu = PerCpu.Current;
             cpu.SwitchPending = false;
+            FinishSwitch(cpu);                   // a new thread interrupted before its FirstRun
             SchedCore core = cpu.Core;
             if (!core.DispatchNeeded) return;
             Thread prev = cpu.CurrentThread;
             Thread next = (Thread)core.Dispatch();
             if (next == prev) return;
             cpu.CurrentThread = next;
+            KernelCluster cl = cpu.Cluster;
+            if (cl != null)
+            {
+                prev.SwitchingOut = true;
+                cpu.SwitchedFrom = prev;
+                // Interrupts stay off: release with the current (IF clear) flags.
+                cl.ReadySetLock.Release(Machine.DisableInterrupts());
+                if (next.SwitchingOut)
+                {
+                    cl.SwitchWaits++;
+                    while (next.SwitchingOut) Machine.SpinWaitHint();
+                }
+            }
             fixed (ulong* save = &prev.SavedSp) Machine.Switch(save, next.SavedSp);
+            // Back on this thread's stack, on the CPU that switched to it.
+            cpu = PerCpu.Current;
+            FinishSwitch(cpu);
+            cl = cpu.Cluster;
+            if (cl != null) cl.ReadySetLock.Acquire();
+        }
+
+        // A new thread starts with interrupts on (osprey_thread_start): an
+        // interrupt before this may already have switched it, and
+        // Reschedule finishes a pending switch first, so this only finishes
+        // what is still pending on the CPU it runs on now.
+        private static void FirstRun()
+        {
+            ulong f = Machine.DisableInterrupts();
+            FinishSwitch(PerCpu.Current);
+            Machine.RestoreInterrupts(f);
+        }
+
+        // First thing a thread does once a CPU runs it: the thread that CPU
+        // left is off its stack now.
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void FinishSwitch(PerCpu cpu)
+        {
+            Thread from = cpu.SwitchedFrom;
+            if (from == null) return;
+            cpu.SwitchedFrom = null;
+            from.SwitchingOut = false;
         }
 
         // End of a kernel call made with interrupts off: switch if needed,
         // unless the caller is an interrupt handler (its tail will).
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        // Called with the core locked (Lock).
         internal static void Preempt()
         {
             PerCpu cpu = PerCpu.Current;
@@ -196,6 +283,7 @@ namespace Osprey.Kernel.Threading
         // switches to whatever it made ready.
         private static void IdleLoop(Thread self)
         {
+            FirstRun();
             while (true) Machine.WaitForInterrupt();
         }
 
@@ -203,6 +291,7 @@ namespace Osprey.Kernel.Threading
         // osprey_thread_start with interrupts enabled).
         internal static void ThreadMain(Thread self)
         {
+            FirstRun();
             self.Entry(self.Argument);
             Threads.Exit();
         }

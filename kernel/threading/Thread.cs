@@ -18,6 +18,11 @@ namespace Osprey.Kernel.Threading
         internal WaitQueue Joiners;           // threads waiting in Join (on the thread's core; remade by Threads.SetCpu)
         internal Thread LiveNext, LivePrev;   // Scheduling's list of started, not exited threads
         internal Smp.GlobalMutex HeldGlobal;  // the global mutex it spins on or holds (at most one; Smp.GlobalMutex)
+        internal PerCpu LiveCpu;              // whose list holds it (the CPU that started it)
+        // Set by the CPU switching away from this thread until that CPU no
+        // longer runs on its stack (global scheduling: another CPU may pick
+        // it meanwhile and must wait; Join waits before freeing the stack).
+        internal volatile bool SwitchingOut;
 
         internal Thread(int id, string name, int priority, SchedCore core) : base(id, priority, name)
         {

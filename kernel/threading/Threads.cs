@@ -44,9 +44,9 @@ namespace Osprey.Kernel.Threading
             if (stackBytes > MaxStackBytes) return ThreadStatus.InvalidStackSize;
             Stack stack;
             Thread t;
-            ulong f = Machine.DisableInterrupts();
+            ulong f = Scheduling.Lock();
             stack = Stack.Allocate(stackBytes);
-            if (stack == null) { Machine.RestoreInterrupts(f); return ThreadStatus.NoMemory; }
+            if (stack == null) { Scheduling.Unlock(f); return ThreadStatus.NoMemory; }
             t = new Thread(Scheduling.NextId(), name, priority, Scheduling.Core);
             t.Stack = stack;
             t.Entry = entry;
@@ -54,7 +54,7 @@ namespace Osprey.Kernel.Threading
             t.CreatedAt = Machine.Now();
             t.SavedSp = Machine.InitialContext(stack.Top, (ulong)(delegate*<Thread, void>)&Scheduling.ThreadMain, RawPointer(t));
             Scheduling.Core.AddThread(t);
-            Machine.RestoreInterrupts(f);
+            Scheduling.Unlock(f);
             thread = t;
             return ThreadStatus.Successful;
         }
@@ -64,12 +64,12 @@ namespace Osprey.Kernel.Threading
         internal static ThreadStatus Discard(Thread t)
         {
             if (t == null) return ThreadStatus.NullThread;
-            ulong f = Machine.DisableInterrupts();
-            if (t.Started) { Machine.RestoreInterrupts(f); return ThreadStatus.AlreadyStarted; }
+            ulong f = Scheduling.Lock();
+            if (t.Started) { Scheduling.Unlock(f); return ThreadStatus.AlreadyStarted; }
             Scheduling.Core.RemoveThread(t);
             if (t.Stack != null) { Stack.Release(t.Stack); t.Stack = null; }
             t.Joined = true;
-            Machine.RestoreInterrupts(f);
+            Scheduling.Unlock(f);
             return ThreadStatus.Successful;
         }
 
@@ -105,17 +105,17 @@ namespace Osprey.Kernel.Threading
             if (t == null) return ThreadStatus.NullThread;
             if (!Smp.Smp.Online(cpu)) return ThreadStatus.InvalidCpu;
             if (Scheduling.InterruptNesting > 0) return ThreadStatus.CalledFromInterrupt;
-            ulong f = Machine.DisableInterrupts();
-            if (t.Started) { Machine.RestoreInterrupts(f); return ThreadStatus.AlreadyStarted; }
-            if (t.Core != Scheduling.Core) { Machine.RestoreInterrupts(f); return ThreadStatus.OtherCpu; }
-            if (cpu == Machine.CpuIndex) { Machine.RestoreInterrupts(f); return ThreadStatus.Successful; }
+            ulong f = Scheduling.Lock();
+            if (t.Started) { Scheduling.Unlock(f); return ThreadStatus.AlreadyStarted; }
+            if (t.Core != Scheduling.Core) { Scheduling.Unlock(f); return ThreadStatus.OtherCpu; }
+            if (cpu == Machine.CpuIndex) { Scheduling.Unlock(f); return ThreadStatus.Successful; }
             Scheduling.Core.RemoveThread(t);
-            Machine.RestoreInterrupts(f);
+            Scheduling.Unlock(f);
             if (Smp.Remote.Adopt(t, cpu)) return ThreadStatus.Successful;
             // The CPU did not answer: the thread stays here.
-            f = Machine.DisableInterrupts();
+            f = Scheduling.Lock();
             Scheduling.Core.AddThread(t);
-            Machine.RestoreInterrupts(f);
+            Scheduling.Unlock(f);
             return ThreadStatus.InvalidCpu;
         }
 
@@ -123,25 +123,25 @@ namespace Osprey.Kernel.Threading
         {
             if (t == null) return ThreadStatus.NullThread;
             // A thread of another CPU's core starts there.
-            if (t.Core != null && t.Core != Scheduling.Core && Smp.Remote.CpuOf(t.Core) >= 0)
+            if (t.Core != null && !Scheduling.Local(t.Core) && Smp.Remote.CpuOf(t.Core) >= 0)
             {
                 if (t.Started) return ThreadStatus.AlreadyStarted;
                 return Smp.Remote.StartThread(t) ? ThreadStatus.Successful : ThreadStatus.InvalidCpu;
             }
-            ulong f = Machine.DisableInterrupts();
-            if (t.Started) { Machine.RestoreInterrupts(f); return ThreadStatus.AlreadyStarted; }
+            ulong f = Scheduling.Lock();
+            if (t.Started) { Scheduling.Unlock(f); return ThreadStatus.AlreadyStarted; }
             t.Started = true;
             Scheduling.Started(t);
             Scheduling.Core.Start(t);
             Scheduling.Preempt();
-            Machine.RestoreInterrupts(f);
+            Scheduling.Unlock(f);
             return ThreadStatus.Successful;
         }
 
         // Ends the calling thread: it becomes dormant, its joiner wakes.
         internal static void Exit()
         {
-            Machine.DisableInterrupts();
+            Scheduling.Lock();
             Thread self = Scheduling.Current;
             if (self == Scheduling.Idle || Scheduling.InterruptNesting > 0) Panic.Fail("Threads.Exit from the idle thread or an interrupt handler");
             // Every other CPU's waiter would spin forever behind it.
@@ -167,20 +167,22 @@ namespace Osprey.Kernel.Threading
             Thread self = Scheduling.Current;
             if (t == self) return ThreadStatus.JoinSelf;
             // Its joiners block on its core: only a thread of the same CPU joins it.
-            if (t.Core != null && t.Core != Scheduling.Core && Smp.Remote.CpuOf(t.Core) >= 0) return ThreadStatus.OtherCpu;
-            ulong f = Machine.DisableInterrupts();
-            if (!t.Started) { Machine.RestoreInterrupts(f); return ThreadStatus.NotStarted; }
+            if (t.Core != null && !Scheduling.Local(t.Core) && Smp.Remote.CpuOf(t.Core) >= 0) return ThreadStatus.OtherCpu;
+            ulong f = Scheduling.Lock();
+            if (!t.Started) { Scheduling.Unlock(f); return ThreadStatus.NotStarted; }
             if (!t.Exited && !t.Joined)
             {
                 SyncStatus s = t.Joiners.Enqueue(self, timeout);
                 if (s == SyncStatus.Blocked) { Scheduling.Reschedule(); s = SyncOps.Final(s, self); }
-                if (s == SyncStatus.Timeout || s == SyncStatus.Unsatisfied) { Machine.RestoreInterrupts(f); return ThreadStatus.Timeout; }
+                if (s == SyncStatus.Timeout || s == SyncStatus.Unsatisfied) { Scheduling.Unlock(f); return ThreadStatus.Timeout; }
             }
-            if (t.Joined) { Machine.RestoreInterrupts(f); return ThreadStatus.AlreadyJoined; }
+            if (t.Joined) { Scheduling.Unlock(f); return ThreadStatus.AlreadyJoined; }
             t.Joined = true;
+            // Global scheduling: the CPU t exited on may still be on its stack.
+            while (t.SwitchingOut) Machine.SpinWaitHint();
             if (t.Stack != null) { Stack.Release(t.Stack); t.Stack = null; }
             Scheduling.Core.RemoveThread(t);
-            Machine.RestoreInterrupts(f);
+            Scheduling.Unlock(f);
             return ThreadStatus.Successful;
         }
 
@@ -193,10 +195,10 @@ namespace Osprey.Kernel.Threading
         internal static ThreadStatus SleepUntil(long deadline)
         {
             if (Scheduling.InterruptNesting > 0) return ThreadStatus.CalledFromInterrupt;
-            ulong f = Machine.DisableInterrupts();
+            ulong f = Scheduling.Lock();
             SyncStatus s = SyncOps.SleepUntil(Scheduling.Core, Scheduling.Current, deadline);
             if (s == SyncStatus.Blocked) Scheduling.Reschedule();
-            Machine.RestoreInterrupts(f);
+            Scheduling.Unlock(f);
             return ThreadStatus.Successful;
         }
 
@@ -204,20 +206,20 @@ namespace Osprey.Kernel.Threading
         internal static ThreadStatus Wake(Thread t)
         {
             if (t == null) return ThreadStatus.NullThread;
-            ulong f = Machine.DisableInterrupts();
+            ulong f = Scheduling.Lock();
             if (t.Wait.Sleeping) SyncOps.CancelWait(t, SyncStatus.Successful);
             Scheduling.Preempt();
-            Machine.RestoreInterrupts(f);
+            Scheduling.Unlock(f);
             return ThreadStatus.Successful;
         }
 
         internal static ThreadStatus Yield()
         {
             if (Scheduling.InterruptNesting > 0) return ThreadStatus.CalledFromInterrupt;
-            ulong f = Machine.DisableInterrupts();
+            ulong f = Scheduling.Lock();
             Scheduling.Core.Yield();
             Scheduling.Reschedule();
-            Machine.RestoreInterrupts(f);
+            Scheduling.Unlock(f);
             return ThreadStatus.Successful;
         }
 
@@ -226,20 +228,20 @@ namespace Osprey.Kernel.Threading
             if (t == null) return ThreadStatus.NullThread;
             if (t == Scheduling.Idle) return ThreadStatus.IdleThread;
             if (t == Scheduling.Current && Scheduling.InterruptNesting > 0) return ThreadStatus.CalledFromInterrupt;
-            ulong f = Machine.DisableInterrupts();
+            ulong f = Scheduling.Lock();
             bool changed = Scheduling.Core.Suspend(t);
             Scheduling.Preempt();
-            Machine.RestoreInterrupts(f);
+            Scheduling.Unlock(f);
             return changed ? ThreadStatus.Successful : ThreadStatus.AlreadySuspended;
         }
 
         internal static ThreadStatus Resume(Thread t)
         {
             if (t == null) return ThreadStatus.NullThread;
-            ulong f = Machine.DisableInterrupts();
+            ulong f = Scheduling.Lock();
             bool changed = Scheduling.Core.Resume(t);
             Scheduling.Preempt();
-            Machine.RestoreInterrupts(f);
+            Scheduling.Unlock(f);
             return changed ? ThreadStatus.Successful : ThreadStatus.NotSuspended;
         }
 
@@ -247,10 +249,10 @@ namespace Osprey.Kernel.Threading
         {
             if (t == null) return ThreadStatus.NullThread;
             if (t == Scheduling.Idle) return ThreadStatus.IdleThread;
-            ulong f = Machine.DisableInterrupts();
+            ulong f = Scheduling.Lock();
             bool ok = Scheduling.Core.SetPriority(t, priority);
             Scheduling.Preempt();
-            Machine.RestoreInterrupts(f);
+            Scheduling.Unlock(f);
             return ok ? ThreadStatus.Successful : ThreadStatus.InvalidPriority;
         }
 
@@ -271,10 +273,10 @@ namespace Osprey.Kernel.Threading
             }
             if (t == null) { a.Status = CbsStatus.NullArgument; return a.Status; }
             CbsServer server = new CbsServer(t.Id, budget, period, mode);
-            ulong f = Machine.DisableInterrupts();
+            ulong f = Scheduling.Lock();
             CbsStatus st = cbs.Attach(t, server, out a);
             Scheduling.Preempt();
-            Machine.RestoreInterrupts(f);
+            Scheduling.Unlock(f);
             return st;
         }
 
@@ -282,9 +284,9 @@ namespace Osprey.Kernel.Threading
         // running slice when t is the current thread).
         internal static long CpuTime(Thread t)
         {
-            ulong f = Machine.DisableInterrupts();
+            ulong f = Scheduling.Lock();
             long c = Scheduling.Core.CpuTimeOf(t);
-            Machine.RestoreInterrupts(f);
+            Scheduling.Unlock(f);
             return c;
         }
 

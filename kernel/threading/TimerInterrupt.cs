@@ -26,6 +26,7 @@ namespace Osprey.Kernel.Threading
             SchedCore core = cpu.Core;
             KernelPlatform p = cpu.Platform;
             long entry = Machine.Now();
+            ulong f = Scheduling.Lock();         // the cluster's cores (global scheduling)
             p.DeferArm = true;
             core.TimerFired(entry);
             p.DeferArm = false;
@@ -44,6 +45,7 @@ namespace Osprey.Kernel.Threading
                 }
             }
             p.ArmTimer(next);
+            Scheduling.Unlock(f);
             Machine.EndOfInterrupt();
         }
     }

@@ -74,8 +74,12 @@ namespace Osprey.Kernel.Workload
                 ParseResult r = WorkloadParser.Parse(data);
                 FileName = FirstWord(m.CommandLine);
                 if (!r.Ok) return FileName + ": " + r.Error;
-                if (r.Workload.Cpus > 1) return FileName + ": line " + r.Workload.CpusLine + ": field 'cpus': this kernel runs tasks on CPU 0 only, got cpus " + r.Workload.Cpus;
-                for (int k = 0; k < r.Workload.Tasks.Length; k++)
+                // Under gedf the tasks run on the cluster (Main.FormCluster
+                // checks `cpus N` against the CPUs started; the cpu fields
+                // are not used, as in the simulator).
+                bool global = r.Workload.SchedulerGiven && r.Workload.Scheduler == SchedulerKind.Gedf;
+                if (!global && r.Workload.Cpus > 1) return FileName + ": line " + r.Workload.CpusLine + ": field 'cpus': this kernel runs partitioned tasks on CPU 0 only, got cpus " + r.Workload.Cpus;
+                for (int k = 0; !global && k < r.Workload.Tasks.Length; k++)
                     if (r.Workload.Tasks[k].Cpu != 0)
                         return FileName + ": line " + r.Workload.Tasks[k].Line + ": field 'cpu': this kernel runs tasks on CPU 0 only, got cpu=" + r.Workload.Tasks[k].Cpu;
                 Spec = r.Workload;
@@ -122,9 +126,9 @@ namespace Osprey.Kernel.Workload
             // Main sets the run up and starts the guest cores as the most
             // urgent thread (value 0 under every policy: priority 0, or
             // deadline 0). The end does not depend on it (RunStop).
-            ulong f = Machine.DisableInterrupts();
+            ulong f = Scheduling.Lock();
             core.SetPriorityNode(main, urgent, 0);
-            Machine.RestoreInterrupts(f);
+            Scheduling.Unlock(f);
 
             for (int i = 0; i < tasks.Length; i++)
             {
@@ -145,9 +149,9 @@ namespace Osprey.Kernel.Workload
                 {
                     CbsServer srv = new CbsServer(i + 1, s.Budget, s.Period, s.Overrun == OverrunMode.Hard ? CbsMode.Hard : CbsMode.Soft);
                     CbsAdmission a;
-                    f = Machine.DisableInterrupts();
+                    f = Scheduling.Lock();
                     CbsStatus cs = ((CbsScheduler)core.Scheduler).Attach(th, srv, out a);
-                    Machine.RestoreInterrupts(f);
+                    Scheduling.Unlock(f);
                     if (cs != CbsStatus.Ok) notes[noteCount++] = "cpu 0: task '" + s.Name + "' runs without its CBS server: " + a.Message;
                     else k.Server = srv;
                 }
@@ -161,7 +165,7 @@ namespace Osprey.Kernel.Workload
             // is still dormant (once started, the owner waits in PeriodWait)
             // for a first release at t0 + phase, before any task runs;
             // aperiodic arrivals and the background start count from t0.
-            f = Machine.DisableInterrupts();
+            f = Scheduling.Lock();
             runStart = Machine.Now() + StartMargin + StartMarginPerTask * tasks.Length;
             runEnd = runStart + duration;
             for (int i = 0; i < tasks.Length; i++)
@@ -169,7 +173,7 @@ namespace Osprey.Kernel.Workload
                 WorkloadTask k = tasks[i];
                 if (k.Period == null) continue;
                 long first = runStart + k.Spec.Start + k.Spec.Phase;
-                PeriodStatus ps = Periods.StartAt(k.Period, first, k.Spec.Period, k.Spec.Deadline);
+                PeriodStatus ps = k.Period.StartAt(first, k.Spec.Period, k.Spec.Deadline);   // under the lock taken above
                 if (ps == PeriodStatus.Successful) k.Activation = first;
                 else notes[noteCount++] = "task '" + k.Spec.Name + "': its period could not start: " + ps;
             }
@@ -178,7 +182,9 @@ namespace Osprey.Kernel.Workload
             // delay it. One nanosecond after runEnd, so that everything due
             // at runEnd itself (period ends, releases) happens first.
             core.Timers.Insert(stopTimer, runEnd + 1);
-            Machine.RestoreInterrupts(f);
+            Scheduling.Preempt();
+            Scheduling.Unlock(f);
+            ClusterCounters(clusterStart);
             for (int i = 0; i < tasks.Length; i++) Threads.Start(tasks[i].Thread);
             long switches0 = Scheduling.Switches, idle0 = core.IdleTimeNs;
 
@@ -195,7 +201,9 @@ namespace Osprey.Kernel.Workload
             // The stop watchdog has suspended every thread of the workload
             // and taken the end figures (RunStop); they no longer change.
             for (int i = 0; i < tasks.Length; i++) Collect(tasks[i]);
-            if (!Quiet)
+            if (!Quiet && GlobalCluster.Current != null)
+                ClusterReport.Print(FileName, w, duration, tasks, clusterStart, clusterStop, notes, noteCount);
+            else if (!Quiet)
             {
                 Print(w, sched, duration, switchesAtStop - switches0, idleAtStop - idle0, notes, noteCount, guests);
                 // What admission and analysis charged, in the file's syntax
@@ -210,9 +218,9 @@ namespace Osprey.Kernel.Workload
 
             // Let the threads end: their periods, servers and cores are gone,
             // sleeps are cut short, spinning jobs see `stopping`.
-            f = Machine.DisableInterrupts();
+            f = Scheduling.Lock();
             core.RemovePriority(main, urgent);
-            Machine.RestoreInterrupts(f);
+            Scheduling.Unlock(f);
             for (int i = 0; i < tasks.Length; i++)
             {
                 Threads.Wake(tasks[i].Thread);
@@ -229,6 +237,24 @@ namespace Osprey.Kernel.Workload
             KernelTrace.Dump(FileName);
         }
 
+        // Per CPU of the global-EDF cluster: switches, idle ns, migrations
+        // in, reschedule IPIs received, at the run's start and at its stop.
+        private static readonly long[] clusterStart = new long[4 * ClusterReport.MaxCpus], clusterStop = new long[4 * ClusterReport.MaxCpus];
+
+        private static void ClusterCounters(long[] into)
+        {
+            KernelCluster cl = GlobalCluster.Current;
+            if (cl == null) return;
+            for (int c = 0; c < cl.Cpus && c < ClusterReport.MaxCpus; c++)
+            {
+                PerCpu p = PerCpu.Of(c);
+                into[4 * c] = p.Core.SwitchCount;
+                into[4 * c + 1] = p.Core.IdleTimeNs;
+                into[4 * c + 2] = p.Core.Migrations;
+                into[4 * c + 3] = p.RescheduleIpis;
+            }
+        }
+
         // The figures of the last run's task i (file order), or null.
         internal static TaskStats StatsOf(int i) { return tasks != null && i >= 0 && i < tasks.Length ? tasks[i].Stats : null; }
 
@@ -236,23 +262,23 @@ namespace Osprey.Kernel.Workload
         private static void WaitForStop(Thread main)
         {
             SchedCore core = Scheduling.Core;
-            ulong f = Machine.DisableInterrupts();
+            ulong f = Scheduling.Lock();
             stopWaiter = main;
             while (!stopping)
             {
                 if (GuestEvents.Due)
                 {
                     // A guest-core event is due (its watchdog resumed main).
-                    Machine.RestoreInterrupts(f);
+                    Scheduling.Unlock(f);
                     GuestEvents.RunDue();
-                    f = Machine.DisableInterrupts();
+                    f = Scheduling.Lock();
                     continue;
                 }
                 core.Suspend(main);
                 Scheduling.Reschedule();
             }
             stopWaiter = null;
-            Machine.RestoreInterrupts(f);
+            Scheduling.Unlock(f);
         }
 
         // In an interrupt (a guest-core event's watchdog): resume main if it
@@ -277,6 +303,7 @@ namespace Osprey.Kernel.Workload
             stopAt = now;
             switchesAtStop = Scheduling.Switches;
             idleAtStop = core.IdleTimeNs;
+            ClusterCounters(clusterStop);
             CbsScheduler cbs = core.Scheduler as CbsScheduler;
             for (int i = 0; i < tasks.Length; i++)
             {
@@ -284,6 +311,7 @@ namespace Osprey.Kernel.Workload
                 // A thread not started yet starts later and finds `stopping`.
                 if (k.Thread.Started) core.Suspend(k.Thread);
                 k.Stats.CpuTimeNs = core.CpuTimeOf(k.Thread);
+                k.Stats.Migrations = k.Thread.Migrations;
                 if (k.Period != null)
                 {
                     k.Stats.TakePeriod(k.Period);
@@ -365,8 +393,17 @@ namespace Osprey.Kernel.Workload
         // (a miss and a response for the same job). A few stores, no wait.
         private static void Complete(WorkloadTask k, long job, long done)
         {
-            ulong f = Machine.DisableInterrupts();
-            if (stopping || done > runEnd) { Machine.RestoreInterrupts(f); return; }
+            ulong f = Scheduling.Lock();
+            CompleteLocked(k, job, done);
+            Scheduling.Unlock(f);
+        }
+
+        // Complete with the core locked (Scheduling.Lock: under global EDF
+        // that also orders it with the stop, which runs under the same lock
+        // on CPU 0 while the task may run on another CPU).
+        private static void CompleteLocked(WorkloadTask k, long job, long done)
+        {
+            if (stopping || done > runEnd) return;
             long release = k.Release(job, runStart);
             long response = done - release;
             KernelTrace.Record(TraceEventKind.Complete, k.Thread.Id, 0, job, response);
@@ -374,7 +411,6 @@ namespace Osprey.Kernel.Workload
             long d = k.Deadline(job, runStart);
             if (done > d) Miss(k, job);
             k.Completed = job + 1;
-            Machine.RestoreInterrupts(f);
         }
 
         // Spins for one job's work; false when the run ended first.
@@ -389,7 +425,18 @@ namespace Osprey.Kernel.Workload
                 return true;
             }
             long target = Threads.CpuTime(self) + w;
-            while (Threads.CpuTime(self) < target) if (stopping) return false;
+            // On a cluster the spin hints the CPU each round (PAUSE): other
+            // CPUs of the cluster take its lock in the same loop, and under
+            // QEMU's TCG a PAUSE ends the vCPU's turn, so with several vCPUs
+            // run round-robin on one thread (-icount) an idle CPU's
+            // reschedule IPI is taken at once instead of after the spinning
+            // vCPU's whole turn (up to the next timer deadline).
+            bool hint = GlobalCluster.Current != null;
+            while (Threads.CpuTime(self) < target)
+            {
+                if (stopping) return false;
+                if (hint) Machine.SpinWaitHint();
+            }
             return true;
         }
 
@@ -429,11 +476,12 @@ namespace Osprey.Kernel.Workload
                     // ends, as in the simulator: in one interrupts-off section
                     // with the completion, so no period end between the two
                     // releases (or postpones) a job that never runs.
-                    ulong f = Machine.DisableInterrupts();
-                    Complete(k, job, Machine.Now());
-                    Periods.Cancel(k.Period);
+                    ulong f = Scheduling.Lock();
+                    CompleteLocked(k, job, Machine.Now());
+                    k.Period.Cancel(Scheduling.Current);
                     k.Finished = true;
-                    Machine.RestoreInterrupts(f);
+                    Scheduling.Preempt();
+                    Scheduling.Unlock(f);
                     return;
                 }
                 Complete(k, job, Machine.Now());
@@ -486,20 +534,20 @@ namespace Osprey.Kernel.Workload
                 if (stopping) return;
                 if (edfJobs)
                 {
-                    ulong f = Machine.DisableInterrupts();
+                    ulong f = Scheduling.Lock();
                     core.ReleaseJob(k.Thread, k.JobNode, k.Deadline(j, runStart));
                     Scheduling.Preempt();
-                    Machine.RestoreInterrupts(f);
+                    Scheduling.Unlock(f);
                 }
                 else KernelTrace.Record(TraceEventKind.Release, k.Thread.Id, 0, j, k.Deadline(j, runStart));
                 if (!Work(k)) return;
                 Complete(k, j, Machine.Now());
                 if (edfJobs && (j + 1 >= s.Arrivals.Length || runStart + s.Arrivals[(int)j + 1] > Machine.Now()))
                 {
-                    ulong f = Machine.DisableInterrupts();
+                    ulong f = Scheduling.Lock();
                     core.CancelJob(k.Thread, k.JobNode);
                     Scheduling.Preempt();
-                    Machine.RestoreInterrupts(f);
+                    Scheduling.Unlock(f);
                 }
             }
         }

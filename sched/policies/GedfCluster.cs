@@ -78,6 +78,48 @@ namespace Osprey.Sched
             return cl;
         }
 
+        /// <summary>
+        /// A cluster of cores that already run threads, each a gedf core on
+        /// its own (a cluster of one): the ready threads of every core move
+        /// into the cluster's one set (an executing thread in front of its
+        /// equals), then the cluster decides once, so each executing thread
+        /// keeps its CPU while it stays among the M most urgent. For a kernel
+        /// whose CPUs started with their own gedf core; the caller makes sure
+        /// no core runs an entry point meanwhile. Setup only (allocates).
+        /// </summary>
+        public static GedfCluster Gather(SchedCore[] cores, out string error)
+        {
+            error = null;
+            if (cores == null || cores.Length == 0) { error = "a cluster needs at least one CPU"; return null; }
+            for (int k = 0; k < cores.Length; k++)
+            {
+                SchedCore c = cores[k];
+                GlobalEdfScheduler g = c == null ? null : c.Scheduler as GlobalEdfScheduler;
+                if (g == null) { error = "cluster CPU " + k + ": not a core with the 'gedf' scheduler"; return null; }
+                if (g.Cluster.m != 1) { error = "cluster CPU " + k + ": core already in a cluster of " + g.Cluster.m + " CPUs"; return null; }
+                for (int j = 0; j < k; j++)
+                    if (cores[j] == c) { error = "cluster CPU " + k + ": the same core twice"; return null; }
+            }
+            var cl = new GedfCluster(cores);
+            for (int k = 0; k < cores.Length; k++)
+            {
+                GlobalEdfScheduler g = (GlobalEdfScheduler)cores[k].Scheduler;
+                GedfCluster old = g.Cluster;
+                RbNode x;
+                while ((x = old.ready.First) != null)
+                {
+                    SchedThread t = x.Thread;
+                    old.Dequeue(t);
+                    t.Node.HeirCpu = -1;
+                    cl.Enqueue(t, t.IsExecuting);
+                }
+                old.assigned[0] = null;
+                g.Bind(cl, k);
+            }
+            cl.Schedule();
+            return cl;
+        }
+
         /// <summary>The cluster of one core (a gedf core on its own: EDF).</summary>
         internal static GedfCluster Single(SchedCore core)
         {

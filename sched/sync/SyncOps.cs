@@ -145,8 +145,9 @@ namespace Osprey.Sched
         }
 
         /// <summary>
-        /// Can caller wait now? It must be this core's executing thread, not
-        /// idle, and ready. Successful or InvalidCaller. That covers the rest
+        /// Can caller wait now? It must be this core's executing thread (or,
+        /// under global scheduling, the executing thread of another CPU of
+        /// the core's cluster), not idle, and ready. Successful or InvalidCaller. That covers the rest
         /// by the core's invariants: the executing thread is never null and
         /// belongs to the core, and a thread that waits in a queue or sleeps
         /// has its Blocked or Sleeping bit set, so it is not ready (a host
@@ -155,7 +156,14 @@ namespace Osprey.Sched
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static SyncStatus CheckCaller(SchedCore core, SchedThread caller)
         {
-            if (caller != core.Executing || caller == core.Idle || caller.State != ThreadState.Ready) return SyncStatus.InvalidCaller;
+            if (caller == core.Executing)
+                return caller == core.Idle || caller.State != ThreadState.Ready ? SyncStatus.InvalidCaller : SyncStatus.Successful;
+            // Global scheduling: the caller may execute on another CPU of the
+            // object's cluster (its LastCore is the CPU it runs on).
+            SchedCore on = caller == null ? null : caller.LastCore;
+            if (on == null || on == core || on.Executing != caller || caller.State != ThreadState.Ready) return SyncStatus.InvalidCaller;
+            GlobalEdfScheduler a = on.Scheduler as GlobalEdfScheduler, b = core.Scheduler as GlobalEdfScheduler;
+            if (a == null || b == null || a.Cluster != b.Cluster) return SyncStatus.InvalidCaller;
             return SyncStatus.Successful;
         }
 

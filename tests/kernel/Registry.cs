@@ -17,6 +17,7 @@ namespace Osprey.Kernel.SelfTest
                 new ExceptionSuite(),
                 new ConsoleSuite(),
                 new SchedCoreSuite(),
+                new GedfSuite(),
                 new VcoreSuite(),
                 new SchedSwitchSuite(),
                 new ThreadSuite(),

@@ -1,19 +1,24 @@
 // The same workload file in the simulator and in the kernel (-icount,
 // clock=exact, exit): per task, the released, jobs, misses, postponed and
-// rm-missed columns must be equal. One test per file.
+// rm-missed columns must be equal. One test per file. A multi-CPU file
+// boots with -smp N (cpus); simArgs go to the simulator (a file with an
+// instant without slack compares against the simulator charging a
+// measured overhead, sched/README.md "Kernel and simulator").
 namespace Osprey.QemuRunner.Stages;
 
 public sealed class CompareCase : TestCase
 {
     readonly string _file;
-    public CompareCase(string workloadFile) { _file = workloadFile; }
+    readonly int _cpus;
+    readonly string[] _simArgs;
+    public CompareCase(string workloadFile, int cpus = 1, params string[] simArgs) { _file = workloadFile; _cpus = cpus; _simArgs = simArgs; }
     public override string Name => "compare-" + Path.GetFileNameWithoutExtension(_file);
 
     public override Tally Run(TestEnv env)
     {
         string name = Path.GetFileNameWithoutExtension(_file);
-        var sim = Capture.Run(new[] { "dotnet", env.SimDll, _file }, 300, env.Log(Name + ".sim"));
-        var kernel = Capture.Run(env.KernelBoot(true, _file, "clock=exact exit"), 300, env.Log(Name + ".kernel"));
+        var sim = Capture.Run(new[] { "dotnet", env.SimDll, _file }.Concat(_simArgs).ToArray(), 300, env.Log(Name + ".sim"));
+        var kernel = Capture.Run(env.KernelBoot(true, _file, "clock=exact exit", _cpus > 1 ? new[] { "-smp", _cpus.ToString() } : null), 300, env.Log(Name + ".kernel"));
         var s = TaskTable.Read(sim.Text, out string? serr) ?? new List<TaskCounts>();
         var k = TaskTable.Read(kernel.Text, out string? kerr) ?? new List<TaskCounts>();
         string? diff = TaskTable.Difference(s, k);

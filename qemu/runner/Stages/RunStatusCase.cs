@@ -10,8 +10,9 @@ public sealed class RunStatusCase : TestCase
 
     /// <param name="refusal">the start of the refusal the kernel prints (e.g. "rejected: line 12: field 'slice'")</param>
     /// <param name="status">the QEMU status the kernel ends with</param>
-    public RunStatusCase(string workloadFile, string refusal, int status) { _file = workloadFile; _refusal = refusal; _status = status; }
-    public override string Name => "run-status";
+    public RunStatusCase(string workloadFile, string refusal, int status, string name = "run-status") { _file = workloadFile; _refusal = refusal; _status = status; _name = name; }
+    readonly string _name;
+    public override string Name => _name;
 
     public override Tally Run(TestEnv env)
     {

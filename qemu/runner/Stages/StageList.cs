@@ -26,6 +26,11 @@ public static class StageList
         new("application processors: the smp and arch suites on 4 CPUs (-smp 4) and on 2 (-smp 2, -icount shift=0,sleep=off)",
             new KernelBootCase("kernel-smp4", 120, Clock.Plain, "selftest=smp,arch", "-smp", "4"),
             new KernelBootCase("kernel-smp2-icount", 120, Clock.Icount, "selftest=smp,arch clock=exact", "-smp", "2")),
+        // Global EDF over the CPUs (sched=gedf: one cluster, one ready set):
+        // the gedf suite on 2 and 4 CPUs under -icount (timing asserted).
+        new("global EDF in the kernel: the gedf suite on 2 and 4 CPUs (-smp 2 and -smp 4, -icount shift=0,sleep=off)",
+            new KernelBootCase("kernel-gedf2-icount", 120, Clock.Icount, "selftest=gedf sched=gedf clock=exact", "-smp", "2"),
+            new KernelBootCase("kernel-gedf4-icount", 120, Clock.Icount, "selftest=gedf sched=gedf clock=exact", "-smp", "4")),
         new("random admitted sets in the kernel, zero misses (-icount)",
             new PropsCase("fixed_priority", "priority", 30),
             new PropsCase("edf", "edf", 30),
@@ -44,6 +49,19 @@ public static class StageList
             new CompareCase("sched/examples/edf-four-first-jobs.wl"),
             new CompareCase("sched/examples/timed-tasks.wl"),
             new CompareCase("sched/examples/guests-events.wl")),
+        // Global EDF on 2 and 4 CPUs (-smp N -icount: QEMU runs the vCPUs
+        // round-robin on one thread and guest time is the instructions of
+        // all of them, so each CPU runs at 1/N speed while time stays one
+        // clock; sched/README.md "Global EDF in the kernel"). GFB-accepted
+        // sets: 0 misses in both. gedf-dhall's heavy job 1 ends exactly at
+        // its deadline: the simulator charging 5 us per switch gives the
+        // kernel's counts (2 misses; 1 without overhead).
+        new("simulator vs kernel, global EDF on several CPUs (-smp 2 and -smp 4, -icount)",
+            new CompareCase("sched/examples/gedf-2cpu.wl", 2),
+            new CompareCase("sched/examples/gedf-4cpu.wl", 4),
+            new CompareCase("sched/examples/gedf-dhall.wl", 2, "--overheads", "switch=5us"),
+            // One CPU started: a cluster of 4 is refused, naming line and field.
+            new RunStatusCase("sched/examples/gedf-4cpu.wl", "osprey: error: workload sched/examples/gedf-4cpu.wl: line 12: field 'cpus': a cluster of 4 CPUs asked, 1 started", ExitCodes.Fail, "run-status-gedf-cpus")),
 
         new("conformance: sched/examples/conformance in the simulator and the kernel against theory (-icount)",
             new ConformanceCase("sched/examples/conformance")),

@@ -14,6 +14,7 @@ namespace Osprey.Tests.Sched
         [TestCase("edf", TaskModel.Deadline, false)]
         [TestCase("cbs", TaskModel.DeadlineWithServers, false)]
         [TestCase("vcore", TaskModel.Deadline, true)]
+        [TestCase("gedf", TaskModel.Deadline, false)]
         public void EntryDeclaresItsModel(string name, TaskModel model, bool guests)
         {
             Scheduler s = SchedulerTable.Create(name, out string error);
@@ -25,7 +26,7 @@ namespace Osprey.Tests.Sched
         [Test]
         public void EveryEntryIsCovered()
         {
-            Assert.That(SchedulerTable.Names(), Is.EqualTo("priority, edf, cbs, vcore"), "a new policy needs a TaskModel case above");
+            Assert.That(SchedulerTable.Names(), Is.EqualTo("priority, edf, cbs, vcore, gedf"), "a new policy needs a TaskModel case above");
         }
     }
 }

@@ -1,0 +1,274 @@
+using Osprey.Kernel.Threading;
+using Osprey.Kernel.Workload;
+using Osprey.Sched;
+using Osprey.Sched.Analysis;
+using Osprey.Sched.Workload;
+
+namespace Osprey.Kernel.SelfTest
+{
+    // Global EDF on the running CPUs (boot with sched=gedf on 2 or more
+    // CPUs: Main.FormCluster gathers them into one cluster). Without a
+    // cluster every test skips.
+    //  - meets_deadlines: a set the GFB test accepts for the cluster's M
+    //    CPUs runs through the workload runner for 60 ms: every job done, no
+    //    miss (timing asserted under clock=exact only), jobs migrate;
+    //  - urgent_preempts_latest_deadline_cpu: M threads run jobs with
+    //    distinct deadlines on the M CPUs; a more urgent job released by
+    //    CPU 0's timer takes the CPU of the latest deadline (seen from the
+    //    threads: which CPU each ran on), through a reschedule IPI when that
+    //    is another CPU, and the others keep theirs;
+    //  - no_cpu_idle_while_ready: while meets_deadlines runs, a watchdog on
+    //    CPU 0 samples every 50 us, under the cluster's lock, that the heirs
+    //    are the min(M, ready) most urgent threads (GedfCluster.Check) and
+    //    that no CPU is idle with nothing to switch to while a ready thread
+    //    is no CPU's heir.
+    internal sealed unsafe class GedfSuite : Suite
+    {
+        internal override string Name { get { return "gedf"; } }
+        internal override string Policy { get { return "gedf"; } }
+        internal override string[] TestNames
+        {
+            get { return new string[] { "meets_deadlines", "urgent_preempts_latest_deadline_cpu", "no_cpu_idle_while_ready" }; }
+        }
+
+        private const long Ms = 1000000;
+
+        internal override void Run(int index, Check t)
+        {
+            KernelCluster cl = GlobalCluster.Current;
+            if (cl == null)
+            {
+                if (Smp.Smp.Count < 2) t.Skip("one CPU started: global EDF needs a cluster of 2 or more CPUs (QEMU -smp N)");
+                else t.Skip("no global-EDF cluster: the " + Smp.Smp.Count + " CPUs started on their own '" + Smp.Smp.Policy + "' cores (a cluster forms when gedf is the boot policy)");
+                return;
+            }
+            switch (index)
+            {
+                case 0: MeetsDeadlines(t, cl); break;
+                case 1: UrgentPreempts(t, cl); break;
+                case 2: NoIdleWhileReady(t); break;
+            }
+        }
+
+        // GFB-accepted sets (implicit deadlines): U_sum <= M - (M-1) U_max.
+        private static string SetFor(int m)
+        {
+            if (m == 2)      // U_sum 1.4, U_max 0.4: bound 1.6
+                return "scheduler gedf\ncpus 2\nduration 60ms\n"
+                    + "periodic name=a wcet=2ms period=5ms\nperiodic name=b wcet=3ms period=10ms\nperiodic name=c wcet=4ms period=20ms\n"
+                    + "periodic name=d wcet=3ms period=12ms\nperiodic name=e wcet=1ms period=4ms\n";
+            if (m == 3)      // U_sum 1.9, U_max 0.5: bound 2
+                return "scheduler gedf\ncpus 3\nduration 60ms\n"
+                    + "periodic name=a wcet=2ms period=4ms\nperiodic name=b wcet=2ms period=5ms\nperiodic name=c wcet=3ms period=10ms\n"
+                    + "periodic name=d wcet=2ms period=10ms\nperiodic name=e wcet=1ms period=5ms\nperiodic name=f wcet=2ms period=20ms\n";
+            // M = 4 (gedf-4cpu.wl): U_sum 2.375, U_max 0.5: bound 2.5
+            return "scheduler gedf\ncpus 4\nduration 60ms\n"
+                + "periodic name=a wcet=2ms period=4ms\nperiodic name=b wcet=2ms period=5ms\nperiodic name=c wcet=3ms period=8ms\n"
+                + "periodic name=d wcet=4ms period=10ms\nperiodic name=e wcet=6ms period=20ms\nperiodic name=f wcet=2ms period=10ms\n"
+                + "periodic name=g wcet=1ms period=5ms\n";
+        }
+
+        // Sampler figures of the last meets_deadlines run.
+        private static long samples, violations, inFlight;
+        private static string firstViolation;
+        private static bool sampled;
+
+        private static void MeetsDeadlines(Check t, KernelCluster cl)
+        {
+            if (cl.Cpus > 4) { t.Skip("sets are written for 2 to 4 CPUs; the cluster has " + cl.Cpus); return; }
+            string text = SetFor(cl.Cpus);
+            byte[] data = new byte[text.Length];
+            for (int i = 0; i < text.Length; i++) data[i] = (byte)text[i];
+            ParseResult r = WorkloadParser.Parse(data);
+            if (!t.True(r.Ok, "the set parses")) { t.Note(r.Error); return; }
+            WorkloadSpec w = r.Workload;
+            AnalysisTask[] at = WorkloadAnalysis.TasksFor(w.Tasks, SchedulerKind.Edf, -1);
+            GfbResult g = new GfbResult();
+            GlobalEdfAnalysis.GfbTest(at, at.Length, cl.Cpus, g);
+            t.Note(g.Describe());
+            t.True(g.Verdict == AnalysisVerdict.Schedulable, "GFB accepts the set on " + cl.Cpus + " CPUs");
+
+            long mig0 = 0, ipi0 = 0;
+            for (int c = 0; c < cl.Cpus; c++) { mig0 += PerCpu.Of(c).Core.Migrations; ipi0 += PerCpu.Of(c).RescheduleIpis; }
+            Sampler s = new Sampler();
+            samples = violations = inFlight = 0;
+            firstViolation = null;
+            ulong f = Scheduling.Lock();
+            Scheduling.Core.Timers.Insert(s, Machine.Now() + SamplePeriod);
+            Scheduling.Unlock(f);
+            WorkloadRunner.Spec = w;
+            WorkloadRunner.FileName = "gedf-" + cl.Cpus + "cpu";
+            WorkloadRunner.Quiet = true;
+            WorkloadRunner.Run();
+            WorkloadRunner.Quiet = false;
+            f = Scheduling.Lock();
+            s.Stop = true;
+            Scheduling.Core.Timers.Cancel(s);
+            Scheduling.Unlock(f);
+            sampled = true;
+
+            long jobs = 0, misses = 0, expected = 0;
+            bool exact = KernelMain.Options.ExactClock;
+            for (int k = 0; k < w.Tasks.Length; k++)
+            {
+                TaskStats st = WorkloadRunner.StatsOf(k);
+                jobs += st.Jobs;
+                misses += st.Misses;
+                // Job j (released at j*T) completes by its deadline (j+1)*T <= end.
+                long due = w.Duration / w.Tasks[k].Period;
+                expected += due;
+                if (exact) t.True(st.Jobs >= due, "task '" + st.Name + "': " + st.Jobs + " jobs done, at least one per deadline inside the run (" + due + ")");
+                else t.True(st.Jobs > 0, "task '" + st.Name + "' completed jobs");
+            }
+            long mig = 0, ipi = 0;
+            for (int c = 0; c < cl.Cpus; c++) { mig += PerCpu.Of(c).Core.Migrations; ipi += PerCpu.Of(c).RescheduleIpis; }
+            t.Note(jobs + " jobs (" + expected + " deadlines inside the run), " + misses + " misses, " + (mig - mig0) + " migrations, "
+                + (ipi - ipi0) + " reschedule IPIs received, " + cl.SwitchWaits + " dispatches waited for the old CPU to leave a stack (since boot)");
+            if (exact) t.Equal(0, misses, "deadline misses of a GFB-accepted set");
+            t.True(mig > mig0, "jobs migrated between CPUs");
+        }
+
+        // ---- urgent_preempts_latest_deadline_cpu ----------------------------
+
+        private static volatile bool stop;
+        private static volatile int urgentCpu;
+        private static int[] ranOn;               // per busy thread: the CPU it last ran on
+        private static long[] deadlineOf;
+        private static int busyCount;
+
+        private static void Busy(object o)
+        {
+            int i = (int)(long)(System.Object)o;
+            Thread self = Threads.Current;
+            PriorityNode job = new PriorityNode();
+            ulong f = Scheduling.Lock();
+            Scheduling.Core.ReleaseJob(self, job, deadlineOf[i]);
+            Scheduling.Preempt();
+            Scheduling.Unlock(f);
+            long until = Machine.Now() + 2000 * Ms;        // bounds a lost release
+            while (!stop && Machine.Now() < until)
+            {
+                ranOn[i] = Machine.CpuIndex;
+                Machine.SpinWaitHint();
+            }
+            f = Scheduling.Lock();
+            Scheduling.Core.CancelJob(self, job);
+            Scheduling.Preempt();
+            Scheduling.Unlock(f);
+        }
+
+        private static void Urgent(object o)
+        {
+            RatePeriod p = (RatePeriod)o;
+            urgentCpu = Machine.CpuIndex;
+            stop = true;
+            Periods.Cancel(p);
+        }
+
+        private static void UrgentPreempts(Check t, KernelCluster cl)
+        {
+            int m = cl.Cpus;
+            busyCount = m;
+            ranOn = new int[m];
+            deadlineOf = new long[m];
+            stop = false;
+            urgentCpu = -1;
+            Thread main = Threads.Current;
+            PriorityNode urgentMain = new PriorityNode();
+            // Main holds its CPU (deadline 0) while it sets up.
+            ulong f = Scheduling.Lock();
+            Scheduling.Core.SetPriorityNode(main, urgentMain, 0);
+            Scheduling.Unlock(f);
+            long now = Machine.Now();
+            Thread[] busy = new Thread[m];
+            for (int i = 0; i < m; i++)
+            {
+                ranOn[i] = -1;
+                deadlineOf[i] = now + 500 * Ms + i * 10 * Ms;      // busy m-1 has the latest deadline
+                Thread th;
+                if (Threads.Create("busy" + i, &Busy, (object)(long)i, 20, 0, out th) != ThreadStatus.Successful) { t.Fail("cannot create busy" + i); return; }
+                busy[i] = th;
+            }
+            Thread u;
+            if (Threads.Create("urgent", &Urgent, null, 20, 0, out u) != ThreadStatus.Successful) { t.Fail("cannot create the urgent thread"); return; }
+            RatePeriod up = Periods.Create(u);
+            u.Argument = up;
+            // Latest deadline first: it takes a CPU other than main's (an
+            // idle one), and the most urgent busy thread takes main's CPU
+            // when main lets it go.
+            for (int i = m - 1; i >= 0; i--) Threads.Start(busy[i]);
+            long ipi0 = 0;
+            for (int c = 0; c < m; c++) ipi0 += PerCpu.Of(c).RescheduleIpis;
+            long[] ipiBefore = new long[m];
+            for (int c = 0; c < m; c++) ipiBefore[c] = PerCpu.Of(c).RescheduleIpis;
+            // The urgent job: released by CPU 0's timer 5 ms from now, deadline 1 ms after.
+            long release = Machine.Now() + 5 * Ms;
+            PeriodStatus ps = Periods.StartAt(up, release, 1000 * Ms, 1 * Ms);
+            t.Equal((long)PeriodStatus.Successful, (long)ps, "urgent period started");
+            Threads.Start(u);
+            f = Scheduling.Lock();
+            Scheduling.Core.RemovePriority(main, urgentMain);   // main: background from here on
+            Scheduling.Preempt();
+            Scheduling.Unlock(f);
+            // Main runs again once a CPU is free: after the urgent job stopped the busy ones.
+            int[] before = new int[m];
+            for (int i = 0; i < m; i++) Threads.Join(busy[i]);
+            Threads.Join(u);
+            for (int i = 0; i < m; i++) before[i] = ranOn[i];
+            t.True(stop, "the urgent job ran");
+            int latestCpu = ranOn[m - 1];
+            string where = "";
+            for (int i = 0; i < m; i++) where = where + (i > 0 ? ", " : "") + "busy" + i + " on cpu " + ranOn[i];
+            t.Note(where + "; the urgent job ran on cpu " + urgentCpu + " (released by cpu 0's timer)");
+            t.Equal(latestCpu, urgentCpu, "the urgent job took the CPU of the latest deadline (busy" + (m - 1) + ")");
+            bool distinct = true;
+            for (int i = 0; i < m; i++) for (int j = 0; j < i; j++) if (ranOn[i] == ranOn[j]) distinct = false;
+            t.True(distinct, "the busy threads ran on M distinct CPUs");
+            if (urgentCpu > 0)
+                t.True(PerCpu.Of(urgentCpu).RescheduleIpis > ipiBefore[urgentCpu], "cpu " + urgentCpu + " was preempted through a reschedule IPI");
+            else t.Note("the latest deadline ran on cpu 0, which its own timer interrupt preempted (no IPI needed)");
+        }
+
+        // ---- no_cpu_idle_while_ready ------------------------------------------
+
+        private const long SamplePeriod = 50000;
+
+        // Fires in CPU 0's timer interrupt, under the cluster's lock.
+        private sealed class Sampler : Watchdog
+        {
+            internal bool Stop;
+            public override void Fire(long now)
+            {
+                if (Stop) return;
+                KernelCluster cl = GlobalCluster.Current;
+                samples++;
+                string e = cl.Set.Check();
+                int heirs = 0, idleNoHeir = 0;
+                for (int c = 0; c < cl.Cpus; c++)
+                {
+                    SchedCore core = PerCpu.Of(c).Core;
+                    if (core.Heir != core.Idle) heirs++;
+                    else if (core.Executing == core.Idle) idleNoHeir++;
+                    if (core.Heir != core.Executing) inFlight++;
+                }
+                if (e == null && idleNoHeir > 0 && cl.Set.ReadyCount > heirs)
+                    e = idleNoHeir + " CPU(s) idle with no heir while " + cl.Set.ReadyCount + " thread(s) are ready and " + heirs + " CPU(s) have one";
+                if (e != null)
+                {
+                    violations++;
+                    if (firstViolation == null) firstViolation = e;
+                }
+                PerCpu.Of(0).Core.Timers.Insert(this, now + SamplePeriod);
+            }
+        }
+
+        private static void NoIdleWhileReady(Check t)
+        {
+            if (!sampled) { t.Skip("meets_deadlines did not run (the samples are taken during it)"); return; }
+            t.Note(samples + " samples, " + inFlight + " CPU-samples with a switch under way (IPI or dispatch in flight)");
+            t.True(samples > 100, "sampled during the run");
+            t.Equal(0, violations, "samples where a CPU idled while a ready thread waited");
+            if (firstViolation != null) t.Note("first: " + firstViolation);
+        }
+    }
+}
