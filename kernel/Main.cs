@@ -24,7 +24,11 @@ namespace Osprey.Kernel
         private static void KMain(uint magic, uint info)
         {
             ulong tsc0 = Cpu.ReadTsc();
-            Serial.Initialize();
+            // Osprey's own VMM (CPUID 40000000H "OspreyVMM") replaces the
+            // PC's timers and interrupt controllers: arch/x86_64/Paravirt.cs.
+            Paravirt.Detect();
+            if (Paravirt.Active && Paravirt.ConsoleForwarded) Serial.InitializeForwarded();
+            else Serial.Initialize();
             Serial.Write("\nosprey: booting\n");
 
             // 1. Memory map without allocating; frames and heap from it.
@@ -52,7 +56,7 @@ namespace Osprey.Kernel
             Gdt.Initialize();
             InterruptDispatch.Initialize();
             Idt.Initialize();
-            Pic.RemapAndMask();
+            if (!Paravirt.Active) Pic.RemapAndMask();
 
             // 4. Our own page tables from the memory map.
             Paging.Initialize(regions, n, (ulong)Image.End());
@@ -72,9 +76,13 @@ namespace Osprey.Kernel
 
             // 6. Interrupt controller, calibrated clock, one-shot timer, then
             //    the scheduler: the boot context becomes the "main" thread.
-            Acpi.AcpiInfo acpi = Acpi.AcpiDiscovery.Discover(Boot);
-            StartTime(acpi);
-            IoApic.Initialize(acpi);
+            if (Paravirt.Active) Paravirt.StartTime();
+            else
+            {
+                Acpi.AcpiInfo acpi = Acpi.AcpiDiscovery.Discover(Boot);
+                StartTime(acpi);
+                IoApic.Initialize(acpi);
+            }
             string workloadError = Workload.WorkloadRunner.Load(Boot);
             if (workloadError != null) Log.WriteLine("osprey: error: workload " + workloadError + " (nothing of it runs)");
             string policy = SchedulerChoice();

@@ -9,23 +9,40 @@ namespace Osprey.Kernel
     {
         // Interrupts off; returns the previous state for RestoreInterrupts.
         internal static ulong DisableInterrupts() { return Cpu.SaveFlagsAndDisable(); }
-        internal static void RestoreInterrupts(ulong state) { Cpu.RestoreFlags(state); }
+        internal static void RestoreInterrupts(ulong state)
+        {
+            Cpu.RestoreFlags(state);
+            if (Paravirt.HasPending && (state & 0x200) != 0) Paravirt.DeliverPending();
+        }
         internal static bool InterruptsEnabled(ulong state) { return (state & 0x200) != 0; }
 
         // Sleep until the next interrupt (the idle thread), atomically
         // enabling interrupts first.
-        internal static void WaitForInterrupt() { Cpu.EnableInterruptsAndHalt(); }
+        internal static void WaitForInterrupt()
+        {
+            if (Paravirt.HasPending) { Cpu.EnableInterrupts(); Paravirt.DeliverPending(); return; }
+            Cpu.EnableInterruptsAndHalt();
+        }
 
         // The monotonic clock in nanoseconds and the one-shot timer for it.
         internal static long Now() { return Time.Clock.Now(); }
-        internal static void ArmTimer(long absoluteNs) { ApicTimer.Arm(absoluteNs); }
+        internal static void ArmTimer(long absoluteNs)
+        {
+            if (Paravirt.Active) Paravirt.ArmTimer(absoluteNs);
+            else ApicTimer.Arm(absoluteNs);
+        }
         internal const int TimerVector = ApicTimer.Vector;
 
-        // Acknowledge the interrupt being handled (local APIC EOI).
-        internal static void EndOfInterrupt() { LocalApic.EndOfInterrupt(); }
+        // Acknowledge the interrupt being handled (local APIC EOI; the
+        // paravirtual platform's interrupts need none).
+        internal static void EndOfInterrupt() { if (!Paravirt.Active) LocalApic.EndOfInterrupt(); }
 
-        // Raise `vector` on this CPU (self-IPI).
-        internal static void RaiseInterrupt(int vector) { LocalApic.SendSelf(vector); }
+        // Raise `vector` on this CPU (self-IPI; paravirtual: INT n).
+        internal static void RaiseInterrupt(int vector)
+        {
+            if (Paravirt.Active) Paravirt.RaiseInterrupt(vector);
+            else LocalApic.SendSelf(vector);
+        }
 
         // Switch stacks: save this context's stack pointer in *save, resume
         // the context whose saved stack pointer is `next`. Interrupts off.

@@ -63,7 +63,7 @@ namespace Osprey.Kernel
             return "none";
         }
 
-        internal static string ApicMode() { return LocalApic.IsX2Apic ? "x2APIC" : "xAPIC"; }
+        internal static string ApicMode() { return Paravirt.Active ? "paravirtual" : LocalApic.IsX2Apic ? "x2APIC" : "xAPIC"; }
 
         // UEFI when GRUB passed the EFI 64-bit system table (multiboot2 tag
         // type 12); BIOS otherwise (multiboot1 loaders, QEMU -kernel, GRUB on BIOS).
