@@ -232,8 +232,9 @@ namespace Osprey.Kernel
                 Log.WriteLine("osprey: error: " + (Boot.ModuleCount + Boot.ModulesRefused) + " boot modules given; the kernel takes at most " + BootInfo.MaxModules +
                     ": the last " + Boot.ModulesRefused + " are refused (not used)");
             for (int i = 0; i < Boot.ModuleCount; i++)
-                if (Boot.Modules[i].Name != Workload.WorkloadRunner.ModuleName)
-                    Log.WriteLine("osprey: warning: boot module '" + Boot.Modules[i].CommandLine + "' is not used (the kernel reads the module named '" + Workload.WorkloadRunner.ModuleName + "')");
+                if (Boot.Modules[i].Name != Workload.WorkloadRunner.ModuleName && Boot.Modules[i].Name != Vmm.OspreyImageModule.ModuleName)
+                    Log.WriteLine("osprey: warning: boot module '" + Boot.Modules[i].CommandLine + "' is not used (the kernel reads the modules named '" + Workload.WorkloadRunner.ModuleName +
+                        "' and '" + Vmm.OspreyImageModule.ModuleName + "', the kernel image for guests with 'image osprey')");
             if (Boot.RegionsTruncated)
                 Log.WriteLine("osprey: warning: the memory map has more than " + BootInfo.MaxRegions + " regions; those after the " + BootInfo.MaxRegions + "th are not used");
             if (PhysicalMemory.RangesDropped > 0)

@@ -150,11 +150,19 @@ namespace Osprey.Sched.Workload
                 int end = pos;
                 while (end < length && data[end] != (byte)'\n') end++;
                 if (!LoadLine(data, pos, end)) return result;
+                int from = pos;
                 pos = end + 1;
+                // A guest's own workload (NestedWorkload.cs): its lines as they stand.
+                if (nestedBytes != null || skippingNested)
+                {
+                    if (!NestedLine(data, from, end)) { if (fatal) return result; DropGuest(true); }
+                    continue;
+                }
                 if (!Tokenize()) return result;
                 if (directive == null) continue;
                 if (skippingGuest)
                 {
+                    if (directive == "workload" && rest.Length == 0) skippingNested = true;
                     if (directive == "end") skippingGuest = false;
                     continue;
                 }
@@ -165,6 +173,7 @@ namespace Osprey.Sched.Workload
                     DropGuest(directive != "end");
                 }
             }
+            if (guest != null && !NestedWorkloadUnclosed()) DropGuest(false);
             if (guest != null)
             {
                 FailAt(guest.Line, "guest", "guest '" + guest.Name + "' is not closed: add a line 'end' after its vcore lines");
@@ -308,6 +317,7 @@ namespace Osprey.Sched.Workload
             string d = directive;
             bool simple = d == "scheduler" || d == "duration" || d == "seed" || d == "share" || d == "floor" || d == "end";
             if (!simple && eqForm) return FailLine("expected '" + d + " key=value ...', got '" + d + "=" + rest + "'");
+            if (d == "workload" && !eqForm) return NestedWorkloadOpen();
             if (!simple && !CheckNoPositional()) return false;
             if (simple) return Simple(d);
             if (d == "periodic" || d == "aperiodic" || d == "background") return TaskLine(d);
@@ -822,6 +832,7 @@ namespace Osprey.Sched.Workload
             ngtasks = 0;
             ngvcores = 0;
             skippingGuest = skipToEnd;
+            nestedBytes = null;
         }
 
         bool CloseGuest()
@@ -829,6 +840,7 @@ namespace Osprey.Sched.Workload
             if (ngvcores == 0) return Fail("vcore", "guest '" + guest.Name + "' has no virtual cores: add a 'vcore' line before 'end'");
             if (guest.Workload == GuestKind.Periodic && ngtasks == 0)
                 return Fail("workload", "guest '" + guest.Name + "' has workload=periodic but no 'periodic' task lines");
+            if (!CheckNestedWorkload()) return false;
             int save = lineNo;
             if (!AssignPriorities(gtasks, ngtasks)) return false;
             lineNo = save;

@@ -85,6 +85,12 @@ namespace Osprey.Sched.Workload
         /// <summary>The periodic guest's task set (empty for the other workloads), times in guest time.</summary>
         public TaskSpec[] Tasks;
         public VcoreSpec[] Vcores;
+        /// <summary>An Osprey guest's own workload file (the lines between 'workload' and
+        /// 'end workload' in its block, each ending in a newline), or null; the VMM gives it to the
+        /// guest kernel as its 'workload' module. NestedSpec is that text parsed.</summary>
+        public string NestedWorkload;
+        public int NestedWorkloadLine;
+        public WorkloadSpec NestedSpec;
     }
 
     public sealed class WorkloadSpec
