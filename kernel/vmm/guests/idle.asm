@@ -1,0 +1,39 @@
+; idle: halts until its virtual timer (every 10 ms of guest time), counts
+; the tick, does a little work, halts again; every 10th tick it prints.
+%include "common.inc"
+TICK equ 10000000
+
+main:
+    mov esi, msg_up
+    call puts
+    FIRST_DEADLINE TICK
+.loop:
+    sti
+    hlt
+    jmp .loop
+
+tick:
+    pushad
+    TICK_BOOKKEEPING TICK
+    mov ecx, 2000
+.work:
+    dec ecx
+    jnz .work
+    inc dword [R_WORK]
+    mov eax, [R_TICKS]
+    xor edx, edx
+    mov ecx, 10
+    div ecx
+    test edx, edx
+    jnz .out
+    mov esi, msg_ticks
+    call puts
+    mov eax, [R_TICKS]
+    call puthex
+    call newline
+.out:
+    popad
+    iret
+
+msg_up: db "idle: up", 10, 0
+msg_ticks: db "idle: ticks ", 0
