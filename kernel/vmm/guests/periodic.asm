@@ -4,7 +4,7 @@
 ; jobs and misses.
 %include "common.inc"
 TICK equ 10000000
-WORK equ 250000              ; rounds of the job's loop
+WORK equ 100000              ; rounds of the job's loop: 200 us under -icount (2 instructions a round), the simulator's idle model
 
 main:
     mov esi, msg_up
