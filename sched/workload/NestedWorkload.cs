@@ -103,7 +103,7 @@ namespace Osprey.Sched.Workload
             if (!r.Ok)
             {
                 int hostLine = r.Line > 0 ? nestedLine + r.Line : lineNo;
-                return FailKeepingLine(hostLine, r.Field, "in guest '" + guest.Name + "''s own workload (its line " + r.Line.ToString() + "): " + r.Message);
+                return FailOn(hostLine, r.Field, "in guest '" + guest.Name + "''s own workload (its line " + r.Line.ToString() + "): " + r.Message);
             }
             char[] c = new char[length];
             for (int k = 0; k < length; k++) c[k] = (char)text[k];
@@ -111,16 +111,6 @@ namespace Osprey.Sched.Workload
             guest.NestedWorkloadLine = nestedLine;
             guest.NestedSpec = r.Workload;
             return true;
-        }
-
-        /// <summary>An error reported on another line than the one being read (the line
-        /// counter keeps counting).</summary>
-        bool FailKeepingLine(int line, string field, string message)
-        {
-            int save = lineNo;
-            FailAt(line, field, message);
-            lineNo = save;
-            return false;
         }
 
         /// <summary>At the end of the file: a guest's own workload still open.</summary>
@@ -131,18 +121,23 @@ namespace Osprey.Sched.Workload
             return FailAt(nestedLine, "workload", "guest '" + guest.Name + "''s own workload is not closed: add a line 'end workload' after it");
         }
 
-        /// <summary>Closing a guest block: its own workload needs a guest that boots an image
-        /// which reads it.</summary>
+        /// <summary>Closing a guest block: an Osprey guest has one virtual core; its own workload
+        /// needs a guest that boots an image which reads it.</summary>
         bool CheckNestedWorkload()
         {
+            // The guest kernel runs on one CPU: one virtual core.
+            if (guest.Image == GuestImage.Osprey && ngvcores > 1)
+                return FailOn(guest.ImageLine, "image", "guest '" + guest.Name + "': image osprey runs on one virtual core; it has " + ngvcores.ToString() + " 'vcore' lines");
+            if (guest.Image == GuestImage.Osprey && ngtasks > 0)
+                return FailOn(gtasks[0].Line, "periodic", "guest '" + guest.Name + "' boots image osprey, which runs its own workload: give its tasks between 'workload' and 'end workload'");
             if (guest.NestedWorkload == null) return true;
             if (!GuestBootsImage(guest))
-                return FailKeepingLine(guest.NestedWorkloadLine, "workload", "guest '" + guest.Name + "' has its own workload but boots no image that reads it (give it 'image osprey')");
+                return FailOn(guest.NestedWorkloadLine, "workload", "guest '" + guest.Name + "' has its own workload but boots no image that reads it (give it 'image osprey')");
             return true;
         }
 
         /// <summary>Whether the guest boots a kernel image (its own workload is then that
         /// kernel's boot module).</summary>
-        static bool GuestBootsImage(GuestSpec g) { return false; }
+        static bool GuestBootsImage(GuestSpec g) { return g.Image == GuestImage.Osprey; }
     }
 }

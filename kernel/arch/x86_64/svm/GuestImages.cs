@@ -66,11 +66,10 @@ namespace Osprey.Kernel.Arch.Svm
             return g;
         }
 
-        // The Osprey kernel as a guest (its ELF loader and multiboot block).
+        // The Osprey kernel as a guest (its ELF loader and multiboot block: OspreyGuestBoot.cs).
         private static bool OspreyImage(SvmGuest g, GuestSpec spec, out string error)
         {
-            error = "guest '" + spec.Name + "': image osprey needs the ELF loader, which this kernel does not have";
-            return false;
+            return OspreyGuestBoot.Load(g, spec, out error);
         }
     }
 }
