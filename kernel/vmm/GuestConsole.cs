@@ -5,7 +5,8 @@ namespace Osprey.Kernel.Vmm
 {
     public sealed class GuestConsole
     {
-        public const int MaxLine = 160;
+        // An Osprey guest's report lines (its analysis line) run past 200 characters.
+        public const int MaxLine = 320;
         readonly char[] buf = new char[MaxLine];
         int len;
         /// <summary>Lines completed; bytes dropped past MaxLine.</summary>

@@ -31,6 +31,43 @@ namespace Osprey.Tests.Workload
         }
 
         [Test]
+        public void An_osprey_guest_keeps_the_text_as_it_stands()
+        {
+            string text = "periodic name=h wcet=1ms period=10ms\nguest name=os\n  image osprey\n  memory 64M\n  cmdline exit\n  vcore period=10ms slice=5ms\n  workload\n"
+                + Inner + "  end workload\nend\n";
+            ParseResult r = P(text);
+            Assert.That(r.Ok, Is.True, r.Error);
+            Assert.That(r.Workload.GuestErrors, Is.Empty);
+            GuestSpec g = r.Workload.Guests[0];
+            Assert.That(g.Image, Is.EqualTo(GuestImage.Osprey));
+            Assert.That(g.NestedWorkload, Is.EqualTo(Inner), "the lines between, indentation kept");
+            Assert.That(g.NestedWorkloadLine, Is.EqualTo(7));
+            Assert.That(g.NestedSpec.Scheduler, Is.EqualTo(SchedulerKind.Edf));
+            Assert.That(g.NestedSpec.Tasks.Length, Is.EqualTo(1));
+            Assert.That(g.NestedSpec.Guests.Length, Is.EqualTo(1), "its own guest block");
+            Assert.That(g.NestedSpec.Duration, Is.EqualTo(200000000L));
+            Assert.That(r.Workload.Tasks.Length, Is.EqualTo(1));
+            // The text parses on its own to the same set (what the guest kernel reads).
+            ParseResult again = P(g.NestedWorkload);
+            Assert.That(again.Ok, Is.True, again.Error);
+            Assert.That(again.Workload.Tasks[0].Name, Is.EqualTo("a"));
+        }
+
+        [Test]
+        public void An_osprey_guest_has_one_core_and_no_task_lines_of_its_block()
+        {
+            string e = GuestBad("guest name=os\nimage osprey\nvcore id=0 period=10ms slice=2ms\nvcore id=1 period=10ms slice=2ms\nend\n", 2, "image");
+            Assert.That(e, Does.Contain("image osprey runs on one virtual core; it has 2 'vcore' lines"));
+            e = GuestBad("guest name=os workload=periodic\nimage osprey\nvcore period=10ms slice=2ms\nperiodic name=a wcet=1ms period=10ms\nend\n", 4, "periodic");
+            Assert.That(e, Does.Contain("give its tasks between 'workload' and 'end workload'"));
+            // Without its own workload an Osprey guest boots with an empty module.
+            ParseResult r = P("guest name=os\nimage osprey\ncmdline selftest=threads\nvcore period=10ms slice=5ms\nend\n");
+            Assert.That(r.Ok && r.Workload.Guests.Length == 1, Is.True, r.Error);
+            Assert.That(r.Workload.Guests[0].NestedWorkload, Is.Null);
+            Assert.That(r.Workload.Guests[0].Cmdline, Is.EqualTo("selftest=threads"));
+        }
+
+        [Test]
         public void Its_end_lines_do_not_close_the_guest_block()
         {
             // A guest that boots no image cannot use the text: refused at its 'workload' line

@@ -49,6 +49,7 @@ namespace Osprey.Kernel.Arch.Svm
                     w, (ulong)text.Length, Workload.WorkloadRunner.ModuleName, entry);
             if (error != null) return false;
             g.Start32(entry.Eip, entry.Eax, entry.Ebx, EntryStack);
+            if (spec.NestedSpec != null) g.Report.Analysis = Osprey.Sched.Analysis.GuestSupplyAnalysis.Describe(spec);
             return true;
         }
     }

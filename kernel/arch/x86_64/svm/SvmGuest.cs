@@ -44,6 +44,8 @@ namespace Osprey.Kernel.Arch.Svm
         internal long FirstRunTsc, LastExitTsc;
         internal readonly GuestConsole Console = new GuestConsole();
         internal string LastLine;
+        // What an Osprey guest's lines said (its table's totals, its self-test summary).
+        internal readonly OspreyGuestReport Report = new OspreyGuestReport();
         private string lineToLog;
         private string stopToLog;
         internal static bool EchoConsole = true;
@@ -353,7 +355,7 @@ namespace Osprey.Kernel.Arch.Svm
             ulong outv = vmcb.Rax & mask;
             if (io.Port == PvAbi.Com1)
             {
-                if (Console.Put((byte)outv)) { LastLine = Console.Take(); lineToLog = LastLine; }
+                if (Console.Put((byte)outv)) { LastLine = Console.Take(); lineToLog = LastLine; Report.See(LastLine); }
                 return false;
             }
             if (GuestConsole.IsCom1(io.Port)) return false;

@@ -50,6 +50,11 @@ namespace Osprey.Kernel.Arch.Svm
                 if (g == null) continue;
                 if (!any) { Log.WriteLine(""); Log.WriteLine("real guests (" + SvmCpu.Describe() + "):"); any = true; }
                 Log.WriteLine("  " + g.Summary());
+                if (g.Kind == "osprey")
+                {
+                    Log.WriteLine("    guest's own report: " + g.Report.Summary());
+                    if (g.Report.Analysis != null) Log.WriteLine("    host's analysis of its workload: " + g.Report.Analysis);
+                }
                 if (g.Read32(GuestImages.RMagic) == GuestImages.Magic)
                     Log.WriteLine("    guest's own count: ticks " + g.Read32(GuestImages.RTicks) + ", lost " + g.Read32(GuestImages.RLost)
                         + ", delivery error max " + g.Read32(GuestImages.RMaxErr) + " ns, mean "
