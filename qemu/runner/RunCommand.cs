@@ -51,7 +51,15 @@ public static class RunCommand
         string outDir = Path.Combine(root, "out");
         if (kernel)
         {
-            q.AddRange(new[] { "-kernel", Path.Combine(outDir, "kernel.elf"), "-initrd", (r.Workload ?? "kernel/default.wl") + " workload" });
+            string modules = (r.Workload ?? "kernel/default.wl") + " workload";
+            // A guest with 'image osprey' boots this same kernel.elf, given as the
+            // module 'osprey', on AMD SVM (QEMU's EPYC model has it).
+            if (r.Workload != null && UsesOspreyGuest(File.ReadAllText(r.Workload)))
+            {
+                modules += "," + Path.Combine(outDir, "kernel.elf") + " osprey";
+                q.AddRange(new[] { "-cpu", "EPYC" });
+            }
+            q.AddRange(new[] { "-kernel", Path.Combine(outDir, "kernel.elf"), "-initrd", modules });
             if (words.Count > 0) q.AddRange(new[] { "-append", string.Join(" ", words) });
         }
         else
@@ -62,6 +70,11 @@ public static class RunCommand
         }
         return q;
     }
+
+    /// <summary>Whether a workload file has a guest with the line 'image osprey' (comments and
+    /// indentation allowed; sched/README.md, "An Osprey guest's own workload").</summary>
+    public static bool UsesOspreyGuest(string text) =>
+        System.Text.RegularExpressions.Regex.IsMatch(text, @"^[ \t]*image[ \t]+osprey[ \t]*(#.*)?\r?$", System.Text.RegularExpressions.RegexOptions.Multiline);
 
     static readonly string[] ReasonStarts =
         { "osprey: error: ", "rejected: ", "note: ", "osprey: workload ", "osprey: PANIC", "    not ok " };

@@ -54,6 +54,9 @@ public static class StageList
             new AdmittedCase("tests/workloads/guests-50.wl"),
             new AdmittedCase("tests/workloads/guests-dil200.wl")),
 
+        new("Osprey as its own guest: the kernel.elf boots on an SVM guest core, runs its workload and self-tests (-cpu EPYC, -icount)",
+            new PvGuestCase()),
+
         new("scheduling trace: kernel dump to SVG and JSON (-icount)",
             new TraceCase("tests/host/Trace/data/edf-u095-100ms.wl", threads: 6)),
 
