@@ -14,6 +14,8 @@ namespace Osprey.Kernel.Arch.Svm
         internal const ulong RMagic = Results + 0, RTicks = Results + 4, RMaxErr = Results + 8, RLastErr = Results + 12, RWork = Results + 16;
         internal const ulong RJobs = Results + 20, RMisses = Results + 24, RDeadline = Results + 28, RFirstTsc = Results + 32, RLastTsc = Results + 36;
         internal const ulong RErrSum = Results + 40, RLost = Results + 44;
+        internal const ulong RCpuidMax = Results + 64, RCpuidSig = Results + 68, RCpuidKhz = Results + 80, RCpuidFeatures = Results + 84;
+        internal const ulong RCpuid1Ecx = Results + 88, RCpuidExtEcx = Results + 92;
         internal const uint Magic = 0x4750534F;   // 'OSPG'
 
         // Ids of osprey_guest_image (images.asm).
