@@ -103,7 +103,13 @@ namespace Osprey.Kernel.SelfTest
         {
             SvmCpu.Detect();
             t.Note(SvmCpu.Describe());
-            if (!SvmCpu.Svm) { t.Skip("this CPU has no SVM (CPUID 8000_0001h ECX[2] clear)"); return; }
+            if (!SvmCpu.Svm || !SvmCpu.NestedPaging)
+            {
+                // Plain -cpu qemu64 of this QEMU reports SVM without nested paging: refused as real hardware would be.
+                t.True(!SvmCpu.Usable && SvmCpu.Why == "this CPU has none", "not usable, and the reason says so: " + SvmCpu.Why);
+                t.Skip(!SvmCpu.Svm ? "this CPU has no SVM (CPUID 8000_0001h ECX[2] clear)" : "this CPU has SVM without nested paging (CPUID 8000_000Ah EDX[0] clear)");
+                return;
+            }
             t.True(SvmCpu.NestedPaging, "nested paging reported");
             t.True(SvmCpu.Asids >= 2, "ASIDs for guests (" + SvmCpu.Asids + ")");
             t.False(SvmCpu.DisabledByFirmware, "VM_CR.SVMDIS clear");
@@ -197,8 +203,10 @@ namespace Osprey.Kernel.SelfTest
             t.True(g.HltExits > 0 && v.Halts > 0, "it halted");
             t.True(v.Wakes > 0, "its virtual timer woke it");
             t.True(ticks >= 2, "it took its ticks");
+            if (!exact) return;
+            // 200 us of work per tick under -icount (plain emulation runs the same instructions at the host's speed).
             t.True(v.TotalNs < e / 10, "it used a small part of the CPU (" + v.TotalNs + " ns)");
-            if (exact) t.InRange(29, 30, ticks, "a tick every 10 ms of its clock");
+            t.InRange(29, 30, ticks, "a tick every 10 ms of its clock");
         }
 
         private static void Delivery(Check t, bool exact)
@@ -236,9 +244,11 @@ namespace Osprey.Kernel.SelfTest
             long clockF = gf.Read32(GuestImages.RLastTsc) - (long)gf.Read32(GuestImages.RFirstTsc);
             t.Note("400 ms of host time: dilation 1/2 guest " + ts + " ticks, its RDTSC advanced " + clockS + " ns; dilation 1/1 guest " + tf + " ticks, " + clockF + " ns");
             t.True(ts > 0 && tf > 0, "both ticked");
-            t.True(2 * clockS <= clockF + 20 * Ms && 2 * clockS >= clockF - 20 * Ms, "the dilated guest's clock ran at half the rate (within two ticks)");
+            // Whenever its last tick came, the dilated guest's clock cannot have seen more than half the host time.
+            t.True(clockS <= e / 2 + 10 * Ms, "the dilated guest's clock stayed within half the host time (" + clockS + " of " + e + " ns)");
             if (exact)
             {
+                t.True(2 * clockS <= clockF + 20 * Ms && 2 * clockS >= clockF - 20 * Ms, "the dilated guest's clock ran at half the rate (within two ticks)");
                 t.InRange(19, 20, ts, "20 ticks of 10 ms in 200 ms of its time");
                 t.InRange(39, 40, tf, "40 in 400 ms");
             }
