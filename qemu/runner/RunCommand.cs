@@ -44,7 +44,8 @@ public static class RunCommand
         // after the run unless 'exit' is among the words.
         bool kernel = !r.Iso && !r.Uefi;
         if (kernel && r.Workload == null && words.Count == 0) words.Add("exit");
-        var q = new List<string> { "-m", "512", "-no-reboot" };
+        // An AMD model with SVM and nested paging: the demo's real guests run (kernel/README.md, "Real guests on AMD SVM").
+        var q = new List<string> { "-m", "512", "-no-reboot", "-cpu", "EPYC" };
         if (!r.Screen) q.AddRange(new[] { "-display", "none" });
         q.AddRange(new[] { "-serial", "stdio", "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04" });
         if (r.Icount) q.AddRange(Stages.TestEnv.Icount);
