@@ -28,7 +28,7 @@ namespace Osprey.Kernel.SelfTest
                 return new string[] {
                     "detection", "refusal_without_svm", "hog_share_within_reservation", "runaway_cut_at_slice_end", "idle_halts",
                     "virtual_interrupt_delivery", "dilation_halves_guest_clock", "periodic_jobs_meet_deadlines",
-                    "wild_write_contained", "triple_fault_contained", "cpuid_and_console",
+                    "wild_write_contained", "triple_fault_contained", "cpuid_and_console", "exit_round_trip_and_switch",
                 };
             }
         }
@@ -58,6 +58,7 @@ namespace Osprey.Kernel.SelfTest
                 case 8: Contained(t, exact, "wild"); break;
                 case 9: Contained(t, exact, "fault"); break;
                 case 10: CpuidAndConsole(t); break;
+                case 11: RoundTripAndSwitch(t, exact); break;
             }
         }
 
@@ -321,6 +322,43 @@ namespace Osprey.Kernel.SelfTest
                 if (k == p.Length) return true;
             }
             return false;
+        }
+
+        // Two cores of the benchmark image (an RDTSC exit per loop round, interrupts off), 1 ms every 2 ms each:
+        // the cost of an exit round trip (CPU time per exit) and of a guest-core switch (the gap a core sees
+        // while the other runs its slice: its slice plus two switches).
+        private static Vcore BenchCore(Check t, string name)
+        {
+            string error;
+            SvmGuest g = SvmGuest.Create(name, 0, 0, GuestMemory.DefaultBytes, "exits", out error);
+            if (g == null) { t.Fail(error); return null; }
+            if (!GuestImages.LoadBuiltIn(g, GuestImages.ExitsImage, "exits", out error)) { t.Fail(error); g.Release(); return null; }
+            Vcore v = new Vcore(name, 0, 2 * Ms, 1 * Ms, false, 1, 1, g);
+            if (!t.True(GuestCores.Add(v, name + "/0"), "admitted " + name)) return null;
+            return v;
+        }
+
+        private static void RoundTripAndSwitch(Check t, bool exact)
+        {
+            Vcore a = BenchCore(t, "a"), b = BenchCore(t, "b");
+            if (a == null || b == null) return;
+            RunCores(100 * Ms);
+            SvmGuest ga = G(a), gb = G(b);
+            long exits = ga.RdtscExits + gb.RdtscExits;
+            long perExit = exits == 0 ? 0 : (a.TotalNs + b.TotalNs) / exits;
+            long gapMin = ga.Read32(GuestImages.RGapMin), gaps = ga.Read32(GuestImages.RGaps);
+            // EDF alternates a a b b: a's shortest gap is b's two slices back to back plus two switches
+            // (a to b, b to a); what the gap holds beyond the slices is switch time charged to neither core.
+            long sw = (gapMin - 2 * b.SliceNs) / 2;
+            t.Note("exits image, two cores 1/2 ms: " + exits + " RDTSC exits in " + (a.TotalNs + b.TotalNs) + " ns of CPU: " + perExit
+                + " ns per exit round trip; core a saw " + gaps + " gaps, least " + gapMin + " ns: " + sw + " ns per switch beyond the slices");
+            t.True(exits > 0 && gaps > 0, "both looped and were switched");
+            t.True(ga.Read32(GuestImages.RGapMax) < 3 * Ms, "never held off more than a period and a half (" + ga.Read32(GuestImages.RGapMax) + " ns)");
+            if (!exact) return;
+            t.InRange(1, 5000, perExit, "an exit round trip costs 1..5000 ns of CPU");
+            t.InRange(0, 20000, sw, "a guest-core switch takes at most 20 us beyond the slices, ns");
+            t.Bench("svm_exit_round_trip", perExit, "ns");
+            t.Bench("svm_guest_core_switch_uncharged", sw, "ns");
         }
 
         private static string SvmExitHex(ulong v) { return Osprey.Kernel.Vmm.SvmExit.Hex(v); }
