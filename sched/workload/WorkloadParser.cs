@@ -185,7 +185,8 @@ namespace Osprey.Sched.Workload
             if (guest != null && !NestedWorkloadUnclosed()) DropGuest(false);
             if (guest != null)
             {
-                FailAt(guest.Line, "guest", "guest '" + guest.Name + "' is not closed: add a line 'end' after its vcore lines");
+                if (!guestWorkloadGiven && guest.ImageLine == 0) FailAt(guest.Line, "workload", "missing (required for guests without an 'image' line)");
+                else FailAt(guest.Line, "guest", "guest '" + guest.Name + "' is not closed: add a line 'end' after its vcore lines");
                 DropGuest(false);
             }
             lineNo = 0;

@@ -31,6 +31,7 @@ namespace Osprey.Kernel.SelfTest
                 new BenchSuite(),
                 new TraceSuite(),
                 new GuestSuite(),
+                new SvmSuite(),
                 new PvGuestSuite(),
                 new PropsSuite(),
                 new PanicSuite(),

@@ -316,6 +316,19 @@ namespace Osprey.Tests.Vmm
             Assert.That(Refused(ElfBuilder.Kernelish(), cmdline: "exit\nx"), Does.Contain("cmdline: character 5 is not printable ASCII"));
         }
 
+        [Test]
+        public void The_osprey_module_is_found_or_the_guest_refused()
+        {
+            var boot = new BootInfo();
+            Assert.That(Osprey.Kernel.Vmm.OspreyImageModule.Find(boot, "x", out BootModule m),
+                Is.EqualTo("guest 'x': image osprey needs the boot module 'osprey' (the kernel.elf); none was given"));
+            boot.Modules[boot.ModuleCount++] = new BootModule { Start = 0x200000, End = 0x300000, CommandLine = "out/kernel.elf osprey" };
+            Assert.That(Osprey.Kernel.Vmm.OspreyImageModule.Find(boot, "x", out m), Is.Null);
+            Assert.That(m.Start, Is.EqualTo(0x200000UL));
+            boot.Modules[boot.ModuleCount++] = new BootModule { Start = 0x400000, End = 0x500000, CommandLine = "/boot/kernel.elf osprey" };
+            Assert.That(Osprey.Kernel.Vmm.OspreyImageModule.Find(boot, "x", out m), Does.StartWith("guest 'x': 2 boot modules are named 'osprey'"));
+        }
+
         // The kernel image itself, when this checkout has built it: one RWX
         // segment at 1 MiB whose header entry is _start32.
         [Test]

@@ -18,7 +18,7 @@ namespace Osprey.Tests.Vmm
         }
 
         [Test]
-        public void A_run_with_an_osprey_guest_adds_the_module_and_an_svm_cpu()
+        public void A_run_with_an_osprey_guest_adds_the_module()
         {
             string f = Path.GetTempFileName();
             try
@@ -28,11 +28,10 @@ namespace Osprey.Tests.Vmm
                 Assert.That(err, Is.Null);
                 string line = string.Join(" ", a);
                 Assert.That(line, Does.Contain("-initrd " + f + " workload,/r/out/kernel.elf osprey"));
-                Assert.That(line, Does.Contain("-cpu EPYC"));
+                Assert.That(line, Does.Contain("-cpu EPYC"), "every run has an SVM CPU");
                 File.WriteAllText(f, "periodic name=a wcet=1ms period=10ms\n");
                 line = string.Join(" ", RunCommand.Arguments(new RunRequest { Workload = f }, "/r", out err));
                 Assert.That(line, Does.Not.Contain("osprey"));
-                Assert.That(line, Does.Not.Contain("-cpu"));
             }
             finally { File.Delete(f); }
         }

@@ -14,7 +14,13 @@ namespace Osprey.Kernel.Arch.Svm
         internal const ulong RMagic = Results + 0, RTicks = Results + 4, RMaxErr = Results + 8, RLastErr = Results + 12, RWork = Results + 16;
         internal const ulong RJobs = Results + 20, RMisses = Results + 24, RDeadline = Results + 28, RFirstTsc = Results + 32, RLastTsc = Results + 36;
         internal const ulong RErrSum = Results + 40, RLost = Results + 44;
+        internal const ulong RCpuidMax = Results + 64, RCpuidSig = Results + 68, RCpuidKhz = Results + 80, RCpuidFeatures = Results + 84;
+        internal const ulong RCpuid1Ecx = Results + 88, RCpuidExtEcx = Results + 92;
         internal const uint Magic = 0x4750534F;   // 'OSPG'
+
+        /// <summary>The benchmark image (kernel/vmm/guests/exits.asm; no workload image): its gap counters.</summary>
+        internal const int ExitsImage = 6;
+        internal const ulong RGapMin = Results + 96, RGapMax = Results + 100, RGaps = Results + 104;
 
         // Ids of osprey_guest_image (images.asm).
         internal static int IdOf(GuestImage i)
@@ -34,12 +40,17 @@ namespace Osprey.Kernel.Arch.Svm
         /// <summary>Loads built-in image `image` into g's RAM and sets its entry state; false and `error` when not.</summary>
         internal static bool LoadBuiltIn(SvmGuest g, GuestImage image, out string error)
         {
+            return LoadBuiltIn(g, IdOf(image), WorkloadSpec.ImageName(image), out error);
+        }
+
+        /// <summary>Built-in image number `id` of osprey_guest_image (ExitsImage too).</summary>
+        internal static bool LoadBuiltIn(SvmGuest g, int id, string name, out string error)
+        {
             error = null;
-            int id = IdOf(image);
             ulong len = 0;
             byte* p = id < 0 ? null : SvmHw.GuestImage(id, &len);
-            if (p == null) { error = "guest '" + g.Name + "': no built-in image " + WorkloadSpec.ImageName(image); return false; }
-            if (!g.Memory.Load(LoadAddress, p, len)) { error = "guest '" + g.Name + "': image " + WorkloadSpec.ImageName(image) + " does not fit in its RAM"; return false; }
+            if (p == null) { error = "guest '" + g.Name + "': no built-in image " + name; return false; }
+            if (!g.Memory.Load(LoadAddress, p, len)) { error = "guest '" + g.Name + "': image " + name + " does not fit in its RAM"; return false; }
             g.Start32(LoadAddress, (uint)g.VcpuId, (uint)g.Memory.Bytes, StackTop);
             return true;
         }

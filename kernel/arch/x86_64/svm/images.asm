@@ -25,12 +25,15 @@ img4_end:
 align 16
 img5: incbin "periodic.bin"
 img5_end:
+align 16
+img6: incbin "exits.bin"
+img6_end:
 
 section .data
 align 8
 table:
-    dq img0, img0_end, img1, img1_end, img2, img2_end, img3, img3_end, img4, img4_end, img5, img5_end
-COUNT equ 6
+    dq img0, img0_end, img1, img1_end, img2, img2_end, img3, img3_end, img4, img4_end, img5, img5_end, img6, img6_end
+COUNT equ 7
 
 section .text
 global osprey_guest_image
