@@ -61,14 +61,14 @@ namespace Osprey.Kernel.Vmm.Loader
                 LoadSegment s = image.Segments[k];
                 if (s.End > size)
                     return who + "image segment " + Elf64Image.Hex(s.Physical) + ".." + Elf64Image.Hex(s.End) + " lies outside the guest's RAM (0.." + Elf64Image.Hex(size) +
-                        "): give memory of at least " + KiB(needed) + " KiB";
+                        "): give memory of at least " + MiB(needed) + "M";
                 if (s.Physical < infoEnd && InfoBase < s.End)
                     return who + "image segment " + Elf64Image.Hex(s.Physical) + ".." + Elf64Image.Hex(s.End) + " overlaps the boot information the loader puts at " +
                         Elf64Image.Hex(InfoBase) + ".." + Elf64Image.Hex(infoEnd);
             }
             if (needed > size)
                 return who + "memory " + KiB(size) + " KiB is too small: the image ends at " + Elf64Image.Hex(image.HighAddress) + " and the " + moduleLength.ToString() +
-                    "-byte workload module follows it; give at least " + KiB(needed) + " KiB";
+                    "-byte workload module follows it; give memory of at least " + MiB(needed) + "M";
             if (moduleEnd > Limit32) return who + "the workload module would end at " + Elf64Image.Hex(moduleEnd) + ", above the 4 GiB that multiboot1 addresses reach";
 
             // All checked: copy the segments, zero their bss, place the module and the block.
@@ -100,5 +100,7 @@ namespace Osprey.Kernel.Vmm.Loader
         }
 
         private static string KiB(ulong bytes) { return ((bytes + 1023) / 1024).ToString(); }
+        // Whole MiB, rounded up: a size the 'memory' line takes.
+        private static string MiB(ulong bytes) { return ((bytes + (1UL << 20) - 1) >> 20).ToString(); }
     }
 }

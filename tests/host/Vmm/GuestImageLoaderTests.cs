@@ -273,7 +273,7 @@ namespace Osprey.Tests.Vmm
             var b = ElfBuilder.Kernelish().Segment(0x800000, ElfBuilder.Pattern(16, 3), 16);
             string e = Refused(b);
             Assert.That(e, Does.Contain("image segment 0x800000..0x800010 lies outside the guest's RAM (0..0x400000)"));
-            Assert.That(e, Does.Contain("give memory of at least"));
+            Assert.That(e, Does.EndWith("give memory of at least 9M"));
         }
 
         [Test]
@@ -284,7 +284,7 @@ namespace Osprey.Tests.Vmm
             string e = Refused(ElfBuilder.Kernelish(), 0x118000, new byte[0x10000]);
             Assert.That(e, Does.Contain($"memory {0x118000 / 1024} KiB is too small"));
             Assert.That(e, Does.Contain("65536-byte workload module"));
-            Assert.That(e, Does.Contain("give at least " + ((0x111000 + 0x10000) / 1024) + " KiB"));
+            Assert.That(e, Does.EndWith("give memory of at least 2M"));
         }
 
         [Test]
