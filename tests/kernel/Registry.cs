@@ -32,6 +32,8 @@ namespace Osprey.Kernel.SelfTest
                 new BenchSuite(),
                 new TraceSuite(),
                 new GuestSuite(),
+                new SvmSuite(),
+                new PvGuestSuite(),
                 new PropsSuite(),
                 new SmpSuite(),
                 new PanicSuite(),

@@ -39,6 +39,13 @@ public static class BenchRun
                 Append(results, f);
                 figures.AddRange(f);
             }
+            // The SVM figures (exit round trip, guest-core switch, virtual interrupt latency, runaway cut):
+            // the svm suite on an AMD model under -icount.
+            {
+                var f = Osprey(env, Clock.Icount, dir, "svm", "svm", "-cpu", "EPYC");
+                Append(results, f);
+                figures.AddRange(f);
+            }
             if (linux)
                 foreach (var clock in new[] { Clock.Icount, Clock.Plain })
                 {
@@ -86,15 +93,15 @@ public static class BenchRun
     static string ModeName(Clock c) => c == Clock.Icount ? "icount" : "plain";
 
     /// <summary>The kernel's suite (or the tests <paramref name="tests"/> of it) through the KTAP runner; every test must pass.</summary>
-    static List<BenchFigure> Osprey(TestEnv env, Clock clock, string dir, string tests)
+    static List<BenchFigure> Osprey(TestEnv env, Clock clock, string dir, string tests, string? tag = null, params string[] qemuArgs)
     {
-        string mode = ModeName(clock), log = Path.Combine(dir, $"osprey-{mode}.log");
+        string mode = ModeName(clock), log = Path.Combine(dir, $"osprey-{mode}{(tag == null ? "" : "-" + tag)}.log");
         Say($"bench: Osprey, {mode} ({tests})");
         var opt = new RunnerOptions
         {
-            Label = "osprey-" + mode, TimeoutSeconds = 300, StallSeconds = 120, LogPath = log,
-            ResultPath = Path.Combine(dir, $"osprey-{mode}.result"),
-            Command = env.KernelBoot(clock == Clock.Icount, env.DefaultWorkload, $"selftest={tests}" + (clock == Clock.Icount ? " clock=exact" : "")),
+            Label = "osprey-" + mode + (tag == null ? "" : "-" + tag), TimeoutSeconds = 300, StallSeconds = 120, LogPath = log,
+            ResultPath = Path.ChangeExtension(log, ".result"),
+            Command = env.KernelBoot(clock == Clock.Icount, env.DefaultWorkload, $"selftest={tests}" + (clock == Clock.Icount ? " clock=exact" : ""), qemuArgs),
         };
         if (BootRun.RunKtap(opt, TextWriter.Null, out _) != 0)
             throw new BenchFailed($"bench: the Osprey benchmark suite failed ({mode}, {tests}); see {env.Rel(log)}");

@@ -26,6 +26,10 @@ public static class StageList
         new("application processors: the smp and arch suites on 4 CPUs (-smp 4) and on 2 (-smp 2, -icount shift=0,sleep=off)",
             new KernelBootCase("kernel-smp4", 120, Clock.Plain, "selftest=smp,arch", "-smp", "4"),
             new KernelBootCase("kernel-smp2-icount", 120, Clock.Icount, "selftest=smp,arch clock=exact", "-smp", "2")),
+        new("AMD SVM: guest cores run real guest code (-cpu EPYC, plain and -icount); refused without nested paging (-cpu qemu64)",
+            new KernelBootCase("svm-epyc", 120, Clock.Plain, "selftest=svm", "-cpu", "EPYC"),
+            new KernelBootCase("svm-epyc-icount", 120, Clock.Icount, "selftest=svm clock=exact", "-cpu", "EPYC"),
+            new KernelBootCase("svm-qemu64", 60, Clock.Plain, "selftest=svm", "-cpu", "qemu64")),
         new("random admitted sets in the kernel, zero misses (-icount)",
             new PropsCase("fixed_priority", "priority", 30),
             new PropsCase("edf", "edf", 30),
@@ -59,6 +63,9 @@ public static class StageList
             new RunStatusCase("tests/workloads/guests-share.wl", "rejected: line 12: field 'slice'", ExitCodes.Fail),
             new AdmittedCase("tests/workloads/guests-50.wl"),
             new AdmittedCase("tests/workloads/guests-dil200.wl")),
+
+        new("Osprey as its own guest: the kernel.elf boots on an SVM guest core, runs its workload and self-tests (-cpu EPYC, -icount)",
+            new PvGuestCase()),
 
         new("scheduling trace: kernel dump to SVG and JSON (-icount)",
             new TraceCase("tests/host/Trace/data/edf-u095-100ms.wl", threads: 6)),
