@@ -168,11 +168,18 @@ build_kernel() {
             --Ot --noinlinetls --map:"$OBJ/kernel.map.xml" >"$OBJ/ilc.log" 2>&1 \
             || { grep -v '^   at ' "$OBJ/ilc.log" >&2; die "ilc failed"; }
     fi
-    local asm objs=()
-    for asm in boot/entry.asm kernel/arch/x86_64/*.asm; do
+    # The guest images (flat 32-bit binaries) first: svm/images.asm embeds them.
+    local asm objs=() g bins=()
+    mkdir -p "$OBJ/guests"
+    for g in kernel/vmm/guests/*.asm; do
+        local b="$OBJ/guests/$(basename "$g" .asm).bin"
+        bins+=("$b")
+        if stale "$b" "$g" kernel/vmm/guests/common.inc; then nasm -f bin -w+all -I kernel/vmm/guests/ -o "$b" "$g" || die "nasm failed on $g"; fi
+    done
+    for asm in boot/entry.asm kernel/arch/x86_64/*.asm kernel/arch/x86_64/svm/*.asm; do
         local o="$OBJ/$(basename "$asm" .asm).o"
         objs+=("$o")
-        if stale "$o" "$asm"; then nasm -f elf64 -w+all -o "$o" "$asm" || die "nasm failed on $asm"; fi
+        if stale "$o" "$asm" "${bins[@]}"; then nasm -f elf64 -w+all -I "$OBJ/guests/" -o "$o" "$asm" || die "nasm failed on $asm"; fi
     done
     if stale "$OUT/kernel.elf" "$OBJ/kernel.o" "${objs[@]}" boot/linker.ld kernel/arch/x86_64/symtab.awk; then
         say "linking out/kernel.elf"

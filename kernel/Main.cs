@@ -25,7 +25,11 @@ namespace Osprey.Kernel
         {
             Machine.BootCpuBlock();
             ulong tsc0 = Machine.Cycles();
-            Serial.Initialize();
+            // Osprey's own VMM (CPUID 40000000H "OspreyVMM") replaces the
+            // PC's timers and interrupt controllers: arch/x86_64/Paravirt.cs.
+            Machine.DetectPlatform();
+            if (Machine.ParavirtualConsole) Serial.InitializeForwarded();
+            else Serial.Initialize();
             Serial.Write("\nosprey: booting\n");
 
             // 1. Memory map without allocating; frames and heap from it.
@@ -71,7 +75,9 @@ namespace Osprey.Kernel
 
             // 6. Interrupt controller, calibrated clock, one-shot timer, then
             //    the scheduler: the boot context becomes the "main" thread.
-            Acpi.AcpiInfo acpi = Acpi.AcpiDiscovery.Discover(Boot);
+            // The paravirtual platform has no ACPI tables: one CPU, no
+            // calibration, no I/O APIC.
+            Acpi.AcpiInfo acpi = Machine.Paravirtual ? null : Acpi.AcpiDiscovery.Discover(Boot);
             Machine.StartTime(Options.Calibration, acpi);
             PrepareCpus(acpi);
             Machine.InitializeInterruptRouting(acpi);
@@ -268,8 +274,9 @@ namespace Osprey.Kernel
                 Log.WriteLine("osprey: error: " + (Boot.ModuleCount + Boot.ModulesRefused) + " boot modules given; the kernel takes at most " + BootInfo.MaxModules +
                     ": the last " + Boot.ModulesRefused + " are refused (not used)");
             for (int i = 0; i < Boot.ModuleCount; i++)
-                if (Boot.Modules[i].Name != Workload.WorkloadRunner.ModuleName)
-                    Log.WriteLine("osprey: warning: boot module '" + Boot.Modules[i].CommandLine + "' is not used (the kernel reads the module named '" + Workload.WorkloadRunner.ModuleName + "')");
+                if (Boot.Modules[i].Name != Workload.WorkloadRunner.ModuleName && Boot.Modules[i].Name != Vmm.OspreyImageModule.ModuleName)
+                    Log.WriteLine("osprey: warning: boot module '" + Boot.Modules[i].CommandLine + "' is not used (the kernel reads the modules named '" + Workload.WorkloadRunner.ModuleName +
+                        "' and '" + Vmm.OspreyImageModule.ModuleName + "', the kernel image for guests with 'image osprey')");
             if (Boot.RegionsTruncated)
                 Log.WriteLine("osprey: warning: the memory map has more than " + BootInfo.MaxRegions + " regions; those after the " + BootInfo.MaxRegions + "th are not used");
             if (PhysicalMemory.RangesDropped > 0)

@@ -1,21 +1,41 @@
 # Built-in default workload (see sched/README.md for the format): what
-# `./build.sh run` boots with no file. Three guests share CPU 0 beside a host
-# real-time thread, each core with its own (period, slice) reservation:
-#   hog    20 ms every 100 ms, no extra time: a CPU hog held to its 20%;
-#   rt     30 ms every 100 ms, guest clock at 2x host time (dilation 2/1),
-#          running its own EDF task set on its virtual timer;
-#   quiet  40 ms every 100 ms with extra time: mostly halted, wakes on its
-#          virtual timer ticks.
-# At the end the kernel prints the cores' table and the guest summary
-# (the same report as `./build.sh sim kernel/default.wl`).
+# `./build.sh run` boots with no file (under -cpu EPYC: AMD SVM with nested
+# paging). Guests share CPU 0 beside a host real-time thread, each core with
+# its own (period, slice) reservation:
+#   hog     real guest code (image hog): computes forever, held to 20/100 ms;
+#   wild    real guest code (image runaway): spins with interrupts off, cut
+#           at the end of its 10/100 ms slice in every period;
+#   jobs    real guest code (image periodic): a 200 us job on every 10 ms
+#           tick of its virtual timer, 2/10 ms reservation;
+#   rt      a synthetic guest (30/100 ms, its clock at 2x host time) running
+#           its own EDF task set on its virtual timer;
+#   quiet   a synthetic, mostly idle guest (10/100 ms, extra time allowed).
+# At the end the kernel prints the cores' table, the virtual-interrupt
+# delivery errors, the real guests' own counts and the periodic guest's
+# tasks. On a CPU without SVM and nested paging (any Intel CPU: VMX is not
+# implemented) the three real guests are refused and the rest runs. The
+# simulator (`./build.sh sim kernel/default.wl`) models each real image by
+# its synthetic equivalent (sched/README.md, "Real guests").
 scheduler edf
 duration 1s
 share 100%
 
 periodic name=host-tick wcet=500us period=10ms
 
-guest name=hog workload=hog
+guest name=hog
+  image hog
+  memory 2M
   vcore id=0 period=100ms slice=20ms extra=no cpu=0
+end
+
+guest name=wild
+  image runaway
+  vcore id=0 period=100ms slice=10ms extra=no cpu=0
+end
+
+guest name=jobs
+  image periodic
+  vcore id=0 period=10ms slice=2ms extra=no cpu=0
 end
 
 guest name=rt workload=periodic dilation=2/1 scheduler=edf
@@ -25,5 +45,5 @@ guest name=rt workload=periodic dilation=2/1 scheduler=edf
 end
 
 guest name=quiet workload=idle
-  vcore id=0 period=100ms slice=40ms extra=yes cpu=0
+  vcore id=0 period=100ms slice=10ms extra=yes cpu=0
 end

@@ -24,14 +24,25 @@ namespace Osprey.Kernel
         // Interrupts off; returns the previous state for RestoreInterrupts.
         [MethodImpl(Inline)] internal static ulong DisableInterrupts() { return Cpu.SaveFlagsAndDisable(); }
         // Puts back the state DisableInterrupts returned.
-        [MethodImpl(Inline)] internal static void RestoreInterrupts(ulong state) { Cpu.RestoreFlags(state); }
+        // Under Osprey's VMM (Paravirt) self-interrupts raised while they
+        // were off are delivered here once they are on again.
+        [MethodImpl(Inline)] internal static void RestoreInterrupts(ulong state)
+        {
+            Cpu.RestoreFlags(state);
+            if (Paravirt.HasPending && (state & 0x200) != 0) Paravirt.DeliverPending();
+        }
         // Whether a saved state had interrupts enabled.
         internal static bool InterruptsEnabled(ulong state) { return (state & 0x200) != 0; }
         // Interrupts on (boot, once the scheduler runs).
         internal static void EnableInterrupts() { Cpu.EnableInterrupts(); }
         // Sleep until the next interrupt (the idle thread), atomically
         // enabling interrupts first (sti; hlt).
-        internal static void WaitForInterrupt() { Cpu.EnableInterruptsAndHalt(); }
+        // Held paravirtual self-interrupts run instead of the halt.
+        internal static void WaitForInterrupt()
+        {
+            if (Paravirt.HasPending) { Cpu.EnableInterrupts(); Paravirt.DeliverPending(); return; }
+            Cpu.EnableInterruptsAndHalt();
+        }
         // A spin-wait hint (PAUSE) for busy loops.
         [MethodImpl(Inline)] internal static void SpinWaitHint() { Cpu.Pause(); }
         // Atomically returns *counter and adds 1 (visible to every CPU): the
@@ -103,10 +114,16 @@ namespace Osprey.Kernel
         // describe(cr2, rsp, vector) adds the kernel's context (thread,
         // test) to a fatal exception's report, inside the panic.
         internal static void SetFaultUpcall(delegate*<ulong, ulong, ulong, void> describe) { Exceptions.SetDescriber(describe); }
-        // Acknowledge the interrupt being handled (local APIC EOI).
-        internal static void EndOfInterrupt() { LocalApic.EndOfInterrupt(); }
-        // Raise `vector` on this CPU (self-IPI shorthand).
-        internal static void RaiseInterrupt(int vector) { LocalApic.SendSelf(vector); }
+        // Acknowledge the interrupt being handled (local APIC EOI; the
+        // paravirtual platform's interrupts need none).
+        internal static void EndOfInterrupt() { if (!Paravirt.Active) LocalApic.EndOfInterrupt(); }
+        // Raise `vector` on this CPU (self-IPI shorthand; paravirtual: INT n,
+        // held while interrupts are off).
+        internal static void RaiseInterrupt(int vector)
+        {
+            if (Paravirt.Active) Paravirt.RaiseInterrupt(vector);
+            else LocalApic.SendSelf(vector);
+        }
         // Interrupts counted per vector since boot (null before setup).
         internal static long[] InterruptCounts { get { return InterruptDispatch.Counts; } }
 
@@ -120,7 +137,8 @@ namespace Osprey.Kernel
         // "all excluding self").
         internal static bool SendIpiAllButSelf(int vector, out string error) { return LocalApic.SendAllButSelf(vector, out error); }
         // This CPU's local APIC id.
-        internal static uint ApicId { get { return LocalApic.Id; } }
+        // (Paravirtual: the VMM's vcpu number; there is no local APIC.)
+        internal static uint ApicId { get { return Paravirt.Active ? Paravirt.VcpuId : LocalApic.Id; } }
 
         // ---- CPU start-up ----
 
@@ -156,11 +174,21 @@ namespace Osprey.Kernel
         // Cycle-counter ticks to nanoseconds (calibrated rate).
         internal static long CyclesToNs(ulong ticks) { return Time.Clock.TscToNs(ticks); }
         // Interrupt on TimerVector at absolute time ns (long.MaxValue: never).
-        internal static void ArmTimer(long absoluteNs) { ApicTimer.Arm(absoluteNs); }
+        // Paravirtual: the VMMCALL SET_TIMER hypercall instead of the APIC timer.
+        internal static void ArmTimer(long absoluteNs)
+        {
+            if (Paravirt.Active) Paravirt.ArmTimer(absoluteNs);
+            else ApicTimer.Arm(absoluteNs);
+        }
         internal const int TimerVector = ApicTimer.Vector;
         // Calibrate the clock and the one-shot against the reference `mode`
         // names (calib=), start Now() and set the timer up; logs one line.
-        internal static void StartTime(Time.CalibrationSource mode, Acpi.AcpiInfo acpi) { TimeStart.Run(mode, acpi); }
+        // Paravirtual: the VMM's TSC rate, no calibration (acpi unused).
+        internal static void StartTime(Time.CalibrationSource mode, Acpi.AcpiInfo acpi)
+        {
+            if (Paravirt.Active) Paravirt.StartTime();
+            else TimeStart.Run(mode, acpi);
+        }
 
         // ---- Memory mapping (identity: virtual = physical) ----
 
@@ -200,8 +228,21 @@ namespace Osprey.Kernel
         internal static string CpuVendor { get { return CpuFeatures.Vendor; } }
         // The brand string ("" when the CPU has none).
         internal static string CpuModel() { return CpuFeatures.BrandString(); }
-        // "x2APIC" or "xAPIC".
-        internal static string InterruptControllerMode { get { return LocalApic.IsX2Apic ? "x2APIC" : "xAPIC"; } }
+        // "x2APIC", "xAPIC", or "paravirtual" under Osprey's VMM.
+        internal static string InterruptControllerMode { get { return Paravirt.Active ? "paravirtual" : LocalApic.IsX2Apic ? "x2APIC" : "xAPIC"; } }
+
+        // ---- The platform: a PC, or Osprey's paravirtual VMM ----
+
+        // Detects Osprey's own VMM (CPUID 40000000H "OspreyVMM",
+        // arch/x86_64/Paravirt.cs) first thing at boot, before the heap.
+        // When found, the PC's timers and interrupt controllers are never
+        // touched: StartTime, ArmTimer, EndOfInterrupt, RaiseInterrupt and
+        // InitializeCpuTables take the paravirtual path.
+        internal static void DetectPlatform() { Paravirt.Detect(); }
+        // Whether the kernel runs as a guest of Osprey's VMM.
+        internal static bool Paravirtual { get { return Paravirt.Active; } }
+        // Whether that VMM forwards COM1 (its loopback test is not run).
+        internal static bool ParavirtualConsole { get { return Paravirt.Active && Paravirt.ConsoleForwarded; } }
 
         // ---- Boot, halt, reset, exit ----
 
@@ -216,10 +257,11 @@ namespace Osprey.Kernel
             Cpu.WriteMsr(CpuBlock.MsrGsBase, gs);
             InterruptDispatch.Initialize();
             Idt.Initialize();
-            Pic.RemapAndMask();
+            if (!Paravirt.Active) Pic.RemapAndMask();
         }
-        // Route device interrupts (I/O APICs from the MADT).
-        internal static void InitializeInterruptRouting(Acpi.AcpiInfo acpi) { IoApic.Initialize(acpi); }
+        // Route device interrupts (I/O APICs from the MADT; none under the
+        // paravirtual platform).
+        internal static void InitializeInterruptRouting(Acpi.AcpiInfo acpi) { if (!Paravirt.Active) IoApic.Initialize(acpi); }
         // Stop this CPU for good: interrupts off, halt forever.
         internal static void HaltForever() { Cpu.HaltForever(); }
         // Leave the machine with `code` through QEMU's isa-debug-exit port

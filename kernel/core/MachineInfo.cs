@@ -23,6 +23,7 @@ namespace Osprey.Kernel
 
         internal static string TimerReference()
         {
+            if (Machine.Paravirtual) return "paravirtual TSC";
             Time.CalibrationSource s = Time.Calibration.Source;
             if (s == Time.CalibrationSource.Hpet) return "HPET";
             if (s == Time.CalibrationSource.PmTimer) return "ACPI PM timer";

@@ -26,6 +26,11 @@ namespace Osprey.Kernel.Drivers
             Machine.Out8(Base + 4, 0x0F);    // MCR: normal operation, DTR, RTS, OUT1, OUT2
         }
 
+        // COM1 forwarded by a VMM that collects the bytes written to THR
+        // (Paravirt): no UART to program and no loopback to probe (the VMM
+        // reads back 0); the line status reads "transmitter empty".
+        internal static void InitializeForwarded() { present = true; }
+
         // The loopback probe once more (for the self-test), with a different
         // byte: true when the UART echoes it. Interrupts are off and the
         // transmitter drained first (LSR bit 6, TEMT) so that no log byte goes

@@ -34,6 +34,8 @@ namespace Osprey.Kernel.Workload
 
         internal static void Reset()
         {
+            // The previous run's threads have ended: real guests' frames go back to the pool.
+            for (int i = 0; i < Count; i++) Osprey.Kernel.Arch.Svm.VmmCores.Release(Cores[i]);
             for (int i = 0; i < Max; i++) { Cores[i] = null; CoreThreads[i] = null; Rejected[i] = null; guestClock[i] = 0; }
             Count = 0;
             RejectedCount = 0;
@@ -183,7 +185,10 @@ namespace Osprey.Kernel.Workload
                 for (int i = 0; i < g.Vcores.Length; i++, plan++)
                 {
                     if (GuestEvents.StartsLater(plan)) { cores++; continue; }
-                    if (Add(GuestFactory.Create(g, i, w.Seed, gi), g.Name + "/" + g.Vcores[i].VcpuId))
+                    string refusal;
+                    Vcore v = Osprey.Kernel.Arch.Svm.VmmCores.Create(g, i, w.Seed, gi, out refusal);
+                    if (v == null) { cores++; Reject(refusal); continue; }
+                    if (Add(v, g.Name + "/" + g.Vcores[i].VcpuId))
                         GuestEvents.Admitted(plan, Count - 1);
                 }
             }
@@ -275,6 +280,14 @@ namespace Osprey.Kernel.Workload
                     continue;
                 }
                 Machine.RestoreInterrupts(f);
+                if (Osprey.Kernel.Arch.Svm.VmmCores.Real(v))
+                {
+                    // A real guest: VMRUN until the guest or the vcore needs the next Step.
+                    long r0 = Threading.Threads.CpuTime(self);
+                    Osprey.Kernel.Arch.Svm.VmmCores.Run(v, self);
+                    ran = Threading.Threads.CpuTime(self) - r0;
+                    continue;
+                }
                 long c0 = Threading.Threads.CpuTime(self), c = c0;
                 while (v.KeepRunning(c - c0)) c = Threading.Threads.CpuTime(self);
                 ran = c - c0;
@@ -318,6 +331,7 @@ namespace Osprey.Kernel.Workload
                     + GuestEvents.RefusedAdditions + " refused");
                 for (int i = 0; i < GuestEvents.LineCount; i++) Log.WriteLine("  " + GuestEvents.Lines[i]);
             }
+            Osprey.Kernel.Arch.Svm.VmmCores.PrintSummary(Cores, Count);
             if (RejectedCount > 0) Log.WriteLine("");
             for (int i = 0; i < RejectedCount && i < Max; i++) Log.WriteLine("rejected: " + Rejected[i]);
             if (RejectedCount > Max) Log.WriteLine("rejected: " + (RejectedCount - Max) + " more guest core(s)");

@@ -138,8 +138,10 @@ namespace Osprey.Kernel.Workload
                 return;
             }
             if (kind == Addition) Additions++;
-            Vcore v = GuestFactory.Create(g, planIndex[p], spec.Seed, planGuestIndex[p]);
-            int core = GuestCores.AddAt(v, name, at, "at " + Osprey.Sched.Analysis.Format.Time(evTime[e]) + ": ");
+            string refusal;
+            Vcore v = Osprey.Kernel.Arch.Svm.VmmCores.Create(g, planIndex[p], spec.Seed, planGuestIndex[p], out refusal);
+            int core = v == null ? -1 : GuestCores.AddAt(v, name, at, "at " + Osprey.Sched.Analysis.Format.Time(evTime[e]) + ": ");
+            if (v == null) Note(when + refusal);
             planCurrent[p] = core;
             if (core < 0)
             {

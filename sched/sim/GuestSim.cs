@@ -376,6 +376,15 @@ namespace Osprey.Sched.Sim
                 foreach (TaskStats t in p.Stats) o.WriteLine(RunReport.Line(t));
                 o.WriteLine(VcoreReport.GuestTotal(v, p));
             }
+            // An Osprey guest runs its own workload only in the kernel (the simulator models its
+            // core as idle): the host's prediction for that workload, as the kernel prints it.
+            foreach (GuestSpec gs in w.Guests)
+            {
+                if (gs.NestedSpec == null) continue;
+                o.WriteLine();
+                o.WriteLine("guest " + gs.Name + " (image osprey) runs its own workload in the kernel only; host's analysis of it: "
+                    + Osprey.Sched.Analysis.GuestSupplyAnalysis.Describe(gs));
+            }
             if (g.Events.Count > 0)
             {
                 o.WriteLine();

@@ -133,3 +133,19 @@ namespace Osprey.Sched
         }
     }
 }
+
+namespace Osprey.Sched
+{
+    /// <summary>
+    /// The simulator's model of a real guest image the VMM stops at its
+    /// first slice (wild: a write outside its RAM; fault: a triple fault):
+    /// it halts for good at once, arming no timer, so its reservation goes
+    /// unused from the start.
+    /// </summary>
+    public sealed class StoppedProgram : GuestProgram
+    {
+        public StoppedProgram() { Kind = "stops"; }
+
+        public override long Run(Vcore v, long untilInterruptNs) { return Halt; }
+    }
+}

@@ -82,6 +82,7 @@ namespace Osprey.Sched
         {
             if (g.Workload == GuestKind.Hog) return new HogProgram();
             if (g.Workload == GuestKind.Runaway) return new RunawayProgram();
+            if (g.Workload == GuestKind.Stops) return new StoppedProgram();
             if (g.Workload == GuestKind.Periodic && index == 0)
                 return new PeriodicGuestProgram(g.Tasks, WorkloadSpec.SchedulerName(g.Scheduler), seed, guestIndex);
             return new IdleProgram();

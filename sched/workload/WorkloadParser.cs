@@ -125,6 +125,15 @@ namespace Osprey.Sched.Workload
             return false;
         }
 
+        /// <summary>FailAt for an earlier line while parsing goes on (the line counter is kept).</summary>
+        bool FailOn(int line, string field, string message)
+        {
+            int save = lineNo;
+            FailAt(line, field, message);
+            lineNo = save;
+            return false;
+        }
+
         bool FailAt(int line, string field, string message)
         {
             lineNo = line;
@@ -150,11 +159,19 @@ namespace Osprey.Sched.Workload
                 int end = pos;
                 while (end < length && data[end] != (byte)'\n') end++;
                 if (!LoadLine(data, pos, end)) return result;
+                int from = pos;
                 pos = end + 1;
+                // A guest's own workload (NestedWorkload.cs): its lines as they stand.
+                if (nestedBytes != null || skippingNested)
+                {
+                    if (!NestedLine(data, from, end)) { if (fatal) return result; DropGuest(true); }
+                    continue;
+                }
                 if (!Tokenize()) return result;
                 if (directive == null) continue;
                 if (skippingGuest)
                 {
+                    if (directive == "workload" && rest.Length == 0) skippingNested = true;
                     if (directive == "end") skippingGuest = false;
                     continue;
                 }
@@ -165,9 +182,11 @@ namespace Osprey.Sched.Workload
                     DropGuest(directive != "end");
                 }
             }
+            if (guest != null && !NestedWorkloadUnclosed()) DropGuest(false);
             if (guest != null)
             {
-                FailAt(guest.Line, "guest", "guest '" + guest.Name + "' is not closed: add a line 'end' after its vcore lines");
+                if (!guestWorkloadGiven && guest.ImageLine == 0) FailAt(guest.Line, "workload", "missing (required for guests without an 'image' line)");
+                else FailAt(guest.Line, "guest", "guest '" + guest.Name + "' is not closed: add a line 'end' after its vcore lines");
                 DropGuest(false);
             }
             if (!CheckCpus()) return result;
@@ -327,15 +346,17 @@ namespace Osprey.Sched.Workload
         bool Directive()
         {
             string d = directive;
-            bool simple = d == "scheduler" || d == "duration" || d == "seed" || d == "share" || d == "floor" || d == "end" || d == "cpus" || d == "ipi-latency";
+            bool simple = d == "scheduler" || d == "duration" || d == "seed" || d == "share" || d == "floor" || d == "end" || d == "cpus" || d == "ipi-latency"
+                || d == "image" || d == "memory" || d == "cmdline";
             if (!simple && eqForm) return FailLine("expected '" + d + " key=value ...', got '" + d + "=" + rest + "'");
+            if (d == "workload" && !eqForm) return NestedWorkloadOpen();
             if (!simple && !CheckNoPositional()) return false;
             if (simple) return Simple(d);
             if (d == "periodic" || d == "aperiodic" || d == "background") return TaskLine(d);
             if (d == "guest") return GuestLine();
             if (d == "vcore") return VcoreLine();
             if (d == "overheads") return OverheadsLine();
-            return FailLine("unknown directive '" + d + "' (expected scheduler, cpus, ipi-latency, duration, seed, share, floor, overheads, periodic, aperiodic, background, guest, vcore or end)");
+            return FailLine("unknown directive '" + d + "' (expected scheduler, cpus, ipi-latency, duration, seed, share, floor, overheads, periodic, aperiodic, background, guest, vcore, image, memory, cmdline or end)");
         }
 
         // ------------------------------------------------------------ simple directives
@@ -348,6 +369,7 @@ namespace Osprey.Sched.Workload
                 if (guest == null) return Fail("end", "'end' without an open guest block");
                 return CloseGuest();
             }
+            if (d == "image" || d == "memory" || d == "cmdline") return GuestSetting(d);
             if (guest != null) return Fail(d, "'" + d + "' is not allowed inside guest block '" + guest.Name + "' (line " + guest.Line.ToString() + "); close it with 'end' first");
             if (rest.Length == 0) return Fail(d, "missing value");
             if (d == "scheduler")
@@ -750,9 +772,12 @@ namespace Osprey.Sched.Workload
             if (!NameField("guests", out g.Name)) return false;
             for (int i = 0; i < nguests; i++)
                 if (guests[i].Name == g.Name) return Fail("name", "guest '" + g.Name + "' already declared on line " + guests[i].Line.ToString());
-            string wl;
-            if (!Required("workload", "guests", out wl)) return false;
-            if (wl == "hog") g.Workload = GuestKind.Hog;
+            // workload= may be left out when the block has an 'image' line (CloseGuest checks).
+            string wl = null;
+            guestWorkloadGiven = Find("workload") >= 0;
+            if (guestWorkloadGiven && !Required("workload", "guests", out wl)) return false;
+            if (!guestWorkloadGiven) g.Workload = GuestKind.Hog;
+            else if (wl == "hog") g.Workload = GuestKind.Hog;
             else if (wl == "periodic") g.Workload = GuestKind.Periodic;
             else if (wl == "idle") g.Workload = GuestKind.Idle;
             else if (wl == "runaway") g.Workload = GuestKind.Runaway;
@@ -779,6 +804,8 @@ namespace Osprey.Sched.Workload
             guest = g;
             ngtasks = 0;
             ngvcores = 0;
+            memoryLine = 0;
+            cmdlineLine = 0;
             return true;
         }
 
@@ -868,13 +895,117 @@ namespace Osprey.Sched.Workload
             ngtasks = 0;
             ngvcores = 0;
             skippingGuest = skipToEnd;
+            nestedBytes = null;
+        }
+
+        bool guestWorkloadGiven;
+        int memoryLine, cmdlineLine;
+
+        /// <summary>The guest block's 'image', 'memory' and 'cmdline' lines (README: "Real guests").</summary>
+        bool GuestSetting(string d)
+        {
+            if (guest == null) return Fail(d, "'" + d + "' belongs inside a guest block (between its 'guest' line and 'end')");
+            if (rest.Length == 0) return Fail(d, "missing value");
+            if (d == "image")
+            {
+                if (guest.ImageLine != 0) return Fail(d, "given twice in guest '" + guest.Name + "' (first on line " + guest.ImageLine.ToString() + ")");
+                GuestImage img;
+                GuestKind model;
+                if (!ParseImage(rest, out img, out model))
+                    return Fail(d, "expected osprey, hog, runaway, idle, wild, fault, periodic, program-hog, program-idle, program-runaway or program-periodic, got '" + rest + "'");
+                if (img == GuestImage.Program || img != GuestImage.Osprey)
+                {
+                    // program-X and the real images have a fixed model; workload= must agree.
+                    if (guestWorkloadGiven && guest.Workload != model)
+                        return Fail(d, "image " + rest + " runs as workload=" + WorkloadSpec.GuestKindName(model) + "; the guest line (line "
+                            + guest.Line.ToString() + ") says workload=" + WorkloadSpec.GuestKindName(guest.Workload));
+                    if (model == GuestKind.Periodic && img != GuestImage.Program) model = GuestKind.Idle;
+                    guest.Workload = model;
+                }
+                else if (!guestWorkloadGiven) guest.Workload = GuestKind.Idle;
+                guest.Image = img;
+                guest.ImageLine = lineNo;
+                return true;
+            }
+            if (d == "memory")
+            {
+                if (memoryLine != 0) return Fail(d, "given twice in guest '" + guest.Name + "' (first on line " + memoryLine.ToString() + ")");
+                long bytes;
+                if (!ParseSize(rest, out bytes)) return Fail(d, "expected a size like 4M, 512K or 1048576 (bytes), got '" + rest + "'");
+                if (bytes < MinGuestMemory || bytes > MaxGuestMemory || bytes % 4096 != 0)
+                    return Fail(d, "expected a multiple of 4K from 1M to 256M, got '" + rest + "'");
+                guest.MemoryBytes = bytes;
+                memoryLine = lineNo;
+                return true;
+            }
+            if (cmdlineLine != 0) return Fail(d, "given twice in guest '" + guest.Name + "' (first on line " + cmdlineLine.ToString() + ")");
+            guest.Cmdline = rest;
+            cmdlineLine = lineNo;
+            return true;
+        }
+
+        /// <summary>Guest RAM bounds of the 'memory' line.</summary>
+        public const long MinGuestMemory = 1L << 20, MaxGuestMemory = 256L << 20;
+
+        static bool ParseImage(string v, out GuestImage img, out GuestKind model)
+        {
+            img = GuestImage.Program;
+            model = GuestKind.Hog;
+            switch (v)
+            {
+                case "program-hog": model = GuestKind.Hog; return true;
+                case "program-idle": model = GuestKind.Idle; return true;
+                case "program-runaway": model = GuestKind.Runaway; return true;
+                case "program-periodic": model = GuestKind.Periodic; return true;
+                case "hog": img = GuestImage.Hog; model = GuestKind.Hog; return true;
+                case "runaway": img = GuestImage.Runaway; model = GuestKind.Runaway; return true;
+                case "idle": img = GuestImage.Idle; model = GuestKind.Idle; return true;
+                case "periodic": img = GuestImage.Periodic; model = GuestKind.Periodic; return true;
+                case "wild": img = GuestImage.Wild; model = GuestKind.Stops; return true;
+                case "fault": img = GuestImage.Fault; model = GuestKind.Stops; return true;
+                case "osprey": img = GuestImage.Osprey; model = GuestKind.Idle; return true;
+            }
+            return false;
+        }
+
+        /// <summary>"4M", "512K", "1G" (binary units) or plain bytes.</summary>
+        static bool ParseSize(string v, out long bytes)
+        {
+            bytes = 0;
+            if (v.Length == 0) return false;
+            long mul = 1;
+            int n = v.Length;
+            char last = v[n - 1];
+            if (last == 'K' || last == 'k') { mul = 1L << 10; n--; }
+            else if (last == 'M' || last == 'm') { mul = 1L << 20; n--; }
+            else if (last == 'G' || last == 'g') { mul = 1L << 30; n--; }
+            if (n == 0 || n > 12) return false;
+            long x = 0;
+            for (int i = 0; i < n; i++)
+            {
+                char c = v[i];
+                if (c < '0' || c > '9') return false;
+                x = x * 10 + (c - '0');
+            }
+            if (x > (1L << 40) / mul) return false;
+            bytes = x * mul;
+            return true;
         }
 
         bool CloseGuest()
         {
+            if (!guestWorkloadGiven && guest.ImageLine == 0)
+                return FailOn(guest.Line, "workload", "missing (required for guests without an 'image' line)");
+            if (memoryLine != 0 && !guest.RealImage)
+                return FailOn(memoryLine, "memory", "guest '" + guest.Name + "' runs a synthetic program: 'memory' needs an image line with a real image (osprey, hog, ...)");
+            if (cmdlineLine != 0 && guest.Image != GuestImage.Osprey)
+                return FailOn(cmdlineLine, "cmdline", "guest '" + guest.Name + "': 'cmdline' is for image osprey only");
+            if (guest.Image == GuestImage.Periodic && ngtasks > 0)
+                return FailOn(guest.ImageLine, "image", "the periodic image runs its own job; give no periodic task lines in guest '" + guest.Name + "'");
             if (ngvcores == 0) return Fail("vcore", "guest '" + guest.Name + "' has no virtual cores: add a 'vcore' line before 'end'");
             if (guest.Workload == GuestKind.Periodic && ngtasks == 0)
                 return Fail("workload", "guest '" + guest.Name + "' has workload=periodic but no 'periodic' task lines");
+            if (!CheckNestedWorkload()) return false;
             int save = lineNo;
             if (!AssignPriorities(gtasks, ngtasks)) return false;
             lineNo = save;

@@ -14,7 +14,13 @@ namespace Osprey.Sched.Workload
     /// <summary>CBS budget overrun: Hard throttles until the next period, Soft demotes to background.</summary>
     public enum OverrunMode { Hard = 0, Soft = 1 }
 
-    public enum GuestKind { Hog = 0, Periodic = 1, Idle = 2, Runaway = 3 }
+    /// <summary>What a guest core executes. Stops: a real image that is stopped at its first slice
+    /// (wild, fault): the simulator's model of it halts for good at once.</summary>
+    public enum GuestKind { Hog = 0, Periodic = 1, Idle = 2, Runaway = 3, Stops = 4 }
+
+    /// <summary>A guest block's 'image' line: Program (none, or program-*) runs the synthetic program
+    /// of Workload; the others are real guest code run by the kernel's VMM (kernel/vmm).</summary>
+    public enum GuestImage { Program = 0, Hog = 1, Runaway = 2, Idle = 3, Wild = 4, Fault = 5, Periodic = 6, Osprey = 7 }
 
     public sealed class TaskSpec
     {
@@ -87,6 +93,21 @@ namespace Osprey.Sched.Workload
         /// <summary>The periodic guest's task set (empty for the other workloads), times in guest time.</summary>
         public TaskSpec[] Tasks;
         public VcoreSpec[] Vcores;
+        /// <summary>An Osprey guest's own workload file (the lines between 'workload' and
+        /// 'end workload' in its block, each ending in a newline), or null; the VMM gives it to the
+        /// guest kernel as its 'workload' module. NestedSpec is that text parsed.</summary>
+        public string NestedWorkload;
+        public int NestedWorkloadLine;
+        public WorkloadSpec NestedSpec;
+        /// <summary>The 'image' line (Program when none or program-*); ImageLine 0 when none.</summary>
+        public GuestImage Image;
+        public int ImageLine;
+        /// <summary>The 'memory' line: guest RAM in bytes for a real image (0: the VMM's default).</summary>
+        public long MemoryBytes;
+        /// <summary>The 'cmdline' line (image osprey), spaces collapsed; null when none.</summary>
+        public string Cmdline;
+        /// <summary>True for a real image (run on the VMM; modelled by Workload in the simulator).</summary>
+        public bool RealImage { get { return Image != GuestImage.Program; } }
     }
 
     public sealed class WorkloadSpec
@@ -158,7 +179,23 @@ namespace Osprey.Sched.Workload
             if (k == GuestKind.Periodic) return "periodic";
             if (k == GuestKind.Idle) return "idle";
             if (k == GuestKind.Runaway) return "runaway";
+            if (k == GuestKind.Stops) return "stops";
             return "hog";
+        }
+
+        public static string ImageName(GuestImage i)
+        {
+            switch (i)
+            {
+                case GuestImage.Hog: return "hog";
+                case GuestImage.Runaway: return "runaway";
+                case GuestImage.Idle: return "idle";
+                case GuestImage.Wild: return "wild";
+                case GuestImage.Fault: return "fault";
+                case GuestImage.Periodic: return "periodic";
+                case GuestImage.Osprey: return "osprey";
+            }
+            return "program";
         }
     }
 

@@ -34,6 +34,8 @@ namespace Osprey.Kernel.SelfTest
                 new BenchSmpSuite(),
                 new TraceSuite(),
                 new GuestSuite(),
+                new SvmSuite(),
+                new PvGuestSuite(),
                 new PropsSuite(),
                 new SmpSuite(),
                 new PanicSuite(),

@@ -36,13 +36,23 @@ public static class BenchRun
                 return 0;
             }
             if (osprey)
+            {
                 foreach (var qemuArgs in smpOnly ? new[] { Smp } : new[] { null, Smp })
                     foreach (var clock in new[] { Clock.Icount, Clock.Plain })
                     {
-                        var f = qemuArgs == null ? Osprey(env, clock, dir, "bench") : Osprey(env, clock, dir, SmpSuite, qemuArgs);
+                        var f = qemuArgs == null ? Osprey(env, clock, dir, "bench") : Osprey(env, clock, dir, SmpSuite, "smp", qemuArgs);
                         Append(results, f);
                         figures.AddRange(f);
                     }
+                // The SVM figures (exit round trip, guest-core switch, virtual interrupt latency, runaway cut):
+                // the svm suite on an AMD model under -icount.
+                if (!smpOnly)
+                {
+                    var f = Osprey(env, Clock.Icount, dir, "svm", "svm", "-cpu", "EPYC");
+                    Append(results, f);
+                    figures.AddRange(f);
+                }
+            }
             if (linux)
             {
                 foreach (var clock in smpOnly ? Array.Empty<Clock>() : new[] { Clock.Icount, Clock.Plain })
@@ -112,16 +122,17 @@ public static class BenchRun
     /// <summary>
     /// The kernel's suite (or the tests <paramref name="tests"/> of it) through the KTAP runner; every test must pass.
     /// A filter that selects no test (a kernel without the bench_smp suite) passes and gives no figures.
+    /// <paramref name="tag"/> names the boot's log (osprey-MODE-TAG) when it is not the plain bench boot.
     /// </summary>
-    static List<BenchFigure> Osprey(TestEnv env, Clock clock, string dir, string tests, string[]? qemuArgs = null)
+    static List<BenchFigure> Osprey(TestEnv env, Clock clock, string dir, string tests, string? tag = null, params string[] qemuArgs)
     {
-        string mode = ModeName(clock), name = qemuArgs == null ? $"osprey-{mode}" : $"osprey-smp-{mode}", log = Path.Combine(dir, name + ".log");
-        Say($"bench: Osprey, {mode} ({tests}{(qemuArgs == null ? "" : ", " + string.Join(" ", qemuArgs))})");
+        string mode = ModeName(clock), name = "osprey-" + mode + (tag == null ? "" : "-" + tag), log = Path.Combine(dir, name + ".log");
+        Say($"bench: Osprey, {mode} ({tests}{(qemuArgs.Length == 0 ? "" : ", " + string.Join(" ", qemuArgs))})");
         var opt = new RunnerOptions
         {
             Label = name, TimeoutSeconds = 300, StallSeconds = 120, LogPath = log,
             ResultPath = Path.Combine(dir, name + ".result"),
-            Command = env.KernelBoot(clock == Clock.Icount, env.DefaultWorkload, $"selftest={tests}" + (clock == Clock.Icount ? " clock=exact" : ""), qemuArgs),
+            Command = env.KernelBoot(clock == Clock.Icount, env.DefaultWorkload, $"selftest={tests}" + (clock == Clock.Icount ? " clock=exact" : ""), qemuArgs.Length == 0 ? null : qemuArgs),
         };
         if (BootRun.RunKtap(opt, TextWriter.Null, out _) != 0)
             throw new BenchFailed($"bench: the Osprey benchmark suite failed ({mode}, {tests}); see {env.Rel(log)}");

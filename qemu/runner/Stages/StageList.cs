@@ -31,6 +31,10 @@ public static class StageList
         new("global EDF in the kernel: the gedf suite on 2 and 4 CPUs (-smp 2 and -smp 4, -icount shift=0,sleep=off)",
             new KernelBootCase("kernel-gedf2-icount", 120, Clock.Icount, "selftest=gedf sched=gedf clock=exact", "-smp", "2"),
             new KernelBootCase("kernel-gedf4-icount", 120, Clock.Icount, "selftest=gedf sched=gedf clock=exact", "-smp", "4")),
+        new("AMD SVM: guest cores run real guest code (-cpu EPYC, plain and -icount); refused without nested paging (-cpu qemu64)",
+            new KernelBootCase("svm-epyc", 120, Clock.Plain, "selftest=svm", "-cpu", "EPYC"),
+            new KernelBootCase("svm-epyc-icount", 120, Clock.Icount, "selftest=svm clock=exact", "-cpu", "EPYC"),
+            new KernelBootCase("svm-qemu64", 60, Clock.Plain, "selftest=svm", "-cpu", "qemu64")),
         new("random admitted sets in the kernel, zero misses (-icount)",
             new PropsCase("fixed_priority", "priority", 30),
             new PropsCase("edf", "edf", 30),
@@ -77,6 +81,9 @@ public static class StageList
             new RunStatusCase("tests/workloads/guests-share.wl", "rejected: line 12: field 'slice'", ExitCodes.Fail),
             new AdmittedCase("tests/workloads/guests-50.wl"),
             new AdmittedCase("tests/workloads/guests-dil200.wl")),
+
+        new("Osprey as its own guest: the kernel.elf boots on an SVM guest core, runs its workload and self-tests (-cpu EPYC, -icount)",
+            new PvGuestCase()),
 
         new("scheduling trace: kernel dump to SVG and JSON (-icount)",
             new TraceCase("tests/host/Trace/data/edf-u095-100ms.wl", threads: 6)),

@@ -1,0 +1,38 @@
+; hog: computes forever with interrupts on; its virtual timer ticks every
+; 10 ms of guest time; every 10th tick it prints its count.
+%include "common.inc"
+TICK equ 10000000
+
+main:
+    mov esi, msg_up
+    call puts
+    FIRST_DEADLINE TICK
+    sti
+.loop:
+    mov ecx, 256
+.spin:
+    dec ecx
+    jnz .spin
+    inc dword [R_WORK]
+    jmp .loop
+
+tick:
+    pushad
+    TICK_BOOKKEEPING TICK
+    mov eax, [R_TICKS]
+    xor edx, edx
+    mov ecx, 10
+    div ecx
+    test edx, edx
+    jnz .out
+    mov esi, msg_ticks
+    call puts
+    mov eax, [R_TICKS]
+    call puthex
+    call newline
+.out:
+    popad
+    iret
+
+msg_up: db "hog: up", 10, 0
+msg_ticks: db "hog: ticks ", 0

@@ -1,0 +1,16 @@
+; runaway: interrupts off, spins forever. Only the host's reservation
+; (its one-shot timer, an INTR exit) takes the CPU back.
+%include "common.inc"
+
+main:
+    mov esi, msg_up
+    call puts
+    cli
+.spin:
+    inc dword [R_WORK]
+    jmp .spin
+
+tick:
+    iret
+
+msg_up: db "runaway: up", 10, 0
