@@ -149,6 +149,8 @@ namespace Osprey.Kernel.Arch.Svm
                 bool hadVirq = vmcb.VirtualInterruptPending;
                 // TLB: flush all on a core's first run and whenever its ASID is shared (APM 15.16.1, TLB_CONTROL).
                 vmcb.Set8(VmcbField.TlbControl, (byte)(firstRun || asidShared ? 1 : 0));
+                // Clean bits only where the CPU has them (QEMU has none): the groups the VMM never rewrites.
+                vmcb.Set32(VmcbField.CleanBits, SvmCpu.CleanBits && !firstRun ? VmcbClean.Fixed : 0u);
                 if (firstRun) FirstRunTsc = (long)SvmHw.ReadTsc();
                 firstRun = false;
                 SvmHw.Run(vmcbPa, SvmCpu.HostArea(cpu), regs, fx);
@@ -288,7 +290,8 @@ namespace Osprey.Kernel.Arch.Svm
             else
             {
                 SvmHw.CpuId(leaf, sub, r);
-                if (leaf == 1) r[2] = (r[2] | (1u << 31)) & ~(1u << 5);     // hypervisor present; no VMX
+                // Hypervisor present; no VMX; no XSAVE/OSXSAVE (XSETBV is not emulated: the guest uses FXSAVE).
+                if (leaf == 1) r[2] = (r[2] | (1u << 31)) & ~((1u << 5) | (1u << 26) | (1u << 27));
                 if (leaf == 0x80000001) r[2] &= ~4u;                       // no SVM
             }
             vmcb.Rax = r[0];
