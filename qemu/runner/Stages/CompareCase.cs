@@ -6,14 +6,16 @@ namespace Osprey.QemuRunner.Stages;
 public sealed class CompareCase : TestCase
 {
     readonly string _file;
-    public CompareCase(string workloadFile) { _file = workloadFile; }
+    readonly string[] _qemuArgs;
+    /// <param name="qemuArgs">further QEMU arguments for the kernel's run (e.g. "-cpu", "EPYC" for real guests)</param>
+    public CompareCase(string workloadFile, params string[] qemuArgs) { _file = workloadFile; _qemuArgs = qemuArgs; }
     public override string Name => "compare-" + Path.GetFileNameWithoutExtension(_file);
 
     public override Tally Run(TestEnv env)
     {
         string name = Path.GetFileNameWithoutExtension(_file);
         var sim = Capture.Run(new[] { "dotnet", env.SimDll, _file }, 300, env.Log(Name + ".sim"));
-        var kernel = Capture.Run(env.KernelBoot(true, _file, "clock=exact exit"), 300, env.Log(Name + ".kernel"));
+        var kernel = Capture.Run(env.KernelBoot(true, _file, "clock=exact exit", _qemuArgs), 300, env.Log(Name + ".kernel"));
         var s = TaskTable.Read(sim.Text, out string? serr) ?? new List<TaskCounts>();
         var k = TaskTable.Read(kernel.Text, out string? kerr) ?? new List<TaskCounts>();
         string? diff = TaskTable.Difference(s, k);

@@ -41,7 +41,8 @@ public static class StageList
             new CompareCase("sched/examples/edf-first-jobs.wl"),
             new CompareCase("sched/examples/edf-four-first-jobs.wl"),
             new CompareCase("sched/examples/timed-tasks.wl"),
-            new CompareCase("sched/examples/guests-events.wl")),
+            new CompareCase("sched/examples/guests-events.wl"),
+            new CompareCase("sched/examples/guests-real.wl", "-cpu", "EPYC")),
 
         new("conformance: sched/examples/conformance in the simulator and the kernel against theory (-icount)",
             new ConformanceCase("sched/examples/conformance")),
