@@ -6,7 +6,8 @@
 #   wild    real guest code (image runaway): spins with interrupts off, cut
 #           at the end of its 10/100 ms slice in every period;
 #   jobs    real guest code (image periodic): a 200 us job on every 10 ms
-#           tick of its virtual timer, 2/10 ms reservation;
+#           tick of its virtual timer, 5/50 ms reservation (a job waits
+#           for the core's slice: the guest counts its late jobs);
 #   rt      a synthetic guest (30/100 ms, its clock at 2x host time) running
 #           its own EDF task set on its virtual timer;
 #   quiet   a synthetic, mostly idle guest (10/100 ms, extra time allowed).
@@ -35,7 +36,7 @@ end
 
 guest name=jobs
   image periodic
-  vcore id=0 period=10ms slice=2ms extra=no cpu=0
+  vcore id=0 period=50ms slice=5ms extra=no cpu=0
 end
 
 guest name=rt workload=periodic dilation=2/1 scheduler=edf

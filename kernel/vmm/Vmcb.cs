@@ -52,11 +52,21 @@ namespace Osprey.Kernel.Vmm
     {
         // offset 0x0C
         public const uint Intr = 1u << 0, Nmi = 1u << 1, Smi = 1u << 2, Init = 1u << 3, Vintr = 1u << 4;
-        public const uint Rdtsc = 1u << 14, Rdpmc = 1u << 15, Cpuid = 1u << 18, Invd = 1u << 22, Hlt = 1u << 24;
+        public const uint Rdtsc = 1u << 14, Rdpmc = 1u << 15, Cpuid = 1u << 18, Invd = 1u << 22, Hlt = 1u << 24, Invlpga = 1u << 26;
         public const uint Ioio = 1u << 27, Msr = 1u << 28, TaskSwitch = 1u << 29, Shutdown = 1u << 31;
         // offset 0x10
         public const uint Vmrun = 1u << 0, Vmmcall = 1u << 1, Vmload = 1u << 2, Vmsave = 1u << 3;
         public const uint Stgi = 1u << 4, Clgi = 1u << 5, Skinit = 1u << 6, Rdtscp = 1u << 7;
+        public const uint Monitor = 1u << 10, Mwait = 1u << 11, Xsetbv = 1u << 13;
+    }
+
+    /// <summary>VMCB clean bits (APM vol. 2, 15.15.3): a set bit tells the CPU that field group is unchanged since the last VMRUN.</summary>
+    public static class VmcbClean
+    {
+        public const uint Intercepts = 1u << 0, Iopm = 1u << 1, Asid = 1u << 2, Tpr = 1u << 3, Np = 1u << 4;
+        public const uint Crx = 1u << 5, Drx = 1u << 6, Dt = 1u << 7, Seg = 1u << 8, Cr2 = 1u << 9;
+        /// <summary>What the VMM never changes after InitControl: intercepts, permission maps, ASID, nested paging.</summary>
+        public const uint Fixed = Intercepts | Iopm | Asid | Np;
     }
 
     /// <summary>The interrupt-control word at 0x60 (APM vol. 2, 15.21 and table B-1).</summary>
@@ -115,8 +125,10 @@ namespace Osprey.Kernel.Vmm
 
         /// <summary>
         /// The control area every Osprey guest core runs with: the required
-        /// VMRUN intercept and INTR, NMI, SHUTDOWN, HLT, CPUID, IOIO, MSR,
-        /// RDTSC, RDTSCP, VMMCALL; the permission maps; the ASID (never 0:
+        /// VMRUN intercept and INTR, NMI, SMI, INIT, SHUTDOWN, HLT, CPUID,
+        /// IOIO, MSR, RDTSC, RDTSCP, VMMCALL, INVD, task switches, the other
+        /// SVM instructions, MONITOR/MWAIT and XSETBV (which would change the
+        /// host's XCR0); the permission maps; the ASID (never 0:
         /// APM 15.5.1, VMRUN with ASID 0 fails); nested paging with nCR3;
         /// V_INTR_MASKING so host interrupts reach the host whatever the
         /// guest's IF (APM 15.21.1). Flushes the TLB on the first VMRUN.
@@ -124,10 +136,11 @@ namespace Osprey.Kernel.Vmm
         public void InitControl(uint asid, ulong iopmPa, ulong msrpmPa, ulong nestedCr3)
         {
             Set32(VmcbField.InterceptMisc1, VmcbIntercept.Intr | VmcbIntercept.Nmi | VmcbIntercept.Smi | VmcbIntercept.Init
-                | VmcbIntercept.Rdtsc | VmcbIntercept.Cpuid | VmcbIntercept.Invd | VmcbIntercept.Hlt | VmcbIntercept.Ioio
+                | VmcbIntercept.Rdtsc | VmcbIntercept.Cpuid | VmcbIntercept.Invd | VmcbIntercept.Hlt | VmcbIntercept.Invlpga | VmcbIntercept.Ioio
                 | VmcbIntercept.Msr | VmcbIntercept.TaskSwitch | VmcbIntercept.Shutdown);
             Set32(VmcbField.InterceptMisc2, VmcbIntercept.Vmrun | VmcbIntercept.Vmmcall | VmcbIntercept.Vmload | VmcbIntercept.Vmsave
-                | VmcbIntercept.Stgi | VmcbIntercept.Clgi | VmcbIntercept.Skinit | VmcbIntercept.Rdtscp);
+                | VmcbIntercept.Stgi | VmcbIntercept.Clgi | VmcbIntercept.Skinit | VmcbIntercept.Rdtscp
+                | VmcbIntercept.Monitor | VmcbIntercept.Mwait | VmcbIntercept.Xsetbv);
             Set64(VmcbField.IopmBasePa, iopmPa);
             Set64(VmcbField.MsrpmBasePa, msrpmPa);
             Set32(VmcbField.GuestAsid, asid);

@@ -300,10 +300,12 @@ namespace Osprey.Kernel.SelfTest
             else t.True(g.StopReason != null && Starts(g.StopReason, "triple fault (shutdown exit)"), "a triple fault: " + g.StopReason);
             t.True(g.Memory.CanariesIntact(), "host canaries next to its RAM intact");
             t.True(G(idle).Memory.CanariesIntact(), "and next to the other guest's");
-            t.True(bad.TotalNs < 10 * Ms, "it stopped within its first slice (" + bad.TotalNs + " ns)");
+            t.True(bad.Halts >= 1 && bad.Periods >= 2, "halted for good: its core ran on through its periods without it");
             t.Equal(0, neighbour.Misses, "the program core kept its schedule");
             t.True(G(idle).Read32(GuestImages.RTicks) > 0 && !G(idle).Stopped, "the other real guest ran on");
-            if (exact) t.InRange(10 * Ms, 10 * Ms + 10000, neighbour.PeriodCpuMin, "the program core got its whole slice every period, ns");
+            if (!exact) return;
+            t.True(bad.TotalNs < 10 * Ms, "it stopped within its first slice (" + bad.TotalNs + " ns)");
+            t.InRange(10 * Ms, 10 * Ms + 10000, neighbour.PeriodCpuMin, "the program core got its whole slice every period, ns");
         }
 
         private static bool Starts(string s, string p)
@@ -353,8 +355,8 @@ namespace Osprey.Kernel.SelfTest
             t.Note("exits image, two cores 1/2 ms: " + exits + " RDTSC exits in " + (a.TotalNs + b.TotalNs) + " ns of CPU: " + perExit
                 + " ns per exit round trip; core a saw " + gaps + " gaps, least " + gapMin + " ns: " + sw + " ns per switch beyond the slices");
             t.True(exits > 0 && gaps > 0, "both looped and were switched");
-            t.True(ga.Read32(GuestImages.RGapMax) < 3 * Ms, "never held off more than a period and a half (" + ga.Read32(GuestImages.RGapMax) + " ns)");
             if (!exact) return;
+            t.True(ga.Read32(GuestImages.RGapMax) < 3 * Ms, "never held off more than a period and a half (" + ga.Read32(GuestImages.RGapMax) + " ns)");
             t.InRange(1, 5000, perExit, "an exit round trip costs 1..5000 ns of CPU");
             t.InRange(0, 20000, sw, "a guest-core switch takes at most 20 us beyond the slices, ns");
             t.Bench("svm_exit_round_trip", perExit, "ns");
@@ -370,8 +372,11 @@ namespace Osprey.Kernel.SelfTest
             RunCores(120 * Ms);
             SvmGuest g = G(v);
             t.Note(g.Summary());
-            t.True(g.Console.Lines >= 2, "console lines forwarded (" + g.Console.Lines + ")");
-            t.True(g.LastLine == "idle: ticks 0000000a", "the last is the guest's own tick report: '" + g.LastLine + "'");
+            t.True(g.Console.Lines >= 1, "console lines forwarded (" + g.Console.Lines + ")");
+            if (KernelMain.Options.ExactClock)
+                t.True(g.LastLine == "idle: ticks 0000000a", "the last is the guest's own report of its 10th tick: '" + g.LastLine + "'");
+            else
+                t.True(g.LastLine == "idle: up" || g.LastLine == "idle: ticks 0000000a", "the last is the guest's start or 10th-tick line: '" + g.LastLine + "'");
             t.True(g.VmmcallExits > 0 && g.RdtscExits > 0 && g.CpuidExits >= 2, "VMMCALL, RDTSC and CPUID intercepted");
             // What the guest's CPUID saw (common.inc stores it): the signature, the TSC rate, the features.
             t.EqualHex(0x40000001, g.Read32(GuestImages.RCpuidMax), "CPUID 0x40000000 EAX: highest hypervisor leaf");

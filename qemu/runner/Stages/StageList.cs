@@ -52,7 +52,8 @@ public static class StageList
             new CompareCase("sched/examples/edf-first-jobs.wl"),
             new CompareCase("sched/examples/edf-four-first-jobs.wl"),
             new CompareCase("sched/examples/timed-tasks.wl"),
-            new CompareCase("sched/examples/guests-events.wl")),
+            new CompareCase("sched/examples/guests-events.wl"),
+            new CompareCase("sched/examples/guests-real.wl", qemuArgs: new[] { "-cpu", "EPYC" })),
         // Global EDF on 2 and 4 CPUs (-smp N -icount: QEMU runs the vCPUs
         // round-robin on one thread and guest time is the instructions of
         // all of them, so each CPU runs at 1/N speed while time stays one
@@ -63,7 +64,7 @@ public static class StageList
         new("simulator vs kernel, global EDF on several CPUs (-smp 2 and -smp 4, -icount)",
             new CompareCase("sched/examples/gedf-2cpu.wl", 2),
             new CompareCase("sched/examples/gedf-4cpu.wl", 4),
-            new CompareCase("sched/examples/gedf-dhall.wl", 2, "--overheads", "switch=5us"),
+            new CompareCase("sched/examples/gedf-dhall.wl", 2, new[] { "--overheads", "switch=5us" }),
             // One CPU started: a cluster of 4 is refused, naming line and field.
             new RunStatusCase("sched/examples/gedf-4cpu.wl", "osprey: error: workload sched/examples/gedf-4cpu.wl: line 12: field 'cpus': a cluster of 4 CPUs asked, 1 started", ExitCodes.Fail, "run-status-gedf-cpus")),
 
