@@ -74,7 +74,9 @@ namespace Osprey.Kernel
                 return;
             }
             ulong f = Machine.DisableInterrupts();
+            ulong t0 = Machine.Cycles();
             for (int i = 0; i < s.Length; i++) Append(s[i]);
+            OffFor(t0);
             Machine.RestoreInterrupts(f);
         }
 
@@ -95,6 +97,11 @@ namespace Osprey.Kernel
 
         internal static void WriteLine(string s) { Write(s); Write("\n"); }
 
+        private static ulong maxOff;
+        internal static long MaxInterruptsOffNs { get { return Machine.CyclesToNs(maxOff); } }
+        internal static void ResetMaxInterruptsOff() { maxOff = 0; }
+        private static void OffFor(ulong t0) { ulong d = Machine.Cycles() - t0; if (d > maxOff) maxOff = d; }
+
         internal static void Char(char c)
         {
             if (lines == null || panicking)
@@ -104,7 +111,9 @@ namespace Osprey.Kernel
                 return;
             }
             ulong f = Machine.DisableInterrupts();
+            ulong t0 = Machine.Cycles();
             Append(c);
+            OffFor(t0);
             Machine.RestoreInterrupts(f);
         }
 
