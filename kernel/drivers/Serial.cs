@@ -27,18 +27,21 @@ namespace Osprey.Kernel.Drivers
         }
 
         // The loopback probe once more (for the self-test), with a different
-        // byte: true when the UART echoes it. Interrupts are off and the
-        // transmitter drained first (LSR bit 6, TEMT) so that no log byte goes
+        // byte: true when the UART echoes it. The log's consoles are held
+        // (Log.HoldConsoles: no CPU writes a record meanwhile), interrupts
+        // are off for the probe itself and the transmitter drained first (LSR bit 6, TEMT) so that no log byte goes
         // into the loop instead of out of the port.
         internal static bool ProbeAgain()
         {
-            ulong flags = Log.ConsoleLock.Acquire();        // no log line meanwhile, from any CPU
+            Log.HoldConsoles();                              // no log line meanwhile, from any CPU
+            ulong flags = Machine.DisableInterrupts();
             for (int spin = 0; spin < 100000 && (Machine.In8(Base + 5) & 0x40) == 0; spin++) Machine.SpinWaitHint();
             Machine.Out8(Base + 4, 0x1E);    // MCR: loopback
             Machine.Out8(Base + 0, 0x5A);
             bool echoed = Machine.In8(Base + 0) == 0x5A;
             Machine.Out8(Base + 4, 0x0F);    // MCR: normal operation
-            Log.ConsoleLock.Release(flags);
+            Machine.RestoreInterrupts(flags);
+            Log.ReleaseConsoles();
             return echoed;
         }
 

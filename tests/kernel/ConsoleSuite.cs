@@ -78,10 +78,15 @@ namespace Osprey.Kernel.SelfTest
         }
 
         // Every running CPU's thread logs LoggerLines lines at once, each
-        // naming its CPU and sequence number; the longest stretch the log
-        // path kept interrupts off meanwhile is reported (a figure that
-        // repeats under -icount).
+        // naming its CPU and sequence number. What reached COM1 (the log's
+        // tap: the text the console owner wrote) holds every line whole and
+        // each CPU's lines in order, none lost or doubled. The longest
+        // stretch the log path kept interrupts off meanwhile is reported; on
+        // the exact clock (-icount, where it repeats) it must stay under
+        // OffBoundNs: a copy of one line, not its trip through a UART.
         private const int LoggerLines = 40;
+        private const long OffBoundNs = 5000;
+        private const string Filler = " ................................................";
         private static Semaphore loggersDone;
 
         private static void Logger(object o)
@@ -90,7 +95,7 @@ namespace Osprey.Kernel.SelfTest
             for (int k = 0; k < LoggerLines; k++)
             {
                 Log.Write("    # logring cpu "); Log.Dec(me); Log.Write(" line "); Log.Dec(k);
-                Log.Write(" ................................................\n");
+                Log.Write(Filler); Log.Write("\n");
             }
             Blocking.Release(loggersDone);
         }
@@ -99,20 +104,90 @@ namespace Osprey.Kernel.SelfTest
         {
             int n = Smp.Smp.Cpus.Length, running = 0;
             loggersDone = Blocking.NewSemaphore(0, 64, WaitDiscipline.Priority);
+            char[] tap = new char[n * LoggerLines * 100 + 4096];
+            long dropped0 = Log.Dropped;
+            Log.StartTap(tap);
             Log.ResetMaxInterruptsOff();
+            bool[] spawned = new bool[n];
             for (int i = 0; i < n; i++)
             {
                 if (!Smp.Smp.Online(i)) continue;
                 // CPU 0's logger runs below this thread's priority (it
                 // shares CPU 0 with the wait below).
-                if (t.True(Remote.SpawnOn(i, "log-ring-logger", &Logger, null, i == 0 ? KernelMain.MainPriority + 1 : 100) != null, "a logger on cpu " + i)) running++;
+                spawned[i] = t.True(Remote.SpawnOn(i, "log-ring-logger", &Logger, null, i == 0 ? KernelMain.MainPriority + 1 : 100) != null, "a logger on cpu " + i);
+                if (spawned[i]) running++;
             }
             int ended = 0;
             while (ended < running && Blocking.Obtain(loggersDone, 2000000000L) == SyncStatus.Successful) ended++;
             long worst = Log.MaxInterruptsOffNs;
+            int length = Log.StopTap();
             t.Equal(running, ended, "loggers that finished");
+            t.True(length < tap.Length, "the tap held all the text (" + length + " characters)");
+            // Each line of the tap that mentions "logring" must be exactly
+            // a logger's line, the next one of its CPU.
+            int[] next = new int[n];
+            int malformed = 0, outOfOrder = 0, seen = 0;
+            int at = 0;
+            while (at < length)
+            {
+                int end = at;
+                while (end < length && tap[end] != '\n') end++;
+                if (Contains(tap, at, end, "logring"))
+                {
+                    seen++;
+                    int cpu, line;
+                    if (!ParseLine(tap, at, end, out cpu, out line) || cpu < 0 || cpu >= n || !spawned[cpu]) malformed++;
+                    else if (line != next[cpu]) outOfOrder++;
+                    else next[cpu]++;
+                }
+                at = end + 1;
+            }
+            t.Equal(0, malformed, "lines mixed or cut (not exactly one logger's line)");
+            t.Equal(0, outOfOrder, "lines out of their CPU's order, lost or doubled");
+            t.Equal(running * LoggerLines, seen, "logger lines on COM1");
+            for (int i = 0; i < n; i++) if (spawned[i]) t.Equal(LoggerLines, next[i], "lines of cpu " + i);
+            t.Equal(0, Log.Dropped - dropped0, "lines dropped by the ring");
             t.Note(running + " CPUs logged " + LoggerLines + " lines each; longest interrupts-off stretch of the log path " + worst + " ns");
             t.Bench("log_interrupts_off_max", worst, "ns");
+            if (KernelMain.Options.ExactClock) t.True(worst < OffBoundNs, "interrupts off at most " + OffBoundNs + " ns at a time in the log path (exact clock): " + worst + " ns");
+        }
+
+        private static bool Contains(char[] b, int from, int to, string s)
+        {
+            for (int i = from; i + s.Length <= to; i++)
+            {
+                int k = 0;
+                while (k < s.Length && b[i + k] == s[k]) k++;
+                if (k == s.Length) return true;
+            }
+            return false;
+        }
+
+        // "    # logring cpu C line K" + Filler, exactly.
+        private static bool ParseLine(char[] b, int from, int to, out int cpu, out int line)
+        {
+            cpu = -1; line = -1;
+            int i = from;
+            if (!Match(b, ref i, to, "    # logring cpu ")) return false;
+            if (!Number(b, ref i, to, out cpu)) return false;
+            if (!Match(b, ref i, to, " line ")) return false;
+            if (!Number(b, ref i, to, out line)) return false;
+            if (!Match(b, ref i, to, Filler)) return false;
+            return i == to;
+        }
+
+        private static bool Match(char[] b, ref int i, int to, string s)
+        {
+            for (int k = 0; k < s.Length; k++, i++) if (i >= to || b[i] != s[k]) return false;
+            return true;
+        }
+
+        private static bool Number(char[] b, ref int i, int to, out int v)
+        {
+            v = 0;
+            int start = i;
+            while (i < to && b[i] >= '0' && b[i] <= '9' && i - start < 9) v = v * 10 + (b[i++] - '0');
+            return i > start;
         }
     }
 }
