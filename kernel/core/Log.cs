@@ -88,6 +88,7 @@ namespace Osprey.Kernel
 
         internal static void StartTap(char[] buffer) { Flush(); tapLength = 0; tap = buffer; }
         internal static int StopTap() { Flush(); tap = null; return tapLength; }
+        internal static int TapLength { get { return tapLength; } }
 
         // The panic path: everything in the ring, then this CPU's
         // unfinished line, then everything after it goes out at once without

@@ -15,7 +15,7 @@ namespace Osprey.Kernel.SelfTest
         internal override string Name { get { return "console"; } }
         internal override string[] TestNames
         {
-            get { return new string[] { "serial_present", "render_glyph_32bpp", "scroll_moves_rows", "screen_matches_boot_framebuffer", "log_numbers", "log_lines_from_every_cpu" }; }
+            get { return new string[] { "serial_present", "render_glyph_32bpp", "scroll_moves_rows", "screen_matches_boot_framebuffer", "log_numbers", "log_lines_from_every_cpu", "log_interrupts_off_appends_and_drops" }; }
         }
 
         internal override void Run(int index, Check t)
@@ -74,6 +74,7 @@ namespace Osprey.Kernel.SelfTest
                     t.Equal("18446744073709551615", ulong.MaxValue.ToString(), "ulong max");
                     break;
                 case 5: EveryCpuLogs(t); break;
+                case 6: InterruptsOffOverflow(t); break;
             }
         }
 
@@ -150,6 +151,45 @@ namespace Osprey.Kernel.SelfTest
             t.Note(running + " CPUs logged " + LoggerLines + " lines each; longest interrupts-off stretch of the log path " + worst + " ns");
             t.Bench("log_interrupts_off_max", worst, "ns");
             if (KernelMain.Options.ExactClock) t.True(worst < OffBoundNs, "interrupts off at most " + OffBoundNs + " ns at a time in the log path (exact clock): " + worst + " ns");
+        }
+
+        // Lines written with interrupts off (as from an interrupt handler)
+        // are only appended: nothing reaches COM1 until a writer with
+        // interrupts enabled drains. More of them than the ring holds: the
+        // rest is dropped, counted, and the next line that fits says so.
+        private const int OffLines = 300;
+
+        private static void InterruptsOffOverflow(Check t)
+        {
+            char[] tap = new char[OffLines * 40 + 4096];
+            long dropped0 = Log.Dropped;
+            Log.StartTap(tap);
+            ulong f = Machine.DisableInterrupts();
+            for (int k = 0; k < OffLines; k++) { Log.Write("    # off "); Log.Dec(k); Log.Write("\n"); }
+            long appendedOnly = Log.TapLength;
+            Machine.RestoreInterrupts(f);
+            Log.WriteLine("    # on again");
+            int length = Log.StopTap();
+            long dropped = Log.Dropped - dropped0;
+            t.Equal(0, appendedOnly, "characters on COM1 while interrupts were off");
+            t.True(dropped > 0 && dropped < OffLines, "some lines dropped by the full ring (" + dropped + ")");
+            // Expected on COM1: off 0 .. off (OffLines-dropped-1), the notice, "on again".
+            int kept = (int)(OffLines - dropped), at = 0, wrong = 0;
+            for (int k = 0; k < kept; k++) if (!NextLine(tap, ref at, length, "    # off " + k)) wrong++;
+            t.Equal(0, wrong, "the lines the ring kept, in order");
+            t.True(NextLine(tap, ref at, length, "osprey: log: " + dropped + " lines dropped"), "then the notice of the dropped lines");
+            t.True(NextLine(tap, ref at, length, "    # on again"), "then the next line");
+            t.Equal(length, at, "nothing else");
+        }
+
+        private static bool NextLine(char[] b, ref int at, int length, string expected)
+        {
+            int end = at;
+            while (end < length && b[end] != '\n') end++;
+            bool ok = end - at == expected.Length;
+            for (int i = 0; ok && i < expected.Length; i++) ok = b[at + i] == expected[i];
+            at = end + 1;
+            return ok;
         }
 
         private static bool Contains(char[] b, int from, int to, string s)
