@@ -269,7 +269,7 @@ namespace Osprey.Kernel
         private static ulong Open()
         {
             ulong f = Machine.DisableInterrupts();
-            if (ring.Full && MayDrain(f))
+            if (ring.Capacity - ring.Count < 2 && MayDrain(f))      // room for a line and a drop notice
             {
                 Machine.RestoreInterrupts(f);
                 MakeRoom(1);
