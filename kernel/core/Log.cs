@@ -101,13 +101,28 @@ namespace Osprey.Kernel
             panicking = true;
             if (lines == null) return;
             int cpu = Machine.CpuIndex;
-            owner = cpu + 1;
-            int off, len, fl;
-            while (ring.Peek(out off, out len, out fl)) { EmitRecord(off, len, fl); ring.Consume(); }
+            int token = TakeLocked();
+            DrainAsPanic(token);
             if (cpu >= lengths.Length) return;
             char[] b = lines[cpu];
             for (int i = 0; i < lengths[cpu]; i++) Emit(b[i], !noSerial, screen);
             lengths[cpu] = 0;
+        }
+
+        // The ring from where the last owner stopped, without the lock.
+        private static void DrainAsPanic(int token)
+        {
+            char[] text = ring.Text;
+            int off, len, fl;
+            while (ring.Peek(out off, out len, out fl))
+            {
+                int end = len + ((fl & Console.LogRing.Newline) != 0 ? 1 : 0);
+                bool toSerial = (fl & Console.LogRing.Serial) != 0 && !noSerial || (fl & Console.LogRing.Host) != 0;
+                bool toScreen = (fl & Console.LogRing.Screen) != 0 && screen;
+                for (int i = written; i < end; i++) Emit(i < len ? text[off + i] : '\n', toSerial, toScreen);
+                ring.Consume();
+                written = 0;
+            }
         }
 
         internal static void Write(string s)
@@ -297,17 +312,24 @@ namespace Osprey.Kernel
         }
 
         // Waits (bounded) until the ring has room for `records`: drains
-        // itself when no CPU owns the consoles, else sleeps (or spins) while
-        // the owner writes. After WaitNs the caller goes on (and a full
+        // itself when no CPU owns the consoles (or the owner's thread is
+        // preempted), else sleeps (or spins) while the owner writes. After WaitNs the caller goes on (and a full
         // ring drops its line).
         private const long WaitNs = 1000000000L;
+        private static bool OwnerStalled()
+        {
+            ulong f = ConsoleLock.Acquire();
+            bool stalled = OwnerStalledLocked();
+            ConsoleLock.Release(f);
+            return stalled;
+        }
         private static void MakeRoom(int records)
         {
             long deadline = 0;
             for (long spins = 0; ; spins++)
             {
                 if (ring.Capacity - ring.Count >= records + 1) return;
-                if (owner == 0) { Drain(); continue; }
+                if (owner == 0 || OwnerStalled()) { Drain(); if (ring.Capacity - ring.Count >= records + 1) return; }
                 if (!Time.Clock.Ready) { if (spins > 100000000) return; Machine.SpinWaitHint(); continue; }
                 long now = Machine.Now();
                 if (deadline == 0) deadline = now + WaitNs;
@@ -317,56 +339,117 @@ namespace Osprey.Kernel
             }
         }
 
-        // Writes the ring out if no CPU does: takes the owner flag, then
-        // record after record with the lock held only to peek and consume.
+        // ---- The console owner ----
+        //
+        // owner is a token (0: none), new at every taking, so an owner that
+        // lost the consoles notices at its next character. Every character
+        // is written under ConsoleLock after a check of the token, and
+        // written counts the oldest record's characters already out: a new
+        // owner goes on where the old one stopped (no character twice, none
+        // skipped). The wait for the UART (LSR) comes before the lock, with
+        // interrupts as the owner had them; the hold is one port write (a
+        // 16550's FIFO takes CR and LF together) and a glyph on the screen.
+        // A newline's scroll of the screen runs after the lock.
+        private static int nextToken;
+        private static int ownerCpu;                    // the owner's CPU index
+        private static Threading.Thread ownerThread;    // the owner's thread (null: none yet on its CPU)
+        private static int written;
+
+        // Takes the consoles (lock held): a new token.
+        private static int TakeLocked()
+        {
+            nextToken++;
+            if (nextToken <= 0) nextToken = 1;
+            owner = nextToken;
+            ownerCpu = Machine.CpuIndex;
+            Threading.PerCpu p = Threading.PerCpu.Current;
+            ownerThread = p == null ? null : p.CurrentThread;
+            return owner;
+        }
+
+        // The owner is a thread that does not run (preempted, on its CPU or
+        // another): waiting for it could take any time, so a writer that
+        // may drain takes over.
+        private static bool OwnerStalledLocked()
+        {
+            if (owner == 0 || ownerThread == null || ownerCpu >= Threading.PerCpu.Count) return false;
+            return Threading.PerCpu.Of(ownerCpu).CurrentThread != ownerThread;
+        }
+
+        // Writes the ring out if no CPU does, or if the owner's thread is
+        // preempted: takes the owner flag, then record after record.
         private static void Drain()
         {
-            int me = Machine.CpuIndex + 1;
             ulong f = ConsoleLock.Acquire();
-            if (owner != 0 || ring.Empty) { ConsoleLock.Release(f); return; }
-            owner = me;
+            if (ring.Empty || (owner != 0 && !OwnerStalledLocked())) { ConsoleLock.Release(f); return; }
+            int token = TakeLocked();
             ConsoleLock.Release(f);
-            DrainAsOwner(me);
+            DrainAsOwner(token);
         }
 
         // The owner's loop. Giving the flag back under the lock when the
         // ring is empty means a record appended later finds the flag free
         // (its writer drains it).
-        private static void DrainAsOwner(int me)
+        private static void DrainAsOwner(int token)
         {
+            char[] text = ring.Text;
             while (true)
             {
                 int off, len, fl;
                 ulong f = ConsoleLock.Acquire();
-                if (owner != me) { ConsoleLock.Release(f); return; }          // taken over (Flush, panic)
-                if (!ring.Peek(out off, out len, out fl)) { owner = 0; ConsoleLock.Release(f); return; }
+                if (owner != token) { ConsoleLock.Release(f); return; }          // taken over
+                if (!ring.Peek(out off, out len, out fl)) { owner = 0; ownerThread = null; ConsoleLock.Release(f); return; }
+                int at = written;
+                bool nl = (fl & Console.LogRing.Newline) != 0;
+                if (at >= len + (nl ? 1 : 0)) { ring.Consume(); written = 0; ConsoleLock.Release(f); continue; }
                 ConsoleLock.Release(f);
-                EmitRecord(off, len, fl);
-                f = ConsoleLock.Acquire();
-                if (owner == me) ring.Consume();
-                ConsoleLock.Release(f);
+                if (!EmitOne(token, at < len ? text[off + at] : '\n', fl)) return;
             }
         }
 
+        // One character of the oldest record, if `token` still owns the
+        // consoles: false when it does not.
+        private static bool EmitOne(int token, char c, int recordFlags)
+        {
+            bool toSerial = (recordFlags & Console.LogRing.Serial) != 0 && !noSerial || (recordFlags & Console.LogRing.Host) != 0;
+            bool toScreen = (recordFlags & Console.LogRing.Screen) != 0 && screen;
+            bool toTap = (recordFlags & (Console.LogRing.Serial | Console.LogRing.Host)) != 0 && tap != null;
+            if (toSerial) Serial.WaitTransmitter();
+            ulong f = ConsoleLock.Acquire();
+            ulong t0 = Machine.Cycles();
+            if (owner != token) { ConsoleLock.Release(f); return false; }
+            if (toSerial)
+            {
+                if (c == '\n') Serial.Put((byte)'\r');
+                Serial.Put(c < 128 ? (byte)c : (byte)'?');
+            }
+            if (toScreen && c != '\n') Console.Screen.PutChar(c);
+            if (toTap && tapLength < tap.Length) tap[tapLength++] = c;
+            written++;
+            OffFor(t0);
+            ConsoleLock.Release(f);
+            if (toScreen && c == '\n') Console.Screen.PutChar(c);
+            return true;
+        }
+
         // Writes out everything in the ring before the caller leaves the
-        // machine or halts. Waits (bounded, WaitNs) for a current owner to
-        // finish, then takes the consoles over (an owner stopped for good,
-        // or preempted on this CPU while the caller cannot sleep).
+        // machine or halts. Waits (bounded, WaitNs) for an owner that runs
+        // to finish, then takes the consoles over (an owner stopped for
+        // good, or one the caller cannot wait for).
         internal static void Flush()
         {
             if (ring == null || panicking) return;
-            int me = Machine.CpuIndex + 1;
             long deadline = Time.Clock.Ready ? Machine.Now() + WaitNs : 0;
             while (true)
             {
                 Drain();
                 ulong f = ConsoleLock.Acquire();
                 bool done = owner == 0 && ring.Empty;
-                bool take = !done && (owner == me && !MaySleep() || !Time.Clock.Ready || Machine.Now() >= deadline);
-                if (take) owner = me;
+                bool take = !done && (!Time.Clock.Ready || Machine.Now() >= deadline);
+                int token = take ? TakeLocked() : 0;
                 ConsoleLock.Release(f);
                 if (done) return;
-                if (take) { DrainAsOwner(me); return; }
+                if (take) { DrainAsOwner(token); return; }
                 if (MaySleep()) Threading.Threads.SleepFor(100000);
                 else Machine.SpinWaitHint();
             }
@@ -374,16 +457,16 @@ namespace Osprey.Kernel
 
         // Holds the consoles (COM1's loopback probe): the ring written out,
         // then the owner flag kept until ReleaseConsoles; others append only.
+        private static int holdToken;
         internal static void HoldConsoles()
         {
             if (ring == null || panicking) return;
-            int me = Machine.CpuIndex + 1;
             while (true)
             {
                 Flush();
                 ulong f = ConsoleLock.Acquire();
                 bool got = owner == 0;
-                if (got) owner = me;
+                if (got) { holdToken = TakeLocked(); ownerThread = null; }   // never taken over as stalled
                 ConsoleLock.Release(f);
                 if (got) return;
             }
@@ -393,30 +476,9 @@ namespace Osprey.Kernel
         {
             if (ring == null || panicking) return;
             ulong f = ConsoleLock.Acquire();
-            if (owner == Machine.CpuIndex + 1) owner = 0;
+            if (owner == holdToken) owner = 0;
             ConsoleLock.Release(f);
             Drain();
-        }
-
-        // One record to its consoles (and the tap), interrupts as the caller has them.
-        private static void EmitRecord(int offset, int length, int recordFlags)
-        {
-            char[] text = ring.Text;
-            bool toSerial = (recordFlags & Console.LogRing.Serial) != 0 && !noSerial || (recordFlags & Console.LogRing.Host) != 0;
-            bool toScreen = (recordFlags & Console.LogRing.Screen) != 0 && screen;
-            bool toTap = (recordFlags & (Console.LogRing.Serial | Console.LogRing.Host)) != 0 && tap != null;
-            bool nl = (recordFlags & Console.LogRing.Newline) != 0;
-            for (int i = 0; i < length; i++)
-            {
-                char c = text[offset + i];
-                Emit(c, toSerial, toScreen);
-                if (toTap && tapLength < tap.Length) tap[tapLength++] = c;
-            }
-            if (nl)
-            {
-                Emit('\n', toSerial, toScreen);
-                if (toTap && tapLength < tap.Length) tap[tapLength++] = '\n';
-            }
         }
 
         private static void Emit(char c, bool toSerial, bool toScreen)

@@ -45,6 +45,21 @@ namespace Osprey.Kernel.Drivers
             return echoed;
         }
 
+        // Waits (bounded) until the transmitter takes a byte: LSR bit 5,
+        // transmit holding register (with the FIFO on: the FIFO) empty.
+        internal static void WaitTransmitter()
+        {
+            if (!present) return;
+            for (int spin = 0; spin < 100000 && (Machine.In8(Base + 5) & 0x20) == 0; spin++) Machine.SpinWaitHint();
+        }
+
+        // One byte into THR without waiting (after WaitTransmitter: the
+        // 16550's 16-byte FIFO, enabled by Initialize, takes a CR LF pair).
+        internal static void Put(byte b)
+        {
+            if (present) Machine.Out8(Base, b);
+        }
+
         internal static void WriteByte(byte b)
         {
             if (!present) return;
