@@ -376,6 +376,15 @@ namespace Osprey.Kernel
             return Threading.PerCpu.Of(ownerCpu).CurrentThread != ownerThread;
         }
 
+        // From the idle loop (interrupts enabled): lines appended by
+        // interrupt handlers go out without waiting for the next writer.
+        // Preemptible like any owner; a writer takes it over.
+        internal static void DrainWhenIdle()
+        {
+            if (ring == null || panicking || ring.Empty) return;
+            Drain();
+        }
+
         // Writes the ring out if no CPU does, or if the owner's thread is
         // preempted: takes the owner flag, then record after record.
         private static void Drain()

@@ -161,6 +161,8 @@ namespace Osprey.Kernel.SelfTest
 
         private static void InterruptsOffOverflow(Check t)
         {
+            // Another CPU's idle thread would drain the ring meanwhile.
+            if (Smp.Smp.Count > 1) { t.Skip(Smp.Smp.Count + " CPUs run: another CPU's idle thread writes the ring out meanwhile"); return; }
             char[] tap = new char[OffLines * 40 + 4096];
             long dropped0 = Log.Dropped;
             Log.StartTap(tap);
