@@ -13,36 +13,38 @@ namespace Osprey.Kernel
     // line into the log ring (console/LogRing.cs) under ConsoleLock, a
     // memory copy of at most LineMax characters. The consoles are written
     // from the ring by one CPU at a time, the owner, with interrupts as the
-    // writer had them (enabled in a thread): it takes the owner flag under
-    // ConsoleLock, then writes record after record, the lock held only to
-    // peek and to consume. Records leave the ring in the order they entered
-    // it, on COM1 and on the screen alike, so lines of different CPUs never
-    // mix. (Pieces of two threads of one CPU interleave as they are
-    // written, as do an interrupt handler's pieces with the thread's.)
+    // writer had them (enabled in a thread): it takes the owner token under
+    // ConsoleLock, then writes chunk after chunk, each under the lock after
+    // a check of its token (at most 16 port writes into the UART's FIFO and
+    // their glyphs per hold; the wait for the UART runs with the lock free). Records leave
+    // the ring in the order they entered it, on COM1 and on the screen
+    // alike, so lines of different CPUs never mix. (Pieces of two threads
+    // of one CPU interleave as they are written, as do an interrupt
+    // handler's pieces with the thread's.)
     //
     // Who drains: a writer whose interrupts were enabled, outside interrupt
-    // handlers, after its line went into the ring (if no other CPU owns the
-    // consoles); before the scheduler runs on a CPU (early boot), every
-    // writer, synchronously. A line written from an interrupt handler or
-    // with interrupts off is only appended: the next draining writer, or a
-    // Flush, writes it out. An owner's thread can be preempted while it
-    // writes: the others keep appending. A full ring drops the line (and
-    // says so in the next line that fits) unless the writer is a thread
-    // that may wait: it drains itself or waits, bounded, for the owner.
-    // Flush (before a QEMU exit or a halt) writes out everything; a panic
-    // writes straight through (EnterPanic).
+    // handlers, after its line went into the ring, when no CPU owns the
+    // consoles or the owner's thread does not run (preempted: taken over
+    // at the character where it stopped); before the scheduler runs on a
+    // CPU (early boot), every writer, synchronously; each CPU's idle
+    // thread. A line written from an interrupt handler or with interrupts
+    // off is only appended. A full ring drops the line (and says so in the
+    // next line that fits) unless the writer is a thread that may wait: it
+    // drains itself or waits, bounded, for the owner. Flush (before a QEMU
+    // exit or a halt) writes out everything; a panic writes straight
+    // through (EnterPanic). kernel/README.md, "The log path".
     internal static unsafe class Log
     {
-        // Guards the log ring, the owner flag and the longest-hold figure:
-        // held for a copy of one record (or a peek/consume), never while a
-        // console is written.
+        // Guards the log ring, the owner token and its position: held for a
+        // copy of one record, a peek/consume, or one chunk of at most 16
+        // port writes and their glyphs; never for a wait on the UART.
         internal static SpinLock ConsoleLock;
         private const int LineMax = 256;       // TraceFormat.MaxLine fits one record
         private const int RingLines = 256;
         private static char[][] lines;          // per CPU index: the current line's pieces
         private static int[] lengths;
         private static Console.LogRing ring;
-        private static int owner;               // CPU index + 1 of the CPU writing the consoles, 0 none
+        private static int owner;               // the token of the owner writing the consoles, 0 none
         private static bool panicking;
 
         private static bool screen;
@@ -212,6 +214,7 @@ namespace Osprey.Kernel
             ulong f0 = Machine.DisableInterrupts();
             bool mayWait = MayDrain(f0);
             Machine.RestoreInterrupts(f0);
+            hostRecords = true;
             int at = 0;
             do
             {
@@ -342,18 +345,20 @@ namespace Osprey.Kernel
         // ---- The console owner ----
         //
         // owner is a token (0: none), new at every taking, so an owner that
-        // lost the consoles notices at its next character. Every character
-        // is written under ConsoleLock after a check of the token, and
+        // lost the consoles notices at its next chunk. Every
+        // chunk is written under ConsoleLock after a check of the token, and
         // written counts the oldest record's characters already out: a new
         // owner goes on where the old one stopped (no character twice, none
         // skipped). The wait for the UART (LSR) comes before the lock, with
-        // interrupts as the owner had them; the hold is one port write (a
-        // 16550's FIFO takes CR and LF together) and a glyph on the screen.
-        // A newline's scroll of the screen runs after the lock.
+        // interrupts as the owner had them; the hold is at most FifoBytes
+        // port writes (the 16550's FIFO, empty after the wait, takes them)
+        // and their glyphs. A newline's scroll of the screen runs after the
+        // lock.
         private static int nextToken;
         private static int ownerCpu;                    // the owner's CPU index
         private static Threading.Thread ownerThread;    // the owner's thread (null: none yet on its CPU)
         private static int written;
+        private static bool hostRecords;                // a COM1-only record was ever appended (console= aside)
 
         // Takes the consoles (lock held): a new token.
         private static int TakeLocked()
@@ -404,41 +409,50 @@ namespace Osprey.Kernel
             char[] text = ring.Text;
             while (true)
             {
+                // The wait for the UART with the lock free (interrupts as
+                // the owner has them); then one chunk under the lock.
+                if (!noSerial || hostRecords) Serial.WaitTransmitter();
                 int off, len, fl;
                 ulong f = ConsoleLock.Acquire();
+                ulong t0 = Machine.Cycles();
                 if (owner != token) { ConsoleLock.Release(f); return; }          // taken over
                 if (!ring.Peek(out off, out len, out fl)) { owner = 0; ownerThread = null; ConsoleLock.Release(f); return; }
-                int at = written;
-                bool nl = (fl & Console.LogRing.Newline) != 0;
-                if (at >= len + (nl ? 1 : 0)) { ring.Consume(); written = 0; ConsoleLock.Release(f); continue; }
+                int end = len + ((fl & Console.LogRing.Newline) != 0 ? 1 : 0);
+                if (written >= end) { ring.Consume(); written = 0; ConsoleLock.Release(f); continue; }
+                bool scroll = EmitChunk(text, off, len, end, fl);
+                OffFor(t0);
                 ConsoleLock.Release(f);
-                if (!EmitOne(token, at < len ? text[off + at] : '\n', fl)) return;
+                if (scroll) Console.Screen.PutChar('\n');
             }
         }
 
-        // One character of the oldest record, if `token` still owns the
-        // consoles: false when it does not.
-        private static bool EmitOne(int token, char c, int recordFlags)
+        // Up to FifoBytes bytes of the oldest record from `written` on (lock
+        // held, the UART's transmitter empty: a 16550's FIFO takes them all),
+        // their glyphs, the tap; true when a newline's scroll of the screen
+        // is left for the caller (after the lock).
+        private const int FifoBytes = 16;
+        private static bool EmitChunk(char[] text, int off, int len, int end, int recordFlags)
         {
             bool toSerial = (recordFlags & Console.LogRing.Serial) != 0 && !noSerial || (recordFlags & Console.LogRing.Host) != 0;
             bool toScreen = (recordFlags & Console.LogRing.Screen) != 0 && screen;
             bool toTap = (recordFlags & (Console.LogRing.Serial | Console.LogRing.Host)) != 0 && tap != null;
-            if (toSerial) Serial.WaitTransmitter();
-            ulong f = ConsoleLock.Acquire();
-            ulong t0 = Machine.Cycles();
-            if (owner != token) { ConsoleLock.Release(f); return false; }
-            if (toSerial)
+            int budget = FifoBytes;
+            while (written < end && budget > 0)
             {
-                if (c == '\n') Serial.Put((byte)'\r');
-                Serial.Put(c < 128 ? (byte)c : (byte)'?');
+                char c = written < len ? text[off + written] : '\n';
+                if (c == '\n' && budget < 2) break;
+                if (toSerial)
+                {
+                    if (c == '\n') { Serial.Put((byte)'\r'); budget--; }
+                    Serial.Put(c < 128 ? (byte)c : (byte)'?');
+                }
+                budget--;
+                if (toTap && tapLength < tap.Length) tap[tapLength++] = c;
+                written++;
+                if (c == '\n') return toScreen;
+                if (toScreen) Console.Screen.PutChar(c);
             }
-            if (toScreen && c != '\n') Console.Screen.PutChar(c);
-            if (toTap && tapLength < tap.Length) tap[tapLength++] = c;
-            written++;
-            OffFor(t0);
-            ConsoleLock.Release(f);
-            if (toScreen && c == '\n') Console.Screen.PutChar(c);
-            return true;
+            return false;
         }
 
         // Writes out everything in the ring before the caller leaves the

@@ -119,7 +119,7 @@ namespace Osprey.Kernel.SelfTest
                 if (spawned[i]) running++;
             }
             int ended = 0;
-            while (ended < running && Blocking.Obtain(loggersDone, 2000000000L) == SyncStatus.Successful) ended++;
+            while (ended < running && Blocking.Obtain(loggersDone, 20000000000L) == SyncStatus.Successful) ended++;
             long worst = Log.MaxInterruptsOffNs;
             int length = Log.StopTap();
             t.Equal(running, ended, "loggers that finished");
