@@ -32,19 +32,37 @@ namespace Osprey.Kernel.Drivers
         internal static void InitializeForwarded() { present = true; }
 
         // The loopback probe once more (for the self-test), with a different
-        // byte: true when the UART echoes it. Interrupts are off and the
-        // transmitter drained first (LSR bit 6, TEMT) so that no log byte goes
+        // byte: true when the UART echoes it. The log's consoles are held
+        // (Log.HoldConsoles: no CPU writes a record meanwhile), interrupts
+        // are off for the probe itself and the transmitter drained first (LSR bit 6, TEMT) so that no log byte goes
         // into the loop instead of out of the port.
         internal static bool ProbeAgain()
         {
-            ulong flags = Log.ConsoleLock.Acquire();        // no log line meanwhile, from any CPU
+            Log.HoldConsoles();                              // no log line meanwhile, from any CPU
+            ulong flags = Machine.DisableInterrupts();
             for (int spin = 0; spin < 100000 && (Machine.In8(Base + 5) & 0x40) == 0; spin++) Machine.SpinWaitHint();
             Machine.Out8(Base + 4, 0x1E);    // MCR: loopback
             Machine.Out8(Base + 0, 0x5A);
             bool echoed = Machine.In8(Base + 0) == 0x5A;
             Machine.Out8(Base + 4, 0x0F);    // MCR: normal operation
-            Log.ConsoleLock.Release(flags);
+            Machine.RestoreInterrupts(flags);
+            Log.ReleaseConsoles();
             return echoed;
+        }
+
+        // Waits (bounded) until the transmitter takes a byte: LSR bit 5,
+        // transmit holding register (with the FIFO on: the FIFO) empty.
+        internal static void WaitTransmitter()
+        {
+            if (!present) return;
+            for (int spin = 0; spin < 100000 && (Machine.In8(Base + 5) & 0x20) == 0; spin++) Machine.SpinWaitHint();
+        }
+
+        // One byte into THR without waiting (after WaitTransmitter: the
+        // 16550's 16-byte FIFO, enabled by Initialize, takes a CR LF pair).
+        internal static void Put(byte b)
+        {
+            if (present) Machine.Out8(Base, b);
         }
 
         internal static void WriteByte(byte b)

@@ -95,6 +95,7 @@ namespace Osprey.Kernel.SelfTest
             Log.Write("\n");
             Log.WriteLine("# selftest: end");
             RunSummary.Print(pass, fail, skip);
+            Log.Flush();
             HoldScreen();
             Exit(fail == 0 ? ExitPass : ExitFail);
         }
@@ -209,11 +210,15 @@ namespace Osprey.Kernel.SelfTest
             while (Time.Clock.Now() < until) Machine.SpinWaitHint();
         }
 
+        // Every log line reaches COM1 (Log.Flush) before QEMU is left or
+        // the CPU halts.
         internal static void Exit(byte code)
         {
+            Log.Flush();
             Machine.DebugExit(code);
             // Not under QEMU (no isa-debug-exit device): stop here.
             Log.WriteLine("osprey: self-test finished; halting (no QEMU exit device)");
+            Log.Flush();
             Machine.HaltForever();
         }
     }

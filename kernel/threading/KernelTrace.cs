@@ -90,8 +90,8 @@ namespace Osprey.Kernel.Threading
 
         // Each dump has its own scratch (a dump runs with interrupts on and
         // may be preempted; two dumps, of two threads or CPUs, share
-        // nothing). COM1 is shared: SerialTraceOutput takes Log.ConsoleLock
-        // for each line.
+        // nothing). COM1 is shared: SerialTraceOutput's lines go through the
+        // log ring like any other line (whole, in order).
         private static TraceRing[] One(TraceRing ring)
         {
             TraceRing[] one = new TraceRing[1];
@@ -105,19 +105,12 @@ namespace Osprey.Kernel.Threading
     {
         public override void Line(char[] buf, int length)
         {
-            ulong f = Log.ConsoleLock.Acquire();
-            for (int i = 0; i < length; i++) Serial.WriteByte((byte)buf[i]);
-            Serial.WriteByte((byte)'\r');
-            Serial.WriteByte((byte)'\n');
-            Log.ConsoleLock.Release(f);
+            Log.SerialLine(buf, length);
         }
 
         internal void Text(string s)
         {
-            ulong f = Log.ConsoleLock.Acquire();
-            Serial.Write(s);
-            Serial.Write("\n");
-            Log.ConsoleLock.Release(f);
+            Log.SerialText(s);
         }
     }
 }

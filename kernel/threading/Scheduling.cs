@@ -279,12 +279,17 @@ namespace Osprey.Kernel.Threading
             if (cpu.SwitchPending && cpu.Core.InterruptNesting == 0) Reschedule();
         }
 
-        // The idle thread: halt until an interrupt; the interrupt's tail
-        // switches to whatever it made ready.
+        // The idle thread: writes out log lines left in the log ring (by
+        // interrupt handlers), then halts until an interrupt; the
+        // interrupt's tail switches to whatever it made ready.
         private static void IdleLoop(Thread self)
         {
             FirstRun();
-            while (true) Machine.WaitForInterrupt();
+            while (true)
+            {
+                Log.DrainWhenIdle();
+                Machine.WaitForInterrupt();
+            }
         }
 
         // First C# frame of every created thread (reached from
