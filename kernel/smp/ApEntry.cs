@@ -9,6 +9,9 @@ namespace Osprey.Kernel.Smp
         // timer wakes each); Result0 = timer interrupts this CPU handled
         // meanwhile, Result1 = ns from the first sleep to the last wake-up.
         internal const int Sleeps = 1;
+        // This CPU's main thread replaces its core by a fresh one with
+        // policy Text (Scheduling.SwitchPolicy); TextResult = why not, or null.
+        internal const int SwitchPolicy = 2;
     }
 
     // The kernel's side of an application processor, called by the arch
@@ -48,6 +51,7 @@ namespace Osprey.Kernel.Smp
                 }
                 Machine.RestoreInterrupts(f);
                 if (command == SmpCommands.Sleeps) Sleeps(cpu, p);
+                else if (command == SmpCommands.SwitchPolicy) p.TextResult = Scheduling.SwitchPolicy(p.Text);
                 p.Command = 0;
             }
         }

@@ -21,6 +21,8 @@ namespace Osprey.Kernel.Smp
         internal volatile int Command;
         internal long Arg0, Arg1;
         internal long Result0, Result1;
+        internal string Text;                // a command's text argument (SwitchPolicy: the policy)
+        internal string TextResult;          // a command's text answer (SwitchPolicy: why refused, null: done)
 
         // Interrupt counts, each written by one CPU's handler.
         internal volatile int PingsReceived;     // fixed IPIs from the boot CPU

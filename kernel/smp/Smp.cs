@@ -121,6 +121,7 @@ namespace Osprey.Kernel.Smp
             p.Arg0 = arg0;
             p.Arg1 = arg1;
             p.Result0 = p.Result1 = 0;
+            p.TextResult = null;
             p.Command = command;
             string error;
             if (!Machine.SendIpi(p.ApicId, WakeVector, out error)) return false;

@@ -7,6 +7,8 @@ namespace Osprey.Kernel.Threading
     // gedf`): every CPU starts with a gedf core of its own (a cluster of one
     // CPU: EDF); Form then gathers the first M of them into one cluster
     // (GedfCluster.Gather): one ready set, the M most urgent threads run.
+    // Dissolve gives each CPU its own core back (the gedf self-tests form a
+    // cluster for their run and dissolve it after).
     //
     // Locking: ReadySetLock guards the cluster's shared ready set and with it
     // every core of the cluster (executing/heir, timer queues, threads'
@@ -69,6 +71,92 @@ namespace Osprey.Kernel.Threading
             }
             Current = cl;
             Machine.RestoreInterrupts(f);
+            return null;
+        }
+
+        // Undoes Form: every CPU of the cluster gets its gedf core on its own
+        // back (GedfCluster.Scatter) and schedules alone again. Boot CPU,
+        // main thread, with nothing else alive: on the other CPUs idle runs
+        // with no switch under way and main is suspended, no CPU has a
+        // watchdog armed or a live thread. A thread that exited on another
+        // CPU may still be leaving its stack there: the check is retried
+        // (bounded, 1 s). Null, or why nothing changed.
+        //
+        // An idle thread that finished its switch just before may still be
+        // waiting for this lock (Scheduling.Reschedule re-acquires it):
+        // it gets it after the release below, and its Unlock then sees no
+        // cluster and only restores its flags. The lock stays taken, but
+        // the dissolved cluster's lock is nobody's any more.
+        internal static string Dissolve()
+        {
+            KernelCluster cl = Current;
+            if (cl == null) return "no cluster runs";
+            if (Scheduling.Current != PerCpu.Of(0).Main) return "not called from the boot CPU's main thread";
+            string back = ReturnTo(0);
+            if (back != null) return back;
+            long start = Machine.Now();
+            while (true)
+            {
+                ulong f = cl.ReadySetLock.Acquire();
+                string why = NotQuiet(cl);
+                if (why == null)
+                {
+                    why = cl.Set.Scatter();
+                    if (why == null)
+                    {
+                        for (int k = 0; k < cl.Cpus; k++) PerCpu.Of(k).Cluster = null;
+                        Current = null;
+                    }
+                    cl.ReadySetLock.Release(f);
+                    return why;
+                }
+                cl.ReadySetLock.Release(f);
+                if (Machine.Now() - start > 1000000000) return why;
+                Machine.SpinWaitHint();
+            }
+        }
+
+        // Moves the calling thread of the cluster to CPU `cpu` (main, which
+        // ran on whichever CPU was free, back to its own). It sleeps 100 us
+        // at a time; while it sleeps its LastCore names `cpu`'s core, which
+        // the cluster prefers for a waking thread when that CPU is free
+        // (GedfCluster.Schedule), so with nothing else running it wakes
+        // there (that move is not counted as a migration). Bounded: 1 s.
+        private static string ReturnTo(int cpu)
+        {
+            long start = Machine.Now();
+            while (PerCpu.Current.Index != cpu)
+            {
+                if (Machine.Now() - start > 1000000000)
+                    return "thread '" + Scheduling.Current.Name + "' did not get back to CPU " + cpu + " within 1 s (it runs on CPU " + PerCpu.Current.Index + ")";
+                ulong f = Scheduling.Lock();
+                Thread self = Scheduling.Current;
+                SyncStatus s = SyncOps.SleepUntil(Scheduling.Core, self, Machine.Now() + 100000);
+                // Blocked, no longer this CPU's heir: this CPU's Dispatch
+                // leaves LastCore alone, the wake-up reads it.
+                if (s == SyncStatus.Blocked)
+                {
+                    self.LastCore = PerCpu.Of(cpu).Core;
+                    Scheduling.Reschedule();
+                }
+                Scheduling.Unlock(f);
+            }
+            return null;
+        }
+
+        // Why the cluster cannot be dissolved yet, or null. Under its lock.
+        private static string NotQuiet(KernelCluster cl)
+        {
+            for (int k = 0; k < cl.Cpus; k++)
+            {
+                PerCpu c = PerCpu.Of(k);
+                if (c.LiveCount != 0) return "CPU " + k + " has " + c.LiveCount + " live thread(s), the first '" + c.LiveHead.Name + "'";
+                if (c.Core.Timers.Count != 0) return "CPU " + k + " has " + c.Core.Timers.Count + " watchdog(s) armed";
+                if (k == 0) continue;
+                if (c.CurrentThread != c.Idle || c.Core.Executing != c.Idle || c.Core.Heir != c.Idle || c.SwitchedFrom != null)
+                    return "CPU " + k + " is not idle (it runs '" + c.CurrentThread.Name + "')";
+                if ((c.Main.State & ThreadState.Suspended) == 0) return "CPU " + k + "'s main thread is not suspended";
+            }
             return null;
         }
     }

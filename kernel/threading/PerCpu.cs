@@ -37,7 +37,7 @@ namespace Osprey.Kernel.Threading
         internal Thread LiveHead;
         internal int LiveCount;
         // Global scheduling: the cluster this CPU belongs to (null: it
-        // schedules alone). Set once by GlobalCluster.Form.
+        // schedules alone). Set by GlobalCluster.Form, cleared by Dissolve.
         internal KernelCluster Cluster;
         // The thread this CPU is switching away from (Scheduling.Reschedule):
         // the thread that runs next on this CPU clears its SwitchingOut.

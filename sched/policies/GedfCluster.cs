@@ -120,6 +120,46 @@ namespace Osprey.Sched
             return cl;
         }
 
+        /// <summary>
+        /// The reverse of Gather: every core becomes a gedf core on its own
+        /// again (a cluster of one CPU), and this cluster is no longer used.
+        /// Allowed only when nothing is in flight: every ready thread is the
+        /// heir of the CPU it executes on and every CPU's heir is what it
+        /// executes (so each such thread stays where it runs, the heir of its
+        /// own core's new cluster). Null, or why nothing changed. The caller
+        /// makes sure no core runs an entry point meanwhile. Setup only
+        /// (allocates).
+        /// </summary>
+        public string Scatter()
+        {
+            for (RbNode x = ready.First; x != null; x = RbTree.Next(x))
+            {
+                SchedThread t = x.Thread;
+                int k = t.Node.HeirCpu;
+                if (k < 0 || cores[k].Executing != t) return "thread " + t.Id + " is ready but does not run on a CPU of its own";
+            }
+            for (int k = 0; k < m; k++)
+                if (cores[k].Heir != cores[k].Executing) return "CPU " + k + " has a switch under way";
+            var singles = new GedfCluster[m];
+            for (int k = 0; k < m; k++) singles[k] = Single(cores[k]);
+            RbNode n;
+            while ((n = ready.First) != null)
+            {
+                SchedThread t = n.Thread;
+                int k = t.Node.HeirCpu;
+                Dequeue(t);
+                singles[k].Enqueue(t, true);
+                singles[k].assigned[0] = t;
+                t.Node.HeirCpu = 0;
+            }
+            for (int k = 0; k < m; k++)
+            {
+                assigned[k] = null;
+                ((GlobalEdfScheduler)cores[k].Scheduler).Bind(singles[k], 0);
+            }
+            return null;
+        }
+
         /// <summary>The cluster of one core (a gedf core on its own: EDF).</summary>
         internal static GedfCluster Single(SchedCore core)
         {

@@ -6,9 +6,11 @@ using Osprey.Sched.Workload;
 
 namespace Osprey.Kernel.SelfTest
 {
-    // Global EDF on the running CPUs (boot with sched=gedf on 2 or more
-    // CPUs: Main.FormCluster gathers them into one cluster). Without a
-    // cluster every test skips.
+    // Global EDF on the running CPUs (2 or more). With sched=gedf the CPUs
+    // form one cluster at boot (Main.FormCluster); otherwise each test
+    // forms one over every started CPU (TestCluster: fresh gedf cores) and
+    // dissolves it after, giving each CPU a fresh core of its policy back.
+    // With one CPU every test skips.
     //  - meets_deadlines: a set the GFB test accepts for the cluster's M
     //    CPUs runs through the workload runner for 60 ms: every job done, no
     //    miss (timing asserted under clock=exact only), jobs migrate;
@@ -36,17 +38,27 @@ namespace Osprey.Kernel.SelfTest
         internal override void Run(int index, Check t)
         {
             KernelCluster cl = GlobalCluster.Current;
+            bool formed = false;
             if (cl == null)
             {
-                if (Smp.Smp.Count < 2) t.Skip("one CPU started: global EDF needs a cluster of 2 or more CPUs (QEMU -smp N)");
-                else t.Skip("no global-EDF cluster: the " + Smp.Smp.Count + " CPUs started on their own '" + Smp.Smp.Policy + "' cores (a cluster forms when gedf is the boot policy)");
-                return;
+                if (Smp.Smp.Count < 2) { t.Skip("one CPU started: global EDF needs a cluster of 2 or more CPUs (QEMU -smp N)"); return; }
+                string why = TestCluster.Form();
+                if (why != null) { t.Fail("cannot form a global-EDF cluster of the " + Smp.Smp.Count + " started CPUs: " + why); return; }
+                cl = GlobalCluster.Current;
+                formed = true;
+                t.Note("cluster: the " + cl.Cpus + " CPUs moved to fresh gedf cores and joined one cluster for this test");
             }
             switch (index)
             {
                 case 0: MeetsDeadlines(t, cl); break;
                 case 1: UrgentPreempts(t, cl); break;
                 case 2: NoIdleWhileReady(t); break;
+            }
+            if (formed)
+            {
+                string why = TestCluster.Dissolve();
+                if (why != null) t.Fail("cannot dissolve the test's cluster: " + why);
+                else t.Note("cluster dissolved: every CPU back on a fresh core of its policy (CPUs 1.." + (Smp.Smp.Count - 1) + ": '" + PerCpu.Of(1).Core.Scheduler.Name + "')");
             }
         }
 

@@ -22,10 +22,12 @@ public static class StageList
             new KernelBootCase("kernel-icount", 420, Clock.Icount, "selftest clock=exact")),
         // The application processors: started, each scheduling, their timers
         // and IPIs (the smp and arch suites; under the -smp 1 runs above the
-        // AP tests are skipped).
-        new("application processors: the smp and arch suites and the log from every CPU on 4 CPUs (-smp 4) and on 2 (-smp 2, -icount shift=0,sleep=off)",
+        // AP tests are skipped). The -smp 2 boot runs every suite: the gedf
+        // suite forms its own cluster of both CPUs and dissolves it, and the
+        // suites after it run on the CPUs' own cores again.
+        new("application processors: the smp and arch suites and the log from every CPU on 4 CPUs (-smp 4); every suite on 2 (-smp 2, -icount shift=0,sleep=off)",
             new KernelBootCase("kernel-smp4", 120, Clock.Plain, "selftest=smp,arch,console.log_lines", "-smp", "4"),
-            new KernelBootCase("kernel-smp2-icount", 120, Clock.Icount, "selftest=smp,arch,console.log_lines clock=exact", "-smp", "2")),
+            new KernelBootCase("kernel-smp2-icount", 300, Clock.Icount, "selftest clock=exact", "-smp", "2")),
         // Global EDF over the CPUs (sched=gedf: one cluster, one ready set):
         // the gedf suite on 2 and 4 CPUs under -icount (timing asserted).
         new("global EDF in the kernel: the gedf suite on 2 and 4 CPUs (-smp 2 and -smp 4, -icount shift=0,sleep=off)",

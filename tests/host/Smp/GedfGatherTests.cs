@@ -82,6 +82,43 @@ namespace Osprey.Tests.Smp
         }
 
         [Test]
+        public void ScatterGivesEachCoreItsExecutingThreadBackAsACoreOfItsOwn()
+        {
+            var c0 = Core(new FakePlatform(), 0);
+            var c1 = Core(new FakePlatform(), 1);
+            var main = Ready(c0, 1, 500);
+            c0.Dispatch();
+            string err;
+            GedfCluster g = GedfCluster.Gather(new[] { c0, c1 }, out err);
+            Assert.That(g, Is.Not.Null, err);
+            var a = Ready(c0, 2, 100);
+            c0.Dispatch();
+            c1.Dispatch();
+            Assert.That(c1.Executing, Is.SameAs(a));
+            // A ready thread that waits (b: no CPU) refuses; so does a switch under way.
+            var b = Ready(c0, 3, 900);
+            Assert.That(g.Scatter(), Does.Contain("thread 3"));
+            c0.Block(b);
+            c0.Block(a);
+            Assert.That(g.Scatter(), Does.Contain("CPU 1 has a switch under way"));
+            c1.Dispatch();
+            Assert.That(g.Scatter(), Is.Null);
+            // Each core decides alone again: main stays CPU 0's; a thread
+            // made ready on CPU 1 runs there and never on CPU 0.
+            Assert.That(((GlobalEdfScheduler)c0.Scheduler).Cluster.CpuCount, Is.EqualTo(1));
+            Assert.That(((GlobalEdfScheduler)c0.Scheduler).Cluster.Check(), Is.Null);
+            Assert.That(((GlobalEdfScheduler)c1.Scheduler).Cluster.Check(), Is.Null);
+            Assert.That(c0.Heir, Is.SameAs(main));
+            var y = Ready(c1, 4, 50);
+            Assert.That(c1.Heir, Is.SameAs(y));
+            Assert.That(c0.Heir, Is.SameAs(main));
+            Assert.That(c0.CheckInvariants(), Is.Null);
+            Assert.That(c1.CheckInvariants(), Is.Null);
+            // The cores can gather again.
+            Assert.That(GedfCluster.Gather(new[] { c0, c1 }, out err), Is.Not.Null, err);
+        }
+
+        [Test]
         public void CallerCheckAcceptsAThreadExecutingOnAnotherCpuOfTheClusterOnly()
         {
             var c0 = Core(new FakePlatform(), 0);
