@@ -110,16 +110,25 @@ namespace Osprey.Kernel.SelfTest
             Log.StartTap(tap);
             Log.ResetMaxInterruptsOff();
             bool[] spawned = new bool[n];
+            Thread local = null;
             for (int i = 0; i < n; i++)
             {
                 if (!Smp.Smp.Online(i)) continue;
                 // CPU 0's logger runs below this thread's priority (it
                 // shares CPU 0 with the wait below).
-                spawned[i] = t.True(Remote.SpawnOn(i, "log-ring-logger", &Logger, null, i == 0 ? KernelMain.MainPriority + 1 : 100) != null, "a logger on cpu " + i);
+                Thread logger = Remote.SpawnOn(i, "log-ring-logger", &Logger, null, i == 0 ? KernelMain.MainPriority + 1 : 100);
+                spawned[i] = t.True(logger != null, "a logger on cpu " + i);
                 if (spawned[i]) running++;
+                if (i == Machine.CpuIndex) local = logger;
             }
             int ended = 0;
             while (ended < running && Blocking.Obtain(loggersDone, 20000000000L) == SyncStatus.Successful) ended++;
+            // This CPU's logger is less urgent than this thread: it has
+            // released the semaphore but not yet exited. Join it, so that no
+            // thread of this test is alive when the next test switches the
+            // scheduler (the other CPUs' loggers are the most urgent there
+            // and exit right after their release).
+            if (local != null) t.True(Threads.Join(local, 20000000000L) == ThreadStatus.Successful, "this CPU's logger exited");
             long worst = Log.MaxInterruptsOffNs;
             int length = Log.StopTap();
             t.Equal(running, ended, "loggers that finished");
