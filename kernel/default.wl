@@ -10,10 +10,12 @@
 #           for the core's slice: the guest counts its late jobs);
 #   rt      a synthetic guest (30/100 ms, its clock at 2x host time) running
 #           its own EDF task set on its virtual timer;
-#   quiet   a synthetic, mostly idle guest (10/100 ms, extra time allowed).
+#   os      Osprey itself as a paravirtual guest (image osprey: this same
+#           kernel.elf, the boot module 'osprey'), 2/10 ms, running its own
+#           EDF task set on its virtual clock and printing its own table.
 # At the end the kernel prints the cores' table, the virtual-interrupt
-# delivery errors, the real guests' own counts and the periodic guest's
-# tasks. On a CPU without SVM and nested paging (any Intel CPU: VMX is not
+# delivery errors, the real guests' own counts, the Osprey guest's own
+# report and the periodic guest's tasks. On a CPU without SVM and nested paging (any Intel CPU: VMX is not
 # implemented) the three real guests are refused and the rest runs. The
 # simulator (`./build.sh sim kernel/default.wl`) models each real image by
 # its synthetic equivalent (sched/README.md, "Real guests").
@@ -45,6 +47,15 @@ guest name=rt workload=periodic dilation=2/1 scheduler=edf
   periodic name=act   wcet=5ms  period=50ms deadline=40ms
 end
 
-guest name=quiet workload=idle
-  vcore id=0 period=100ms slice=10ms extra=yes cpu=0
+guest name=os
+  image osprey
+  memory 64M
+  cmdline exit
+  vcore id=0 period=10ms slice=2ms extra=no cpu=0
+  workload
+    scheduler edf
+    duration 300ms
+    periodic name=a wcet=500us period=20ms
+    periodic name=b wcet=1ms period=50ms
+  end workload
 end

@@ -52,9 +52,11 @@ public static class RunCommand
         string outDir = Path.Combine(root, "out");
         if (kernel)
         {
+            string file = r.Workload ?? Path.Combine(root, "kernel", "default.wl");
             string modules = (r.Workload ?? "kernel/default.wl") + " workload";
-            // A guest with 'image osprey' boots this same kernel.elf, given as the module 'osprey'.
-            if (r.Workload != null && UsesOspreyGuest(File.ReadAllText(r.Workload)))
+            // A guest with 'image osprey' boots this same kernel.elf, given as the module 'osprey'
+            // (the default demo has one).
+            if (File.Exists(file) && UsesOspreyGuest(File.ReadAllText(file)))
                 modules += "," + Path.Combine(outDir, "kernel.elf") + " osprey";
             q.AddRange(new[] { "-kernel", Path.Combine(outDir, "kernel.elf"), "-initrd", modules });
             if (words.Count > 0) q.AddRange(new[] { "-append", string.Join(" ", words) });
