@@ -83,7 +83,7 @@ namespace Osprey.Kernel.SelfTest
         // tap: the text the console owner wrote) holds every line whole and
         // each CPU's lines in order, none lost or doubled. The longest
         // stretch the log path kept interrupts off meanwhile is reported; on
-        // the exact clock (-icount, where it repeats) it must stay under
+        // the exact clock with one CPU (-icount, where it repeats) it must stay under
         // OffBoundNs: a copy of one line, not its trip through a UART.
         private const int LoggerLines = 40;
         private const long OffBoundNs = 5000;
@@ -159,7 +159,12 @@ namespace Osprey.Kernel.SelfTest
             t.Equal(0, Log.Dropped - dropped0, "lines dropped by the ring");
             t.Note(running + " CPUs logged " + LoggerLines + " lines each; longest interrupts-off stretch of the log path " + worst + " ns");
             t.Bench("log_interrupts_off_max", worst, "ns");
-            if (KernelMain.Options.ExactClock) t.True(worst < OffBoundNs, "interrupts off at most " + OffBoundNs + " ns at a time in the log path (exact clock): " + worst + " ns");
+            // Asserted on the exact clock with one CPU only: with several,
+            // QEMU's -icount runs the vCPUs in turn on one thread and guest
+            // time counts the instructions of all of them, so a stretch
+            // measured on one CPU also holds the other vCPUs' turns that
+            // fell inside it (not that CPU's own time).
+            if (KernelMain.Options.ExactClock && running == 1) t.True(worst < OffBoundNs, "interrupts off at most " + OffBoundNs + " ns at a time in the log path (exact clock, one CPU): " + worst + " ns");
         }
 
         // Lines written with interrupts off (as from an interrupt handler)
