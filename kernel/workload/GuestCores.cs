@@ -121,6 +121,10 @@ namespace Osprey.Kernel.Workload
             Op op = (Op)o;
             VcoreScheduler vs = Scheduler;
             op.S = vs == null ? VcoreStatus.InvalidShare : vs.SetShare(op.Num, op.Den);
+            // A run charges every CPU's admission the per-reservation
+            // overhead the runner chose (RunOverheads: measured on the boot
+            // CPU), as the simulator charges it on every CPU.
+            if (vs != null && op.Ok) vs.ReservationOverheadNs = RunOverheads.Current.PerReservationNs;
         }
 
         // Starts this CPU's cores at op.At and arms its stop at op.StopAt
@@ -304,7 +308,7 @@ namespace Osprey.Kernel.Workload
             if (answered && op.Ok) return true;
             if (!answered) Reject(prefix + "guest core " + name + ": CPU " + v.Cpu + " did not answer");
             else if (op.A.Message != null || op.S != VcoreStatus.Ok)
-                Reject(prefix + (op.A.Message != null ? "cpu " + v.Cpu + ": " + op.A.Message : "guest core " + name + ": " + (int)op.S));
+                Reject(prefix + (op.A.Message != null ? op.A.Message : "guest core " + name + " on cpu " + v.Cpu + ": " + (int)op.S));
             On(v.Cpu, &DiscardHere, op);
             return false;
         }
@@ -318,7 +322,10 @@ namespace Osprey.Kernel.Workload
 
         // The share on every CPU that runs the vcore scheduler (each CPU
         // admits against its own); the first refusal, or null.
-        internal static string SetShareEverywhere(long num, long den)
+        internal static string SetShareEverywhere(long num, long den) { return SetShareEverywhere(num, den, false); }
+
+        // withOverheads: also the run's per-reservation overhead (FromWorkload).
+        private static string SetShareEverywhere(long num, long den, bool withOverheads)
         {
             for (int c = 0; c < Smp.Smp.Count && c < MaxCpus; c++)
             {
@@ -326,6 +333,7 @@ namespace Osprey.Kernel.Workload
                 Op op = new Op();
                 op.Num = num;
                 op.Den = den;
+                op.Ok = withOverheads;
                 if (!On(c, &SetShareHere, op)) return "CPU " + c + " did not answer";
                 if (op.S != VcoreStatus.Ok) return "cpu " + c + ": " + op.S;
             }
@@ -339,7 +347,7 @@ namespace Osprey.Kernel.Workload
         {
             // Guest blocks with an error were left out by the parser.
             for (int i = 0; w.GuestErrors != null && i < w.GuestErrors.Length; i++) Reject(w.GuestErrors[i]);
-            string shareError = SetShareEverywhere(w.ShareNum, w.ShareDen);
+            string shareError = SetShareEverywhere(w.ShareNum, w.ShareDen, true);
             if (shareError != null)
             {
                 Reject("field 'share': cannot use the share " + w.ShareNum + "/" + w.ShareDen + " (" + shareError + "): no guest core runs");

@@ -164,7 +164,7 @@ namespace Osprey.Kernel.SelfTest
                 string m = GuestCores.Rejected[i];
                 t.Note("rejected: " + m);
                 if (m.StartsWith("line ") && Has(m, ": field 'cpu': guest core far/0: cpu=" + cpus + ", ")) farNamed = true;
-                if (m.StartsWith("cpu 3: ")) bigNamed = true;
+                if (m.StartsWith("line ") && Has(m, "vcore big/0 on cpu 3: ")) bigNamed = true;
             }
             t.True(farNamed, "cpu=" + cpus + " refused with its line and field");
             if (!bigFit) t.True(bigNamed, "the 60% core refused by CPU 3's own admission (30% + 20% admitted there)");

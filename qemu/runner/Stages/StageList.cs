@@ -60,10 +60,11 @@ public static class StageList
         new("run control: overloaded and starving workloads end on time (-icount)",
             RunControlCase.Each("tests/workloads", "runctl-*.wl")),
 
-        new("guest reports: taken before teardown, the file's share, the core limit, refusals end in failure (-icount)",
+        new("guest reports: taken before teardown, the file's share, the core limit, refusals end in failure, cores on CPUs 1..3 (-smp 4) (-icount)",
             new GuestReportCase("sched/examples/guests.wl", ExitCodes.Pass),
             new GuestReportCase("sched/examples/guests-extra.wl", ExitCodes.Fail),
             new GuestReportCase("tests/workloads/guests-share.wl", ExitCodes.Fail),
+            new GuestReportCase("tests/workloads/guests-smp4.wl", ExitCodes.Fail, "-smp", "4"),
             new GuestLimitCase(),
             new RunStatusCase("tests/workloads/guests-share.wl", "rejected: line 12: field 'slice'", ExitCodes.Fail),
             new AdmittedCase("tests/workloads/guests-50.wl"),
