@@ -10,10 +10,10 @@ namespace Osprey.Kernel.Smp
     // time while the target allocates.
     internal sealed unsafe class RemoteCall
     {
-        internal const int SpawnThread = 1, NewSemaphore = 2, AdoptThread = 3, StartThread = 4;
+        internal const int SpawnThread = 1, NewSemaphore = 2, AdoptThread = 3, StartThread = 4, Function = 5;
         internal int What;
         internal string Name;
-        internal delegate*<object, void> Entry;
+        internal delegate*<object, void> Entry;      // SpawnThread's body; Function's function
         internal object Argument;
         internal int Priority, Initial, Max;
         internal Thread Thread;
@@ -44,6 +44,10 @@ namespace Osprey.Kernel.Smp
             else if (What == StartThread)
             {
                 Succeeded = Threads.Start(Thread) == ThreadStatus.Successful;
+            }
+            else if (What == Function)
+            {
+                Entry(Argument);
             }
             Done = true;
         }
@@ -120,6 +124,28 @@ namespace Osprey.Kernel.Smp
             c.What = RemoteCall.StartThread;
             c.Thread = t;
             return Call(cpu, c) && c.Succeeded;
+        }
+
+        // Runs fn(argument) on CPU `cpu` with interrupts off: there, in its
+        // reschedule-IPI handler (its core's operations are that CPU's
+        // alone); here, when cpu is the calling CPU. The caller waits for
+        // it. False when the CPU does not run or did not answer within 1 s.
+        // Thread context only; fn must not block.
+        internal static bool RunOn(int cpu, delegate*<object, void> fn, object argument)
+        {
+            if (cpu == Machine.CpuIndex)
+            {
+                ulong f = Machine.DisableInterrupts();
+                fn(argument);
+                Scheduling.Preempt();
+                Machine.RestoreInterrupts(f);
+                return true;
+            }
+            RemoteCall c = new RemoteCall();
+            c.What = RemoteCall.Function;
+            c.Entry = fn;
+            c.Argument = argument;
+            return Call(cpu, c);
         }
 
         // A priority-ordered semaphore belonging to CPU `cpu`'s core.

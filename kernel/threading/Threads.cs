@@ -186,6 +186,22 @@ namespace Osprey.Kernel.Threading
             return ThreadStatus.Successful;
         }
 
+        // Join's end for an exited thread of the calling CPU's core, without
+        // waiting: a thread of another CPU polled t.Exited and asks this
+        // CPU (Smp.Remote.RunOn) to recycle the stack. Interrupts off, in
+        // that CPU's handler: t switched out when it exited, so its stack is
+        // no longer in use. NotStarted: t has not exited yet.
+        internal static ThreadStatus Reap(Thread t)
+        {
+            if (t == null) return ThreadStatus.NullThread;
+            if (!t.Exited) return ThreadStatus.NotStarted;
+            if (t.Joined) return ThreadStatus.AlreadyJoined;
+            t.Joined = true;
+            if (t.Stack != null) { Stack.Release(t.Stack); t.Stack = null; }
+            Scheduling.Core.RemoveThread(t);
+            return ThreadStatus.Successful;
+        }
+
         internal static ThreadStatus SleepFor(long ns)
         {
             return SleepUntil(Machine.Now() + (ns < 0 ? 0 : ns));

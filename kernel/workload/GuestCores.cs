@@ -11,47 +11,216 @@ namespace Osprey.Kernel.Workload
     // time the guest executes; the vcore scheduler (sched=vcore) gives it its
     // slice every period, cuts it with the one-shot timer when the slice is
     // used up, hands out extra time, and raises its virtual timer interrupts.
+    //
+    // Each core runs on the CPU its vcore line names (cpu=): its thread is
+    // created on that CPU's scheduling core, and that CPU's own vcore
+    // scheduler admits it against that CPU's share (one run queue and one
+    // analysis per physical CPU, as in the simulator). Every operation on a
+    // CPU's scheduler runs on that CPU (Smp.Remote.RunOn: a request and a
+    // reschedule IPI; the caller waits), and a run's end is a stop watchdog
+    // on each CPU, all at the same instant (StartAll), so no CPU's stop
+    // waits for another's. Shared tables (Cores, CoreThreads) are written
+    // only by the setup thread's requests, one at a time; a CPU's stop
+    // reads only its own rows.
     internal static unsafe class GuestCores
     {
         internal const int Max = WorkloadLimits.MaxGuestCores;
+        internal const int MaxCpus = Acpi.AcpiInfo.MaxCpus;
         internal static Vcore[] Cores = new Vcore[Max];
         internal static Thread[] CoreThreads = new Thread[Max];
         internal static int Count;
         internal static string[] Rejected = new string[Max];
         internal static int RejectedCount;
         private static int cores;          // vcore lines seen, admitted or not
-        // Taken when the run stops (StopInInterrupt), before the cores are
-        // removed: the share, what was admitted, each core's guest clock.
+        // The run has stopped (the runner's stop, or StopAll): no more events.
         private static bool stopped;
-        private static long shareNum = 1, shareDen = 1;
-        private static Osprey.Sched.Analysis.Utilization admitted;
-        private static int admittedCount;
+        // Per CPU: a vcore line placed there (its table is printed), its own
+        // stop done, and what the report needs, taken by that stop before
+        // the cores are removed: the share, what was admitted.
+        private static readonly bool[] hosted = new bool[MaxCpus];
+        private static readonly bool[] cpuStopped = new bool[MaxCpus];
+        private static readonly long[] shareNum = new long[MaxCpus], shareDen = new long[MaxCpus];
+        private static readonly Osprey.Sched.Analysis.Utilization[] admitted = new Osprey.Sched.Analysis.Utilization[MaxCpus];
+        private static readonly int[] admittedCount = new int[MaxCpus];
+        private static readonly CpuStop[] stops = new CpuStop[MaxCpus];
+        // Each core's guest clock at its CPU's stop.
         private static readonly long[] guestClock = new long[Max];
 
         internal static bool Stopped { get { return stopped; } }
 
+        // The calling CPU's vcore scheduler (null under another policy).
         internal static VcoreScheduler Scheduler { get { return Scheduling.Core.Scheduler as VcoreScheduler; } }
+
+        // CPU `cpu`'s vcore scheduler; null when it does not run or runs another policy.
+        internal static VcoreScheduler SchedulerOn(int cpu)
+        {
+            if (cpu < 0 || cpu >= PerCpu.Count || !Smp.Smp.Online(cpu)) return null;
+            SchedCore c = PerCpu.Of(cpu).Core;
+            return c == null ? null : c.Scheduler as VcoreScheduler;
+        }
 
         internal static void Reset()
         {
             // The previous run's threads have ended: real guests' frames go back to the pool.
             for (int i = 0; i < Count; i++) Osprey.Kernel.Arch.Svm.VmmCores.Release(Cores[i]);
             for (int i = 0; i < Max; i++) { Cores[i] = null; CoreThreads[i] = null; Rejected[i] = null; guestClock[i] = 0; }
+            for (int c = 0; c < MaxCpus; c++)
+            {
+                hosted[c] = false; cpuStopped[c] = false; admittedCount[c] = 0; shareNum[c] = 1; shareDen[c] = 1;
+                if (stops[c] == null) { stops[c] = new CpuStop(); stops[c].Cpu = c; }
+                stops[c].Done = false;
+            }
             Count = 0;
             RejectedCount = 0;
             cores = 0;
             stopped = false;
-            admittedCount = 0;
-            shareNum = 1;
-            shareDen = 1;
             GuestEvents.Reset();
         }
+
+        // ---- Requests run on a core's CPU (Remote.RunOn: interrupts off there) ----
+
+        private sealed class Op
+        {
+            internal int Cpu;
+            internal Vcore V;
+            internal Thread T;
+            internal string Name;
+            internal long At, StopAt, Num, Den;
+            internal VcoreStatus S;
+            internal VcoreAdmission A;
+            internal Osprey.Sched.Analysis.Utilization U;
+            internal int N;
+            internal bool Ok;
+        }
+
+        // On CPU `cpu`: fn(op); false when that CPU did not answer.
+        private static bool On(int cpu, delegate*<object, void> fn, Op op)
+        {
+            op.Cpu = cpu;
+            return Smp.Remote.RunOn(cpu, fn, op);
+        }
+
+        // Admission and the row together, on the core's CPU: that CPU's
+        // stop sees either no core or an admitted one in Cores.
+        private static void AttachHere(object o)
+        {
+            Op op = (Op)o;
+            VcoreScheduler vs = Scheduler;
+            op.Ok = false;
+            if (stopped || cpuStopped[op.Cpu] || vs == null) return;
+            op.S = vs.Attach(op.T, op.V, out op.A);
+            if (op.S != VcoreStatus.Ok) return;
+            Cores[Count] = op.V;
+            CoreThreads[Count] = op.T;
+            Count++;
+            op.Ok = true;
+        }
+
+        private static void SetShareHere(object o)
+        {
+            Op op = (Op)o;
+            VcoreScheduler vs = Scheduler;
+            op.S = vs == null ? VcoreStatus.InvalidShare : vs.SetShare(op.Num, op.Den);
+            // A run charges every CPU's admission the per-reservation
+            // overhead the runner chose (RunOverheads: measured on the boot
+            // CPU), as the simulator charges it on every CPU.
+            if (vs != null && op.Ok) vs.ReservationOverheadNs = RunOverheads.Current.PerReservationNs;
+        }
+
+        // Starts this CPU's cores at op.At and arms its stop at op.StopAt
+        // (long.MaxValue: none).
+        private static void StartHere(object o)
+        {
+            Op op = (Op)o;
+            VcoreScheduler vs = Scheduler;
+            op.Ok = false;
+            if (stopped || cpuStopped[op.Cpu] || vs == null) return;
+            for (int i = 0; i < Count; i++) if (Cores[i].Cpu == op.Cpu) vs.Start(Cores[i], op.At);
+            if (op.StopAt != long.MaxValue) Scheduling.Core.Timers.Insert(stops[op.Cpu], op.StopAt);
+            op.Ok = true;
+        }
+
+        private static void StartOneHere(object o)
+        {
+            Op op = (Op)o;
+            op.Ok = false;
+            if (stopped || cpuStopped[op.Cpu]) return;
+            Scheduler.Start(op.V, op.At);
+            op.Ok = true;
+        }
+
+        private static void RemoveHere(object o)
+        {
+            Op op = (Op)o;
+            op.Ok = false;
+            if (stopped || cpuStopped[op.Cpu] || op.V.Removed) return;
+            Scheduler.Remove(op.V);
+            if (op.T.Started) Scheduling.Core.Suspend(op.T);
+            op.Ok = true;
+        }
+
+        private static void LeftHere(object o)
+        {
+            Op op = (Op)o;
+            VcoreScheduler vs = Scheduler;
+            op.N = 0;
+            if (vs == null) return;
+            vs.AdmittedShare(null, out op.U);
+            op.N = vs.VcoreCount;
+        }
+
+        // The self-tests' end: this CPU's cores removed (their threads see
+        // Detached and exit), its stop disarmed.
+        private static void StopAllHere(object o)
+        {
+            Op op = (Op)o;
+            cpuStopped[op.Cpu] = true;
+            Scheduling.Core.Timers.Cancel(stops[op.Cpu]);
+            VcoreScheduler vs = Scheduler;
+            if (vs == null) return;
+            for (int i = 0; i < Count; i++) if (Cores[i].Cpu == op.Cpu) vs.Remove(Cores[i]);
+        }
+
+        // The run's stop on the calling CPU at `now` (its timer interrupt,
+        // or a request): take what the report needs from this CPU's
+        // scheduler and its cores' guest clocks, then remove its cores
+        // (reservations and watchdogs go; Step answers Detached) and
+        // suspend their threads until ReleaseAll. Bounded, no allocation.
+        internal static void StopHere(int cpu, long now)
+        {
+            if (cpuStopped[cpu]) return;
+            cpuStopped[cpu] = true;
+            VcoreScheduler vs = Scheduler;
+            if (vs != null)
+            {
+                shareNum[cpu] = vs.ShareNum;
+                shareDen[cpu] = vs.ShareDen;
+                vs.AdmittedShare(null, out admitted[cpu]);
+                admittedCount[cpu] = vs.VcoreCount;
+                SchedCore core = Scheduling.Core;
+                for (int i = 0; i < Count; i++)
+                {
+                    if (Cores[i].Cpu != cpu) continue;
+                    // A core removed during the run reads its clock at the removal
+                    // (Vcore.HostNow), as in the simulator.
+                    guestClock[i] = !Cores[i].Started ? 0 : Cores[i].Removed ? Cores[i].VirtualNow() : Cores[i].VirtualAt(now);
+                    vs.Remove(Cores[i]);
+                    if (CoreThreads[i].Started) core.Suspend(CoreThreads[i]);
+                }
+            }
+            stops[cpu].Done = true;
+        }
+
+        private static void StopRequest(object o) { Op op = (Op)o; StopHere(op.Cpu, op.At); }
+        private static void ResumeHere(object o) { Op op = (Op)o; if (op.T.Started) Scheduling.Core.Resume(op.T); }
+        private static void DiscardHere(object o) { Op op = (Op)o; Threading.Threads.Discard(op.T); }
+        private static void ReapHere(object o) { Op op = (Op)o; Threading.Threads.Reap(op.T); }
+
+        // ---- Setup and events (the workload runner's or a test's thread) ----
 
         // Admits v on a new thread; false (and the reason in Rejected) when refused.
         internal static bool Add(Vcore v, string name)
         {
-            VcoreScheduler vs = Scheduler;
-            if (vs == null) { Reject("guest core " + name + ": needs the vcore scheduler (sched=vcore)"); return false; }
             cores++;
             if (Count == Max || cores > Max)
             {
@@ -75,18 +244,14 @@ namespace Osprey.Kernel.Workload
                     + " guest cores (incarnations included) in one kernel run (WorkloadLimits.MaxGuestCores)");
                 return -1;
             }
-            if (v.Cpu != 0 || !Admit(v, name, prefix)) return -1;
+            if (!Admit(v, name, prefix)) return -1;
             int i = Count - 1;
-            ulong f = Machine.DisableInterrupts();
-            if (stopped)
-            {
-                // The stop came between the admission and here: StopInInterrupt
-                // removed the core already; its thread never starts.
-                Machine.RestoreInterrupts(f);
-                return -1;
-            }
-            Scheduler.Start(v, at);
-            Machine.RestoreInterrupts(f);
+            Op op = new Op();
+            op.V = v;
+            op.At = at;
+            // The stop came between the admission and here: that CPU's stop
+            // removed the core already; its thread never starts.
+            if (!On(v.Cpu, &StartOneHere, op) || !op.Ok) return -1;
             Threading.Threads.Start(CoreThreads[i]);
             return i;
         }
@@ -96,58 +261,56 @@ namespace Osprey.Kernel.Workload
         // sees Detached and ends. False when it is not running.
         internal static bool Remove(int i)
         {
-            ulong f = Machine.DisableInterrupts();
-            if (stopped || Cores[i].Removed) { Machine.RestoreInterrupts(f); return false; }
-            Scheduler.Remove(Cores[i]);
-            if (CoreThreads[i].Started) Scheduling.Core.Suspend(CoreThreads[i]);
-            Scheduling.Preempt();
-            Machine.RestoreInterrupts(f);
-            return true;
+            Op op = new Op();
+            op.V = Cores[i];
+            op.T = CoreThreads[i];
+            return On(Cores[i].Cpu, &RemoveHere, op) && op.Ok;
         }
 
-        // "admitted 1/2 (50%), 1 core(s)": what is admitted now (the simulator's event lines).
-        internal static string Left()
+        // "admitted 1/2 (50%), 1 core(s)": what CPU `cpu` admits now (the simulator's event lines).
+        internal static string Left(int cpu)
         {
-            VcoreScheduler vs = Scheduler;
-            Osprey.Sched.Analysis.Utilization u;
-            ulong f = Machine.DisableInterrupts();
-            vs.AdmittedShare(null, out u);
-            int n = vs.VcoreCount;
-            Machine.RestoreInterrupts(f);
+            Op op = new Op();
+            On(cpu, &LeftHere, op);
+            Osprey.Sched.Analysis.Utilization u = op.U;
             return "admitted " + (u.Exact ? u.Num + "/" + u.Den + " (" + ShareMath.Percent((long)u.Num, (long)u.Den) + ")" : "about " + ShareMath.PercentOfPpm(u.Ppb() / 1000))
-                + ", " + n + " core(s)";
+                + ", " + op.N + " core(s)";
+        }
+
+        // Why CPU `cpu` cannot host guest cores, or null.
+        private static string CpuRefusal(int cpu)
+        {
+            if (cpu < 0 || cpu >= Smp.Smp.Count || !Smp.Smp.Online(cpu))
+                return "cpu=" + cpu + ", but this kernel runs " + Smp.Smp.Count + " CPU(s) (cpu 0.." + (Smp.Smp.Count - 1) + ")";
+            if (SchedulerOn(cpu) == null) return "CPU " + cpu + " does not run the vcore scheduler (it runs " + PerCpu.Of(cpu).Core.Scheduler.Name + ")";
+            return null;
         }
 
         private static bool Admit(Vcore v, string name, string prefix)
         {
-            VcoreScheduler vs = Scheduler;
-            if (v.Cpu != 0)
+            string why = CpuRefusal(v.Cpu);
+            if (why != null)
             {
-                Reject("line " + v.Line + ": field 'cpu': this kernel runs guest cores on CPU 0 only, got cpu=" + v.Cpu);
+                Reject(prefix + "line " + v.Line + ": field 'cpu': guest core " + name + ": " + why);
                 return false;
             }
+            hosted[v.Cpu] = true;
             Thread t;
-            if (Threading.Threads.Create(name, &Body, v, 200, 16384, out t) != ThreadStatus.Successful) { Reject("guest core " + name + ": no thread"); return false; }
-            VcoreAdmission a;
-            // Admission and the row in one interrupts-off section: a stop
-            // (StopInInterrupt) sees either no core or an admitted one in Cores.
-            ulong f = Machine.DisableInterrupts();
-            if (stopped) { Machine.RestoreInterrupts(f); Threading.Threads.Discard(t); return false; }
-            VcoreStatus s = vs.Attach(t, v, out a);
-            if (s == VcoreStatus.Ok)
+            if (Threading.Threads.Create(name, &Body, v, 200, 16384, v.Cpu, out t) != ThreadStatus.Successful)
             {
-                Cores[Count] = v;
-                CoreThreads[Count] = t;
-                Count++;
-            }
-            Machine.RestoreInterrupts(f);
-            if (s != VcoreStatus.Ok)
-            {
-                Reject(prefix + (a.Message != null ? a.Message : "guest core " + name + ": " + (int)s));
-                Threading.Threads.Discard(t);
+                Reject(prefix + "guest core " + name + ": no thread on CPU " + v.Cpu);
                 return false;
             }
-            return true;
+            Op op = new Op();
+            op.V = v;
+            op.T = t;
+            bool answered = On(v.Cpu, &AttachHere, op);
+            if (answered && op.Ok) return true;
+            if (!answered) Reject(prefix + "guest core " + name + ": CPU " + v.Cpu + " did not answer");
+            else if (op.A.Message != null || op.S != VcoreStatus.Ok)
+                Reject(prefix + (op.A.Message != null ? op.A.Message : "guest core " + name + " on cpu " + v.Cpu + ": " + (int)op.S));
+            On(v.Cpu, &DiscardHere, op);
+            return false;
         }
 
         // Refusals past the table's size are counted, not kept.
@@ -157,23 +320,38 @@ namespace Osprey.Kernel.Workload
             RejectedCount++;
         }
 
+        // The share on every CPU that runs the vcore scheduler (each CPU
+        // admits against its own); the first refusal, or null.
+        internal static string SetShareEverywhere(long num, long den) { return SetShareEverywhere(num, den, false); }
+
+        // withOverheads: also the run's per-reservation overhead (FromWorkload).
+        private static string SetShareEverywhere(long num, long den, bool withOverheads)
+        {
+            for (int c = 0; c < Smp.Smp.Count && c < MaxCpus; c++)
+            {
+                if (SchedulerOn(c) == null) continue;
+                Op op = new Op();
+                op.Num = num;
+                op.Den = den;
+                op.Ok = withOverheads;
+                if (!On(c, &SetShareHere, op)) return "CPU " + c + " did not answer";
+                if (op.S != VcoreStatus.Ok) return "cpu " + c + ": " + op.S;
+            }
+            return null;
+        }
+
         // The guest cores of a workload file: the file's share first (the
-        // admission bound, as in the simulator), then every core in order.
+        // admission bound of every CPU, as in the simulator), then every
+        // core in order, each on its CPU.
         internal static void FromWorkload(WorkloadSpec w)
         {
             // Guest blocks with an error were left out by the parser.
             for (int i = 0; w.GuestErrors != null && i < w.GuestErrors.Length; i++) Reject(w.GuestErrors[i]);
-            VcoreScheduler vs = Scheduler;
-            if (vs != null)
+            string shareError = SetShareEverywhere(w.ShareNum, w.ShareDen, true);
+            if (shareError != null)
             {
-                ulong f = Machine.DisableInterrupts();
-                VcoreStatus st = vs.SetShare(w.ShareNum, w.ShareDen);
-                Machine.RestoreInterrupts(f);
-                if (st != VcoreStatus.Ok)
-                {
-                    Reject("field 'share': cannot use the share " + w.ShareNum + "/" + w.ShareDen + " (" + st + "): no guest core runs");
-                    return;
-                }
+                Reject("field 'share': cannot use the share " + w.ShareNum + "/" + w.ShareDen + " (" + shareError + "): no guest core runs");
+                return;
             }
             // Cores with start=, remove=, add= (GuestEvents): the ones that
             // start at 0 are admitted here in file order, the rest later.
@@ -184,6 +362,8 @@ namespace Osprey.Kernel.Workload
                 GuestSpec g = w.Guests[gi];
                 for (int i = 0; i < g.Vcores.Length; i++, plan++)
                 {
+                    int cpu = g.Vcores[i].Cpu;
+                    if (CpuRefusal(cpu) == null) hosted[cpu] = true;
                     if (GuestEvents.StartsLater(plan)) { cores++; continue; }
                     string refusal;
                     Vcore v = Osprey.Kernel.Arch.Svm.VmmCores.Create(g, i, w.Seed, gi, out refusal);
@@ -194,69 +374,102 @@ namespace Osprey.Kernel.Workload
             }
         }
 
-        // Starts every admitted core at one instant (aligned periods and
-        // virtual clocks); nothing once the run has stopped.
-        internal static void StartAll(long t0)
+        // Starts every admitted core at one instant t0 (aligned periods and
+        // virtual clocks), each CPU its own; nothing once the run has
+        // stopped. stopAt (long.MaxValue: none) arms the stop watchdog of
+        // every other CPU hosting cores at the instant the caller's own stop
+        // fires (the runner's RunStop calls StopInInterrupt).
+        internal static void StartAll(long t0) { StartAll(t0, long.MaxValue); }
+
+        internal static void StartAll(long t0, long stopAt)
         {
-            VcoreScheduler vs = Scheduler;
+            if (stopped) return;
+            int self = Machine.CpuIndex;
+            for (int c = 0; c < MaxCpus; c++)
+            {
+                if (!hosted[c] && c != self) continue;
+                Op op = new Op();
+                op.At = t0;
+                op.StopAt = c == self ? long.MaxValue : stopAt;
+                On(c, &StartHere, op);
+            }
             ulong f = Machine.DisableInterrupts();
-            if (stopped) { Machine.RestoreInterrupts(f); return; }
-            for (int i = 0; i < Count; i++) vs.Start(Cores[i], t0);
-            GuestEvents.Arm(t0);
+            if (!stopped) GuestEvents.Arm(t0);
             Machine.RestoreInterrupts(f);
             for (int i = 0; i < Count; i++) Threading.Threads.Start(CoreThreads[i]);
         }
 
-        // The end of the run, in the timer interrupt (WorkloadRunner.Stop):
-        // take what the report needs from the scheduler and the cores' guest
-        // clocks, then remove every core (its reservation and watchdogs go;
-        // Step answers Detached) and suspend its thread until ReleaseAll.
+        // The end of the run on the calling CPU, in its timer interrupt
+        // (WorkloadRunner.Stop): its own cores; the other CPUs' stop
+        // watchdogs (StartAll) stop theirs at the same instant.
         internal static void StopInInterrupt(long now)
         {
             stopped = true;
-            VcoreScheduler vs = Scheduler;
-            if (vs == null) return;
-            shareNum = vs.ShareNum;
-            shareDen = vs.ShareDen;
-            vs.AdmittedShare(null, out admitted);
-            admittedCount = vs.VcoreCount;
-            SchedCore core = Scheduling.Core;
-            for (int i = 0; i < Count; i++)
+            StopHere(Machine.CpuIndex, now);
+        }
+
+        // After the runner's stop (thread context): waits until every CPU
+        // hosting cores has taken its stop; one that has not within 100 ms
+        // of `now` is stopped by a request (its figures are then later
+        // than the others'; the note says so). Null, or that note.
+        internal static string WaitForStops(long now)
+        {
+            string note = null;
+            for (int c = 0; c < MaxCpus; c++)
             {
-                // A core removed during the run reads its clock at the removal
-                // (Vcore.HostNow), as in the simulator.
-                guestClock[i] = !Cores[i].Started ? 0 : Cores[i].Removed ? Cores[i].VirtualNow() : Cores[i].VirtualAt(now);
-                vs.Remove(Cores[i]);
-                if (CoreThreads[i].Started) core.Suspend(CoreThreads[i]);
+                if (!hosted[c]) continue;
+                while (!stops[c].Done && Machine.Now() < now + 100000000) Threading.Threads.SleepFor(100000);
+                if (stops[c].Done) continue;
+                Op op = new Op();
+                op.At = now;
+                On(c, &StopRequest, op);
+                note = "cpu " + c + ": its stop watchdog had not fired 100 ms after the end; stopped by a request";
             }
+            return note;
         }
 
         // Removes every core (their threads see Detached and exit) and joins
         // them (the self-tests' way; a workload run stops in StopInInterrupt).
         internal static void StopAll()
         {
-            VcoreScheduler vs = Scheduler;
-            ulong f = Machine.DisableInterrupts();
             stopped = true;
-            for (int i = 0; i < Count; i++) vs.Remove(Cores[i]);
-            Scheduling.Preempt();
-            Machine.RestoreInterrupts(f);
-            for (int i = 0; i < Count; i++) Threading.Threads.Join(CoreThreads[i]);
+            for (int c = 0; c < MaxCpus; c++)
+            {
+                if (!hosted[c] && c != Machine.CpuIndex) continue;
+                Op op = new Op();
+                On(c, &StopAllHere, op);
+            }
+            JoinAll();
         }
 
         // After the report: the cores' threads run on to their end.
         internal static void ReleaseAll()
         {
             for (int i = 0; i < Count; i++)
-                if (CoreThreads[i].Started) Threading.Threads.Resume(CoreThreads[i]);
+            {
+                if (!CoreThreads[i].Started) continue;
+                Op op = new Op();
+                op.T = CoreThreads[i];
+                On(Cores[i].Cpu, &ResumeHere, op);
+            }
         }
 
+        // Waits for every core's thread to end and recycles it; a thread of
+        // another CPU is polled (its joiners would block on its own core)
+        // and recycled there.
         internal static void JoinAll()
         {
             for (int i = 0; i < Count; i++)
             {
-                if (CoreThreads[i].Started) Threading.Threads.Join(CoreThreads[i]);
-                else Threading.Threads.Discard(CoreThreads[i]);
+                Thread t = CoreThreads[i];
+                int cpu = Cores[i].Cpu;
+                Op op = new Op();
+                op.T = t;
+                if (t.Joined) continue;
+                if (!t.Started) { On(cpu, &DiscardHere, op); continue; }
+                if (cpu == Machine.CpuIndex) { Threading.Threads.Join(t); continue; }
+                while (!t.Exited) Threading.Threads.SleepFor(100000);
+                On(cpu, &ReapHere, op);
             }
         }
 
@@ -289,22 +502,32 @@ namespace Osprey.Kernel.Workload
                     continue;
                 }
                 long c0 = Threading.Threads.CpuTime(self), c = c0;
-                while (v.KeepRunning(c - c0)) c = Threading.Threads.CpuTime(self);
+                // A spin-wait hint each round: under QEMU's round-robin vCPUs
+                // (TCG, -icount) it ends this vCPU's turn, so another CPU's
+                // timer interrupt (its slice end) is taken at once instead of
+                // after this CPU's whole turn.
+                while (v.KeepRunning(c - c0)) { Machine.SpinWaitHint(); c = Threading.Threads.CpuTime(self); }
                 ran = c - c0;
             }
         }
 
         // The end-of-run part of the simulator's guest report, from the
-        // figures taken when the run stopped.
+        // figures taken when the run stopped: one table per CPU hosting
+        // guest cores (the simulator's per-CPU titles), then the virtual
+        // interrupts of every core.
         internal static void PrintSummary(long elapsed)
         {
-            Log.WriteLine("");
-            Log.WriteLine(VcoreReport.CpuTitle(0, shareNum, shareDen, VcoreScheduler.AdmittedText(admitted), admittedCount, elapsed));
             // Rows in the simulator's order: by guest (file order), each
             // guest's cores in the order they were admitted.
             int[] order = Order();
-            ReportTables.CoreHeader();
-            for (int o = 0; o < Count; o++) ReportTables.CoreLine(Cores[order[o]], elapsed);
+            bool any = false;
+            for (int c = 0; c < MaxCpus; c++)
+            {
+                if (!hosted[c]) continue;
+                any = true;
+                PrintCpu(c, order, elapsed);
+            }
+            if (!any) PrintCpu(0, order, elapsed);
             if (Count > 0)
             {
                 Log.WriteLine("");
@@ -339,6 +562,14 @@ namespace Osprey.Kernel.Workload
                 Log.WriteLine("note: guest cores start, leave and come back at the times of their vcore lines (events above); the combined verdict covers the cores admitted at 0, each later admission is checked against the cores present then");
         }
 
+        private static void PrintCpu(int cpu, int[] order, long elapsed)
+        {
+            Log.WriteLine("");
+            Log.WriteLine(VcoreReport.CpuTitle(cpu, shareNum[cpu], shareDen[cpu], VcoreScheduler.AdmittedText(admitted[cpu]), admittedCount[cpu], elapsed));
+            ReportTables.CoreHeader();
+            for (int o = 0; o < Count; o++) if (Cores[order[o]].Cpu == cpu) ReportTables.CoreLine(Cores[order[o]], elapsed);
+        }
+
         // Indices of Cores by guest in file order, then admission order.
         private static int[] Order()
         {
@@ -357,5 +588,14 @@ namespace Osprey.Kernel.Workload
             }
             return order;
         }
+    }
+
+    // A CPU's end of a run: fires in that CPU's timer interrupt at the
+    // instant the runner's own stop fires on the boot CPU.
+    internal sealed class CpuStop : Watchdog
+    {
+        internal int Cpu;
+        internal volatile bool Done;
+        public override void Fire(long now) { GuestCores.StopHere(Cpu, now); }
     }
 }

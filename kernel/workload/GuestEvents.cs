@@ -128,13 +128,15 @@ namespace Osprey.Kernel.Workload
             long at = t0 + evTime[e];
             GuestSpec g = planGuest[p];
             string name = g.Name + "/" + g.Vcores[planIndex[p]].VcpuId;
-            string when = "at " + Osprey.Sched.Analysis.Format.Time(evTime[e]) + ": cpu 0: ";
+            // The core's CPU (its vcore line's cpu=), as the simulator labels the event.
+            int cpu = g.Vcores[planIndex[p]].Cpu;
+            string when = "at " + Osprey.Sched.Analysis.Format.Time(evTime[e]) + ": cpu " + cpu + ": ";
             if (kind == Removal)
             {
                 int c = planCurrent[p];
                 if (c < 0 || !GuestCores.Remove(c)) { Note(when + name + " not running, nothing to remove"); return; }
                 Removals++;
-                Note(when + "removed " + name + "; " + GuestCores.Left());
+                Note(when + "removed " + name + "; " + GuestCores.Left(cpu));
                 return;
             }
             if (kind == Addition) Additions++;
@@ -146,10 +148,10 @@ namespace Osprey.Kernel.Workload
             if (core < 0)
             {
                 if (kind == Addition) RefusedAdditions++;
-                Note(when + name + (kind == Addition ? " added again: refused" : " starts: refused") + "; " + GuestCores.Left());
+                Note(when + name + (kind == Addition ? " added again: refused" : " starts: refused") + "; " + GuestCores.Left(cpu));
                 return;
             }
-            Note(when + name + (kind == Addition ? " added again (a fresh core)" : " starts") + "; " + GuestCores.Left());
+            Note(when + name + (kind == Addition ? " added again (a fresh core)" : " starts") + "; " + GuestCores.Left(cpu));
         }
 
         private static void Note(string s) { Lines[LineCount++] = s; }

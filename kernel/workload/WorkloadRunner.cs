@@ -113,7 +113,7 @@ namespace Osprey.Kernel.Workload
             long duration = RunReport.DefaultDuration(w);
             Thread main = Threads.Current;
             PriorityNode urgent = new PriorityNode();
-            string[] notes = new string[w.Tasks.Length + 2];
+            string[] notes = new string[w.Tasks.Length + 3];
             int noteCount = 0;
 
             RunOverheads.Apply(core.Scheduler, RunOverheads.Choose(w, core.Scheduler.Name));
@@ -194,9 +194,15 @@ namespace Osprey.Kernel.Workload
                 // kernel runs during the run: the cores' table is printed
                 // after it, from the figures the stop took.
                 Threads.SleepUntil(runStart);
-                GuestCores.StartAll(runStart);
+                // The other CPUs hosting cores stop them at this CPU's stop instant.
+                GuestCores.StartAll(runStart, runEnd + 1);
             }
             WaitForStop(main);
+            if (guests)
+            {
+                string late = GuestCores.WaitForStops(stopAt);
+                if (late != null) notes[noteCount++] = late;
+            }
 
             // The stop watchdog has suspended every thread of the workload
             // and taken the end figures (RunStop); they no longer change.

@@ -44,19 +44,21 @@ public static class RunCommand
         // after the run unless 'exit' is among the words.
         bool kernel = !r.Iso && !r.Uefi;
         if (kernel && r.Workload == null && words.Count == 0) words.Add("exit");
-        // An AMD model with SVM and nested paging: the demo's real guests run (kernel/README.md, "Real guests on AMD SVM").
-        var q = new List<string> { "-m", "512", "-no-reboot", "-cpu", "EPYC" };
+        // Four CPUs of an AMD model with SVM and nested paging: the demo's real guests run
+        // (kernel/README.md, "Real guests on AMD SVM"), their cores on CPUs 1..3.
+        var q = new List<string> { "-m", "512", "-no-reboot", "-smp", "4", "-cpu", "EPYC" };
         if (!r.Screen) q.AddRange(new[] { "-display", "none" });
         q.AddRange(new[] { "-serial", "stdio", "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04" });
         if (r.Icount) q.AddRange(Stages.TestEnv.Icount);
         string outDir = Path.Combine(root, "out");
         if (kernel)
         {
-            string file = r.Workload ?? Path.Combine(root, "kernel", "default.wl");
-            string modules = (r.Workload ?? "kernel/default.wl") + " workload";
+            string file = r.Workload ?? "kernel/default.wl";
+            string modules = file + " workload";
             // A guest with 'image osprey' boots this same kernel.elf, given as the module 'osprey'
-            // (the default demo has one).
-            if (File.Exists(file) && UsesOspreyGuest(File.ReadAllText(file)))
+            // (the default workload has one).
+            string path = Path.IsPathRooted(file) || File.Exists(file) ? file : Path.Combine(root, file);
+            if (File.Exists(path) && UsesOspreyGuest(File.ReadAllText(path)))
                 modules += "," + Path.Combine(outDir, "kernel.elf") + " osprey";
             q.AddRange(new[] { "-kernel", Path.Combine(outDir, "kernel.elf"), "-initrd", modules });
             if (words.Count > 0) q.AddRange(new[] { "-append", string.Join(" ", words) });

@@ -105,8 +105,16 @@ namespace Osprey.Kernel.SelfTest
             Sampler s = new Sampler();
             samples = violations = inFlight = 0;
             firstViolation = null;
+            // The sampler lives in CPU 0's timer queue (Fire re-inserts it
+            // there), whichever CPU of the cluster this thread runs on: it
+            // is armed and cancelled in that queue, under the cluster's lock
+            // (a queue of another CPU is re-armed there by a reschedule IPI,
+            // KernelPlatform.ArmTimer). Cancelling it in the calling CPU's
+            // queue while it sits in CPU 0's would unlink it from a tree that
+            // does not hold it and corrupt both.
+            TimerQueue q0 = PerCpu.Of(0).Core.Timers;
             ulong f = Scheduling.Lock();
-            Scheduling.Core.Timers.Insert(s, Machine.Now() + SamplePeriod);
+            q0.Insert(s, Machine.Now() + SamplePeriod);
             Scheduling.Unlock(f);
             WorkloadRunner.Spec = w;
             WorkloadRunner.FileName = "gedf-" + cl.Cpus + "cpu";
@@ -115,7 +123,7 @@ namespace Osprey.Kernel.SelfTest
             WorkloadRunner.Quiet = false;
             f = Scheduling.Lock();
             s.Stop = true;
-            Scheduling.Core.Timers.Cancel(s);
+            q0.Cancel(s);
             Scheduling.Unlock(f);
             sampled = true;
 

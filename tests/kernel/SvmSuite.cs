@@ -29,6 +29,7 @@ namespace Osprey.Kernel.SelfTest
                     "detection", "refusal_without_svm", "hog_share_within_reservation", "runaway_cut_at_slice_end", "idle_halts",
                     "virtual_interrupt_delivery", "dilation_halves_guest_clock", "periodic_jobs_meet_deadlines",
                     "wild_write_contained", "triple_fault_contained", "cpuid_and_console", "exit_round_trip_and_switch",
+                    "partitioned_cores_on_every_cpu",
                 };
             }
         }
@@ -45,6 +46,7 @@ namespace Osprey.Kernel.SelfTest
             GuestCores.Scheduler.SetShare(1, 1);
             if (index == 0) { Detection(t); return; }
             if (index == 1) { Refusal(t); return; }
+            if (index == 12) { Partitioned(t, KernelMain.Options.ExactClock); return; }
             if (!SvmCpu.Usable) { t.Skip("no usable SVM: " + SvmCpu.Why); return; }
             bool exact = KernelMain.Options.ExactClock;
             switch (index)
@@ -116,8 +118,84 @@ namespace Osprey.Kernel.SelfTest
             t.False(SvmCpu.DisabledByFirmware, "VM_CR.SVMDIS clear");
             t.True(SvmCpu.Usable, "usable");
             bool shared;
-            uint a = SvmCpu.NewAsid(out shared);
+            uint a = SvmCpu.NewAsid(0, out shared);
             t.True(a >= 1 && a < SvmCpu.Asids, "an ASID from 1 to n-1, never the host's 0 (" + a + ")");
+        }
+
+        // Guest cores placed by their cpu= on CPUs 1..3 (-smp 4, sched=vcore
+        // so every CPU runs the vcore scheduler): on each, a program guest
+        // (synthetic hog) and, with SVM, a real hog image, each admitted by
+        // its own CPU's scheduler against that CPU's share, its thread on
+        // that CPU's core, its VMCB and ASID that CPU's. A core that does
+        // not fit CPU 3 is refused by CPU 3 (the same would fit CPU 1), a
+        // cpu= beyond the started CPUs is refused with its line and field.
+        // Shares: on the exact clock within 1 percentage point of each
+        // reservation (guests.hog_share_within_1pp's bound); on plain
+        // emulation the causal bounds (its slices, no extra time).
+        private static void Partitioned(Check t, bool exact)
+        {
+            int cpus = Smp.Smp.Count;
+            if (cpus < 4) { t.Skip("needs 4 running CPUs (-smp 4); " + cpus + " run"); return; }
+            for (int c = 1; c < 4; c++)
+                if (GuestCores.SchedulerOn(c) == null) { t.Skip("CPU " + c + " does not run the vcore scheduler (boot with sched=vcore)"); return; }
+            string e = GuestCores.SetShareEverywhere(1, 1);
+            if (!t.True(e == null, "share 100% on every CPU" + (e == null ? "" : ": " + e))) return;
+            bool real = SvmCpu.Usable;
+            if (!real) t.Note("no usable SVM (" + SvmCpu.Why + "): program guests only");
+            // CPU c: program p<c> 10c/100, real r<c> 20/100: 30%, 40%, 50%.
+            string text = "share 100%\n";
+            for (int c = 1; c <= 3; c++)
+            {
+                text += "guest name=p" + c + " workload=hog\n  vcore id=0 period=100ms slice=" + (10 * c) + "ms extra=no cpu=" + c + "\nend\n";
+                if (real) text += "guest name=r" + c + "\n  image hog\n  vcore id=0 period=100ms slice=20ms extra=no cpu=" + c + "\nend\n";
+            }
+            text += "guest name=big workload=hog\n  vcore id=0 period=100ms slice=60ms extra=no cpu=3\nend\n";
+            text += "guest name=far workload=hog\n  vcore id=0 period=100ms slice=10ms extra=no cpu=" + cpus + "\nend\n";
+            ParseResult pr = WorkloadParser.ParseText(text);
+            if (!t.True(pr.Ok, "test workload parses" + (pr.Ok ? "" : ": " + pr.Error))) return;
+            GuestCores.FromWorkload(pr.Workload);
+            int want = real ? 6 : 3;
+            t.Equal(want, GuestCores.Count, "cores admitted on CPUs 1..3");
+            bool bigFit = real ? false : true;      // without the real guests CPU 3 has 70% left
+            t.Equal(bigFit ? 1 : 2, GuestCores.RejectedCount, "refused: the core beyond the started CPUs" + (bigFit ? "" : " and the one CPU 3 has no room for"));
+            bool farNamed = false, bigNamed = false;
+            for (int i = 0; i < GuestCores.RejectedCount && i < GuestCores.Max; i++)
+            {
+                string m = GuestCores.Rejected[i];
+                t.Note("rejected: " + m);
+                if (m.StartsWith("line ") && Has(m, ": field 'cpu': guest core far/0: cpu=" + cpus + ", ")) farNamed = true;
+                if (m.StartsWith("line ") && Has(m, "vcore big/0 on cpu 3: ")) bigNamed = true;
+            }
+            t.True(farNamed, "cpu=" + cpus + " refused with its line and field");
+            if (!bigFit) t.True(bigNamed, "the 60% core refused by CPU 3's own admission (30% + 20% admitted there)");
+            for (int i = 0; i < GuestCores.Count; i++)
+            {
+                Vcore v = GuestCores.Cores[i];
+                t.True(GuestCores.CoreThreads[i].Core == PerCpu.Of(v.Cpu).Core, v.GuestName + " runs on CPU " + v.Cpu + "'s core");
+            }
+            long e0 = RunCores(500 * Ms);
+            for (int i = 0; i < GuestCores.Count; i++)
+            {
+                Vcore v = GuestCores.Cores[i];
+                long slice = v.GuestName[0] == 'r' ? 20 * Ms : v.Cpu * 10 * Ms;
+                long share = Ppm(v.TotalNs, e0), reserved = slice / 100;   // ppm of a 100 ms period
+                SvmGuest g = v.Program as SvmGuest;
+                t.Note(v.GuestName + " on cpu " + v.Cpu + ": " + share + " ppm of " + reserved + " reserved, periods " + v.Periods + ", misses " + v.Misses
+                    + ", overuse max " + v.MaxOveruseNs + " ns" + (g == null ? "" : ", " + g.Runs + " VMRUNs, guest work " + g.Read32(GuestImages.RWork)));
+                t.Equal(0, v.ExtraNs, v.GuestName + ": no extra time");
+                if (g != null)
+                {
+                    t.False(g.Stopped, v.GuestName + " still running on its CPU (" + g.StopReason + ")");
+                    t.True(g.Read32(GuestImages.RWork) > 0, v.GuestName + ": the guest computed");
+                }
+                if (exact)
+                {
+                    t.InRange(reserved - 10000, reserved + 10000, share, v.GuestName + ": share within 1 percentage point of its reservation, ppm");
+                    continue;
+                }
+                t.True(v.Periods >= 4, v.GuestName + " ran its periods (" + v.Periods + ")");
+                t.True(v.SliceUsedNs <= (v.Periods + 1) * slice, v.GuestName + " within its slices: " + v.SliceUsedNs + " ns in " + (v.Periods + 1) + " periods");
+            }
         }
 
         private static void Refusal(Check t)

@@ -14,6 +14,10 @@ main:
     dec ecx
     jnz .spin
     inc dword [R_WORK]
+    ; A spin-wait hint per round: on hardware a hint only; under QEMU's
+    ; round-robin vCPUs (TCG, -icount) it ends this vCPU's turn, so the other
+    ; CPUs' timer interrupts are taken when due.
+    pause
     jmp .loop
 
 tick:

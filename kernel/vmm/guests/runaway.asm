@@ -8,6 +8,7 @@ main:
     cli
 .spin:
     inc dword [R_WORK]
+    pause                   ; spin hint (ends the vCPU's turn under QEMU's round-robin TCG)
     jmp .spin
 
 tick:

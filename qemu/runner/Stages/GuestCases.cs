@@ -15,14 +15,16 @@ public sealed class GuestReportCase : TestCase
 {
     readonly string _file;
     readonly int _status;
-    public GuestReportCase(string workloadFile, int status) { _file = workloadFile; _status = status; }
+    readonly string[] _qemu;
+    /// <summary>qemuArgs: more QEMU arguments for the kernel's boot (e.g. -smp 4 for a file with cores on CPUs 1..3).</summary>
+    public GuestReportCase(string workloadFile, int status, params string[] qemuArgs) { _file = workloadFile; _status = status; _qemu = qemuArgs; }
     public override string Name => "guests-" + Path.GetFileNameWithoutExtension(_file);
 
     public override Tally Run(TestEnv env)
     {
         string name = Path.GetFileNameWithoutExtension(_file);
         // The simulator charges the overheads the kernel measured and charged.
-        var kernel = Capture.Run(env.KernelBoot(true, _file, "clock=exact exit"), 300, env.Log(Name + ".kernel"));
+        var kernel = Capture.Run(env.KernelBoot(true, _file, "clock=exact exit", _qemu), 300, env.Log(Name + ".kernel"));
         var sim = Capture.Run(SimCommand(env, _file, kernel.Lines), 300, env.Log(Name + ".sim"));
         var s = GuestReport.Comparable(sim.Lines);
         var k = GuestReport.Comparable(kernel.Lines);

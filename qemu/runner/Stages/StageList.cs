@@ -37,6 +37,11 @@ public static class StageList
             new KernelBootCase("svm-epyc", 120, Clock.Plain, "selftest=svm", "-cpu", "EPYC"),
             new KernelBootCase("svm-epyc-icount", 120, Clock.Icount, "selftest=svm clock=exact", "-cpu", "EPYC"),
             new KernelBootCase("svm-qemu64", 60, Clock.Plain, "selftest=svm", "-cpu", "qemu64")),
+        // Guest cores placed by cpu= on CPUs 1..3, each CPU's own vcore
+        // scheduler (sched=vcore puts every CPU on it): one test, two boots.
+        new("guest cores on CPUs 1..3, program and real guests, each CPU admitting its own (-smp 4 -cpu EPYC; plain and -icount shift=0,sleep=off)",
+            new KernelBootCase("vcore-smp4", 120, Clock.Plain, "selftest=svm.partitioned sched=vcore", "-smp", "4", "-cpu", "EPYC"),
+            new KernelBootCase("vcore-smp4-icount", 180, Clock.Icount, "selftest=svm.partitioned sched=vcore clock=exact", "-smp", "4", "-cpu", "EPYC")),
         new("random admitted sets in the kernel, zero misses (-icount)",
             new PropsCase("fixed_priority", "priority", 30),
             new PropsCase("edf", "edf", 30),
@@ -76,10 +81,11 @@ public static class StageList
         new("run control: overloaded and starving workloads end on time (-icount)",
             RunControlCase.Each("tests/workloads", "runctl-*.wl")),
 
-        new("guest reports: taken before teardown, the file's share, the core limit, refusals end in failure (-icount)",
+        new("guest reports: taken before teardown, the file's share, the core limit, refusals end in failure, cores on CPUs 1..3 (-smp 4) (-icount)",
             new GuestReportCase("sched/examples/guests.wl", ExitCodes.Pass),
             new GuestReportCase("sched/examples/guests-extra.wl", ExitCodes.Fail),
             new GuestReportCase("tests/workloads/guests-share.wl", ExitCodes.Fail),
+            new GuestReportCase("tests/workloads/guests-smp4.wl", ExitCodes.Fail, "-smp", "4"),
             new GuestLimitCase(),
             new RunStatusCase("tests/workloads/guests-share.wl", "rejected: line 12: field 'slice'", ExitCodes.Fail),
             new AdmittedCase("tests/workloads/guests-50.wl"),

@@ -81,9 +81,10 @@ namespace Osprey.Kernel.Arch.Svm
         }
 
         /// <summary>
-        /// EFER.SVME and the host save area on CPU `cpu` (once); the page
-        /// for the host's VMSAVE state. False when SVM is not usable or no
-        /// frame is left.
+        /// The host save area and the page for the host's VMSAVE state of
+        /// CPU `cpu` (once; from any CPU, at setup). The MSRs that point the
+        /// CPU at them are written on that CPU itself (ActivateHere). False
+        /// when SVM is not usable, cpu is out of range or no frame is left.
         /// </summary>
         internal static bool Enable(int cpu)
         {
@@ -91,28 +92,50 @@ namespace Osprey.Kernel.Arch.Svm
             if (hsave[cpu] != 0) return true;
             ulong h = SvmHw.Frames(1, 4096), a = SvmHw.Frames(1, 4096);
             if (h == 0 || a == 0) return false;
-            SvmHw.WriteMsr(MsrEfer, SvmHw.ReadMsr(MsrEfer) | EferSvme);
-            SvmHw.WriteMsr(MsrHsavePa, h);
-            hsave[cpu] = h;
             hostArea[cpu] = a;
+            hsave[cpu] = h;
+            return true;
+        }
+
+        // CPUs whose EFER.SVME and VM_HSAVE_PA are set (each by itself).
+        private static readonly bool[] active = new bool[MaxCpus];
+
+        /// <summary>
+        /// On the CPU that is about to VMRUN (interrupts off): EFER.SVME and
+        /// VM_HSAVE_PA are per-CPU registers (AMD APM vol. 2, 15.4 and
+        /// 15.30.4), so each CPU that runs a guest sets its own, once, to
+        /// the area Enable reserved for it. False when Enable was not called
+        /// for this CPU.
+        /// </summary>
+        internal static bool ActivateHere(int cpu)
+        {
+            if (cpu < 0 || cpu >= MaxCpus || hsave[cpu] == 0) return false;
+            if (active[cpu]) return true;
+            SvmHw.WriteMsr(MsrEfer, SvmHw.ReadMsr(MsrEfer) | EferSvme);
+            SvmHw.WriteMsr(MsrHsavePa, hsave[cpu]);
+            active[cpu] = true;
             return true;
         }
 
         internal static ulong HostArea(int cpu) { return hostArea[cpu]; }
 
-        private static uint nextAsid;
+        // The next ASID of each CPU: ASIDs tag TLB entries of one CPU's TLB,
+        // so each CPU hands out its own 1..Asids-1 (APM vol. 2, 15.16).
+        private static readonly uint[] nextAsid = new uint[MaxCpus];
 
         /// <summary>
-        /// An ASID for a new guest core: 1..Asids-1, never 0 (the host's).
-        /// When they wrap, two live cores may share one: `shared` tells the
-        /// caller to flush the TLB on every VMRUN of such a core.
+        /// An ASID for a new guest core on CPU `cpu`: 1..Asids-1, never 0
+        /// (the host's). When that CPU's ASIDs wrap, two live cores there
+        /// may share one: `shared` tells the caller to flush the TLB on
+        /// every VMRUN of such a core.
         /// </summary>
-        internal static uint NewAsid(out bool shared)
+        internal static uint NewAsid(int cpu, out bool shared)
         {
             uint n = Asids > 1 ? Asids - 1 : 1;
-            shared = nextAsid >= n;
-            uint a = 1 + nextAsid % n;
-            nextAsid++;
+            if (cpu < 0 || cpu >= MaxCpus) cpu = 0;
+            shared = nextAsid[cpu] >= n;
+            uint a = 1 + nextAsid[cpu] % n;
+            nextAsid[cpu]++;
             return a;
         }
     }

@@ -91,7 +91,7 @@ namespace Osprey.Kernel.Arch.Svm
             // Every port and MSR is intercepted: the guest reaches no host device.
             IoPermissionMap.Fill(SvmHw.Pointer(g.iopmPa), true);
             MsrPermissionMap.Fill(SvmHw.Pointer(g.msrpmPa), true);
-            g.asid = SvmCpu.NewAsid(out g.asidShared);
+            g.asid = SvmCpu.NewAsid(cpu, out g.asidShared);
             g.vmcb.Clear();
             g.vmcb.InitControl(g.asid, g.iopmPa, g.msrpmPa, g.Memory.Npt.Root);
             return g;
@@ -147,6 +147,15 @@ namespace Osprey.Kernel.Arch.Svm
                     vmcb.RaiseVirtualInterrupt(timerVector);
                     pendingVirq = false;
                     VirqInjected++;
+                }
+                // The guest's VMCB, ASID and host save area belong to the CPU
+                // its thread was created on (GuestCores places it there).
+                if (Machine.CpuIndex != cpu || !SvmCpu.ActivateHere(cpu))
+                {
+                    Stop(v, "its thread runs on CPU " + Machine.CpuIndex + ", its VMCB and ASID belong to CPU " + cpu);
+                    Machine.RestoreInterrupts(f);
+                    Flush();
+                    return;
                 }
                 bool hadVirq = vmcb.VirtualInterruptPending;
                 // TLB: flush all on a core's first run and whenever its ASID is shared (APM 15.16.1, TLB_CONTROL).
