@@ -1,5 +1,5 @@
-// `./build.sh run FILE --icount -- clock=exact exit` of a partly refused file
-// must exit non-zero (not the time limit's 124) and repeat the kernel's
+// `./build.sh run FILE --icount -- clock=exact exit [WORDS]` of a partly
+// refused file must exit non-zero (not the time limit's 124) and repeat the kernel's
 // refusal and QEMU status on stderr. One test.
 namespace Osprey.QemuRunner.Stages;
 
@@ -10,13 +10,15 @@ public sealed class RunStatusCase : TestCase
 
     /// <param name="refusal">the start of the refusal the kernel prints (e.g. "rejected: line 12: field 'slice'")</param>
     /// <param name="status">the QEMU status the kernel ends with</param>
-    public RunStatusCase(string workloadFile, string refusal, int status, string name = "run-status") { _file = workloadFile; _refusal = refusal; _status = status; _name = name; }
+    /// <param name="words">further kernel words (e.g. "cpus=1": run boots four CPUs)</param>
+    public RunStatusCase(string workloadFile, string refusal, int status, string name = "run-status", params string[] words) { _file = workloadFile; _refusal = refusal; _status = status; _name = name; _words = words; }
     readonly string _name;
+    readonly string[] _words;
     public override string Name => _name;
 
     public override Tally Run(TestEnv env)
     {
-        var c = Capture.Run(new[] { Path.Combine(env.Root, "build.sh"), "run", _file, "--icount", "--", "clock=exact", "exit" },
+        var c = Capture.Run(new[] { Path.Combine(env.Root, "build.sh"), "run", _file, "--icount", "--", "clock=exact", "exit" }.Concat(_words).ToArray(),
             120, env.Log(Name + ".out"));
         bool ok = Check(c, _refusal, _status);
         if (ok) env.Output.WriteLine($"build.sh run of a partly refused file: exit status {c.Status}, the refusal repeated: ok");
