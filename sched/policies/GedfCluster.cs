@@ -56,23 +56,35 @@ namespace Osprey.Sched
         public SchedThread HeirOf(int k) { return assigned[k]; }
 
         /// <summary>
+        /// Why `cores` cannot form a cluster, or null: each must be a
+        /// distinct gedf core on its own (a cluster of one), and for Join
+        /// (`fresh`) one with no ready thread yet.
+        /// </summary>
+        private static string CheckCores(SchedCore[] cores, bool fresh)
+        {
+            if (cores == null || cores.Length == 0) return "a cluster needs at least one CPU";
+            for (int k = 0; k < cores.Length; k++)
+            {
+                SchedCore c = cores[k];
+                GlobalEdfScheduler g = c == null ? null : c.Scheduler as GlobalEdfScheduler;
+                if (g == null) return "cluster CPU " + k + ": not a core with the 'gedf' scheduler";
+                if (fresh && (g.Cluster.ReadyCount != 0 || g.Cluster.m != 1)) return "cluster CPU " + k + ": core already has ready threads or a cluster";
+                if (!fresh && g.Cluster.m != 1) return "cluster CPU " + k + ": core already in a cluster of " + g.Cluster.m + " CPUs";
+                for (int j = 0; j < k; j++)
+                    if (cores[j] == c) return "cluster CPU " + k + ": the same core twice";
+            }
+            return null;
+        }
+
+        /// <summary>
         /// A cluster of the given cores, each built with a fresh "gedf"
         /// scheduler (SchedulerTable) and no threads yet; CPU k of the cluster
         /// is cores[k]. Null and error when that does not hold. Setup only.
         /// </summary>
         public static GedfCluster Join(SchedCore[] cores, out string error)
         {
-            error = null;
-            if (cores == null || cores.Length == 0) { error = "a cluster needs at least one CPU"; return null; }
-            for (int k = 0; k < cores.Length; k++)
-            {
-                SchedCore c = cores[k];
-                GlobalEdfScheduler g = c == null ? null : c.Scheduler as GlobalEdfScheduler;
-                if (g == null) { error = "cluster CPU " + k + ": not a core with the 'gedf' scheduler"; return null; }
-                if (g.Cluster.ReadyCount != 0 || g.Cluster.m != 1) { error = "cluster CPU " + k + ": core already has ready threads or a cluster"; return null; }
-                for (int j = 0; j < k; j++)
-                    if (cores[j] == c) { error = "cluster CPU " + k + ": the same core twice"; return null; }
-            }
+            error = CheckCores(cores, true);
+            if (error != null) return null;
             var cl = new GedfCluster(cores);
             for (int k = 0; k < cores.Length; k++) ((GlobalEdfScheduler)cores[k].Scheduler).Bind(cl, k);
             return cl;
@@ -89,17 +101,8 @@ namespace Osprey.Sched
         /// </summary>
         public static GedfCluster Gather(SchedCore[] cores, out string error)
         {
-            error = null;
-            if (cores == null || cores.Length == 0) { error = "a cluster needs at least one CPU"; return null; }
-            for (int k = 0; k < cores.Length; k++)
-            {
-                SchedCore c = cores[k];
-                GlobalEdfScheduler g = c == null ? null : c.Scheduler as GlobalEdfScheduler;
-                if (g == null) { error = "cluster CPU " + k + ": not a core with the 'gedf' scheduler"; return null; }
-                if (g.Cluster.m != 1) { error = "cluster CPU " + k + ": core already in a cluster of " + g.Cluster.m + " CPUs"; return null; }
-                for (int j = 0; j < k; j++)
-                    if (cores[j] == c) { error = "cluster CPU " + k + ": the same core twice"; return null; }
-            }
+            error = CheckCores(cores, false);
+            if (error != null) return null;
             var cl = new GedfCluster(cores);
             for (int k = 0; k < cores.Length; k++)
             {

@@ -23,18 +23,8 @@ main:
 tick:
     pushad
     TICK_BOOKKEEPING TICK
-    mov eax, [R_TICKS]
-    xor edx, edx
-    mov ecx, 10
-    div ecx
-    test edx, edx
-    jnz .out
     mov esi, msg_ticks
-    call puts
-    mov eax, [R_TICKS]
-    call puthex
-    call newline
-.out:
+    call ticks_every_10th
     popad
     iret
 

@@ -22,18 +22,8 @@ tick:
     dec ecx
     jnz .work
     inc dword [R_WORK]
-    mov eax, [R_TICKS]
-    xor edx, edx
-    mov ecx, 10
-    div ecx
-    test edx, edx
-    jnz .out
     mov esi, msg_ticks
-    call puts
-    mov eax, [R_TICKS]
-    call puthex
-    call newline
-.out:
+    call ticks_every_10th
     popad
     iret
 
