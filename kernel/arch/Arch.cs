@@ -43,8 +43,11 @@ namespace Osprey.Kernel
             if (Paravirt.HasPending) { Cpu.EnableInterrupts(); Paravirt.DeliverPending(); return; }
             Cpu.EnableInterruptsAndHalt();
         }
-        // A spin-wait hint (PAUSE) for busy loops.
-        [MethodImpl(Inline)] internal static void SpinWaitHint() { Cpu.Pause(); }
+        // A spin-wait hint (PAUSE) for busy loops; it also carries out a
+        // TLB shootdown another CPU asked of this one (Tlb.Poll), so a loop
+        // that waits with interrupts off for another CPU's progress does
+        // not hold up that CPU's unmaps.
+        [MethodImpl(Inline)] internal static void SpinWaitHint() { Cpu.Pause(); Tlb.Poll(); }
         // Atomically returns *counter and adds 1 (visible to every CPU): the
         // ticket of a FIFO lock whose waiters spin in C# (GlobalMutex).
         [MethodImpl(Inline)] internal static uint TakeTicket(uint* counter) { return Cpu.TakeTicket(counter); }
@@ -124,8 +127,14 @@ namespace Osprey.Kernel
             if (Paravirt.Active) Paravirt.RaiseInterrupt(vector);
             else LocalApic.SendSelf(vector);
         }
-        // Interrupts counted per vector since boot (null before setup).
-        internal static long[] InterruptCounts { get { return InterruptDispatch.Counts; } }
+        // Interrupts of `vector` counted since boot: on CPU `cpu` (each CPU
+        // counts its own, in its block: no count lost to two CPUs), and
+        // summed over every CPU. Spurious ones (PIC lines 7 and 15, the
+        // local APIC's spurious vector) are counted in their vector and
+        // in SpuriousInterrupts.
+        internal static long InterruptCount(int cpu, int vector) { return InterruptDispatch.CountOn(cpu, vector); }
+        internal static long InterruptCount(int vector) { return InterruptDispatch.Count(vector); }
+        internal static long SpuriousInterrupts(int cpu) { return InterruptDispatch.SpuriousOn(cpu); }
 
         // ---- Inter-processor interrupts ----
 
@@ -198,6 +207,32 @@ namespace Osprey.Kernel
         internal static void MapDevice(ulong physical, ulong length) { Memory.Paging.MapDevice(physical, length); }
         // Make one 4 KiB page absent (guard pages).
         internal static void UnmapPage(ulong address) { Memory.Paging.UnmapPage(address); }
+        // Make [address, address + length) absent (whole 4 KiB pages).
+        internal static void Unmap(ulong address, ulong length) { Memory.Paging.UnmapRange(address, length); }
+        //
+        // TLB shootdown invariant: Unmap, UnmapPage, and a Map or MapDevice
+        // that changes a present translation (another frame, cache
+        // attribute or access) return only when every started CPU has
+        // invalidated the old translation: no CPU can reach the old frame
+        // through it afterwards, so the frame may be reused. The others are
+        // interrupted (vector TlbShootdownVector) with the range, or told
+        // to flush everything beyond 32 pages, and each acknowledges; the
+        // caller spins meanwhile with interrupts off, carrying out any
+        // shootdown another CPU asks of it, so two CPUs shooting at each
+        // other both finish (kernel/arch/x86_64/Tlb.cs). A CPU takes part
+        // from its start (the boot CPU from the first AP start): before any
+        // AP runs, a change costs a fence and a compare, no IPI. Callers
+        // must hold no SpinLock (a target spinning on it with interrupts
+        // off would never acknowledge: a panic after 2 s names it), and a
+        // CPU that waits for the caller with interrupts off must wait with
+        // SpinWaitHint (which carries out shootdowns). Mapping a page
+        // that was absent needs no shootdown (absent entries are never cached).
+        internal const int TlbShootdownVector = Tlb.Vector;
+        // Shootdowns started by, and requests carried out on, CPU `cpu`.
+        internal static long TlbShootdownsStarted(int cpu) { CpuBlock* b = CpuBlocks.Of(cpu); return b == null ? 0 : b->TlbInitiated; }
+        internal static long TlbShootdownsHandled(int cpu) { CpuBlock* b = CpuBlocks.Of(cpu); return b == null ? 0 : b->TlbHandledRequests; }
+        // CPUs that take part in shootdowns (1: none but this one).
+        internal static int TlbShootdownCpus { get { return Tlb.JoinedCount; } }
         // Whether address is mapped.
         internal static bool IsMapped(ulong address) { return Memory.Paging.IsMapped(address); }
         // Whether the kernel's own page tables are active (false early in boot).
@@ -230,6 +265,9 @@ namespace Osprey.Kernel
         internal static string CpuModel() { return CpuFeatures.BrandString(); }
         // "x2APIC", "xAPIC", or "paravirtual" under Osprey's VMM.
         internal static string InterruptControllerMode { get { return Paravirt.Active ? "paravirtual" : LocalApic.IsX2Apic ? "x2APIC" : "xAPIC"; } }
+        // The mode CPU `cpu`'s local APIC runs in, as that CPU set it
+        // ("x2APIC", "xAPIC"; "unknown" before it did or without a block).
+        internal static string InterruptControllerModeOf(int cpu) { CpuBlock* b = CpuBlocks.Of(cpu); return b == null ? "unknown" : ApStartup.ModeName(b->ApicMode); }
 
         // ---- The platform: a PC, or Osprey's paravirtual VMM ----
 

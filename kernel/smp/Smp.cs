@@ -100,7 +100,7 @@ namespace Osprey.Kernel.Smp
             while (!p.Started && Machine.Now() - start < SchedulerStartNs) Machine.SpinWaitHint();
             if (!p.Started) { LeaveOut(p, "checked in but its scheduler did not start within " + (SchedulerStartNs / 1000000) + " ms"); return; }
             Count++;
-            Log.Write("osprey: cpu "); Log.Dec(index); Log.Write(" (APIC id "); Log.Udec(p.ApicId); Log.Write(") started in ");
+            Log.Write("osprey: cpu "); Log.Dec(index); Log.Write(" (APIC id "); Log.Udec(p.ApicId); Log.Write(", "); Log.Write(r.ApicMode); Log.Write(") started in ");
             Log.Dec((p.ArrivedNs - p.SipiNs) / 1000); Log.Write(" us, APIC timer "); Log.Fixed(p.ApicHz / 1000, 3); Log.WriteLine(" MHz");
         }
 

@@ -42,11 +42,14 @@ namespace Osprey.Kernel.Threading
             if (priority < SchedThread.MinPriority || priority > Scheduling.Core.Scheduler.MaxPriority) return ThreadStatus.InvalidPriority;
             if (stackBytes == 0) stackBytes = DefaultStackBytes;
             if (stackBytes > MaxStackBytes) return ThreadStatus.InvalidStackSize;
-            Stack stack;
             Thread t;
+            // Before the core's lock: a new stack's guard page is unmapped
+            // with a TLB shootdown, which must not run under a lock another
+            // CPU may spin on (Machine.Unmap; in a global cluster
+            // Scheduling.Lock is the cluster's ReadySetLock).
+            Stack stack = Stack.Allocate(stackBytes);
+            if (stack == null) return ThreadStatus.NoMemory;
             ulong f = Scheduling.Lock();
-            stack = Stack.Allocate(stackBytes);
-            if (stack == null) { Scheduling.Unlock(f); return ThreadStatus.NoMemory; }
             t = new Thread(Scheduling.NextId(), name, priority, Scheduling.Core);
             t.Stack = stack;
             t.Entry = entry;

@@ -36,6 +36,13 @@ namespace Osprey.Kernel.Arch
             return null;
         }
 
+        // The mode this CPU's local APIC runs in, from its IA32_APIC_BASE
+        // (bit 10 EXTD set: x2APIC; SDM vol. 3A 11.12.1).
+        internal static int CurrentMode()
+        {
+            return (Cpu.ReadMsr(MsrApicBase) & BaseX2Apic) != 0 ? CpuBlock.ApicModeX2 : CpuBlock.ApicModeX;
+        }
+
         // This CPU's APIC timer rate in Hz, measured against the TSC over
         // `windowNs`: the timer counts down from its maximum in one-shot
         // mode (masked, divide by 1; SDM 11.5.4) while the TSC advances.

@@ -9,6 +9,7 @@ namespace Osprey.Kernel.Arch
         internal long SipiNs;        // clock at the first SIPI
         internal long ArrivedNs;     // clock at the AP's first C# instruction
         internal long ApicHz;        // its local APIC timer rate, measured against the TSC
+        internal string ApicMode;    // "xAPIC" or "x2APIC": the mode its local APIC runs in, read on it
         internal string Error;       // null when it checked in
     }
 
@@ -41,6 +42,9 @@ namespace Osprey.Kernel.Arch
             r = new CpuStartReport();
             if (ApTrampoline.Page == 0) { r.Error = "no start-up page (Machine.PrepareCpuStart not run or failed)"; return false; }
             if (!LocalApic.IsX2Apic && apicId > 0xFE) { r.Error = "APIC id " + apicId + " cannot be reached in xAPIC mode"; return false; }
+            // The boot CPU takes TLB shootdowns from now on (a no-op after
+            // the first start): the AP's unmaps must reach it.
+            Tlb.Join(Cpu.CurrentBlock());
             byte* tss;
             Gdt.Build(out startingGdt, out tss);
             startingIndex = block->Index;
@@ -58,7 +62,9 @@ namespace Osprey.Kernel.Arch
             // The second SIPI of the SDM's sequence; a CPU that left
             // wait-for-SIPI on the first ignores it.
             accepted = Icr.SendStartup(apicId, page) && accepted;
-            while (!checkedIn && Clock.Now() - r.SipiNs < CheckInNs) Cpu.Pause();
+            // Started APs may unmap meanwhile: take their shootdowns (this
+            // CPU may wait here with interrupts off).
+            while (!checkedIn && Clock.Now() - r.SipiNs < CheckInNs) { Cpu.Pause(); Tlb.Poll(); }
             if (!checkedIn)
             {
                 bool arrived = ApTrampoline.Arrived;
@@ -70,19 +76,23 @@ namespace Osprey.Kernel.Arch
             }
             r.ArrivedNs = arrivedNs;
             r.ApicHz = apicHz;
+            r.ApicMode = ModeName(block->ApicMode);
             return true;
         }
+
+        internal static string ModeName(int mode) { return mode == CpuBlock.ApicModeX2 ? "x2APIC" : mode == CpuBlock.ApicModeX ? "xAPIC" : "unknown"; }
 
         private static void Delay(long ns)
         {
             long end = Clock.Now() + ns;
-            while (Clock.Now() < end) Cpu.Pause();
+            while (Clock.Now() < end) { Cpu.Pause(); Tlb.Poll(); }
         }
 
         // Where ap_trampoline.asm lands, on the AP's own stack with
         // interrupts off: its GDT and TSS, then its block (GS; after the
         // GDT load, which clears the GS base), the shared IDT, its local
-        // APIC in the boot CPU's mode, its APIC timer calibrated and set up
+        // APIC in the boot CPU's mode (recorded in its block), joins the TLB
+        // shootdowns, its APIC timer calibrated and set up
         // for the scheduler's one-shots as on the boot CPU; it checks in and
         // calls the kernel's entry. It allocates nothing and logs nothing.
         [RuntimeExport("osprey_ap_main")]
@@ -97,6 +107,10 @@ namespace Osprey.Kernel.Arch
             // A CPU that took another's start (a late one of an abandoned
             // start) does not check in.
             if (LocalApic.Id != startingApicId) Cpu.HaltForever();
+            startingBlock->ApicMode = ApLocalApic.CurrentMode();
+            // It can take the shootdown vector now (IDT, local APIC): it
+            // joins, and flushes what it cached from the tables so far.
+            Tlb.Join(startingBlock);
             apicHz = ApLocalApic.CalibrateTimer(CalibrationWindowNs);
             ApicTimer.Initialize(ApicTimer.TscDeadlineMode);
             arrivedNs = arrived;

@@ -27,6 +27,7 @@ namespace Osprey.Kernel.Arch
         [MethodImpl(Call), RuntimeImport("*", "osprey_rdtsc")] internal static extern ulong ReadTsc();
         [MethodImpl(Call), RuntimeImport("*", "osprey_rdmsr")] internal static extern ulong ReadMsr(uint msr);
         [MethodImpl(Call), RuntimeImport("*", "osprey_wrmsr")] internal static extern void WriteMsr(uint msr, ulong value);
+        [MethodImpl(Call), RuntimeImport("*", "osprey_wrmsr_fenced")] internal static extern void WriteMsrFenced(uint msr, ulong value);
         [MethodImpl(Call), RuntimeImport("*", "osprey_cpuid")] internal static extern void CpuId(uint leaf, uint subleaf, uint* eaxEbxEcxEdx);
 
         [MethodImpl(Call), RuntimeImport("*", "osprey_read_cr0")] internal static extern ulong ReadCr0();

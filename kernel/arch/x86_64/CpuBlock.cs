@@ -21,6 +21,23 @@ namespace Osprey.Kernel.Arch
         internal uint ApicId;       // the local APIC id of the CPU it is installed on
         internal ulong Reserved0, Reserved1;
 
+        // TLB shootdown (Tlb): the generation of the last request this CPU
+        // carried out (written by this CPU only, read by the initiator),
+        // whether it takes part, and its counts.
+        internal volatile uint TlbHandled;
+        internal volatile int TlbJoined;
+        internal long TlbInitiated, TlbIpisSent, TlbHandledRequests, TlbFullFlushes;
+        // Its local APIC mode as this CPU set it (ApicModeX/ApicModeX2; 0 unknown).
+        internal int ApicMode;
+        // Interrupt statistics of this CPU, written only by this CPU
+        // (InterruptDispatch); readers on other CPUs may see a count one
+        // behind.
+        internal long SpuriousInterrupts, UnhandledInterrupts;
+        internal fixed long InterruptCounts[256];
+        // This CPU's expected-fault state (Faults.Catch).
+        internal FaultState Faults;
+
+        internal const int ApicModeX = 1, ApicModeX2 = 2;
         internal const uint MsrGsBase = 0xC0000101;
 
         // A zeroed block for CPU `index` (not installed anywhere yet).
@@ -31,6 +48,7 @@ namespace Osprey.Kernel.Arch
             b->Object = (ulong)Internal.Runtime.RawCasts.ObjectToPointer(perCpu);
             b->Index = index;
             b->ApicId = apicId;
+            CpuBlocks.Register(b);
             return b;
         }
 

@@ -25,7 +25,7 @@ namespace Osprey.Kernel.Arch
             bool ok = true;
             if (LocalApic.IsX2Apic)
             {
-                Cpu.WriteMsr(MsrIcr, ((ulong)apicId << 32) | low);
+                Cpu.WriteMsrFenced(MsrIcr, ((ulong)apicId << 32) | low);
             }
             else
             {

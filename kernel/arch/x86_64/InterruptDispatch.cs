@@ -10,13 +10,35 @@ namespace Osprey.Kernel.Arch
 
     // Where every interrupt lands (called from interrupts.asm with IF clear):
     // exceptions go to Exceptions, spurious PIC interrupts are counted and
-    // dropped, other vectors to their registered handler.
+    // dropped, TLB shootdown requests go to Tlb, other vectors to their
+    // registered handler. Every count is the running CPU's (its CpuBlock:
+    // per-vector counts, spurious, unhandled), written by that CPU only, so
+    // no count is lost to two CPUs incrementing one word; the sums below
+    // add every CPU's.
     internal static unsafe class InterruptDispatch
     {
         private static InterruptHandler[] handlers;
-        internal static long SpuriousCount;
-        internal static long UnhandledCount;
-        internal static long[] Counts;
+
+        // Interrupts of `vector` counted on CPU `index` (0: no such CPU).
+        internal static long CountOn(int index, int vector)
+        {
+            CpuBlock* b = CpuBlocks.Of(index);
+            if (b == null || vector < 0 || vector > 255) return 0;
+            return b->InterruptCounts[vector];
+        }
+
+        // Summed over every CPU.
+        internal static long Count(int vector)
+        {
+            long n = 0;
+            for (int i = 0; i < CpuBlocks.Bound; i++) n += CountOn(i, vector);
+            return n;
+        }
+
+        internal static long SpuriousOn(int index) { CpuBlock* b = CpuBlocks.Of(index); return b == null ? 0 : b->SpuriousInterrupts; }
+        internal static long UnhandledOn(int index) { CpuBlock* b = CpuBlocks.Of(index); return b == null ? 0 : b->UnhandledInterrupts; }
+        internal static long SpuriousCount { get { long n = 0; for (int i = 0; i < CpuBlocks.Bound; i++) n += SpuriousOn(i); return n; } }
+        internal static long UnhandledCount { get { long n = 0; for (int i = 0; i < CpuBlocks.Bound; i++) n += UnhandledOn(i); return n; } }
         // The kernel's up-calls around every registered handler (Machine.SetInterruptUpcalls).
         private static delegate*<int, void> enter, exit;
 
@@ -29,7 +51,6 @@ namespace Osprey.Kernel.Arch
         internal static void Initialize()
         {
             handlers = new InterruptHandler[256];
-            Counts = new long[256];
         }
 
         internal static void Register(int vector, InterruptHandler handler)
@@ -45,19 +66,21 @@ namespace Osprey.Kernel.Arch
         {
             ulong v = f->Vector;
             if (v < 32) { Exceptions.Handle(f); return; }
-            if (Counts != null) Counts[(int)v]++;
+            CpuBlock* me = Cpu.CurrentBlock();
+            me->InterruptCounts[(int)v]++;
+            if (v == Tlb.Vector) { Tlb.HandleInterrupt(me); return; }
             // PIC lines 7 and 15 (vectors 39, 47) deliver spurious interrupts.
             if (v == Pic.VectorBase + 7 || v == Pic.VectorBase + 15)
             {
                 int irq = (int)v - Pic.VectorBase;
                 if (Pic.IsSpurious(irq))
                 {
-                    SpuriousCount++;
+                    me->SpuriousInterrupts++;
                     if (irq == 15) Pic.EndOfInterrupt(7);   // the master still saw IRQ 2
                     return;
                 }
             }
-            if (v == 0xFF) { SpuriousCount++; return; }     // local APIC spurious vector: no EOI
+            if (v == 0xFF) { me->SpuriousInterrupts++; return; }     // local APIC spurious vector: no EOI
             InterruptHandler h = handlers == null ? null : handlers[(int)v];
             if (h != null)
             {
@@ -68,7 +91,7 @@ namespace Osprey.Kernel.Arch
                 if (exit != null) exit((int)v);
                 return;
             }
-            UnhandledCount++;
+            me->UnhandledInterrupts++;
             if (v >= Pic.VectorBase && v < Pic.VectorBase + 16) Pic.EndOfInterrupt((int)v - Pic.VectorBase);
         }
     }

@@ -8,7 +8,7 @@ namespace Osprey.Kernel.Arch
     // it (section "x2APIC Register Address Space"). The base address comes
     // from the IA32_APIC_BASE MSR (section "Local APIC Status and Location");
     // the MADT's copy is only a cross-check.
-    internal static class LocalApic
+    internal static unsafe class LocalApic
     {
         // Register offsets in the xAPIC page (table "Local APIC Register Address Map").
         internal const uint RegId = 0x20, RegVersion = 0x30, RegTpr = 0x80, RegEoi = 0xB0, RegSvr = 0xF0,
@@ -40,12 +40,14 @@ namespace Osprey.Kernel.Arch
                 Cpu.WriteMsr(MsrApicBase, b | BaseEnable);
                 Cpu.WriteMsr(MsrApicBase, b | BaseEnable | BaseX2Apic);
                 x2 = true;
+                Cpu.CurrentBlock()->ApicMode = CpuBlock.ApicModeX2;
             }
             else
             {
                 Cpu.WriteMsr(MsrApicBase, (b | BaseEnable) & ~BaseX2Apic);
                 Paging.MapDevice(PhysicalBase, 4096);
                 mmio = PhysicalBase;
+                Cpu.CurrentBlock()->ApicMode = CpuBlock.ApicModeX;
             }
             Write(RegTpr, 0);                                   // accept every priority class
             Write(RegLvtTimer, LvtMasked);
@@ -55,6 +57,8 @@ namespace Osprey.Kernel.Arch
             Write(RegEsr, 0);
             Write(RegSvr, 0x100u | SpuriousVector);             // bit 8: APIC software enable
             Enabled = true;
+            // The boot CPU's block gets its APIC id here (IPIs to it, TLB shootdowns).
+            Cpu.CurrentBlock()->ApicId = Id;
         }
 
         internal static uint Id
@@ -85,7 +89,7 @@ namespace Osprey.Kernel.Arch
         // section "Interrupt Command Register"; x2APIC: the SELF IPI MSR).
         internal static void SendSelf(int vector)
         {
-            if (x2) { Cpu.WriteMsr(0x83F, (uint)vector); return; }
+            if (x2) { Cpu.WriteMsrFenced(0x83F, (uint)vector); return; }
             Write(RegIcrHigh, 0);
             Write(RegIcrLow, (1u << 18) | (uint)vector);
         }
@@ -109,8 +113,13 @@ namespace Osprey.Kernel.Arch
             uint low = (uint)vector | IcrAssert | shorthand;
             if (x2)
             {
-                // x2APIC: a single MSR write sends it (no delivery status).
-                Cpu.WriteMsr(MsrIcr, ((ulong)apicId << 32) | low);
+                // x2APIC: a single 64-bit write of MSR 830H sends it, the
+                // 32-bit x2APIC id in bits 63:32, the low word as in xAPIC
+                // mode (SDM 11.12.9); there is no delivery status (bit 12
+                // is reserved) and no ICR high register. Fenced: the
+                // handler may read what this CPU stored just before
+                // (11.12.3: the WRMSR may pass earlier stores otherwise).
+                Cpu.WriteMsrFenced(MsrIcr, ((ulong)apicId << 32) | low);
                 return true;
             }
             if (apicId > 255) { error = "xAPIC destination " + apicId + " above 255"; return false; }

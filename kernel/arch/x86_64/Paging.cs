@@ -87,6 +87,9 @@ namespace Osprey.Kernel.Memory
             ulong start = physical & ~0xFFFUL;
             ulong end = (physical + length + 0xFFF) & ~0xFFFUL;
             ulong a = start;
+            // Whether an entry that was present changed (another address,
+            // cache attribute or access): other CPUs may cache the old one.
+            bool changed = false;
             while (a < end)
             {
                 ulong saved = tableLock.Acquire();
@@ -95,6 +98,7 @@ namespace Osprey.Kernel.Memory
                     ulong* pd = Walk(a, 2);
                     ulong* e = &pd[(a >> 21) & 511];
                     if ((*e & Present) == 0) mappedBytes += TwoMiB;
+                    else if (Differs(*e, a | flags | Large)) changed = true;
                     *e = a | flags | Large;
                     a += TwoMiB;
                 }
@@ -103,25 +107,53 @@ namespace Osprey.Kernel.Memory
                     ulong* pt = Walk(a, 1);
                     ulong* e = &pt[(a >> 12) & 511];
                     if ((*e & Present) == 0) mappedBytes += 4096;
+                    else if (Differs(*e, a | flags)) changed = true;
                     *e = a | flags;
                     a += 4096;
                 }
                 tableLock.Release(saved);
             }
             if (Cpu.ReadCr3() == (ulong)pml4) Cpu.WriteCr3((ulong)pml4);   // flush
+            // A new translation needs no shootdown (a not-present entry is
+            // never cached, SDM vol. 3A 4.10.2.3); a changed one does, even
+            // a widened one (a stale entry would fault spuriously there).
+            if (changed) Tlb.Shootdown(start, (end - start) / 4096);
+        }
+
+        // Whether two present entries translate differently: the accessed
+        // and dirty bits (5, 6), which the CPU sets, do not count.
+        private static bool Differs(ulong old, ulong now)
+        {
+            const ulong AccessedDirty = 0x60;
+            return (old & ~AccessedDirty) != (now & ~AccessedDirty);
         }
 
         // Makes one 4 KiB page absent (splitting a 2 MiB page if needed):
-        // guard pages and page 0. Interrupts off, as in MapRange.
-        internal static void UnmapPage(ulong address)
+        // guard pages and page 0.
+        internal static void UnmapPage(ulong address) { UnmapRange(address, 4096); }
+
+        // Makes [address, address + length) absent, page by page (each under
+        // tableLock, interrupts off, as in MapRange, with INVLPG here), then
+        // shoots the range down on every other CPU (Tlb): when this returns,
+        // no CPU translates an address of the range, and the frames behind
+        // may be reused. Holds no lock during the shootdown (Tlb's
+        // invariant); so the caller must hold none either.
+        internal static void UnmapRange(ulong address, ulong length)
         {
-            ulong saved = tableLock.Acquire();
-            ulong* pt = Walk(address & ~0xFFFUL, 1);
-            ulong* e = &pt[(address >> 12) & 511];
-            if ((*e & Present) != 0) mappedBytes -= 4096;
-            *e = 0;
-            Cpu.InvalidatePage((void*)address);
-            tableLock.Release(saved);
+            if (length == 0) return;
+            ulong start = address & ~0xFFFUL;
+            ulong end = (address + length + 0xFFF) & ~0xFFFUL;
+            for (ulong a = start; a < end; a += 4096)
+            {
+                ulong saved = tableLock.Acquire();
+                ulong* pt = Walk(a, 1);
+                ulong* e = &pt[(a >> 12) & 511];
+                if ((*e & Present) != 0) mappedBytes -= 4096;
+                *e = 0;
+                Cpu.InvalidatePage((void*)a);
+                tableLock.Release(saved);
+            }
+            Tlb.Shootdown(start, (end - start) / 4096);
         }
 
         internal static bool IsMapped(ulong address)

@@ -83,6 +83,22 @@ osprey_wrmsr:                   ; void wrmsr(uint msr, ulong value)
     shr rdx, 32
     wrmsr
     ret
+global osprey_wrmsr_fenced
+; void wrmsr_fenced(uint msr, ulong value): WRMSR after every earlier store
+; is globally visible. A WRMSR to an x2APIC register is not serializing and
+; may pass earlier stores (Intel SDM vol. 3A 11.12.3 "MSR Access in x2APIC
+; Mode"); MFENCE orders the stores, LFENCE keeps the WRMSR from starting
+; before the MFENCE completed. For an IPI whose handler reads data this CPU
+; just stored.
+osprey_wrmsr_fenced:
+    mfence
+    lfence
+    mov ecx, edi
+    mov eax, esi
+    mov rdx, rsi
+    shr rdx, 32
+    wrmsr
+    ret
 osprey_cpuid:                   ; void cpuid(uint leaf, uint subleaf, uint* out4)
     push rbx
     mov r8, rdx
