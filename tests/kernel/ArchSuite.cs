@@ -3,13 +3,16 @@ using Osprey.Kernel.Threading;
 
 namespace Osprey.Kernel.SelfTest
 {
-    // The arch contract's per-CPU block, ticket lock and IPIs on this CPU.
+    // The arch contract's per-CPU block, ticket lock and IPIs on this CPU;
+    // TLB shootdown across CPUs (TlbTests); per-CPU interrupt counts and
+    // fault catching (PerCpuArchTests).
     internal sealed unsafe class ArchSuite : Suite
     {
         internal override string Name { get { return "arch"; } }
         internal override string[] TestNames
         {
-            get { return new string[] { "percpu_block_through_gs", "percpu_blocks_per_madt_cpu", "spinlock_tickets_and_interrupts", "ipi_to_self_through_icr", "ipi_refuses_bad_vector", "ipi_all_but_self_skips_self" }; }
+            get { return new string[] { "percpu_block_through_gs", "percpu_blocks_per_madt_cpu", "spinlock_tickets_and_interrupts", "ipi_to_self_through_icr", "ipi_refuses_bad_vector", "ipi_all_but_self_skips_self",
+                "tlb_unmap_reaches_every_cpu", "tlb_concurrent_shootdowns", "tlb_shootdown_round_trip", "interrupt_counts_per_cpu", "fault_catch_per_cpu" }; }
         }
 
         private const int Vector = 0x64;
@@ -137,6 +140,11 @@ namespace Osprey.Kernel.SelfTest
                     perCpu = null;
                     break;
                 }
+                case 6: TlbTests.UnmapReachesEveryCpu(t); break;
+                case 7: TlbTests.ConcurrentShootdowns(t); break;
+                case 8: TlbTests.RoundTrip(t); break;
+                case 9: PerCpuArchTests.InterruptCounts(t); break;
+                case 10: PerCpuArchTests.FaultCatchPerCpu(t); break;
             }
         }
     }
