@@ -223,7 +223,7 @@ namespace Osprey.Kernel
         // from its start (the boot CPU from the first AP start): before any
         // AP runs, a change costs a fence and a compare, no IPI. Callers
         // must hold no SpinLock (a target spinning on it with interrupts
-        // off would never acknowledge: a panic after 2 s names it), and a
+        // off would never acknowledge: a panic after 5 s names it), and a
         // CPU that waits for the caller with interrupts off must wait with
         // SpinWaitHint (which carries out shootdowns). Mapping a page
         // that was absent needs no shootdown (absent entries are never cached).

@@ -23,6 +23,10 @@ namespace Osprey.Kernel.Arch
             else
             {
                 if ((b & 0x000FFFFFFFFFF000UL) != LocalApic.PhysicalBase) return "its xAPIC is at another address than the boot CPU's";
+                // Left in x2APIC mode by the firmware: x2APIC -> xAPIC is an
+                // illegal transition (#GP); it goes through disabled (SDM
+                // vol. 3A 11.12.5, figure "Local x2APIC State Transitions").
+                if ((b & BaseX2Apic) != 0) { b &= ~(BaseEnable | BaseX2Apic); Cpu.WriteMsr(MsrApicBase, b); }
                 Cpu.WriteMsr(MsrApicBase, (b | BaseEnable) & ~BaseX2Apic);
             }
             LocalApic.Write(LocalApic.RegTpr, 0);

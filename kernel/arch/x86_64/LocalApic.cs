@@ -44,6 +44,9 @@ namespace Osprey.Kernel.Arch
             }
             else
             {
+                // x2APIC -> xAPIC goes through disabled (section "x2APIC
+                // State Transitions": the direct write raises #GP).
+                if ((b & BaseX2Apic) != 0) { b &= ~(BaseEnable | BaseX2Apic); Cpu.WriteMsr(MsrApicBase, b); }
                 Cpu.WriteMsr(MsrApicBase, (b | BaseEnable) & ~BaseX2Apic);
                 Paging.MapDevice(PhysicalBase, 4096);
                 mmio = PhysicalBase;

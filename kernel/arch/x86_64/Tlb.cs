@@ -41,7 +41,7 @@ namespace Osprey.Kernel.Arch
         // non-global entry; the kernel sets no global pages) instead of one
         // INVLPG per page.
         internal const ulong FullFlushPages = 32;
-        internal const long AckTimeoutNs = 2000000000;
+        internal const long AckTimeoutNs = 5000000000;
         private const ulong PageSize = 4096;
 
         private static uint nextTicket;              // the next ticket to hand out (LOCK XADD)
