@@ -125,7 +125,13 @@ namespace Osprey.Kernel.Arch
         // a compare when no other CPU joined.
         internal static void Poll()
         {
-            if (joined > 1) Service(Cpu.CurrentBlock());
+            if (joined <= 1) return;
+            // Interrupts off while at it: the block stays this CPU's (no
+            // migration), and the vector's handler cannot carry out the
+            // same request in the middle.
+            ulong flags = Cpu.SaveFlagsAndDisable();
+            Service(Cpu.CurrentBlock());
+            Cpu.RestoreFlags(flags);
         }
 
         // The shootdown vector's handler (InterruptDispatch; interrupts off).
@@ -136,6 +142,7 @@ namespace Osprey.Kernel.Arch
         }
 
         // Carries out the published request if this CPU has not yet.
+        // Interrupts off.
         private static void Service(CpuBlock* me)
         {
             uint g = generation;
