@@ -231,6 +231,9 @@ namespace Osprey.Kernel
         // Shootdowns started by, and requests carried out on, CPU `cpu`.
         internal static long TlbShootdownsStarted(int cpu) { CpuBlock* b = CpuBlocks.Of(cpu); return b == null ? 0 : b->TlbInitiated; }
         internal static long TlbShootdownsHandled(int cpu) { CpuBlock* b = CpuBlocks.Of(cpu); return b == null ? 0 : b->TlbHandledRequests; }
+        // Of those, the ones CPU `cpu` carried out with a whole-TLB flush (a range above TlbFullFlushPages).
+        internal static long TlbFullFlushes(int cpu) { CpuBlock* b = CpuBlocks.Of(cpu); return b == null ? 0 : b->TlbFullFlushes; }
+        internal const ulong TlbFullFlushPages = Tlb.FullFlushPages;
         // CPUs that take part in shootdowns (1: none but this one).
         internal static int TlbShootdownCpus { get { return Tlb.JoinedCount; } }
         // Whether address is mapped.

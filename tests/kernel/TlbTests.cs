@@ -106,6 +106,36 @@ namespace Osprey.Kernel.SelfTest
             }
             Machine.Map(p, 4096, CacheMode.WriteBack, PageAccess.ReadWrite);
             t.EqualHex(Marker, *(ulong*)p, "mapped again: the frame kept its contents");
+            UnmapRangeWithFullFlush(t);
+        }
+
+        private static ulong range;      // RangePages frames of its own
+        private const ulong RangePages = Machine.TlbFullFlushPages * 2;
+
+        // A range above the per-page limit: the others flush their whole
+        // TLB; a read of its last page (cached before) faults everywhere.
+        private static void UnmapRangeWithFullFlush(Check t)
+        {
+            int n = PerCpu.Count;
+            if (range == 0) range = Memory.PhysicalMemory.AllocatePages(RangePages, 4096);
+            if (!t.True(range != 0, "frames for a " + RangePages + "-page range")) return;
+            ulong last = range + (RangePages - 1) * 4096;
+            *(ulong*)last = Marker + 1;
+            Reset(n);
+            probeAddress = last;
+            RunEverywhere(&ReadHere, t, "read the range's last page");
+            long[] full0 = new long[n];
+            for (int i = 0; i < n; i++) full0[i] = Machine.TlbFullFlushes(i);
+            Machine.Unmap(range, RangePages * 4096);
+            RunEverywhere(&CatchHere, t, "read the range's last page again");
+            for (int i = 0; i < n; i++)
+            {
+                if (!Smp.Smp.Online(i)) continue;
+                t.True(readOk[i] && readValue[i] == Marker + 1, "cpu " + i + " read the last page before");
+                t.True(faulted[i] && faultCr2[i] == last, "cpu " + i + ": it faults after the " + RangePages + "-page unmap");
+                if (i > 0) t.Equal(full0[i] + 1, Machine.TlbFullFlushes(i), "cpu " + i + " flushed its whole TLB once");
+            }
+            Machine.Map(range, RangePages * 4096, CacheMode.WriteBack, PageAccess.ReadWrite);
         }
 
         // --- every CPU shooting at once ------------------------------------
