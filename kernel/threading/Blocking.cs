@@ -12,6 +12,15 @@ namespace Osprey.Kernel.Threading
     // call that could block (CalledFromInterrupt; the table is in
     // sched/README.md "Synchronization"): semaphore release, NoWait
     // obtain/send/receive/allocate, pool free and event set are allowed.
+    //
+    // Semaphores, message queues, event flags and block pools made here are
+    // shared (kernel/README.md, "Semaphores, queues and events across
+    // CPUs"): any CPU's threads may obtain/receive/wait on them and any CPU
+    // or interrupt handler may release/send/set; each has its own lock
+    // (Smp.ObjectLock) taken inside the portable operation, after this
+    // CPU's core lock. Mutexes stay with the core that made them: a thread
+    // of another CPU gets InvalidCaller (Smp.GlobalMutex is the mutex
+    // across CPUs).
     internal static class Blocking
     {
         private static SchedThread Caller
@@ -37,6 +46,15 @@ namespace Osprey.Kernel.Threading
             return s;
         }
 
+        // A call that could wait, made in an interrupt handler: refused
+        // here, since a shared object may belong to another CPU's core (whose
+        // nesting count says nothing of this CPU's).
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static bool InInterrupt(long timeout)
+        {
+            return timeout != Osprey.Sched.Timeout.NoWait && PerCpu.Current.InterruptNesting > 0;
+        }
+
         // --- creation (setup time: these allocate) ---------------------------
 
         internal static Semaphore NewSemaphore(int initial, int max, WaitDiscipline discipline)
@@ -44,6 +62,7 @@ namespace Osprey.Kernel.Threading
             SyncStatus s;
             Semaphore sem = Semaphore.Create(Scheduling.Core, initial, max, discipline, out s);
             if (sem == null) Panic.Fail("semaphore: invalid parameters (initial " + initial + ", max " + max + ")");
+            sem.Share(new Smp.ObjectLock());
             return sem;
         }
 
@@ -54,25 +73,45 @@ namespace Osprey.Kernel.Threading
             SyncStatus s;
             MessageQueue q = MessageQueue.Create(Scheduling.Core, messageSize, capacity, discipline, out s);
             if (q == null) Panic.Fail("message queue: invalid parameters (size " + messageSize + ", capacity " + capacity + ")");
+            q.Share(new Smp.ObjectLock());
             return q;
         }
 
-        internal static EventFlags NewEventFlags(WaitDiscipline discipline) { return new EventFlags(Scheduling.Core, discipline); }
+        internal static EventFlags NewEventFlags(WaitDiscipline discipline)
+        {
+            EventFlags e = new EventFlags(Scheduling.Core, discipline);
+            e.Share(new Smp.ObjectLock());
+            return e;
+        }
+
+        // A shared pool of blockCount blocks of blockSize bytes at baseAddress
+        // (the memory is the caller's; the pool hands out addresses).
+        internal static BlockPool NewBlockPool(ulong baseAddress, int blockSize, int blockCount, WaitDiscipline discipline)
+        {
+            SyncStatus s;
+            BlockPool p = BlockPool.Create(Scheduling.Core, baseAddress, blockSize, blockCount, discipline, out s);
+            if (p == null) Panic.Fail("block pool: invalid parameters (block size " + blockSize + ", count " + blockCount + ")");
+            p.Share(new Smp.ObjectLock());
+            return p;
+        }
 
         // --- operations ---------------------------------------------------------
 
         internal static SyncStatus Obtain(Semaphore s, long timeout)
         {
+            if (InInterrupt(timeout)) return SyncStatus.CalledFromInterrupt;
             ulong f = Scheduling.Lock();
             return Finish(s.Obtain(Caller, timeout), f);
         }
 
         // A release never waits, so it needs no caller (it is allowed in
-        // interrupt handlers too). A semaphore of another CPU's core is
-        // released there (Smp.Remote: a request and a reschedule IPI).
+        // interrupt handlers too). A shared semaphore is released here, under
+        // its lock (a waiter of another CPU is woken there). An unshared one
+        // (made with Semaphore.Create) of another CPU's core is released
+        // there (Smp.Remote: a request and a reschedule IPI).
         internal static SyncStatus Release(Semaphore s)
         {
-            if (s != null && !Scheduling.Local(s.Core))
+            if (s != null && s.Guard == null && !Scheduling.Local(s.Core))
             {
                 int cpu = Smp.Remote.CpuOf(s.Core);
                 if (cpu >= 0) return Smp.Remote.Release(s, cpu);
@@ -81,26 +120,31 @@ namespace Osprey.Kernel.Threading
             return Finish(s.Release(null), f);
         }
 
+        // A mutex of another CPU's core: InvalidCaller, nothing touched.
         internal static SyncStatus Lock(Mutex m, long timeout)
         {
+            if (!Scheduling.Local(m.Core)) return SyncStatus.InvalidCaller;
             ulong f = Scheduling.Lock();
             return Finish(m.Obtain(Caller, timeout), f);
         }
 
         internal static SyncStatus Unlock(Mutex m)
         {
+            if (!Scheduling.Local(m.Core)) return SyncStatus.InvalidCaller;
             ulong f = Scheduling.Lock();
             return Finish(m.Release(Caller), f);
         }
 
         internal static SyncStatus Send(MessageQueue q, byte[] message, int length, long timeout)
         {
+            if (InInterrupt(timeout)) return SyncStatus.CalledFromInterrupt;
             ulong f = Scheduling.Lock();
             return Finish(q.Send(Caller, message, length, timeout), f);
         }
 
         internal static SyncStatus SendUrgent(MessageQueue q, byte[] message, int length, long timeout)
         {
+            if (InInterrupt(timeout)) return SyncStatus.CalledFromInterrupt;
             ulong f = Scheduling.Lock();
             return Finish(q.SendUrgent(Caller, message, length, timeout), f);
         }
@@ -109,6 +153,8 @@ namespace Osprey.Kernel.Threading
         // the message arrived while it waited.
         internal static SyncStatus Receive(MessageQueue q, byte[] buffer, long timeout, out int length)
         {
+            length = 0;
+            if (InInterrupt(timeout)) return SyncStatus.CalledFromInterrupt;
             ulong f = Scheduling.Lock();
             SchedThread me = Caller;
             SyncStatus s = q.Receive(me, buffer, timeout, out length);
@@ -120,6 +166,8 @@ namespace Osprey.Kernel.Threading
 
         internal static SyncStatus Allocate(BlockPool p, long timeout, out ulong address)
         {
+            address = 0;
+            if (InInterrupt(timeout)) return SyncStatus.CalledFromInterrupt;
             ulong f = Scheduling.Lock();
             SyncStatus s = p.Allocate(Caller, timeout, out address);
             bool blocked = s == SyncStatus.Blocked;
@@ -136,6 +184,8 @@ namespace Osprey.Kernel.Threading
 
         internal static SyncStatus WaitEvents(EventFlags e, uint mask, EventMode mode, bool clearOnExit, long timeout, out uint got)
         {
+            got = 0;
+            if (InInterrupt(timeout)) return SyncStatus.CalledFromInterrupt;
             ulong f = Scheduling.Lock();
             SyncStatus s = e.Wait(Caller, mask, mode, clearOnExit, timeout, out got);
             bool blocked = s == SyncStatus.Blocked;

@@ -43,6 +43,9 @@ namespace Osprey.Sched
 
         public int Id;
 
+        /// <summary>The core whose threads may use the mutex (it is never shared across cores).</summary>
+        public SchedCore Core { get { return core; } }
+
         public Mutex(SchedCore core, bool recursive)
         {
             this.core = core;

@@ -72,7 +72,7 @@ namespace Osprey.Sched
         {
             if (t == null) return false;
             WaitQueue q = t.Wait.Queue;
-            if (q != null) return q.Extract(t, status);
+            if (q != null) return q.ExtractGuarded(t, status);
             if (!t.Wait.Sleeping) return false;
             t.Wait.Sleeping = false;
             t.WaitResult = status;
@@ -82,6 +82,33 @@ namespace Osprey.Sched
                 t.Core.UnblockFrom(t, ThreadState.Sleeping);
             }
             return true;
+        }
+
+        /// <summary>
+        /// The second half of a wake handed to t's core (Platform.HandOffWake):
+        /// t has left a shared object's queue with its final status in
+        /// t.WaitResult; cancel its timer and clear Blocked. Run on t's core
+        /// (its CPU, with that core's lock held). False when t was not
+        /// blocked (nothing changes).
+        /// </summary>
+        public static bool EndWait(SchedThread t)
+        {
+            if (t == null || t.Core == null || t.Wait.Queue != null) return false;
+            SchedCore c = t.Core;
+            c.Timers.Cancel(t.Wait.Timer);
+            return c.UnblockFrom(t, ThreadState.Blocked);
+        }
+
+        /// <summary>
+        /// The core a call on an object is checked against: the caller's own
+        /// core for a shared object (guard set; it waits there), else the
+        /// object's core.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static SchedCore Home(SchedCore objectCore, SyncGuard guard, SchedThread caller)
+        {
+            if (guard == null || caller == null || caller.Core == null) return objectCore;
+            return caller.Core;
         }
 
         /// <summary>
