@@ -13,8 +13,8 @@ namespace Osprey.Kernel.Threading
     // sched/README.md "Synchronization"): semaphore release, NoWait
     // obtain/send/receive/allocate, pool free and event set are allowed.
     //
-    // Semaphores, message queues, event flags and block pools made here are
-    // shared (kernel/README.md, "Semaphores, queues and events across
+    // Semaphores, message queues, event flags and block pools made here are,
+    // on a machine with more than one CPU, shared (kernel/README.md, "Semaphores, queues and events across
     // CPUs"): any CPU's threads may obtain/receive/wait on them and any CPU
     // or interrupt handler may release/send/set; each has its own lock
     // (Smp.ObjectLock) taken inside the portable operation, after this
@@ -46,23 +46,22 @@ namespace Osprey.Kernel.Threading
             return s;
         }
 
-        // A call that could wait, made in an interrupt handler: refused
-        // here, since a shared object may belong to another CPU's core (whose
-        // nesting count says nothing of this CPU's).
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static bool InInterrupt(long timeout)
-        {
-            return timeout != Osprey.Sched.Timeout.NoWait && PerCpu.Current.InterruptNesting > 0;
-        }
-
         // --- creation (setup time: these allocate) ---------------------------
+
+        // Objects are shared (each with its lock) when the machine has more
+        // than one CPU (PerCpu.Count: the MADT's, known before any object is
+        // made); on one CPU they stay the core's alone and take no lock.
+        private static void Share(Semaphore s) { if (PerCpu.Count > 1) s.Share(new Smp.ObjectLock()); }
+        private static void Share(MessageQueue q) { if (PerCpu.Count > 1) q.Share(new Smp.ObjectLock()); }
+        private static void Share(EventFlags e) { if (PerCpu.Count > 1) e.Share(new Smp.ObjectLock()); }
+        private static void Share(BlockPool p) { if (PerCpu.Count > 1) p.Share(new Smp.ObjectLock()); }
 
         internal static Semaphore NewSemaphore(int initial, int max, WaitDiscipline discipline)
         {
             SyncStatus s;
             Semaphore sem = Semaphore.Create(Scheduling.Core, initial, max, discipline, out s);
             if (sem == null) Panic.Fail("semaphore: invalid parameters (initial " + initial + ", max " + max + ")");
-            sem.Share(new Smp.ObjectLock());
+            Share(sem);
             return sem;
         }
 
@@ -73,14 +72,14 @@ namespace Osprey.Kernel.Threading
             SyncStatus s;
             MessageQueue q = MessageQueue.Create(Scheduling.Core, messageSize, capacity, discipline, out s);
             if (q == null) Panic.Fail("message queue: invalid parameters (size " + messageSize + ", capacity " + capacity + ")");
-            q.Share(new Smp.ObjectLock());
+            Share(q);
             return q;
         }
 
         internal static EventFlags NewEventFlags(WaitDiscipline discipline)
         {
             EventFlags e = new EventFlags(Scheduling.Core, discipline);
-            e.Share(new Smp.ObjectLock());
+            Share(e);
             return e;
         }
 
@@ -91,7 +90,7 @@ namespace Osprey.Kernel.Threading
             SyncStatus s;
             BlockPool p = BlockPool.Create(Scheduling.Core, baseAddress, blockSize, blockCount, discipline, out s);
             if (p == null) Panic.Fail("block pool: invalid parameters (block size " + blockSize + ", count " + blockCount + ")");
-            p.Share(new Smp.ObjectLock());
+            Share(p);
             return p;
         }
 
@@ -99,7 +98,6 @@ namespace Osprey.Kernel.Threading
 
         internal static SyncStatus Obtain(Semaphore s, long timeout)
         {
-            if (InInterrupt(timeout)) return SyncStatus.CalledFromInterrupt;
             ulong f = Scheduling.Lock();
             return Finish(s.Obtain(Caller, timeout), f);
         }
@@ -120,31 +118,33 @@ namespace Osprey.Kernel.Threading
             return Finish(s.Release(null), f);
         }
 
-        // A mutex of another CPU's core: InvalidCaller, nothing touched.
+        // A mutex serves the threads of the core that made it: a caller of
+        // another CPU gets InvalidCaller, nothing touched (the field compare
+        // settles the usual case; Local admits a core of the same cluster).
         internal static SyncStatus Lock(Mutex m, long timeout)
         {
-            if (!Scheduling.Local(m.Core)) return SyncStatus.InvalidCaller;
             ulong f = Scheduling.Lock();
-            return Finish(m.Obtain(Caller, timeout), f);
+            SchedThread me = Caller;
+            if (me != null && me.Core != m.Core && !Scheduling.Local(m.Core)) { Scheduling.Unlock(f); return SyncStatus.InvalidCaller; }
+            return Finish(m.Obtain(me, timeout), f);
         }
 
         internal static SyncStatus Unlock(Mutex m)
         {
-            if (!Scheduling.Local(m.Core)) return SyncStatus.InvalidCaller;
             ulong f = Scheduling.Lock();
-            return Finish(m.Release(Caller), f);
+            SchedThread me = Caller;
+            if (me != null && me.Core != m.Core && !Scheduling.Local(m.Core)) { Scheduling.Unlock(f); return SyncStatus.InvalidCaller; }
+            return Finish(m.Release(me), f);
         }
 
         internal static SyncStatus Send(MessageQueue q, byte[] message, int length, long timeout)
         {
-            if (InInterrupt(timeout)) return SyncStatus.CalledFromInterrupt;
             ulong f = Scheduling.Lock();
             return Finish(q.Send(Caller, message, length, timeout), f);
         }
 
         internal static SyncStatus SendUrgent(MessageQueue q, byte[] message, int length, long timeout)
         {
-            if (InInterrupt(timeout)) return SyncStatus.CalledFromInterrupt;
             ulong f = Scheduling.Lock();
             return Finish(q.SendUrgent(Caller, message, length, timeout), f);
         }
@@ -153,8 +153,6 @@ namespace Osprey.Kernel.Threading
         // the message arrived while it waited.
         internal static SyncStatus Receive(MessageQueue q, byte[] buffer, long timeout, out int length)
         {
-            length = 0;
-            if (InInterrupt(timeout)) return SyncStatus.CalledFromInterrupt;
             ulong f = Scheduling.Lock();
             SchedThread me = Caller;
             SyncStatus s = q.Receive(me, buffer, timeout, out length);
@@ -166,8 +164,6 @@ namespace Osprey.Kernel.Threading
 
         internal static SyncStatus Allocate(BlockPool p, long timeout, out ulong address)
         {
-            address = 0;
-            if (InInterrupt(timeout)) return SyncStatus.CalledFromInterrupt;
             ulong f = Scheduling.Lock();
             SyncStatus s = p.Allocate(Caller, timeout, out address);
             bool blocked = s == SyncStatus.Blocked;
@@ -184,8 +180,6 @@ namespace Osprey.Kernel.Threading
 
         internal static SyncStatus WaitEvents(EventFlags e, uint mask, EventMode mode, bool clearOnExit, long timeout, out uint got)
         {
-            got = 0;
-            if (InInterrupt(timeout)) return SyncStatus.CalledFromInterrupt;
             ulong f = Scheduling.Lock();
             SyncStatus s = e.Wait(Caller, mask, mode, clearOnExit, timeout, out got);
             bool blocked = s == SyncStatus.Blocked;

@@ -105,8 +105,8 @@ namespace Osprey.Sched
         {
             address = 0;
             if (deleted) return SyncStatus.Deleted;
-            SchedCore home = SyncOps.Home(core, guard, caller);
-            SyncStatus st = SyncOps.CheckTimeout(home, timeout);
+            SchedCore home;
+            SyncStatus st = SyncOps.CheckWait(core, guard, caller, timeout, out home);
             if (st != SyncStatus.Successful) return st;
             if (freeCount > 0)
             {

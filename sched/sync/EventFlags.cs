@@ -74,8 +74,8 @@ namespace Osprey.Sched
             got = 0;
             if (deleted) return SyncStatus.Deleted;
             if (mask == 0 || (mode != EventMode.Any && mode != EventMode.All)) return SyncStatus.InvalidArgument;
-            SchedCore home = SyncOps.Home(core, guard, caller);
-            SyncStatus st = SyncOps.CheckTimeout(home, timeout);
+            SchedCore home;
+            SyncStatus st = SyncOps.CheckWait(core, guard, caller, timeout, out home);
             if (st != SyncStatus.Successful) return st;
             if (Satisfied(flags, mask, mode))
             {

@@ -120,8 +120,8 @@ namespace Osprey.Sched
             if (deleted) return SyncStatus.Deleted;
             if (message == null || length < 0 || length > message.Length) return SyncStatus.InvalidArgument;
             if (length > size) return SyncStatus.InvalidSize;
-            SchedCore home = SyncOps.Home(core, guard, caller);
-            SyncStatus st = SyncOps.CheckTimeout(home, timeout);
+            SchedCore home;
+            SyncStatus st = SyncOps.CheckWait(core, guard, caller, timeout, out home);
             if (st != SyncStatus.Successful) return st;
             SchedThread r = receivers.First;
             if (r != null)
@@ -174,8 +174,8 @@ namespace Osprey.Sched
             if (deleted) return SyncStatus.Deleted;
             if (buffer == null) return SyncStatus.InvalidArgument;
             if (buffer.Length < size) return SyncStatus.InvalidSize;
-            SchedCore home = SyncOps.Home(core, guard, caller);
-            SyncStatus st = SyncOps.CheckTimeout(home, timeout);
+            SchedCore home;
+            SyncStatus st = SyncOps.CheckWait(core, guard, caller, timeout, out home);
             if (st != SyncStatus.Successful) return st;
             if (count > 0)
             {

@@ -100,15 +100,24 @@ namespace Osprey.Sched
         }
 
         /// <summary>
-        /// The core a call on an object is checked against: the caller's own
-        /// core for a shared object (guard set; it waits there), else the
-        /// object's core.
+        /// CheckTimeout for a call on an object that may wait, and the core
+        /// the caller would wait on (home): the object's core, or for a
+        /// shared object (guard set) the caller's own core. A shared
+        /// object's null caller is an interrupt handler (or no thread): a
+        /// timeout other than NoWait is CalledFromInterrupt there, since the
+        /// object's core says nothing of the calling CPU's nesting.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static SchedCore Home(SchedCore objectCore, SyncGuard guard, SchedThread caller)
+        public static SyncStatus CheckWait(SchedCore core, SyncGuard guard, SchedThread caller, long timeout, out SchedCore home)
         {
-            if (guard == null || caller == null || caller.Core == null) return objectCore;
-            return caller.Core;
+            home = core;
+            if (guard != null)
+            {
+                if (caller != null && caller.Core != null) home = caller.Core;
+                else if (timeout < 0) return SyncStatus.InvalidArgument;
+                else if (timeout != Timeout.NoWait) return SyncStatus.CalledFromInterrupt;
+            }
+            return CheckTimeout(home, timeout);
         }
 
         /// <summary>
