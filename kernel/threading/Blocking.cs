@@ -118,23 +118,19 @@ namespace Osprey.Kernel.Threading
             return Finish(s.Release(null), f);
         }
 
-        // A mutex serves the threads of the core that made it: a caller of
-        // another CPU gets InvalidCaller, nothing touched (the field compare
-        // settles the usual case; Local admits a core of the same cluster).
+        // A mutex serves the threads of the core that made it: the portable
+        // mutex refuses a thread of another CPU before reading anything of
+        // the mutex's core (lock: InvalidCaller, unlock: NotOwner).
         internal static SyncStatus Lock(Mutex m, long timeout)
         {
             ulong f = Scheduling.Lock();
-            SchedThread me = Caller;
-            if (me != null && me.Core != m.Core && !Scheduling.Local(m.Core)) { Scheduling.Unlock(f); return SyncStatus.InvalidCaller; }
-            return Finish(m.Obtain(me, timeout), f);
+            return Finish(m.Obtain(Caller, timeout), f);
         }
 
         internal static SyncStatus Unlock(Mutex m)
         {
             ulong f = Scheduling.Lock();
-            SchedThread me = Caller;
-            if (me != null && me.Core != m.Core && !Scheduling.Local(m.Core)) { Scheduling.Unlock(f); return SyncStatus.InvalidCaller; }
-            return Finish(m.Release(me), f);
+            return Finish(m.Release(Caller), f);
         }
 
         internal static SyncStatus Send(MessageQueue q, byte[] message, int length, long timeout)

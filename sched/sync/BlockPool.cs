@@ -101,6 +101,7 @@ namespace Osprey.Sched
             return s;
         }
 
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         SyncStatus AllocateLocked(SchedThread caller, long timeout, out ulong address)
         {
             address = 0;
@@ -141,6 +142,7 @@ namespace Osprey.Sched
             return s;
         }
 
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         SyncStatus FreeLocked(ulong address)
         {
             if (deleted) return SyncStatus.Deleted;

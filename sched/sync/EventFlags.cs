@@ -69,6 +69,7 @@ namespace Osprey.Sched
             return s;
         }
 
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         SyncStatus WaitLocked(SchedThread caller, uint mask, EventMode mode, bool clearOnExit, long timeout, out uint got)
         {
             got = 0;
@@ -106,6 +107,7 @@ namespace Osprey.Sched
             return s;
         }
 
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         SyncStatus SetLocked(uint mask)
         {
             if (deleted) return SyncStatus.Deleted;

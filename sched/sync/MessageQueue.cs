@@ -115,6 +115,7 @@ namespace Osprey.Sched
             return s;
         }
 
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         SyncStatus PutLocked(SchedThread caller, byte[] message, int length, long timeout, bool urgent)
         {
             if (deleted) return SyncStatus.Deleted;
@@ -168,6 +169,7 @@ namespace Osprey.Sched
             return s;
         }
 
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         SyncStatus ReceiveLocked(SchedThread caller, byte[] buffer, long timeout, out int length)
         {
             length = 0;

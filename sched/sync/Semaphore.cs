@@ -86,6 +86,7 @@ namespace Osprey.Sched
             return s;
         }
 
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         SyncStatus ObtainLocked(SchedThread caller, long timeout)
         {
             if (deleted) return SyncStatus.Deleted;
@@ -119,6 +120,7 @@ namespace Osprey.Sched
             return s;
         }
 
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         SyncStatus ReleaseLocked()
         {
             if (deleted) return SyncStatus.Deleted;

@@ -502,7 +502,7 @@ namespace Osprey.Kernel.SelfTest
             if (!t.True(Remote.SpawnOn(1, "xsync-foreign", &ForeignLocker, null, Priority) != null, "a thread on cpu 1")) return;
             t.Equal((long)SyncStatus.Successful, (long)Blocking.Obtain(waiterDone, WaitNs), "it signalled back");
             t.Equal((long)SyncStatus.InvalidCaller, (long)foreignLock, "lock of cpu 0's mutex from cpu 1");
-            t.Equal((long)SyncStatus.InvalidCaller, (long)foreignUnlock, "unlock of cpu 0's mutex from cpu 1");
+            t.Equal((long)SyncStatus.NotOwner, (long)foreignUnlock, "unlock of cpu 0's mutex from cpu 1");
             t.True(localMutex.Owner == null, "the mutex stays free");
             t.Equal((long)SyncStatus.Successful, (long)Blocking.Lock(localMutex, Timeout.NoWait), "cpu 0 locks it");
             t.Equal((long)SyncStatus.Successful, (long)Blocking.Unlock(localMutex), "and unlocks it");
