@@ -33,6 +33,7 @@ namespace Osprey.Kernel.Smp
             {
                 SyncStatus s;
                 Semaphore = Semaphore.Create(Scheduling.Core, Initial, Max, WaitDiscipline.Priority, out s);
+                if (Semaphore != null) Semaphore.Share(new ObjectLock());
             }
             else if (What == AdoptThread)
             {
@@ -211,6 +212,7 @@ namespace Osprey.Kernel.Smp
                 Scheduling.Unlock(f);
             }
             cpu.RescheduleIpis++;
+            WakeHandoff.Drain();
             Remote.Drain();
         }
     }

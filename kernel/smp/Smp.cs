@@ -59,6 +59,7 @@ namespace Osprey.Kernel.Smp
             Machine.RegisterHandler(PongVector, new PongHandler());
             Machine.RegisterHandler(WakeVector, new WakeHandler());
             Remote.Initialize(n);
+            WakeHandoff.Initialize(n);
             if (n == 1)
             {
                 NotStartedReason = EnabledInMadt > 1 ? "cpus=" + limit : "the MADT lists one enabled processor";

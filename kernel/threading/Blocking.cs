@@ -12,6 +12,15 @@ namespace Osprey.Kernel.Threading
     // call that could block (CalledFromInterrupt; the table is in
     // sched/README.md "Synchronization"): semaphore release, NoWait
     // obtain/send/receive/allocate, pool free and event set are allowed.
+    //
+    // Semaphores, message queues, event flags and block pools made here are,
+    // on a machine with more than one CPU, shared (kernel/README.md, "Semaphores, queues and events across
+    // CPUs"): any CPU's threads may obtain/receive/wait on them and any CPU
+    // or interrupt handler may release/send/set; each has its own lock
+    // (Smp.ObjectLock) taken inside the portable operation, after this
+    // CPU's core lock. Mutexes stay with the core that made them: a thread
+    // of another CPU gets InvalidCaller (Smp.GlobalMutex is the mutex
+    // across CPUs).
     internal static class Blocking
     {
         private static SchedThread Caller
@@ -39,11 +48,20 @@ namespace Osprey.Kernel.Threading
 
         // --- creation (setup time: these allocate) ---------------------------
 
+        // Objects are shared (each with its lock) when the machine has more
+        // than one CPU (PerCpu.Count: the MADT's, known before any object is
+        // made); on one CPU they stay the core's alone and take no lock.
+        private static void Share(Semaphore s) { if (PerCpu.Count > 1) s.Share(new Smp.ObjectLock()); }
+        private static void Share(MessageQueue q) { if (PerCpu.Count > 1) q.Share(new Smp.ObjectLock()); }
+        private static void Share(EventFlags e) { if (PerCpu.Count > 1) e.Share(new Smp.ObjectLock()); }
+        private static void Share(BlockPool p) { if (PerCpu.Count > 1) p.Share(new Smp.ObjectLock()); }
+
         internal static Semaphore NewSemaphore(int initial, int max, WaitDiscipline discipline)
         {
             SyncStatus s;
             Semaphore sem = Semaphore.Create(Scheduling.Core, initial, max, discipline, out s);
             if (sem == null) Panic.Fail("semaphore: invalid parameters (initial " + initial + ", max " + max + ")");
+            Share(sem);
             return sem;
         }
 
@@ -54,10 +72,27 @@ namespace Osprey.Kernel.Threading
             SyncStatus s;
             MessageQueue q = MessageQueue.Create(Scheduling.Core, messageSize, capacity, discipline, out s);
             if (q == null) Panic.Fail("message queue: invalid parameters (size " + messageSize + ", capacity " + capacity + ")");
+            Share(q);
             return q;
         }
 
-        internal static EventFlags NewEventFlags(WaitDiscipline discipline) { return new EventFlags(Scheduling.Core, discipline); }
+        internal static EventFlags NewEventFlags(WaitDiscipline discipline)
+        {
+            EventFlags e = new EventFlags(Scheduling.Core, discipline);
+            Share(e);
+            return e;
+        }
+
+        // A shared pool of blockCount blocks of blockSize bytes at baseAddress
+        // (the memory is the caller's; the pool hands out addresses).
+        internal static BlockPool NewBlockPool(ulong baseAddress, int blockSize, int blockCount, WaitDiscipline discipline)
+        {
+            SyncStatus s;
+            BlockPool p = BlockPool.Create(Scheduling.Core, baseAddress, blockSize, blockCount, discipline, out s);
+            if (p == null) Panic.Fail("block pool: invalid parameters (block size " + blockSize + ", count " + blockCount + ")");
+            Share(p);
+            return p;
+        }
 
         // --- operations ---------------------------------------------------------
 
@@ -68,11 +103,13 @@ namespace Osprey.Kernel.Threading
         }
 
         // A release never waits, so it needs no caller (it is allowed in
-        // interrupt handlers too). A semaphore of another CPU's core is
-        // released there (Smp.Remote: a request and a reschedule IPI).
+        // interrupt handlers too). A shared semaphore is released here, under
+        // its lock (a waiter of another CPU is woken there). An unshared one
+        // (made with Semaphore.Create) of another CPU's core is released
+        // there (Smp.Remote: a request and a reschedule IPI).
         internal static SyncStatus Release(Semaphore s)
         {
-            if (s != null && !Scheduling.Local(s.Core))
+            if (s != null && s.Guard == null && !Scheduling.Local(s.Core))
             {
                 int cpu = Smp.Remote.CpuOf(s.Core);
                 if (cpu >= 0) return Smp.Remote.Release(s, cpu);
@@ -81,6 +118,9 @@ namespace Osprey.Kernel.Threading
             return Finish(s.Release(null), f);
         }
 
+        // A mutex serves the threads of the core that made it: the portable
+        // mutex refuses a thread of another CPU before reading anything of
+        // the mutex's core (lock: InvalidCaller, unlock: NotOwner).
         internal static SyncStatus Lock(Mutex m, long timeout)
         {
             ulong f = Scheduling.Lock();

@@ -46,6 +46,20 @@ namespace Osprey.Kernel.Threading
             if (cpu != PerCpu.Current) Kick();
         }
 
+        // A shared object's operation ended the wait of t, a thread of this
+        // platform's core (sched/sync, WaitQueue.Extract). This CPU, or a
+        // CPU of its global-EDF cluster (same ready set, same lock, held
+        // by the caller): false, the caller ends the wait at once. Another
+        // CPU: the wake goes to this CPU's hand-off list (and an IPI), and
+        // this CPU ends it on its core.
+        public override bool HandOffWake(SchedThread t)
+        {
+            PerCpu here = PerCpu.Current;
+            if (here == cpu || (cpu.Cluster != null && cpu.Cluster == here.Cluster)) return false;
+            Smp.WakeHandoff.Post(cpu.Index, (Thread)t);
+            return true;
+        }
+
         // A reschedule IPI to this platform's CPU. The flags above are
         // stored before the ICR write; a write to the local APIC's
         // uncacheable page is not reordered before earlier stores (Intel

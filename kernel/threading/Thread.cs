@@ -23,6 +23,8 @@ namespace Osprey.Kernel.Threading
         // longer runs on its stack (global scheduling: another CPU may pick
         // it meanwhile and must wait; Join waits before freeing the stack).
         internal volatile bool SwitchingOut;
+        // Its link in a CPU's list of handed-off wakes (Smp.WakeHandoff; at most one in flight).
+        internal Thread HandoffNext;
 
         internal Thread(int id, string name, int priority, SchedCore core) : base(id, priority, name)
         {

@@ -26,5 +26,17 @@ namespace Osprey.Sched
         /// opportunity by calling <see cref="SchedCore.Dispatch"/>.
         /// </summary>
         public abstract void RequestSwitch();
+
+        /// <summary>
+        /// A shared sync object's operation took t, a thread of this
+        /// platform's core, out of a wait queue (t.WaitResult holds its final
+        /// status) in a context that may not run this core's operations (on
+        /// another CPU). Return true after arranging that this platform's CPU
+        /// calls SyncOps.EndWait(t) on its own core soon (a request and an
+        /// interrupt); false when the calling context may run this core's
+        /// operations, and the caller ends the wait at once. The default
+        /// (one CPU, the simulator) is false.
+        /// </summary>
+        public virtual bool HandOffWake(SchedThread t) { return false; }
     }
 }

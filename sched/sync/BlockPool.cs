@@ -13,6 +13,8 @@ namespace Osprey.Sched
     ///  - FreeCount &gt; 0  =&gt;  no waiters (a free with waiters hands the block
     ///    straight to the first waiter);
     ///  - deleted =&gt; nobody waits.
+    /// Shared (Share): threads of every core may use it; its guard is held
+    /// around each operation (sched/README.md "Synchronization across cores").
     /// </summary>
     public sealed class BlockPool
     {
@@ -29,6 +31,7 @@ namespace Osprey.Sched
         int freeHead;
         int freeCount;
         bool deleted;
+        SyncGuard guard;
 
         public int Id;
 
@@ -67,6 +70,20 @@ namespace Osprey.Sched
         public int FreeCount { get { return freeCount; } }
         public bool IsDeleted { get { return deleted; } }
         public WaitQueue Waiters { get { return waiters; } }
+        /// <summary>The lock of a shared pool, or null (one core's).</summary>
+        public SyncGuard Guard { get { return guard; } }
+
+        /// <summary>
+        /// Make the pool usable by threads of every core: g guards it from
+        /// now on. Setup time, before any thread waits: InvalidArgument
+        /// otherwise (g null, shared already, waiters).
+        /// </summary>
+        public SyncStatus Share(SyncGuard g)
+        {
+            if (guard != null || !waiters.Share(g)) return SyncStatus.InvalidArgument;
+            guard = g;
+            return SyncStatus.Successful;
+        }
 
         /// <summary>
         /// Take a block. Successful with its address; Unsatisfied (NoWait,
@@ -76,9 +93,21 @@ namespace Osprey.Sched
         /// </summary>
         public SyncStatus Allocate(SchedThread caller, long timeout, out ulong address)
         {
+            SyncGuard g = guard;
+            if (g == null) return AllocateLocked(caller, timeout, out address);
+            ulong f = g.Enter();
+            SyncStatus s = AllocateLocked(caller, timeout, out address);
+            g.Exit(f);
+            return s;
+        }
+
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        SyncStatus AllocateLocked(SchedThread caller, long timeout, out ulong address)
+        {
             address = 0;
             if (deleted) return SyncStatus.Deleted;
-            SyncStatus st = SyncOps.CheckTimeout(core, timeout);
+            SchedCore home;
+            SyncStatus st = SyncOps.CheckWait(core, guard, caller, timeout, out home);
             if (st != SyncStatus.Successful) return st;
             if (freeCount > 0)
             {
@@ -90,7 +119,7 @@ namespace Osprey.Sched
                 return SyncStatus.Successful;
             }
             if (timeout == Timeout.NoWait) return SyncStatus.Unsatisfied;
-            st = SyncOps.CheckCaller(core, caller);
+            st = SyncOps.CheckCaller(home, caller);
             if (st != SyncStatus.Successful) return st;
             caller.Wait.Address = 0;
             waiters.Insert(caller, timeout);
@@ -104,6 +133,17 @@ namespace Osprey.Sched
         /// interrupts; caller may be null (any thread may free).
         /// </summary>
         public SyncStatus Free(SchedThread caller, ulong address)
+        {
+            SyncGuard g = guard;
+            if (g == null) return FreeLocked(address);
+            ulong f = g.Enter();
+            SyncStatus s = FreeLocked(address);
+            g.Exit(f);
+            return s;
+        }
+
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        SyncStatus FreeLocked(ulong address)
         {
             if (deleted) return SyncStatus.Deleted;
             int i;
@@ -141,7 +181,15 @@ namespace Osprey.Sched
         }
 
         /// <summary>Retire: waiters end with Deleted, later calls return Deleted. Not in interrupts.</summary>
-        public SyncStatus Delete() { return SyncOps.Retire(core, ref deleted, waiters); }
+        public SyncStatus Delete()
+        {
+            SyncGuard g = guard;
+            if (g == null) return SyncOps.Retire(core, ref deleted, waiters);
+            ulong f = g.Enter();
+            SyncStatus s = SyncOps.Retire(core, ref deleted, waiters);
+            g.Exit(f);
+            return s;
+        }
 
         /// <summary>Invariants listed on the class; null when sound.</summary>
         public string CheckInvariants()

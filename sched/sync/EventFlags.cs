@@ -8,6 +8,8 @@ namespace Osprey.Sched
     /// Invariants (CheckInvariants): no waiter is satisfied by the current
     /// flags (Set wakes them all before it returns); every waiter has a
     /// non-zero mask; deleted =&gt; no waiters.
+    /// Shared (Share): threads of every core may use it; its guard is held
+    /// around each operation (sched/README.md "Synchronization across cores").
     /// </summary>
     public sealed class EventFlags
     {
@@ -15,6 +17,7 @@ namespace Osprey.Sched
         readonly WaitQueue waiters;
         uint flags;
         bool deleted;
+        SyncGuard guard;
 
         public int Id;
 
@@ -28,6 +31,20 @@ namespace Osprey.Sched
         public bool IsDeleted { get { return deleted; } }
         public WaitQueue Waiters { get { return waiters; } }
         public int WaitingCount { get { return waiters.Count; } }
+        /// <summary>The lock of shared flags, or null (one core's).</summary>
+        public SyncGuard Guard { get { return guard; } }
+
+        /// <summary>
+        /// Make the flags usable by threads of every core: g guards them from
+        /// now on. Setup time, before any thread waits: InvalidArgument
+        /// otherwise (g null, shared already, waiters).
+        /// </summary>
+        public SyncStatus Share(SyncGuard g)
+        {
+            if (guard != null || !waiters.Share(g)) return SyncStatus.InvalidArgument;
+            guard = g;
+            return SyncStatus.Successful;
+        }
 
         static bool Satisfied(uint flags, uint mask, EventMode mode)
         {
@@ -44,10 +61,22 @@ namespace Osprey.Sched
         /// </summary>
         public SyncStatus Wait(SchedThread caller, uint mask, EventMode mode, bool clearOnExit, long timeout, out uint got)
         {
+            SyncGuard g = guard;
+            if (g == null) return WaitLocked(caller, mask, mode, clearOnExit, timeout, out got);
+            ulong f = g.Enter();
+            SyncStatus s = WaitLocked(caller, mask, mode, clearOnExit, timeout, out got);
+            g.Exit(f);
+            return s;
+        }
+
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        SyncStatus WaitLocked(SchedThread caller, uint mask, EventMode mode, bool clearOnExit, long timeout, out uint got)
+        {
             got = 0;
             if (deleted) return SyncStatus.Deleted;
             if (mask == 0 || (mode != EventMode.Any && mode != EventMode.All)) return SyncStatus.InvalidArgument;
-            SyncStatus st = SyncOps.CheckTimeout(core, timeout);
+            SchedCore home;
+            SyncStatus st = SyncOps.CheckWait(core, guard, caller, timeout, out home);
             if (st != SyncStatus.Successful) return st;
             if (Satisfied(flags, mask, mode))
             {
@@ -56,7 +85,7 @@ namespace Osprey.Sched
                 return SyncStatus.Successful;
             }
             if (timeout == Timeout.NoWait) return SyncStatus.Unsatisfied;
-            st = SyncOps.CheckCaller(core, caller);
+            st = SyncOps.CheckCaller(home, caller);
             if (st != SyncStatus.Successful) return st;
             WaitNode w = caller.Wait;
             w.Mask = mask;
@@ -69,6 +98,17 @@ namespace Osprey.Sched
 
         /// <summary>Set flags and wake every waiter now satisfied. Allowed in interrupts.</summary>
         public SyncStatus Set(uint mask)
+        {
+            SyncGuard g = guard;
+            if (g == null) return SetLocked(mask);
+            ulong f = g.Enter();
+            SyncStatus s = SetLocked(mask);
+            g.Exit(f);
+            return s;
+        }
+
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        SyncStatus SetLocked(uint mask)
         {
             if (deleted) return SyncStatus.Deleted;
             flags |= mask;
@@ -92,13 +132,28 @@ namespace Osprey.Sched
         /// <summary>Clear flags (wakes nobody). Allowed in interrupts.</summary>
         public SyncStatus Clear(uint mask)
         {
-            if (deleted) return SyncStatus.Deleted;
-            flags &= ~mask;
-            return SyncStatus.Successful;
+            SyncGuard g = guard;
+            ulong f = g == null ? 0 : g.Enter();
+            SyncStatus s = SyncStatus.Deleted;
+            if (!deleted)
+            {
+                flags &= ~mask;
+                s = SyncStatus.Successful;
+            }
+            if (g != null) g.Exit(f);
+            return s;
         }
 
         /// <summary>Retire: waiters end with Deleted, later calls return Deleted. Not in interrupts.</summary>
-        public SyncStatus Delete() { return SyncOps.Retire(core, ref deleted, waiters); }
+        public SyncStatus Delete()
+        {
+            SyncGuard g = guard;
+            if (g == null) return SyncOps.Retire(core, ref deleted, waiters);
+            ulong f = g.Enter();
+            SyncStatus s = SyncOps.Retire(core, ref deleted, waiters);
+            g.Exit(f);
+            return s;
+        }
 
         /// <summary>Invariants listed on the class; null when sound.</summary>
         public string CheckInvariants()

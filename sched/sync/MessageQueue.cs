@@ -17,6 +17,9 @@ namespace Osprey.Sched
     /// A waiting sender's message stays in its own buffer until admitted; a
     /// waiting receiver's buffer is written when a message arrives (the
     /// length is then in receiver.Wait.Length).
+    /// Shared (Share): threads of every core may use it; its guard is held
+    /// around each operation, so a message is copied exactly once, by the
+    /// CPU that moves it (sched/README.md "Synchronization across cores").
     /// </summary>
     public sealed class MessageQueue
     {
@@ -30,6 +33,7 @@ namespace Osprey.Sched
         int head;
         int count;
         bool deleted;
+        SyncGuard guard;
 
         public int Id;
 
@@ -66,6 +70,22 @@ namespace Osprey.Sched
         public bool IsDeleted { get { return deleted; } }
         public WaitQueue Senders { get { return senders; } }
         public WaitQueue Receivers { get { return receivers; } }
+        /// <summary>The lock of a shared queue, or null (one core's).</summary>
+        public SyncGuard Guard { get { return guard; } }
+
+        /// <summary>
+        /// Make the queue usable by threads of every core: g guards its ring
+        /// and both wait queues from now on. Setup time, before any thread
+        /// waits: InvalidArgument otherwise (g null, shared already, waiters).
+        /// </summary>
+        public SyncStatus Share(SyncGuard g)
+        {
+            if (g == null || guard != null || senders.Count != 0 || receivers.Count != 0) return SyncStatus.InvalidArgument;
+            senders.Share(g);
+            receivers.Share(g);
+            guard = g;
+            return SyncStatus.Successful;
+        }
 
         /// <summary>
         /// Append a message of length bytes from message. Successful (copied to
@@ -87,10 +107,22 @@ namespace Osprey.Sched
 
         SyncStatus Put(SchedThread caller, byte[] message, int length, long timeout, bool urgent)
         {
+            SyncGuard g = guard;
+            if (g == null) return PutLocked(caller, message, length, timeout, urgent);
+            ulong f = g.Enter();
+            SyncStatus s = PutLocked(caller, message, length, timeout, urgent);
+            g.Exit(f);
+            return s;
+        }
+
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        SyncStatus PutLocked(SchedThread caller, byte[] message, int length, long timeout, bool urgent)
+        {
             if (deleted) return SyncStatus.Deleted;
             if (message == null || length < 0 || length > message.Length) return SyncStatus.InvalidArgument;
             if (length > size) return SyncStatus.InvalidSize;
-            SyncStatus st = SyncOps.CheckTimeout(core, timeout);
+            SchedCore home;
+            SyncStatus st = SyncOps.CheckWait(core, guard, caller, timeout, out home);
             if (st != SyncStatus.Successful) return st;
             SchedThread r = receivers.First;
             if (r != null)
@@ -109,7 +141,7 @@ namespace Osprey.Sched
                 return SyncStatus.Successful;
             }
             if (timeout == Timeout.NoWait) return SyncStatus.Unsatisfied;
-            st = SyncOps.CheckCaller(core, caller);
+            st = SyncOps.CheckCaller(home, caller);
             if (st != SyncStatus.Successful) return st;
             WaitNode w = caller.Wait;
             w.Buffer = message;
@@ -129,11 +161,23 @@ namespace Osprey.Sched
         /// </summary>
         public SyncStatus Receive(SchedThread caller, byte[] buffer, long timeout, out int length)
         {
+            SyncGuard g = guard;
+            if (g == null) return ReceiveLocked(caller, buffer, timeout, out length);
+            ulong f = g.Enter();
+            SyncStatus s = ReceiveLocked(caller, buffer, timeout, out length);
+            g.Exit(f);
+            return s;
+        }
+
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        SyncStatus ReceiveLocked(SchedThread caller, byte[] buffer, long timeout, out int length)
+        {
             length = 0;
             if (deleted) return SyncStatus.Deleted;
             if (buffer == null) return SyncStatus.InvalidArgument;
             if (buffer.Length < size) return SyncStatus.InvalidSize;
-            SyncStatus st = SyncOps.CheckTimeout(core, timeout);
+            SchedCore home;
+            SyncStatus st = SyncOps.CheckWait(core, guard, caller, timeout, out home);
             if (st != SyncStatus.Successful) return st;
             if (count > 0)
             {
@@ -145,7 +189,7 @@ namespace Osprey.Sched
                 return SyncStatus.Successful;
             }
             if (timeout == Timeout.NoWait) return SyncStatus.Unsatisfied;
-            st = SyncOps.CheckCaller(core, caller);
+            st = SyncOps.CheckCaller(home, caller);
             if (st != SyncStatus.Successful) return st;
             WaitNode w = caller.Wait;
             w.Buffer = buffer;
@@ -158,16 +202,33 @@ namespace Osprey.Sched
         public SyncStatus Flush(out int discarded)
         {
             discarded = 0;
-            if (deleted) return SyncStatus.Deleted;
-            discarded = count;
-            count = 0;
-            head = 0;
-            AdmitSenders();
-            return SyncStatus.Successful;
+            SyncGuard g = guard;
+            ulong f = g == null ? 0 : g.Enter();
+            SyncStatus s = SyncStatus.Deleted;
+            if (!deleted)
+            {
+                discarded = count;
+                count = 0;
+                head = 0;
+                AdmitSenders();
+                s = SyncStatus.Successful;
+            }
+            if (g != null) g.Exit(f);
+            return s;
         }
 
         /// <summary>Retire: messages are dropped, waiters end with Deleted, later calls return Deleted. Not in interrupts.</summary>
         public SyncStatus Delete()
+        {
+            SyncGuard g = guard;
+            if (g == null) return DeleteLocked();
+            ulong f = g.Enter();
+            SyncStatus s = DeleteLocked();
+            g.Exit(f);
+            return s;
+        }
+
+        SyncStatus DeleteLocked()
         {
             if (deleted) return SyncStatus.Deleted;
             if (core == null) return SyncStatus.InvalidArgument;

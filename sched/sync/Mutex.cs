@@ -43,6 +43,9 @@ namespace Osprey.Sched
 
         public int Id;
 
+        /// <summary>The core whose threads may use the mutex (it is never shared across cores).</summary>
+        public SchedCore Core { get { return core; } }
+
         public Mutex(SchedCore core, bool recursive)
         {
             this.core = core;
@@ -78,8 +81,12 @@ namespace Osprey.Sched
         {
             if (deleted) return SyncStatus.Deleted;
             if (core == null) return SyncStatus.InvalidArgument;
+            // A thread of another core (another CPU) is refused before
+            // anything of this core is read: its nesting count is not the
+            // caller's.
+            if (caller != null && caller.Core != core) return SyncStatus.InvalidCaller;
             if (core.InterruptNesting > 0) return SyncStatus.CalledFromInterrupt;
-            if (caller == null || caller.Core != core || caller == core.Idle) return SyncStatus.InvalidCaller;
+            if (caller == null || caller == core.Idle) return SyncStatus.InvalidCaller;
             if (timeout < 0) return SyncStatus.InvalidArgument;
             if (owner == null)
             {
@@ -121,6 +128,7 @@ namespace Osprey.Sched
         {
             if (deleted) return SyncStatus.Deleted;
             if (core == null) return SyncStatus.InvalidArgument;
+            if (caller != null && caller.Core != core) return SyncStatus.NotOwner;   // another core's thread never owns it
             if (core.InterruptNesting > 0) return SyncStatus.CalledFromInterrupt;
             if (caller == null || owner != caller) return SyncStatus.NotOwner;
             if (nest > 1)

@@ -9,6 +9,8 @@ namespace Osprey.Sched
     ///  - Count &gt; 0  =&gt;  no waiters (a release with waiters hands the unit to
     ///    the first waiter instead of counting it);
     ///  - deleted  =&gt;  no waiters.
+    /// Shared (Share): threads of every core may use it; its guard is held
+    /// around each operation (sched/README.md "Synchronization across cores").
     /// </summary>
     public sealed class Semaphore
     {
@@ -17,6 +19,7 @@ namespace Osprey.Sched
         readonly int max;
         int count;
         bool deleted;
+        SyncGuard guard;
 
         public int Id;
 
@@ -50,6 +53,21 @@ namespace Osprey.Sched
         public bool IsDeleted { get { return deleted; } }
         public WaitQueue Waiters { get { return waiters; } }
         public int WaitingCount { get { return waiters.Count; } }
+        /// <summary>The lock of a shared semaphore, or null (one core's).</summary>
+        public SyncGuard Guard { get { return guard; } }
+
+        /// <summary>
+        /// Make the semaphore usable by threads of every core: g guards its
+        /// state from now on, and a waiter blocks on its own core. Setup
+        /// time, before any thread waits: InvalidArgument otherwise (g null,
+        /// shared already, or waiters).
+        /// </summary>
+        public SyncStatus Share(SyncGuard g)
+        {
+            if (guard != null || !waiters.Share(g)) return SyncStatus.InvalidArgument;
+            guard = g;
+            return SyncStatus.Successful;
+        }
 
         /// <summary>
         /// Take a unit. Successful; Unsatisfied (NoWait, none left); Blocked
@@ -60,8 +78,20 @@ namespace Osprey.Sched
         /// </summary>
         public SyncStatus Obtain(SchedThread caller, long timeout)
         {
+            SyncGuard g = guard;
+            if (g == null) return ObtainLocked(caller, timeout);
+            ulong f = g.Enter();
+            SyncStatus s = ObtainLocked(caller, timeout);
+            g.Exit(f);
+            return s;
+        }
+
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        SyncStatus ObtainLocked(SchedThread caller, long timeout)
+        {
             if (deleted) return SyncStatus.Deleted;
-            SyncStatus st = SyncOps.CheckTimeout(core, timeout);
+            SchedCore home;
+            SyncStatus st = SyncOps.CheckWait(core, guard, caller, timeout, out home);
             if (st != SyncStatus.Successful) return st;
             if (count > 0)
             {
@@ -69,7 +99,7 @@ namespace Osprey.Sched
                 return SyncStatus.Successful;
             }
             if (timeout == Timeout.NoWait) return SyncStatus.Unsatisfied;
-            st = SyncOps.CheckCaller(core, caller);
+            st = SyncOps.CheckCaller(home, caller);
             if (st != SyncStatus.Successful) return st;
             waiters.Insert(caller, timeout);
             return SyncStatus.Blocked;
@@ -81,6 +111,17 @@ namespace Osprey.Sched
         /// changes); Deleted. Allowed in interrupts; caller may be null.
         /// </summary>
         public SyncStatus Release(SchedThread caller)
+        {
+            SyncGuard g = guard;
+            if (g == null) return ReleaseLocked();
+            ulong f = g.Enter();
+            SyncStatus s = ReleaseLocked();
+            g.Exit(f);
+            return s;
+        }
+
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        SyncStatus ReleaseLocked()
         {
             if (deleted) return SyncStatus.Deleted;
             SchedThread t = waiters.First;
@@ -97,13 +138,28 @@ namespace Osprey.Sched
         /// <summary>Wake every waiter without a unit (final status Flushed); the count is unchanged. Allowed in interrupts.</summary>
         public SyncStatus Flush()
         {
-            if (deleted) return SyncStatus.Deleted;
-            waiters.WakeAll(SyncStatus.Flushed);
-            return SyncStatus.Successful;
+            SyncGuard g = guard;
+            ulong f = g == null ? 0 : g.Enter();
+            SyncStatus s = SyncStatus.Deleted;
+            if (!deleted)
+            {
+                waiters.WakeAll(SyncStatus.Flushed);
+                s = SyncStatus.Successful;
+            }
+            if (g != null) g.Exit(f);
+            return s;
         }
 
         /// <summary>Retire: waiters end with Deleted, later calls return Deleted. Not in interrupts.</summary>
-        public SyncStatus Delete() { return SyncOps.Retire(core, ref deleted, waiters); }
+        public SyncStatus Delete()
+        {
+            SyncGuard g = guard;
+            if (g == null) return SyncOps.Retire(core, ref deleted, waiters);
+            ulong f = g.Enter();
+            SyncStatus s = SyncOps.Retire(core, ref deleted, waiters);
+            g.Exit(f);
+            return s;
+        }
 
         /// <summary>Invariants listed on the class; null when sound.</summary>
         public string CheckInvariants()

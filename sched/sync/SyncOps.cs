@@ -72,7 +72,7 @@ namespace Osprey.Sched
         {
             if (t == null) return false;
             WaitQueue q = t.Wait.Queue;
-            if (q != null) return q.Extract(t, status);
+            if (q != null) return q.ExtractGuarded(t, status);
             if (!t.Wait.Sleeping) return false;
             t.Wait.Sleeping = false;
             t.WaitResult = status;
@@ -82,6 +82,42 @@ namespace Osprey.Sched
                 t.Core.UnblockFrom(t, ThreadState.Sleeping);
             }
             return true;
+        }
+
+        /// <summary>
+        /// The second half of a wake handed to t's core (Platform.HandOffWake):
+        /// t has left a shared object's queue with its final status in
+        /// t.WaitResult; cancel its timer and clear Blocked. Run on t's core
+        /// (its CPU, with that core's lock held). False when t was not
+        /// blocked (nothing changes).
+        /// </summary>
+        public static bool EndWait(SchedThread t)
+        {
+            if (t == null || t.Core == null || t.Wait.Queue != null) return false;
+            SchedCore c = t.Core;
+            c.Timers.Cancel(t.Wait.Timer);
+            return c.UnblockFrom(t, ThreadState.Blocked);
+        }
+
+        /// <summary>
+        /// CheckTimeout for a call on an object that may wait, and the core
+        /// the caller would wait on (home): the object's core, or for a
+        /// shared object (guard set) the caller's own core. A shared
+        /// object's null caller is an interrupt handler (or no thread): a
+        /// timeout other than NoWait is CalledFromInterrupt there, since the
+        /// object's core says nothing of the calling CPU's nesting.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static SyncStatus CheckWait(SchedCore core, SyncGuard guard, SchedThread caller, long timeout, out SchedCore home)
+        {
+            home = core;
+            if (guard != null)
+            {
+                if (caller != null && caller.Core != null) home = caller.Core;
+                else if (timeout < 0) return SyncStatus.InvalidArgument;
+                else if (timeout != Timeout.NoWait) return SyncStatus.CalledFromInterrupt;
+            }
+            return CheckTimeout(home, timeout);
         }
 
         /// <summary>

@@ -6,6 +6,9 @@ namespace Osprey.Sched
     /// cancelled when the wait ends otherwise. Firing ends the wait with
     /// Timeout (the thread leaves its queue) or ends the sleep with Successful.
     /// The timer queue fires it only once now &gt;= Expiry: never early.
+    /// A wait on a shared object whose waker took the thread out of the queue
+    /// on another CPU is not timed out: Queue is null and the handed-off wake
+    /// (SyncOps.EndWait) ends it.
     /// </summary>
     public sealed class ThreadTimer : Watchdog
     {
@@ -22,7 +25,9 @@ namespace Osprey.Sched
             WaitQueue q = t.Wait.Queue;
             if (q != null)
             {
-                q.Extract(t, SyncStatus.Timeout);
+                // A shared queue: under its guard, and only if no release on
+                // another CPU took t out first (then that wake stands).
+                q.ExtractGuarded(t, SyncStatus.Timeout);
                 return;
             }
             if (t.Wait.Sleeping)

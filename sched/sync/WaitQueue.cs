@@ -20,6 +20,15 @@ namespace Osprey.Sched
     /// The sync objects use the queue; the kernel may also use it directly for
     /// its own waits (join and the like). Waking (Extract/WakeOne/WakeAll)
     /// never switches: it makes threads ready and the core requests a switch.
+    ///
+    /// Shared (Guard set, sched/README.md "Synchronization across cores"):
+    /// the queue may hold threads of several cores. A waiter blocks on its
+    /// own core (its timer in that core's timer queue); the object's guard
+    /// is held around every change of the queue; Extract decides the wait's
+    /// outcome under the guard (unlink, WaitResult) and ends the wait on the
+    /// waiter's core: at once when the context may run that core, else
+    /// through its platform (Platform.HandOffWake, then SyncOps.EndWait
+    /// there). Unshared (Guard null): every waiter belongs to Core.
     /// </summary>
     public class WaitQueue
     {
@@ -33,6 +42,7 @@ namespace Osprey.Sched
         readonly SchedCore core;
         readonly WaitDiscipline discipline;
         readonly bool isFifo;
+        SyncGuard guard;
 
         public WaitQueue(SchedCore core, WaitDiscipline discipline)
         {
@@ -42,6 +52,20 @@ namespace Osprey.Sched
         }
 
         public SchedCore Core { get { return core; } }
+        /// <summary>The owning object's lock when the queue is shared across cores, else null.</summary>
+        public SyncGuard Guard { get { return guard; } }
+
+        /// <summary>
+        /// Make the queue shared, guarded by g (the owning object's lock; the
+        /// objects call it from their Share). False, and nothing changes,
+        /// when g is null, the queue is shared already or threads wait in it.
+        /// </summary>
+        public bool Share(SyncGuard g)
+        {
+            if (g == null || guard != null || Count != 0) return false;
+            guard = g;
+            return true;
+        }
         public WaitDiscipline Discipline { get { return discipline; } }
         public int Count { get { return isFifo ? fifo.Count : tree.Count; } }
         public bool IsEmpty { get { return Count == 0; } }
@@ -96,22 +120,30 @@ namespace Osprey.Sched
         internal void Insert(SchedThread caller, long timeout)
         {
             WaitNode w = caller.Wait;
+            // A shared queue's waiter blocks on its own core (the caller runs
+            // on it: CheckCaller passed for that core).
+            SchedCore c = guard == null ? core : caller.Core;
             // The clock is read only for a finite timeout (before the block,
             // so the timeout counts from the call).
-            long expiry = timeout == Timeout.Forever ? long.MaxValue : SyncOps.ExpiryOf(core.Now(), timeout);
+            long expiry = timeout == Timeout.Forever ? long.MaxValue : SyncOps.ExpiryOf(c.Now(), timeout);
             w.Queue = this;
             if (isFifo) fifo.Append(w.Link);
             else tree.Insert(w, caller.EffectivePriority);
             caller.WaitResult = SyncStatus.Blocked;
-            core.BlockWith(caller, ThreadState.Blocked);
-            if (expiry != long.MaxValue) core.Timers.Insert(w.Timer, expiry);
+            c.BlockWith(caller, ThreadState.Blocked);
+            if (expiry != long.MaxValue) c.Timers.Insert(w.Timer, expiry);
         }
 
         /// <summary>
         /// End t's wait with status: unlink it, cancel its timer, store the
         /// status in t.WaitResult, run the object's hook (a mutex recomputes
         /// inheritance), clear Blocked (other bits such as Suspended stay).
-        /// False when t is not waiting here.
+        /// False when t is not waiting here. A shared queue: the caller holds
+        /// the guard; the outcome is decided here (exactly once: t leaves the
+        /// queue under the guard), and a waiter of a core this context may
+        /// not run is woken there (Platform.HandOffWake; its timer is
+        /// cancelled there, and firing meanwhile does nothing: t is no
+        /// longer queued).
         /// </summary>
         public bool Extract(SchedThread t, SyncStatus status)
         {
@@ -120,11 +152,32 @@ namespace Osprey.Sched
             if (isFifo) fifo.Remove(w.Link);
             else tree.Remove(w);
             w.Queue = null;
-            core.Timers.Cancel(w.Timer);
             t.WaitResult = status;
             Removed(t, status);
-            core.UnblockFrom(t, ThreadState.Blocked);
+            SchedCore c = core;
+            if (guard != null)
+            {
+                c = t.Core;
+                if (c.Platform.HandOffWake(t)) return true;
+            }
+            c.Timers.Cancel(w.Timer);
+            c.UnblockFrom(t, ThreadState.Blocked);
             return true;
+        }
+
+        /// <summary>
+        /// Extract for a caller that does not hold the guard (a timeout, a
+        /// thread's deletion): takes the guard of a shared queue around it.
+        /// False when t no longer waits here (a release took it first).
+        /// </summary>
+        public bool ExtractGuarded(SchedThread t, SyncStatus status)
+        {
+            SyncGuard g = guard;
+            if (g == null) return Extract(t, status);
+            ulong f = g.Enter();
+            bool done = Extract(t, status);
+            g.Exit(f);
+            return done;
         }
 
         /// <summary>Extract the first waiter with status; returns it, or null when none waits.</summary>
@@ -161,14 +214,24 @@ namespace Osprey.Sched
             Propagate(t);
         }
 
-        /// <summary>Re-sort t in its queue and follow the chain of owners as far as priorities change.</summary>
+        /// <summary>
+        /// Re-sort t in its queue and follow the chain of owners as far as
+        /// priorities change. A shared queue is re-sorted under its guard
+        /// (its waiter may be taken out meanwhile by another CPU: then
+        /// nothing is left to re-sort).
+        /// </summary>
         internal static void Propagate(SchedThread t)
         {
             for (int i = 0; t != null && i < MaxChainWalk; i++)
             {
                 WaitQueue q = t.Wait.Queue;
                 if (q == null) return;
-                t = q.Reposition(t);
+                SyncGuard g = q.guard;
+                if (g == null) { t = q.Reposition(t); continue; }
+                ulong f = g.Enter();
+                SchedThread next = t.Wait.Queue == q ? q.Reposition(t) : null;
+                g.Exit(f);
+                t = next;
             }
         }
 

@@ -15,7 +15,7 @@ namespace Osprey.Kernel.SelfTest
         internal override string Name { get { return "smp"; } }
         internal override string[] TestNames
         {
-            get { return new string[] { "cpus_running", "ap_apic_timer_calibrated", "ap_timer_wakes_sleeper", "ipi_round_trip", "cross_cpu_wakeup", "semaphore_ping_pong", "releases_from_every_cpu", "thread_moved_to_cpu", "shared_structures_under_contention", "mutex_inversion_across_cpus", "mutex_contention_across_cpus" }; }
+            get { return new string[] { "cpus_running", "ap_apic_timer_calibrated", "ap_timer_wakes_sleeper", "ipi_round_trip", "cross_cpu_wakeup", "semaphore_ping_pong", "releases_from_every_cpu", "thread_moved_to_cpu", "shared_structures_under_contention", "mutex_inversion_across_cpus", "mutex_contention_across_cpus", "semaphore_wakes_across_cpus", "queue_wakes_across_cpus", "events_any_all_across_cpus", "timeouts_race_releases", "queue_ping_pong", "shared_objects_stress", "mutex_stays_on_its_cpu" }; }
         }
 
         private const int Shots = 5;
@@ -43,6 +43,13 @@ namespace Osprey.Kernel.SelfTest
                 case 8: Contention(t); break;
                 case 9: SmpMutexTests.Inversion(t); break;
                 case 10: SmpMutexTests.Contention(t); break;
+                case 11: SmpSyncTests.SemaphoreWakeups(t); break;
+                case 12: SmpSyncTests.QueueWakeups(t); break;
+                case 13: SmpSyncTests.EventWakeups(t); break;
+                case 14: SmpSyncTests.TimeoutsRaceReleases(t); break;
+                case 15: SmpSyncTests.QueuePingPong(t); break;
+                case 16: SmpSyncTests.Stress(t); break;
+                case 17: SmpSyncTests.MutexStaysLocal(t); break;
             }
         }
 
