@@ -12,6 +12,8 @@ namespace Osprey.Kernel.Workload
         internal int Index;
         internal TaskStats Stats;
         internal Thread Thread;
+        // The CPU part of the run this task runs on (its `cpu`; CPU 0's under gedf).
+        internal RunCpu Home;
         internal RatePeriod Period;
         internal CbsServer Server;
         internal readonly PriorityNode JobNode = new PriorityNode();
