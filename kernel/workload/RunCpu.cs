@@ -25,11 +25,14 @@ namespace Osprey.Kernel.Workload
         internal volatile bool Done;
         internal long StopAt;
         // Context switches and idle time of this CPU's core at the run's
-        // start (after its periods were activated) and at its stop.
+        // start t0 (Start, a watchdog at t0 in its timer queue: the margin
+        // before t0, idle on every CPU, is not counted, as in the
+        // simulator, which starts at t0) and at its stop.
         internal long SwitchesAtStart, IdleAtStart, SwitchesAtStop, IdleAtStop;
         internal readonly RunStop Stop = new RunStop();
+        internal readonly RunStart Start = new RunStart();
 
-        internal RunCpu(int cpu) { Cpu = cpu; Stop.Cpu = cpu; }
+        internal RunCpu(int cpu) { Cpu = cpu; Stop.Cpu = cpu; Start.Owner = this; }
 
         internal void Reset()
         {
@@ -50,5 +53,12 @@ namespace Osprey.Kernel.Workload
             switches = Scheduling.Switches;
             idle = core.IdleTimeNs;
         }
+    }
+
+    // A CPU's counters at the run's start t0, in its timer interrupt.
+    internal sealed class RunStart : Watchdog
+    {
+        internal RunCpu Owner;
+        public override void Fire(long now) { RunCpu.Counters(out Owner.SwitchesAtStart, out Owner.IdleAtStart); }
     }
 }

@@ -223,13 +223,12 @@ namespace Osprey.Kernel.Workload
             // at runEnd itself (period ends, releases) happens first. Every
             // other CPU hosting tasks armed its own for the same instant.
             core.Timers.Insert(cpus[0].Stop, runEnd + 1);
+            core.Timers.Insert(cpus[0].Start, runStart);
             Scheduling.Preempt();
             Scheduling.Unlock(f);
             ClusterCounters(clusterStart);
             for (int i = 0; i < tasks.Length; i++)
                 if (Threads.Start(tasks[i].Thread) != ThreadStatus.Successful) Panic.Fail("workload: cannot start the thread of task '" + tasks[i].Spec.Name + "'");
-            cpus[0].SwitchesAtStart = Scheduling.Switches;
-            cpus[0].IdleAtStart = core.IdleTimeNs;
 
             if (guests)
             {
@@ -351,8 +350,8 @@ namespace Osprey.Kernel.Workload
         }
 
         // On another CPU hosting tasks (its reschedule-IPI handler): its
-        // tasks' periods activated for t0, its stop armed at runEnd + 1 in
-        // its own timer queue, its counters at the start. A request that
+        // tasks' periods activated for t0, its stop armed at runEnd + 1 and
+        // its start counters at t0 in its own timer queue. A request that
         // came after t0 is noted (its first releases were late).
         private static void ActivateHere(object o)
         {
@@ -370,7 +369,7 @@ namespace Osprey.Kernel.Workload
                 if (note != null) a.Notes[a.NoteCount++] = note;
             }
             Scheduling.Core.Timers.Insert(rc.Stop, runEnd + 1);
-            RunCpu.Counters(out rc.SwitchesAtStart, out rc.IdleAtStart);
+            Scheduling.Core.Timers.Insert(rc.Start, runStart);
         }
 
         // fn(task) on the task's home CPU (a plain call when that is this
@@ -431,6 +430,7 @@ namespace Osprey.Kernel.Workload
         {
             RunCpu rc = (RunCpu)o;
             Scheduling.Core.Timers.Cancel(rc.Stop);
+            Scheduling.Core.Timers.Cancel(rc.Start);
             Stop(rc.Cpu, Machine.Now());
         }
 
