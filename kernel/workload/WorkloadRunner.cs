@@ -772,12 +772,11 @@ namespace Osprey.Kernel.Workload
             }
         }
 
-        // The simulator's table (sched/sim Program.Print): one table for a
-        // file on one CPU; for tasks on several CPUs one table per CPU, in
-        // CPU order (each with its own total: that CPU's switches and idle
-        // time), then the total over them. Then each CPU's analysis, its
-        // task set alone. Under the vcore policy the host tasks form one
-        // table, as in the simulator's guest report.
+        // The simulator's table (sched/sim Program.Print, GuestSim.Print):
+        // one table for tasks on one CPU; for tasks on several CPUs one
+        // table per CPU, in CPU order (each with its own total: that CPU's
+        // switches and idle time), then the total over them. Then each
+        // CPU's analysis, its task set alone.
         private static void Print(WorkloadSpec w, SchedulerKind sched, long duration, string[] notes, int noteCount, bool guests)
         {
             TaskStats[] stats = new TaskStats[tasks.Length];
@@ -805,7 +804,7 @@ namespace Osprey.Kernel.Workload
             }
             else Log.WriteLine(RunReport.Title(FileName, w, sched, duration));
             Log.WriteLine("");
-            if (nshown > 1 && !guests)
+            if (nshown > 1)
             {
                 for (int n = 0; n < nshown; n++)
                 {
