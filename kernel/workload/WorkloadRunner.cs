@@ -132,6 +132,22 @@ namespace Osprey.Kernel.Workload
             bool global = GlobalCluster.Current != null;
 
             RunOverheads.Apply(core.Scheduler, RunOverheads.Choose(w, core.Scheduler.Name));
+            // Every other CPU hosting tasks or guest cores is charged its own
+            // figures (measured there once, before the run).
+            string probeNote = null;
+            if (!global)
+            {
+                bool[] hosting = new bool[MaxCpus];
+                bool others = false;
+                for (int i = 0; i < w.Tasks.Length; i++) if (w.Tasks[i].Cpu > 0 && w.Tasks[i].Cpu < MaxCpus) others = hosting[w.Tasks[i].Cpu] = true;
+                for (int g = 0; core.Scheduler.RunsGuestCores && g < w.Guests.Length; g++)
+                    for (int v = 0; v < w.Guests[g].Vcores.Length; v++)
+                    {
+                        int c = w.Guests[g].Vcores[v].Cpu;
+                        if (c > 0 && c < MaxCpus && Smp.Smp.Online(c)) others = hosting[c] = true;
+                    }
+                if (others) probeNote = RunOverheads.ChooseAll(w, core.Scheduler.Name, hosting);
+            }
             tasks = new WorkloadTask[w.Tasks.Length];
             // Until t0 is fixed below, nothing may wait for it.
             runStart = long.MaxValue / 4;
@@ -259,8 +275,13 @@ namespace Osprey.Kernel.Workload
                 Print(w, sched, duration, notes, noteCount, guests);
                 // What admission and analysis charged, in the file's syntax
                 // (./build.sh sim FILE --overheads '...' charges the same).
-                Log.WriteLine("overheads charged: " + RunOverheads.Current.FileFields());
-                if (HostCpus() > 1) Log.WriteLine("note: the overheads above were measured at boot on CPU 0 (the overhead probe runs on the boot CPU); every CPU's admission and analysis charges them");
+                if (HostCpus() > 1)
+                {
+                    for (int c = 0; c < MaxCpus; c++)
+                        if (cpus[c].Tasks > 0) Log.WriteLine("overheads charged on cpu " + c + ": " + RunOverheads.Of(c).FileFields() + " (" + RunOverheads.Of(c).Source + ")");
+                }
+                else Log.WriteLine("overheads charged: " + RunOverheads.Current.FileFields());
+                if (probeNote != null) Log.WriteLine("overheads: " + probeNote);
                 PrintLatency(sched);
                 if (guests) GuestCores.PrintSummary(stopAt - runStart);
             }
@@ -311,15 +332,15 @@ namespace Osprey.Kernel.Workload
         }
 
         // On the task's home CPU (interrupts off): its period object and CBS
-        // server in that CPU's core; the run's per-reservation overhead in
-        // that CPU's admission (RunOverheads: the boot CPU's figures).
+        // server in that CPU's core; that CPU's per-reservation overhead in
+        // its admission (RunOverheads.Of).
         private static void SetUpHere(object o)
         {
             SetUpOp op = (SetUpOp)o;
             WorkloadTask k = op.Task;
             TaskSpec s = k.Spec;
             Scheduler policy = Scheduling.Core.Scheduler;
-            RunOverheads.Apply(policy, RunOverheads.Current);
+            RunOverheads.ApplyHere(policy, RunOverheads.Of(k.Home.Cpu));
             if (s.Kind == TaskKind.Periodic) k.Period = Periods.Create(k.Thread);
             if (op.Sched == SchedulerKind.Cbs && s.Budget > 0)
             {
@@ -826,7 +847,7 @@ namespace Osprey.Kernel.Workload
             Log.WriteLine(RunReport.Total(stats, switches, idle));
             for (int n = 0; n < nshown; n++)
             {
-                string[] verdicts = OverheadAnalysis.Describe(w, sched, shown[n], RunOverheads.Current);
+                string[] verdicts = OverheadAnalysis.Describe(w, sched, shown[n], RunOverheads.Of(shown[n]));
                 for (int i = 0; i < verdicts.Length; i++) Log.WriteLine("analysis cpu " + shown[n] + ": " + verdicts[i]);
             }
             if (!guests)
