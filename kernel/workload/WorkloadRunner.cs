@@ -127,9 +127,14 @@ namespace Osprey.Kernel.Workload
             long duration = RunReport.DefaultDuration(w);
             Thread main = Threads.Current;
             PriorityNode urgent = new PriorityNode();
-            string[] notes = new string[w.Tasks.Length + MaxCpus + 3];
+            // At most per task a CBS refusal and a period that could not
+            // start, per CPU a late activation, and the guests' and the
+            // stops' notes.
+            string[] notes = new string[2 * w.Tasks.Length + MaxCpus + 4];
             int noteCount = 0;
-            bool global = GlobalCluster.Current != null;
+            // Under gedf every task's home is CPU 0 (also on one CPU, a
+            // cluster of one: the cpu fields are not used, as in the simulator).
+            bool global = GlobalCluster.Current != null || core.Scheduler is GlobalEdfScheduler;
 
             RunOverheads.Apply(core.Scheduler, RunOverheads.Choose(w, core.Scheduler.Name));
             // Every other CPU hosting tasks or guest cores is charged its own
