@@ -97,16 +97,6 @@ namespace Osprey.Kernel
                     Log.WriteLine("osprey: error: workload " + clusterError + " (nothing of it runs)");
                 }
             }
-            else if (workloadError == null && !Options.SelfTest)
-            {
-                // Partitioned: each task on the CPU its `cpu` names.
-                string cpuError = Workload.WorkloadRunner.CheckCpus();
-                if (cpuError != null)
-                {
-                    workloadError = cpuError;
-                    Log.WriteLine("osprey: error: workload " + cpuError + " (nothing of it runs)");
-                }
-            }
             // The overheads the analysis charges, measured before any trace
             // records (its probe interrupts are not part of a run).
             Machine.EnableInterrupts();

@@ -30,7 +30,7 @@
 # virtual-interrupt delivery errors, the real guests' own counts, the Osprey
 # guest's own report and the periodic guest's tasks. On a CPU without SVM
 # and nested paging (any Intel CPU: VMX is not implemented) the real guests
-# are refused and the rest runs; with fewer CPUs the cores of the missing
+# are refused and the rest runs; with fewer CPUs the host tasks and cores of the missing
 # ones are refused (field 'cpu'). The simulator (`./build.sh sim
 # kernel/default.wl`) prints the same per-CPU tables, modelling each real
 # image by its synthetic equivalent (sched/README.md, "Real guests").

@@ -76,7 +76,7 @@ namespace Osprey.Kernel.Workload
                 // Under gedf the tasks run on the cluster (Main.FormCluster
                 // checks `cpus N` against the CPUs started; the cpu fields
                 // are not used, as in the simulator); else each task runs
-                // on the CPU its `cpu` names (CheckCpus, once the CPUs run).
+                // on the CPU its `cpu` names (CpuRefusal, once the CPUs run).
                 Spec = r.Workload;
                 return null;
             }
@@ -84,22 +84,16 @@ namespace Osprey.Kernel.Workload
         }
 
         // Partitioned runs (any policy but gedf), once the CPUs are started:
-        // every task's CPU must run; else the error naming file, line and
-        // field (nothing of the file runs). Null when it fits or there is
-        // no file.
-        internal static string CheckCpus()
+        // why task s cannot run on the CPU its `cpu` names (naming file,
+        // line and field), or null. Such a task is refused alone, as a guest
+        // core on a missing CPU is: the rest of the file runs and the kernel
+        // ends with the failure status.
+        internal static string CpuRefusal(TaskSpec s)
         {
-            WorkloadSpec w = Spec;
-            if (w == null) return null;
             int n = Smp.Smp.Count;
-            for (int k = 0; k < w.Tasks.Length; k++)
-            {
-                int cpu = w.Tasks[k].Cpu;
-                if (cpu < 0 || cpu >= n || cpu >= MaxCpus || !Smp.Smp.Online(cpu))
-                    return FileName + ": line " + w.Tasks[k].Line + ": field 'cpu': task '" + w.Tasks[k].Name + "' has cpu=" + cpu
-                        + ", but this kernel runs " + n + " CPU(s) (cpu 0.." + (n - 1) + "; QEMU -smp, cpus=)";
-            }
-            return null;
+            if (s.Cpu >= 0 && s.Cpu < n && s.Cpu < MaxCpus && Smp.Smp.Online(s.Cpu)) return null;
+            return FileName + ": line " + s.Line + ": field 'cpu': task '" + s.Name + "' has cpu=" + s.Cpu
+                + ", but this kernel runs " + n + " CPU(s) (cpu 0.." + (n - 1) + "; QEMU -smp, cpus=): it does not run";
         }
 
         private static string FirstWord(string s)
@@ -144,7 +138,8 @@ namespace Osprey.Kernel.Workload
             {
                 bool[] hosting = new bool[MaxCpus];
                 bool others = false;
-                for (int i = 0; i < w.Tasks.Length; i++) if (w.Tasks[i].Cpu > 0 && w.Tasks[i].Cpu < MaxCpus) others = hosting[w.Tasks[i].Cpu] = true;
+                for (int i = 0; i < w.Tasks.Length; i++)
+                    if (w.Tasks[i].Cpu > 0 && w.Tasks[i].Cpu < MaxCpus && Smp.Smp.Online(w.Tasks[i].Cpu)) others = hosting[w.Tasks[i].Cpu] = true;
                 for (int g = 0; core.Scheduler.RunsGuestCores && g < w.Guests.Length; g++)
                     for (int v = 0; v < w.Guests[g].Vcores.Length; v++)
                     {
@@ -164,7 +159,13 @@ namespace Osprey.Kernel.Workload
                 if (cpus[c] == null) cpus[c] = new RunCpu(c);
                 cpus[c].Reset();
             }
-            for (int i = 0; i < w.Tasks.Length; i++) cpus[global ? 0 : w.Tasks[i].Cpu].Tasks++;
+            string[] refusals = new string[w.Tasks.Length];
+            int refusedTasks = 0;
+            for (int i = 0; i < w.Tasks.Length; i++)
+            {
+                if (!global && (refusals[i] = CpuRefusal(w.Tasks[i])) != null) { refusedTasks++; continue; }
+                cpus[global ? 0 : w.Tasks[i].Cpu].Tasks++;
+            }
 
             // Main sets the run up and starts the guest cores as the most
             // urgent thread (value 0 under every policy: priority 0, or
@@ -185,10 +186,12 @@ namespace Osprey.Kernel.Workload
                 k.Spec = s;
                 k.Index = i;
                 k.Rng = JobWork.Seed(w.Seed, 0, i);
-                k.Home = cpus[global ? 0 : s.Cpu];
+                k.Refusal = refusals[i];
                 k.Stats = new TaskStats();
                 k.Stats.Name = s.Name; k.Stats.Kind = s.Kind; k.Stats.Cpu = global ? 0 : s.Cpu; k.Stats.Priority = s.Priority;
                 tasks[i] = k;
+                if (k.Refusal != null) continue;
+                k.Home = cpus[global ? 0 : s.Cpu];
                 Thread th;
                 ThreadStatus st = Threads.Create(s.Name, &TaskMain, k, s.Priority, 0, k.Home.Cpu, out th);
                 if (st != ThreadStatus.Successful) Panic.Fail("workload: cannot create the thread of task '" + s.Name + "' on CPU " + k.Home.Cpu + ": " + (int)st);
@@ -249,7 +252,7 @@ namespace Osprey.Kernel.Workload
             Scheduling.Unlock(f);
             ClusterCounters(clusterStart);
             for (int i = 0; i < tasks.Length; i++)
-                if (Threads.Start(tasks[i].Thread) != ThreadStatus.Successful) Panic.Fail("workload: cannot start the thread of task '" + tasks[i].Spec.Name + "'");
+                if (tasks[i].Refusal == null && Threads.Start(tasks[i].Thread) != ThreadStatus.Successful) Panic.Fail("workload: cannot start the thread of task '" + tasks[i].Spec.Name + "'");
 
             if (guests)
             {
@@ -272,7 +275,7 @@ namespace Osprey.Kernel.Workload
             // Every CPU's stop watchdog has suspended its threads of the
             // workload and taken the end figures (RunStop); they no longer
             // change.
-            for (int i = 0; i < tasks.Length; i++) Collect(tasks[i]);
+            for (int i = 0; i < tasks.Length; i++) if (tasks[i].Refusal == null) Collect(tasks[i]);
             if (!Quiet && GlobalCluster.Current != null)
                 ClusterReport.Print(FileName, w, duration, tasks, clusterStart, clusterStop, notes, noteCount);
             else if (!Quiet)
@@ -292,22 +295,22 @@ namespace Osprey.Kernel.Workload
             }
             if (guests) Refused += GuestCores.RejectedCount;
             else if (w.GuestErrors != null) Refused += w.GuestErrors.Length;
-            Refused += noteCount;
+            Refused += noteCount + refusedTasks;
 
             // Let the threads end: their periods, servers and cores are gone,
             // sleeps are cut short, spinning jobs see their CPU's Stopping.
             f = Scheduling.Lock();
             core.RemovePriority(main, urgent);
             Scheduling.Unlock(f);
-            for (int i = 0; i < tasks.Length; i++) OnHome(tasks[i], &ReleaseHere);
+            for (int i = 0; i < tasks.Length; i++) if (tasks[i].Refusal == null) OnHome(tasks[i], &ReleaseHere);
             GuestCores.ReleaseAll();
             int unjoined = 0;
-            for (int i = 0; i < tasks.Length; i++) if (!JoinTask(tasks[i])) unjoined++;
+            for (int i = 0; i < tasks.Length; i++) if (tasks[i].Refusal == null && !JoinTask(tasks[i])) unjoined++;
             GuestCores.JoinAll();
             long joined = Machine.Now();
             if (Quiet) return;
             Log.WriteLine("run control: stopped at the end + " + Osprey.Sched.Analysis.Format.Time(stopAt - runEnd)
-                + " (timer interrupt), report printed and " + (tasks.Length - unjoined + GuestCores.Count) + " thread(s) ended at the end + "
+                + " (timer interrupt), report printed and " + (tasks.Length - refusedTasks - unjoined + GuestCores.Count) + " thread(s) ended at the end + "
                 + Osprey.Sched.Analysis.Format.Time(joined - runEnd)
                 + (unjoined > 0 ? "; " + unjoined + " task thread(s) of other CPUs had not ended 1 s after the report" : ""));
             KernelTrace.Dump(FileName);
@@ -805,8 +808,11 @@ namespace Osprey.Kernel.Workload
         // CPU's analysis, its task set alone.
         private static void Print(WorkloadSpec w, SchedulerKind sched, long duration, string[] notes, int noteCount, bool guests)
         {
-            TaskStats[] stats = new TaskStats[tasks.Length];
-            for (int i = 0; i < tasks.Length; i++) stats[i] = tasks[i].Stats;
+            // Refused tasks (a CPU not started) are not in the tables.
+            int running = 0;
+            for (int i = 0; i < tasks.Length; i++) if (tasks[i].Refusal == null) running++;
+            TaskStats[] stats = new TaskStats[running];
+            for (int i = 0, m = 0; i < tasks.Length; i++) if (tasks[i].Refusal == null) stats[m++] = tasks[i].Stats;
             // The CPUs in the report: those hosting tasks (CPU 0 when none does).
             int[] shown = new int[MaxCpus];
             int nshown = 0;
@@ -837,7 +843,7 @@ namespace Osprey.Kernel.Workload
                     RunCpu rc = cpus[shown[n]];
                     TaskStats[] mine = new TaskStats[rc.Tasks];
                     int m = 0;
-                    for (int i = 0; i < tasks.Length; i++) if (tasks[i].Home == rc) mine[m++] = stats[i];
+                    for (int i = 0; i < tasks.Length; i++) if (tasks[i].Home == rc) mine[m++] = tasks[i].Stats;
                     Log.WriteLine("cpu " + rc.Cpu + ":");
                     Table(mine);
                     Log.WriteLine("cpu " + rc.Cpu + " " + RunReport.Total(mine, rc.SwitchesAtStop - rc.SwitchesAtStart, rc.IdleAtStop - rc.IdleAtStart));
@@ -855,6 +861,7 @@ namespace Osprey.Kernel.Workload
                 string[] verdicts = OverheadAnalysis.Describe(w, sched, shown[n], RunOverheads.Of(shown[n]));
                 for (int i = 0; i < verdicts.Length; i++) Log.WriteLine("analysis cpu " + shown[n] + ": " + verdicts[i]);
             }
+            for (int i = 0; i < tasks.Length; i++) if (tasks[i].Refusal != null) Log.WriteLine("rejected: " + tasks[i].Refusal);
             if (!guests)
                 for (int i = 0; w.GuestErrors != null && i < w.GuestErrors.Length; i++) Log.WriteLine("rejected: " + w.GuestErrors[i]);
             for (int i = 0; i < noteCount; i++) Log.WriteLine("note: " + notes[i]);

@@ -83,8 +83,8 @@ public static class StageList
         new("simulator vs kernel, partitioned tasks on several CPUs (-smp 2 and -smp 4, -icount)",
             new CompareCase("sched/examples/smp-partitioned-2cpu.wl", 2),
             new CompareCase("sched/examples/smp-partitioned-4cpu.wl", 4, new[] { "--overheads", "switch=5us" }),
-            // One CPU started (cpus=1; run boots four): a task on CPU 1 is refused, naming line and field.
-            new RunStatusCase("sched/examples/smp-partitioned-2cpu.wl", "osprey: error: workload sched/examples/smp-partitioned-2cpu.wl: line 18: field 'cpu': task 'd' has cpu=1, but this kernel runs 1 CPU(s)", ExitCodes.Fail, "run-status-partitioned-cpus", "cpus=1")),
+            // One CPU started (cpus=1; run boots four): the tasks of CPU 1 are refused, naming file, line and field; CPU 0's run; failure status.
+            new RunStatusCase("sched/examples/smp-partitioned-2cpu.wl", "rejected: sched/examples/smp-partitioned-2cpu.wl: line 18: field 'cpu': task 'd' has cpu=1, but this kernel runs 1 CPU(s)", ExitCodes.Fail, "run-status-partitioned-cpus", "cpus=1")),
 
         new("conformance: sched/examples/conformance in the simulator and the kernel against theory (-icount)",
             new ConformanceCase("sched/examples/conformance")),
