@@ -121,10 +121,10 @@ namespace Osprey.Kernel.Workload
             Op op = (Op)o;
             VcoreScheduler vs = Scheduler;
             op.S = vs == null ? VcoreStatus.InvalidShare : vs.SetShare(op.Num, op.Den);
-            // A run charges every CPU's admission the per-reservation
-            // overhead the runner chose (RunOverheads: measured on the boot
-            // CPU), as the simulator charges it on every CPU.
-            if (vs != null && op.Ok) vs.ReservationOverheadNs = RunOverheads.Current.PerReservationNs;
+            // A run charges each CPU's admission the per-reservation
+            // overhead the runner chose for that CPU (RunOverheads.Of:
+            // measured there).
+            if (vs != null && op.Ok) vs.ReservationOverheadNs = RunOverheads.Of(op.Cpu).PerReservationNs;
         }
 
         // Starts this CPU's cores at op.At and arms its stop at op.StopAt

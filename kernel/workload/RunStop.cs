@@ -2,13 +2,14 @@ using Osprey.Sched;
 
 namespace Osprey.Kernel.Workload
 {
-    // The stop watchdog of a workload run: armed in the timer queue before
-    // any task starts, it ends the run from the timer interrupt
-    // (WorkloadRunner.Stop), so the end never waits for a thread, however
-    // urgent the workload's threads are (priority 0, deadlines, guest-core
-    // reservations) and however overloaded the CPU is.
+    // The stop watchdog of a workload run on one CPU: armed in that CPU's
+    // timer queue before any task starts, it ends the run there from the
+    // timer interrupt (WorkloadRunner.Stop), so the end never waits for a
+    // thread, however urgent the workload's threads are (priority 0,
+    // deadlines, guest-core reservations) and however overloaded the CPU is.
     internal sealed class RunStop : Watchdog
     {
-        public override void Fire(long now) { WorkloadRunner.Stop(now); }
+        internal int Cpu;
+        public override void Fire(long now) { WorkloadRunner.Stop(Cpu, now); }
     }
 }

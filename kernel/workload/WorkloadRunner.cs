@@ -45,12 +45,11 @@ namespace Osprey.Kernel.Workload
         internal static string FileName;
         private static WorkloadTask[] tasks;
         private static long runStart, runEnd;
-        private static bool stopping;
-        // Run control (RunStop): the instant the stop watchdog fired, the
-        // switch and idle counters it read, and the thread waiting for it.
-        private static long stopAt, switchesAtStop, idleAtStop;
+        private static volatile bool stopping;
+        // Run control (RunStop): CPU 0's stop has fired (each CPU's own in
+        // RunCpu), the instant it fired, and the thread waiting for it.
+        private static long stopAt;
         private static Thread stopWaiter;
-        private static readonly RunStop stopTimer = new RunStop();
         // Things of the file that do not run (refused guest cores, CBS
         // servers refused admission, guests without the vcore scheduler):
         // the kernel then ends with the failure status.
@@ -76,16 +75,25 @@ namespace Osprey.Kernel.Workload
                 if (!r.Ok) return FileName + ": " + r.Error;
                 // Under gedf the tasks run on the cluster (Main.FormCluster
                 // checks `cpus N` against the CPUs started; the cpu fields
-                // are not used, as in the simulator).
-                bool global = r.Workload.SchedulerGiven && r.Workload.Scheduler == SchedulerKind.Gedf;
-                if (!global && r.Workload.Cpus > 1) return FileName + ": line " + r.Workload.CpusLine + ": field 'cpus': this kernel runs partitioned tasks on CPU 0 only, got cpus " + r.Workload.Cpus;
-                for (int k = 0; !global && k < r.Workload.Tasks.Length; k++)
-                    if (r.Workload.Tasks[k].Cpu != 0)
-                        return FileName + ": line " + r.Workload.Tasks[k].Line + ": field 'cpu': this kernel runs tasks on CPU 0 only, got cpu=" + r.Workload.Tasks[k].Cpu;
+                // are not used, as in the simulator); else each task runs
+                // on the CPU its `cpu` names (CpuRefusal, once the CPUs run).
                 Spec = r.Workload;
                 return null;
             }
             return null;
+        }
+
+        // Partitioned runs (any policy but gedf), once the CPUs are started:
+        // why task s cannot run on the CPU its `cpu` names (naming file,
+        // line and field), or null. Such a task is refused alone, as a guest
+        // core on a missing CPU is: the rest of the file runs and the kernel
+        // ends with the failure status.
+        internal static string CpuRefusal(TaskSpec s)
+        {
+            int n = Smp.Smp.Count;
+            if (s.Cpu >= 0 && s.Cpu < n && s.Cpu < MaxCpus && Smp.Smp.Online(s.Cpu)) return null;
+            return FileName + ": line " + s.Line + ": field 'cpu': task '" + s.Name + "' has cpu=" + s.Cpu
+                + ", but this kernel runs " + n + " CPU(s) (cpu 0.." + (n - 1) + "; QEMU -smp, cpus=): it does not run";
         }
 
         private static string FirstWord(string s)
@@ -113,15 +121,51 @@ namespace Osprey.Kernel.Workload
             long duration = RunReport.DefaultDuration(w);
             Thread main = Threads.Current;
             PriorityNode urgent = new PriorityNode();
-            string[] notes = new string[w.Tasks.Length + 3];
+            // At most per task a CBS refusal and a period that could not
+            // start, per CPU a late activation, and the guests' and the
+            // stops' notes.
+            string[] notes = new string[2 * w.Tasks.Length + MaxCpus + 4];
             int noteCount = 0;
+            // Under gedf every task's home is CPU 0 (also on one CPU, a
+            // cluster of one: the cpu fields are not used, as in the simulator).
+            bool global = GlobalCluster.Current != null || core.Scheduler is GlobalEdfScheduler;
 
             RunOverheads.Apply(core.Scheduler, RunOverheads.Choose(w, core.Scheduler.Name));
+            // Every other CPU hosting tasks or guest cores is charged its own
+            // figures (measured there once, before the run).
+            string probeNote = null;
+            if (!global)
+            {
+                bool[] hosting = new bool[MaxCpus];
+                bool others = false;
+                for (int i = 0; i < w.Tasks.Length; i++)
+                    if (w.Tasks[i].Cpu > 0 && w.Tasks[i].Cpu < MaxCpus && Smp.Smp.Online(w.Tasks[i].Cpu)) others = hosting[w.Tasks[i].Cpu] = true;
+                for (int g = 0; core.Scheduler.RunsGuestCores && g < w.Guests.Length; g++)
+                    for (int v = 0; v < w.Guests[g].Vcores.Length; v++)
+                    {
+                        int c = w.Guests[g].Vcores[v].Cpu;
+                        if (c > 0 && c < MaxCpus && Smp.Smp.Online(c)) others = hosting[c] = true;
+                    }
+                if (others) probeNote = RunOverheads.ChooseAll(w, core.Scheduler.Name, hosting);
+            }
             tasks = new WorkloadTask[w.Tasks.Length];
             // Until t0 is fixed below, nothing may wait for it.
             runStart = long.MaxValue / 4;
             runEnd = runStart + duration;
             stopping = false;
+            // Each task's home CPU (CPU 0 under gedf: the cluster's stop runs there).
+            for (int c = 0; c < MaxCpus; c++)
+            {
+                if (cpus[c] == null) cpus[c] = new RunCpu(c);
+                cpus[c].Reset();
+            }
+            string[] refusals = new string[w.Tasks.Length];
+            int refusedTasks = 0;
+            for (int i = 0; i < w.Tasks.Length; i++)
+            {
+                if (!global && (refusals[i] = CpuRefusal(w.Tasks[i])) != null) { refusedTasks++; continue; }
+                cpus[global ? 0 : w.Tasks[i].Cpu].Tasks++;
+            }
 
             // Main sets the run up and starts the guest cores as the most
             // urgent thread (value 0 under every policy: priority 0, or
@@ -130,6 +174,11 @@ namespace Osprey.Kernel.Workload
             core.SetPriorityNode(main, urgent, 0);
             Scheduling.Unlock(f);
 
+            // Each task's thread, period and CBS server are made on its home
+            // CPU's core, by that CPU (SetUpHere: Smp.Remote.RunOn; on CPU 0
+            // a plain call).
+            SetUpOp op = new SetUpOp();
+            op.Sched = sched;
             for (int i = 0; i < tasks.Length; i++)
             {
                 TaskSpec s = w.Tasks[i];
@@ -137,24 +186,20 @@ namespace Osprey.Kernel.Workload
                 k.Spec = s;
                 k.Index = i;
                 k.Rng = JobWork.Seed(w.Seed, 0, i);
+                k.Refusal = refusals[i];
                 k.Stats = new TaskStats();
-                k.Stats.Name = s.Name; k.Stats.Kind = s.Kind; k.Stats.Cpu = 0; k.Stats.Priority = s.Priority;
+                k.Stats.Name = s.Name; k.Stats.Kind = s.Kind; k.Stats.Cpu = global ? 0 : s.Cpu; k.Stats.Priority = s.Priority;
                 tasks[i] = k;
+                if (k.Refusal != null) continue;
+                k.Home = cpus[global ? 0 : s.Cpu];
                 Thread th;
-                ThreadStatus st = Threads.Create(s.Name, &TaskMain, k, s.Priority, 0, out th);
-                if (st != ThreadStatus.Successful) Panic.Fail("workload: cannot create the thread of task '" + s.Name + "'");
+                ThreadStatus st = Threads.Create(s.Name, &TaskMain, k, s.Priority, 0, k.Home.Cpu, out th);
+                if (st != ThreadStatus.Successful) Panic.Fail("workload: cannot create the thread of task '" + s.Name + "' on CPU " + k.Home.Cpu + ": " + (int)st);
                 k.Thread = th;
-                if (s.Kind == TaskKind.Periodic) k.Period = Periods.Create(th);
-                if (sched == SchedulerKind.Cbs && s.Budget > 0)
-                {
-                    CbsServer srv = new CbsServer(i + 1, s.Budget, s.Period, s.Overrun == OverrunMode.Hard ? CbsMode.Hard : CbsMode.Soft);
-                    CbsAdmission a;
-                    f = Scheduling.Lock();
-                    CbsStatus cs = ((CbsScheduler)core.Scheduler).Attach(th, srv, out a);
-                    Scheduling.Unlock(f);
-                    if (cs != CbsStatus.Ok) notes[noteCount++] = "cpu 0: task '" + s.Name + "' runs without its CBS server: " + a.Message;
-                    else k.Server = srv;
-                }
+                op.Task = k;
+                op.Note = null;
+                if (!Smp.Remote.RunOn(k.Home.Cpu, &SetUpHere, op)) Panic.Fail("workload: CPU " + k.Home.Cpu + " did not answer (task '" + s.Name + "')");
+                if (op.Note != null) notes[noteCount++] = op.Note;
             }
             bool guests = w.Guests.Length > 0 && core.Scheduler.RunsGuestCores;
             GuestCores.Reset();
@@ -165,28 +210,49 @@ namespace Osprey.Kernel.Workload
             // is still dormant (once started, the owner waits in PeriodWait)
             // for a first release at t0 + phase, before any task runs;
             // aperiodic arrivals and the background start count from t0.
+            // The other CPUs hosting tasks activate theirs first (a request
+            // each, RemoteMargin apiece), then CPU 0 under its lock.
+            int remote = 0;
+            for (int c = 1; c < MaxCpus; c++) if (cpus[c].Tasks > 0) remote++;
+            long margin = StartMargin + StartMarginPerTask * tasks.Length + RemoteMargin * remote;
+            if (remote > 0)
+            {
+                runStart = Machine.Now() + margin;
+                runEnd = runStart + duration;
+                for (int c = 1; c < MaxCpus; c++)
+                {
+                    if (cpus[c].Tasks == 0) continue;
+                    ActivateOp a = new ActivateOp();
+                    a.Cpu = cpus[c];
+                    if (!Smp.Remote.RunOn(c, &ActivateHere, a)) Panic.Fail("workload: CPU " + c + " did not answer (activating its periods)");
+                    for (int n = 0; n < a.NoteCount; n++) notes[noteCount++] = a.Notes[n];
+                }
+            }
             f = Scheduling.Lock();
-            runStart = Machine.Now() + StartMargin + StartMarginPerTask * tasks.Length;
-            runEnd = runStart + duration;
+            if (remote == 0)
+            {
+                runStart = Machine.Now() + margin;
+                runEnd = runStart + duration;
+            }
             for (int i = 0; i < tasks.Length; i++)
             {
                 WorkloadTask k = tasks[i];
-                if (k.Period == null) continue;
-                long first = runStart + k.Spec.Start + k.Spec.Phase;
-                PeriodStatus ps = k.Period.StartAt(first, k.Spec.Period, k.Spec.Deadline);   // under the lock taken above
-                if (ps == PeriodStatus.Successful) k.Activation = first;
-                else notes[noteCount++] = "task '" + k.Spec.Name + "': its period could not start: " + ps;
+                if (k.Period == null || k.Home.Cpu != 0) continue;
+                string note = Activate(k);   // under the lock taken above
+                if (note != null) notes[noteCount++] = note;
             }
             // The end of the run is the stop watchdog's, in the timer
             // interrupt, armed before any task runs: no thread priority can
             // delay it. One nanosecond after runEnd, so that everything due
-            // at runEnd itself (period ends, releases) happens first.
-            core.Timers.Insert(stopTimer, runEnd + 1);
+            // at runEnd itself (period ends, releases) happens first. Every
+            // other CPU hosting tasks armed its own for the same instant.
+            core.Timers.Insert(cpus[0].Stop, runEnd + 1);
+            core.Timers.Insert(cpus[0].Start, runStart);
             Scheduling.Preempt();
             Scheduling.Unlock(f);
             ClusterCounters(clusterStart);
-            for (int i = 0; i < tasks.Length; i++) Threads.Start(tasks[i].Thread);
-            long switches0 = Scheduling.Switches, idle0 = core.IdleTimeNs;
+            for (int i = 0; i < tasks.Length; i++)
+                if (tasks[i].Refusal == null && Threads.Start(tasks[i].Thread) != ThreadStatus.Successful) Panic.Fail("workload: cannot start the thread of task '" + tasks[i].Spec.Name + "'");
 
             if (guests)
             {
@@ -198,49 +264,203 @@ namespace Osprey.Kernel.Workload
                 GuestCores.StartAll(runStart, runEnd + 1);
             }
             WaitForStop(main);
+            string late = WaitForCpuStops(stopAt);
+            if (late != null) notes[noteCount++] = late;
             if (guests)
             {
-                string late = GuestCores.WaitForStops(stopAt);
+                late = GuestCores.WaitForStops(stopAt);
                 if (late != null) notes[noteCount++] = late;
             }
 
-            // The stop watchdog has suspended every thread of the workload
-            // and taken the end figures (RunStop); they no longer change.
-            for (int i = 0; i < tasks.Length; i++) Collect(tasks[i]);
+            // Every CPU's stop watchdog has suspended its threads of the
+            // workload and taken the end figures (RunStop); they no longer
+            // change.
+            for (int i = 0; i < tasks.Length; i++) if (tasks[i].Refusal == null) Collect(tasks[i]);
             if (!Quiet && GlobalCluster.Current != null)
                 ClusterReport.Print(FileName, w, duration, tasks, clusterStart, clusterStop, notes, noteCount);
             else if (!Quiet)
             {
-                Print(w, sched, duration, switchesAtStop - switches0, idleAtStop - idle0, notes, noteCount, guests);
+                Print(w, sched, duration, notes, noteCount, guests);
                 // What admission and analysis charged, in the file's syntax
                 // (./build.sh sim FILE --overheads '...' charges the same).
-                Log.WriteLine("overheads charged: " + RunOverheads.Current.FileFields());
+                if (HostCpus() > 1)
+                {
+                    for (int c = 0; c < MaxCpus; c++)
+                        if (cpus[c].Tasks > 0) Log.WriteLine("overheads charged on cpu " + c + ": " + RunOverheads.Of(c).FileFields() + " (" + RunOverheads.Of(c).Source + ")");
+                }
+                else Log.WriteLine("overheads charged: " + RunOverheads.Current.FileFields());
+                if (probeNote != null) Log.WriteLine("overheads: " + probeNote);
                 PrintLatency(sched);
                 if (guests) GuestCores.PrintSummary(stopAt - runStart);
             }
             if (guests) Refused += GuestCores.RejectedCount;
             else if (w.GuestErrors != null) Refused += w.GuestErrors.Length;
-            Refused += noteCount;
+            Refused += noteCount + refusedTasks;
 
             // Let the threads end: their periods, servers and cores are gone,
-            // sleeps are cut short, spinning jobs see `stopping`.
+            // sleeps are cut short, spinning jobs see their CPU's Stopping.
             f = Scheduling.Lock();
             core.RemovePriority(main, urgent);
             Scheduling.Unlock(f);
-            for (int i = 0; i < tasks.Length; i++)
-            {
-                Threads.Wake(tasks[i].Thread);
-                Threads.Resume(tasks[i].Thread);
-            }
+            for (int i = 0; i < tasks.Length; i++) if (tasks[i].Refusal == null) OnHome(tasks[i], &ReleaseHere);
             GuestCores.ReleaseAll();
-            for (int i = 0; i < tasks.Length; i++) Threads.Join(tasks[i].Thread);
+            int unjoined = 0;
+            for (int i = 0; i < tasks.Length; i++) if (tasks[i].Refusal == null && !JoinTask(tasks[i])) unjoined++;
             GuestCores.JoinAll();
             long joined = Machine.Now();
             if (Quiet) return;
             Log.WriteLine("run control: stopped at the end + " + Osprey.Sched.Analysis.Format.Time(stopAt - runEnd)
-                + " (timer interrupt), report printed and " + (tasks.Length + GuestCores.Count) + " thread(s) ended at the end + "
-                + Osprey.Sched.Analysis.Format.Time(joined - runEnd));
+                + " (timer interrupt), report printed and " + (tasks.Length - refusedTasks - unjoined + GuestCores.Count) + " thread(s) ended at the end + "
+                + Osprey.Sched.Analysis.Format.Time(joined - runEnd)
+                + (unjoined > 0 ? "; " + unjoined + " task thread(s) of other CPUs had not ended 1 s after the report" : ""));
             KernelTrace.Dump(FileName);
+        }
+
+        internal const int MaxCpus = Acpi.AcpiInfo.MaxCpus;
+        // The run's part on each CPU (index: CPU), made once, reset per run.
+        private static readonly RunCpu[] cpus = new RunCpu[MaxCpus];
+        // From t0's clock read to t0, per other CPU hosting tasks: covers its
+        // request (an IPI, its handler activating its periods and arming
+        // its stop), so that no release is already past when activated.
+        private const long RemoteMargin = 5000000;
+
+        // CPUs hosting tasks (1 for a file on one CPU, and under gedf).
+        private static int HostCpus()
+        {
+            int n = 0;
+            for (int c = 0; c < MaxCpus; c++) if (cpus[c] != null && cpus[c].Tasks > 0) n++;
+            return n;
+        }
+
+        private sealed class SetUpOp
+        {
+            internal WorkloadTask Task;
+            internal SchedulerKind Sched;
+            internal string Note;
+        }
+
+        // On the task's home CPU (interrupts off): its period object and CBS
+        // server in that CPU's core; that CPU's per-reservation overhead in
+        // its admission (RunOverheads.Of).
+        private static void SetUpHere(object o)
+        {
+            SetUpOp op = (SetUpOp)o;
+            WorkloadTask k = op.Task;
+            TaskSpec s = k.Spec;
+            Scheduler policy = Scheduling.Core.Scheduler;
+            RunOverheads.ApplyHere(policy, RunOverheads.Of(k.Home.Cpu));
+            if (s.Kind == TaskKind.Periodic) k.Period = Periods.Create(k.Thread);
+            if (op.Sched == SchedulerKind.Cbs && s.Budget > 0)
+            {
+                CbsServer srv = new CbsServer(k.Index + 1, s.Budget, s.Period, s.Overrun == OverrunMode.Hard ? CbsMode.Hard : CbsMode.Soft);
+                CbsAdmission a;
+                CbsStatus cs = ((CbsScheduler)policy).Attach(k.Thread, srv, out a);
+                if (cs != CbsStatus.Ok) op.Note = "cpu " + k.Home.Cpu + ": task '" + s.Name + "' runs without its CBS server: " + a.Message;
+                else k.Server = srv;
+            }
+        }
+
+        // Activates k's period for its first release at t0 + start + phase
+        // (on its home CPU, the core locked); null, or the note when it
+        // could not start.
+        private static string Activate(WorkloadTask k)
+        {
+            long first = runStart + k.Spec.Start + k.Spec.Phase;
+            PeriodStatus ps = k.Period.StartAt(first, k.Spec.Period, k.Spec.Deadline);
+            if (ps == PeriodStatus.Successful) { k.Activation = first; return null; }
+            return "task '" + k.Spec.Name + "': its period could not start: " + ps;
+        }
+
+        private sealed class ActivateOp
+        {
+            internal RunCpu Cpu;
+            internal string[] Notes = new string[WorkloadLimits.MaxTasks + 1];
+            internal int NoteCount;
+        }
+
+        // On another CPU hosting tasks (its reschedule-IPI handler): its
+        // tasks' periods activated for t0, its stop armed at runEnd + 1 and
+        // its start counters at t0 in its own timer queue. A request that
+        // came after t0 is noted (its first releases were late).
+        private static void ActivateHere(object o)
+        {
+            ActivateOp a = (ActivateOp)o;
+            RunCpu rc = a.Cpu;
+            long now = Machine.Now();
+            if (now >= runStart)
+                a.Notes[a.NoteCount++] = "cpu " + rc.Cpu + ": its periods were activated " + Osprey.Sched.Analysis.Format.Time(now - runStart)
+                    + " after the run's start (its first releases are late)";
+            for (int i = 0; i < tasks.Length; i++)
+            {
+                WorkloadTask k = tasks[i];
+                if (k.Home != rc || k.Period == null) continue;
+                string note = Activate(k);
+                if (note != null) a.Notes[a.NoteCount++] = note;
+            }
+            Scheduling.Core.Timers.Insert(rc.Stop, runEnd + 1);
+            Scheduling.Core.Timers.Insert(rc.Start, runStart);
+        }
+
+        // fn(task) on the task's home CPU (a plain call when that is this
+        // CPU or this CPU's cluster; else Smp.Remote.RunOn); false when it
+        // did not answer.
+        private static bool OnHome(WorkloadTask k, delegate*<object, void> fn)
+        {
+            if (Scheduling.Local(k.Thread.Core)) { fn(k); return true; }
+            int cpu = Smp.Remote.CpuOf(k.Thread.Core);
+            return cpu >= 0 && Smp.Remote.RunOn(cpu, fn, k);
+        }
+
+        // After the report: a sleep cut short, a suspension lifted.
+        private static void ReleaseHere(object o)
+        {
+            WorkloadTask k = (WorkloadTask)o;
+            Threads.Wake(k.Thread);
+            Threads.Resume(k.Thread);
+        }
+
+        private static void ReapHere(object o) { Threads.Reap(((WorkloadTask)o).Thread); }
+
+        // Waits for k's thread to end and recycles it: joined on this CPU;
+        // a thread of another CPU is polled (its joiners would block on its
+        // own core) for up to 1 s and recycled there. False when it had
+        // not ended.
+        private static bool JoinTask(WorkloadTask k)
+        {
+            Thread t = k.Thread;
+            if (Scheduling.Local(t.Core)) { Threads.Join(t); return true; }
+            if (!t.Started) return true;
+            long until = Machine.Now() + 1000000000;
+            while (!t.Exited && Machine.Now() < until) Threads.SleepFor(100000);
+            if (!t.Exited) return false;
+            return OnHome(k, &ReapHere);
+        }
+
+        // After CPU 0's stop (thread context): waits until every other CPU
+        // hosting tasks has taken its stop; one that has not within 100 ms
+        // of `now` is stopped by a request (its figures are then later than
+        // the others'; the note says so). Null, or that note.
+        private static string WaitForCpuStops(long now)
+        {
+            string note = null;
+            for (int c = 1; c < MaxCpus; c++)
+            {
+                RunCpu rc = cpus[c];
+                if (rc.Tasks == 0) continue;
+                while (!rc.Done && Machine.Now() < now + 100000000) Threads.SleepFor(100000);
+                if (rc.Done) continue;
+                Smp.Remote.RunOn(c, &StopRequest, rc);
+                note = "cpu " + c + ": its stop watchdog had not fired 100 ms after the end; stopped by a request";
+            }
+            return note;
+        }
+
+        private static void StopRequest(object o)
+        {
+            RunCpu rc = (RunCpu)o;
+            Scheduling.Core.Timers.Cancel(rc.Stop);
+            Scheduling.Core.Timers.Cancel(rc.Start);
+            Stop(rc.Cpu, Machine.Now());
         }
 
         // Per CPU of the global-EDF cluster: switches, idle ns, migrations
@@ -264,7 +484,7 @@ namespace Osprey.Kernel.Workload
         // The figures of the last run's task i (file order), or null.
         internal static TaskStats StatsOf(int i) { return tasks != null && i >= 0 && i < tasks.Length ? tasks[i].Stats : null; }
 
-        // Main waits here until the stop watchdog resumes it.
+        // Main waits here until CPU 0's stop watchdog resumes it.
         private static void WaitForStop(Thread main)
         {
             SchedCore core = Scheduling.Core;
@@ -294,27 +514,36 @@ namespace Osprey.Kernel.Workload
             if (stopWaiter != null) Scheduling.Core.Resume(stopWaiter);
         }
 
-        // The end of the run, in the timer interrupt (RunStop.Fire): from
-        // here on no thread of the workload runs, whatever its priority or
-        // deadline. Takes the figures that would move on (CPU times, idle
-        // time, period statistics, the guest cores'), then removes what
-        // would keep firing (periods, CBS servers, guest-core reservations)
-        // and suspends the threads; main collects and prints, then lets
-        // them end. Bounded work: a few core operations per task and core.
-        internal static void Stop(long now)
+        // The end of the run on CPU `cpu`, in its timer interrupt
+        // (RunStop.Fire) or a request: from here on no thread of the
+        // workload runs there, whatever its priority or deadline. Takes the
+        // figures that would move on (CPU times, idle time, period
+        // statistics; on CPU 0 the guest cores' and the cluster's), then
+        // removes what would keep firing (periods, CBS servers, guest-core
+        // reservations) and suspends the CPU's task threads; main collects
+        // and prints once every CPU's stop is Done, then lets them end.
+        // Bounded work: a few core operations per task and core.
+        internal static void Stop(int cpu, long now)
         {
-            if (stopping || tasks == null) return;
+            RunCpu rc = cpu >= 0 && cpu < MaxCpus ? cpus[cpu] : null;
+            if (rc == null || rc.Stopping || tasks == null) return;
             SchedCore core = Scheduling.Core;
-            stopping = true;
-            stopAt = now;
-            switchesAtStop = Scheduling.Switches;
-            idleAtStop = core.IdleTimeNs;
-            ClusterCounters(clusterStop);
+            rc.Stopping = true;
+            rc.StopAt = now;
+            rc.SwitchesAtStop = Scheduling.Switches;
+            rc.IdleAtStop = core.IdleTimeNs;
+            if (cpu == 0)
+            {
+                stopping = true;
+                stopAt = now;
+                ClusterCounters(clusterStop);
+            }
             CbsScheduler cbs = core.Scheduler as CbsScheduler;
             for (int i = 0; i < tasks.Length; i++)
             {
                 WorkloadTask k = tasks[i];
-                // A thread not started yet starts later and finds `stopping`.
+                if (k.Home != rc) continue;
+                // A thread not started yet starts later and finds Stopping.
                 if (k.Thread.Started) core.Suspend(k.Thread);
                 k.Stats.CpuTimeNs = core.CpuTimeOf(k.Thread);
                 k.Stats.Migrations = k.Thread.Migrations;
@@ -330,8 +559,12 @@ namespace Osprey.Kernel.Workload
                 }
                 core.RemovePriority(k.Thread, k.JobNode);
             }
-            GuestCores.StopInInterrupt(now);
-            if (stopWaiter != null) core.Resume(stopWaiter);
+            if (cpu == 0)
+            {
+                GuestCores.StopInInterrupt(now);
+                if (stopWaiter != null) core.Resume(stopWaiter);
+            }
+            rc.Done = true;
         }
 
         // Final figures of one task, after the stop (the thread is suspended;
@@ -393,7 +626,7 @@ namespace Osprey.Kernel.Workload
         }
 
         // Records job `job` done at `done`, unless the run was over by then.
-        // Interrupts are off from the `stopping` test to the last update: a
+        // Interrupts are off from the Stopping test to the last update: a
         // task preempted after the test by main at the end of the run would
         // otherwise record its job after Collect had counted it unfinished
         // (a miss and a response for the same job). A few stores, no wait.
@@ -409,7 +642,7 @@ namespace Osprey.Kernel.Workload
         // on CPU 0 while the task may run on another CPU).
         private static void CompleteLocked(WorkloadTask k, long job, long done)
         {
-            if (stopping || done > runEnd) return;
+            if (k.Home.Stopping || done > runEnd) return;
             long release = k.Release(job, runStart);
             long response = done - release;
             KernelTrace.Record(TraceEventKind.Complete, k.Thread.Id, 0, job, response);
@@ -427,7 +660,7 @@ namespace Osprey.Kernel.Workload
             if (k.Spec.Work == WorkKind.Wall && w != JobWork.Forever)
             {
                 long until = Machine.Now() + w;
-                while (Machine.Now() < until) if (stopping) return false;
+                while (Machine.Now() < until) if (k.Home.Stopping) return false;
                 return true;
             }
             long target = Threads.CpuTime(self) + w;
@@ -436,11 +669,13 @@ namespace Osprey.Kernel.Workload
             // QEMU's TCG a PAUSE ends the vCPU's turn, so with several vCPUs
             // run round-robin on one thread (-icount) an idle CPU's
             // reschedule IPI is taken at once instead of after the spinning
-            // vCPU's whole turn (up to the next timer deadline).
-            bool hint = GlobalCluster.Current != null;
+            // vCPU's whole turn (up to the next timer deadline). The same
+            // holds for partitioned tasks whenever several CPUs run (a
+            // release timer or request of another CPU).
+            bool hint = GlobalCluster.Current != null || Smp.Smp.Count > 1;
             while (Threads.CpuTime(self) < target)
             {
-                if (stopping) return false;
+                if (k.Home.Stopping) return false;
                 if (hint) Machine.SpinWaitHint();
             }
             return true;
@@ -458,9 +693,9 @@ namespace Osprey.Kernel.Workload
                 long at = runStart + k.Spec.Start;
                 if (at > runEnd) return;
                 Threads.SleepUntil(at);
-                if (stopping) return;
+                if (k.Home.Stopping) return;
                 KernelTrace.Record(TraceEventKind.Release, k.Thread.Id, 0, 0, long.MaxValue);
-                if (!stopping && Work(k)) Complete(k, 0, Machine.Now());
+                if (!k.Home.Stopping && Work(k)) Complete(k, 0, Machine.Now());
             }
         }
 
@@ -472,7 +707,7 @@ namespace Osprey.Kernel.Workload
             // at the end of the run if it never did.
             if (k.Activation < 0) return;
             long job = 0;
-            while (!stopping)
+            while (!k.Home.Stopping)
             {
                 k.NoteStart(Machine.Now() - k.Release(job, runStart));
                 if (!Work(k)) return;
@@ -497,20 +732,28 @@ namespace Osprey.Kernel.Workload
             }
         }
 
-        // The delay from a periodic job's release to its first instruction.
-        // Under fixed priority the most urgent periodic task (the first by
+        // The delay from a periodic job's release to its first instruction,
+        // per CPU hosting tasks (each its own timer and switches). Under
+        // fixed priority the most urgent periodic task (the first by
         // priority, then by deadline) starts each job as soon as the release
         // timer's interrupt and the switch are done, so its figures are the
         // timer's latency; under EDF a job may wait for earlier deadlines, so
         // only the smallest delay over all jobs is the latency.
         private static void PrintLatency(SchedulerKind sched)
         {
+            bool several = HostCpus() > 1;
+            for (int c = 0; c < MaxCpus; c++)
+                if (cpus[c].Tasks > 0) PrintLatency(sched, cpus[c], several ? "cpu " + c + ": " : "");
+        }
+
+        private static void PrintLatency(SchedulerKind sched, RunCpu rc, string prefix)
+        {
             WorkloadTask top = null;
             long min = long.MaxValue, starts = 0;
             for (int i = 0; i < tasks.Length; i++)
             {
                 WorkloadTask k = tasks[i];
-                if (k.Period == null || k.Starts == 0) continue;
+                if (k.Home != rc || k.Period == null || k.Starts == 0) continue;
                 starts += k.Starts;
                 if (k.StartLagMin < min) min = k.StartLagMin;
                 if (top == null || k.Spec.Priority < top.Spec.Priority
@@ -518,11 +761,11 @@ namespace Osprey.Kernel.Workload
             }
             if (top == null) return;
             if (sched == SchedulerKind.Priority)
-                Log.WriteLine("release latency (release to the job's first instruction), task '" + top.Spec.Name + "': min "
+                Log.WriteLine(prefix + "release latency (release to the job's first instruction), task '" + top.Spec.Name + "': min "
                     + Osprey.Sched.Analysis.Format.Time(top.StartLagMin) + ", mean " + Osprey.Sched.Analysis.Format.Time(top.StartLagSum / top.Starts)
                     + ", max " + Osprey.Sched.Analysis.Format.Time(top.StartLagMax) + " over " + top.Starts + " jobs");
             else
-                Log.WriteLine("release latency (release to the job's first instruction): min " + Osprey.Sched.Analysis.Format.Time(min)
+                Log.WriteLine(prefix + "release latency (release to the job's first instruction): min " + Osprey.Sched.Analysis.Format.Time(min)
                     + " over " + starts + " periodic jobs (later starts wait for earlier deadlines)");
         }
 
@@ -532,12 +775,12 @@ namespace Osprey.Kernel.Workload
             SchedCore core = Scheduling.Core;
             // Deadline jobs of plain EDF (the vcore policy's host tasks release as before).
             bool edfJobs = core.Scheduler.Model == TaskModel.Deadline && !core.Scheduler.RunsGuestCores && s.Deadline > 0;
-            for (long j = 0; j < s.Arrivals.Length && !stopping; j++)
+            for (long j = 0; j < s.Arrivals.Length && !k.Home.Stopping; j++)
             {
                 long arrival = runStart + s.Arrivals[(int)j];
                 if (arrival > runEnd) return;
                 Threads.SleepUntil(arrival);
-                if (stopping) return;
+                if (k.Home.Stopping) return;
                 if (edfJobs)
                 {
                     ulong f = Scheduling.Lock();
@@ -558,10 +801,30 @@ namespace Osprey.Kernel.Workload
             }
         }
 
-        private static void Print(WorkloadSpec w, SchedulerKind sched, long duration, long switches, long idle, string[] notes, int noteCount, bool guests)
+        // The simulator's table (sched/sim Program.Print, GuestSim.Print):
+        // one table for tasks on one CPU; for tasks on several CPUs one
+        // table per CPU, in CPU order (each with its own total: that CPU's
+        // switches and idle time), then the total over them. Then each
+        // CPU's analysis, its task set alone.
+        private static void Print(WorkloadSpec w, SchedulerKind sched, long duration, string[] notes, int noteCount, bool guests)
         {
-            TaskStats[] stats = new TaskStats[tasks.Length];
-            for (int i = 0; i < tasks.Length; i++) stats[i] = tasks[i].Stats;
+            // Refused tasks (a CPU not started) are not in the tables.
+            int running = 0;
+            for (int i = 0; i < tasks.Length; i++) if (tasks[i].Refusal == null) running++;
+            TaskStats[] stats = new TaskStats[running];
+            for (int i = 0, m = 0; i < tasks.Length; i++) if (tasks[i].Refusal == null) stats[m++] = tasks[i].Stats;
+            // The CPUs in the report: those hosting tasks (CPU 0 when none does).
+            int[] shown = new int[MaxCpus];
+            int nshown = 0;
+            for (int c = 0; c < MaxCpus; c++) if (cpus[c].Tasks > 0) shown[nshown++] = c;
+            if (nshown == 0) shown[nshown++] = 0;
+            long switches = 0, idle = 0;
+            for (int n = 0; n < nshown; n++)
+            {
+                RunCpu rc = cpus[shown[n]];
+                switches += rc.SwitchesAtStop - rc.SwitchesAtStart;
+                idle += rc.IdleAtStop - rc.IdleAtStart;
+            }
             Log.WriteLine("");
             if (guests)
             {
@@ -573,6 +836,39 @@ namespace Osprey.Kernel.Workload
             }
             else Log.WriteLine(RunReport.Title(FileName, w, sched, duration));
             Log.WriteLine("");
+            if (nshown > 1)
+            {
+                for (int n = 0; n < nshown; n++)
+                {
+                    RunCpu rc = cpus[shown[n]];
+                    TaskStats[] mine = new TaskStats[rc.Tasks];
+                    int m = 0;
+                    for (int i = 0; i < tasks.Length; i++) if (tasks[i].Home == rc) mine[m++] = tasks[i].Stats;
+                    Log.WriteLine("cpu " + rc.Cpu + ":");
+                    Table(mine);
+                    Log.WriteLine("cpu " + rc.Cpu + " " + RunReport.Total(mine, rc.SwitchesAtStop - rc.SwitchesAtStart, rc.IdleAtStop - rc.IdleAtStart));
+                    Log.WriteLine("");
+                }
+            }
+            else
+            {
+                Table(stats);
+                Log.WriteLine("");
+            }
+            Log.WriteLine(RunReport.Total(stats, switches, idle));
+            for (int n = 0; n < nshown; n++)
+            {
+                string[] verdicts = OverheadAnalysis.Describe(w, sched, shown[n], RunOverheads.Of(shown[n]));
+                for (int i = 0; i < verdicts.Length; i++) Log.WriteLine("analysis cpu " + shown[n] + ": " + verdicts[i]);
+            }
+            for (int i = 0; i < tasks.Length; i++) if (tasks[i].Refusal != null) Log.WriteLine("rejected: " + tasks[i].Refusal);
+            if (!guests)
+                for (int i = 0; w.GuestErrors != null && i < w.GuestErrors.Length; i++) Log.WriteLine("rejected: " + w.GuestErrors[i]);
+            for (int i = 0; i < noteCount; i++) Log.WriteLine("note: " + notes[i]);
+        }
+
+        private static void Table(TaskStats[] stats)
+        {
             ReportTables.RunHeader();
             for (int i = 0; i < stats.Length; i++)
             {
@@ -580,14 +876,6 @@ namespace Osprey.Kernel.Workload
                 string over = RunReport.OverrunLine(stats[i]);
                 if (over != null) Log.WriteLine(over);
             }
-            Log.WriteLine("");
-            Log.WriteLine(RunReport.Total(stats, switches, idle));
-            string[] verdicts = OverheadAnalysis.Describe(w, sched, 0, RunOverheads.Current);
-            for (int i = 0; i < verdicts.Length; i++) Log.WriteLine("analysis cpu 0: " + verdicts[i]);
-            if (!guests)
-                for (int i = 0; w.GuestErrors != null && i < w.GuestErrors.Length; i++) Log.WriteLine("rejected: " + w.GuestErrors[i]);
-            for (int i = 0; i < noteCount; i++) Log.WriteLine("note: " + notes[i]);
-
         }
     }
 }

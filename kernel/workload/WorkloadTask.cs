@@ -12,6 +12,11 @@ namespace Osprey.Kernel.Workload
         internal int Index;
         internal TaskStats Stats;
         internal Thread Thread;
+        // The CPU part of the run this task runs on (its `cpu`; CPU 0's under
+        // gedf); null when refused.
+        internal RunCpu Home;
+        // Why it does not run (its CPU is not started), or null.
+        internal string Refusal;
         internal RatePeriod Period;
         internal CbsServer Server;
         internal readonly PriorityNode JobNode = new PriorityNode();

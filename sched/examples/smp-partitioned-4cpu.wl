@@ -3,7 +3,10 @@
 # distinct priorities; Joseph and Pandya 1986, Audsley et al. 1993):
 #   cpu 0: harmonic periods at U = 1: the Liu-Layland bound (0.7798 for
 #          n = 3) is exceeded, yet RTA accepts (R = 2, 4, 16 ms): harmonic
-#          sets are schedulable under RM up to U = 1;
+#          sets are schedulable under RM up to U = 1 (with zero
+#          overheads: no slack is left, so on a real machine any per-job
+#          cost makes h3 miss; the kernel compare row charges the simulator
+#          5 us per switch, which gives the kernel's counts);
 #   cpu 1: U = 0.55, below the bound;
 #   cpu 2: constrained deadlines (D < T): R1 = 1ms <= 2ms, R2 = 3ms <= 5ms;
 #   cpu 3: U = 0.5 for the periodic tasks and a background thread (priority

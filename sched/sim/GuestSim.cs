@@ -20,6 +20,9 @@ namespace Osprey.Sched.Sim
         public readonly List<string> Events = new List<string>();
         public long Removals, Additions, RefusedAdditions;
         public long Elapsed;
+        /// <summary>Per physical CPU with host tasks: its switches and idle time (its own table's total
+        /// when host tasks run on several CPUs).</summary>
+        public readonly SortedDictionary<int, long[]> HostCpus = new SortedDictionary<int, long[]>();
 
         public Vcore Core(string name)
         {
@@ -295,7 +298,9 @@ namespace Osprey.Sched.Sim
                 var sim = new GuestCpuSim(cpu, w, specs, stats, cores, end, o, r.Notes, r.Guests, admitted);
                 if (cores.Count > 0) r.Guests.Cpus[cpu] = sim.Vs;
                 if (admitted.Count > 0) r.Verdicts.Add("cpu " + cpu + ": " + Combined(at, admitted));
+                long switches = r.Switches, idle = r.IdleTimeNs;
                 sim.RunInto(r);
+                if (specs.Count > 0) r.Guests.HostCpus[cpu] = new[] { r.Switches - switches, r.IdleTimeNs - idle };
                 r.Guests.Cores.AddRange(admitted);
             }
             // Keep file order of the admitted cores.
@@ -347,9 +352,26 @@ namespace Osprey.Sched.Sim
                 + Format.Time(r.Duration) + ", seed " + w.Seed + ", " + w.Tasks.Length + " task(s), " + w.Guests.Length + " guest(s) with "
                 + ncores + " core(s)");
             o.WriteLine();
-            o.WriteLine(RunReport.Header());
-            foreach (TaskStats t in r.Tasks) o.WriteLine(RunReport.Line(t));
-            o.WriteLine();
+            if (g.HostCpus.Count > 1)
+            {
+                // Host tasks on several CPUs: one table per CPU, as a partitioned run without guests.
+                foreach (var kv in g.HostCpus)
+                {
+                    var mine = new List<TaskStats>();
+                    foreach (TaskStats t in r.Tasks) if (t.Cpu == kv.Key) mine.Add(t);
+                    o.WriteLine("cpu " + kv.Key + ":");
+                    o.WriteLine(RunReport.Header());
+                    foreach (TaskStats t in mine) o.WriteLine(RunReport.Line(t));
+                    o.WriteLine("cpu " + kv.Key + " " + RunReport.Total(mine.ToArray(), kv.Value[0], kv.Value[1]));
+                    o.WriteLine();
+                }
+            }
+            else
+            {
+                o.WriteLine(RunReport.Header());
+                foreach (TaskStats t in r.Tasks) o.WriteLine(RunReport.Line(t));
+                o.WriteLine();
+            }
             o.WriteLine(RunReport.Total(r.Tasks, r.Switches, r.IdleTimeNs));
             foreach (string v in r.Verdicts) o.WriteLine("analysis " + v);
             foreach (var kv in g.Cpus)

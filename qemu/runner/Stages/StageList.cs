@@ -74,6 +74,17 @@ public static class StageList
             new CompareCase("sched/examples/gedf-dhall.wl", 2, new[] { "--overheads", "switch=5us" }),
             // One CPU started (cpus=1; run boots four): a cluster of 4 is refused, naming line and field.
             new RunStatusCase("sched/examples/gedf-4cpu.wl", "osprey: error: workload sched/examples/gedf-4cpu.wl: line 12: field 'cpus': a cluster of 4 CPUs asked, 1 started", ExitCodes.Fail, "run-status-gedf-cpus", "cpus=1")),
+        // Partitioned on 2 and 4 CPUs (each task on its cpu's own core and
+        // timer, one table per CPU): -smp N -icount as above. The 4-CPU
+        // file's CPU 0 is harmonic at U = 1 (no slack): any per-job cost
+        // makes h3 late, so it compares against the simulator charging
+        // 5 us per switch (the kernel's counts; sched/README.md "Kernel
+        // and simulator"); its CPUs 1..3 have slack either way.
+        new("simulator vs kernel, partitioned tasks on several CPUs (-smp 2 and -smp 4, -icount)",
+            new CompareCase("sched/examples/smp-partitioned-2cpu.wl", 2),
+            new CompareCase("sched/examples/smp-partitioned-4cpu.wl", 4, new[] { "--overheads", "switch=5us" }),
+            // One CPU started (cpus=1; run boots four): the tasks of CPU 1 are refused, naming file, line and field; CPU 0's run; failure status.
+            new RunStatusCase("sched/examples/smp-partitioned-2cpu.wl", "rejected: sched/examples/smp-partitioned-2cpu.wl: line 18: field 'cpu': task 'd' has cpu=1, but this kernel runs 1 CPU(s)", ExitCodes.Fail, "run-status-partitioned-cpus", "cpus=1")),
 
         new("conformance: sched/examples/conformance in the simulator and the kernel against theory (-icount)",
             new ConformanceCase("sched/examples/conformance")),

@@ -67,6 +67,53 @@ total: 304 jobs, 0 deadline misses, 571 switches, idle 0
         Assert.That(TaskTable.Difference(s, missing), Is.EqualTo("task 'housekeeping' only in the simulator's table"));
     }
 
+    // A partitioned run on two CPUs as the simulator prints it (sched/sim Program.Print):
+    // one table per CPU under its "cpu N:" line, then the guest report's own task table
+    // of a periodic guest, which is not part of the host's tables.
+    const string PerCpuOut =
+@"workload sched/examples/smp-partitioned-2cpu.wl: scheduler edf, duration 120ms, seed 1, 6 task(s)
+
+cpu 0:
+task             kind       cpu prio released     jobs  misses   resp-min  resp-mean   resp-max postponed rm-missed   cpu-time
+a                periodic     0   10       31       30       0        1ms 1.333333ms        2ms       0/0         0       30ms
+cpu 0 total: 30 jobs, 0 deadline misses, 81 switches, idle 20ms
+
+cpu 1:
+task             kind       cpu prio released     jobs  misses   resp-min  resp-mean   resp-max postponed rm-missed   cpu-time
+d                periodic     1   11       25       24       0        3ms     3.25ms        4ms       0/0         0       72ms
+cpu 1 total: 24 jobs, 0 deadline misses, 61 switches, idle 6ms
+
+total: 54 jobs, 0 deadline misses, 142 switches, idle 26ms
+analysis cpu 0: EDF utilization test: schedulable: U = 0.25 (1/4) <= 1
+
+guest rt/0 on cpu 3:
+task             kind       cpu prio released     jobs  misses   resp-min  resp-mean   resp-max postponed rm-missed   cpu-time
+sense            periodic     0    1        9        9       0        2ms        2ms        2ms       0/0         0       18ms
+";
+
+    [Test]
+    public void TaskTable_ReadsEveryCpusTableOfAPartitionedRun()
+    {
+        var rows = TaskTable.Read(PerCpuOut, out string err);
+        Assert.That(err, Is.Null);
+        Assert.That(rows.Select(r => r.ToString()), Is.EqualTo(new[]
+        {
+            "a periodic 31 30 0 0/0 0",
+            "d periodic 25 24 0 0/0 0",
+        }), "both CPUs' tables in order; the table after the total is not one of them");
+        // A kernel that put task d on no CPU's table (or dropped CPU 1's table) differs.
+        var k = TaskTable.Read(PerCpuOut.Replace("\ncpu 1:\n", "\nnot a cpu title\n"), out _);
+        Assert.That(TaskTable.Difference(rows, k), Is.EqualTo("task 'd' only in the simulator's table"));
+    }
+
+    [Test]
+    public void TaskTable_OneTableWithoutACpuTitleEndsAtItsEmptyLine()
+    {
+        // The guest report's host table is not under a "cpu N:" line: a later "cpu N:" table is not read.
+        var rows = TaskTable.Read(SimOut + "\ncpu 1:\n" + PerCpuOut.Split("cpu 1:\n")[1], out _);
+        Assert.That(rows, Has.Count.EqualTo(3));
+    }
+
     [Test]
     public void TaskTable_NoTableOrAMissingColumn()
     {
