@@ -29,7 +29,7 @@ namespace Osprey.Kernel.SelfTest
                     "detection", "refusal_without_svm", "hog_share_within_reservation", "runaway_cut_at_slice_end", "idle_halts",
                     "virtual_interrupt_delivery", "dilation_halves_guest_clock", "periodic_jobs_meet_deadlines",
                     "wild_write_contained", "triple_fault_contained", "cpuid_and_console", "exit_round_trip_and_switch",
-                    "partitioned_cores_on_every_cpu", "teardown_returns_every_frame",
+                    "partitioned_cores_on_every_cpu", "teardown_returns_every_frame", "guest_clock_runs_while_descheduled",
                 };
             }
         }
@@ -62,6 +62,7 @@ namespace Osprey.Kernel.SelfTest
                 case 10: CpuidAndConsole(t); break;
                 case 11: RoundTripAndSwitch(t, exact); break;
                 case 13: Teardown(t); break;
+                case 14: ClockWhileDescheduled(t, exact); break;
             }
             // Every test's guests torn down (their frames back) before the next.
             GuestCores.Reset();
@@ -539,6 +540,30 @@ namespace Osprey.Kernel.SelfTest
             t.Equal(failures, GuestCores.TeardownFailures, "no teardown failed (" + GuestCores.LastTeardownError + ")");
             t.Equal((long)lost0, (long)Memory.PhysicalMemory.LostBytes, "no freed frame lost for want of a range slot");
             t.Equal(0, (long)gs[0].Read32(GuestImages.RMagic), "a torn-down guest's RAM reads as 0 (no pointer into freed frames)");
+        }
+
+        // What the guest's clock shows (kernel/README.md, "The guest's
+        // clock"): its RDTSC reads the core's virtual clock, which runs with
+        // host time whether the core runs or not. A hog image on 2 ms every
+        // 10 ms for 300 ms: its clock from its first read to its latest tick
+        // covers the host time, about five times its CPU time; a clock that
+        // stopped while the core is descheduled would show at most its CPU.
+        private static void ClockWhileDescheduled(Check t, bool exact)
+        {
+            Vcore v = Guest(t, "hog", "  image hog\n", "period=10ms slice=2ms extra=no");
+            if (v == null) return;
+            long e = RunCores(300 * Ms);
+            SvmGuest g = G(v);
+            long clock = (long)g.Read32(GuestImages.RLastTsc) - g.Read32(GuestImages.RFirstTsc), ticks = g.Read32(GuestImages.RTicks);
+            t.Note("hog 2/10 ms, " + e + " ns of host time: its CPU " + v.TotalNs + " ns, its RDTSC advanced " + clock + " ns from its first read to its latest tick ("
+                + ticks + " ticks of 10 ms)");
+            t.True(ticks > 0 && clock > 0, "it ticked and read its clock");
+            t.True(clock > v.TotalNs, "its clock ran on while it was descheduled (" + clock + " ns > its CPU " + v.TotalNs + " ns)");
+            t.True(clock <= e, "and never ahead of the host's (" + clock + " <= " + e + " ns)");
+            if (!exact) return;
+            t.InRange(190000, 210000, Ppm(v.TotalNs, e), "its CPU about its 20% reservation, ppm");
+            t.InRange(e - 20 * Ms, e, clock, "its clock covered the host time but for its last tick's 10 ms (and a period), ns");
+            t.InRange(29, 30, ticks, "a tick every 10 ms of host time");
         }
 
         private static string SvmExitHex(ulong v) { return Osprey.Kernel.Vmm.SvmExit.Hex(v); }
