@@ -5,9 +5,11 @@ namespace Osprey.Kernel.Memory
 {
     // Physical page frames: the usable RAM of the firmware memory map minus
     // the first megabyte, the kernel image, the boot information and the
-    // boot modules. Frames are handed out from the front of each free range
-    // and never returned (kernel objects live for the whole run). Works before
-    // the heap exists: its state is plain static data.
+    // boot modules. Frames are handed out from the front of each free range.
+    // Most kernel objects live for the whole run and never give theirs back;
+    // what is torn down (a guest core's VMCB, maps, tables and RAM) returns
+    // its frames with FreePages, which merges them with the free ranges they
+    // touch. Works before the heap exists: its state is plain static data.
     internal static unsafe class PhysicalMemory
     {
         internal const ulong PageSize = 4096;
@@ -25,6 +27,8 @@ namespace Osprey.Kernel.Memory
         private static ulong totalBytes;
         private static ulong allocatedBytes;
         private static ulong highestAddress;
+        private static ulong freedBytes;
+        private static ulong lostBytes;
 
         // Frames are handed out only below this address: the end of what the
         // page tables in use map. Until the kernel's own tables are loaded
@@ -40,6 +44,10 @@ namespace Osprey.Kernel.Memory
         internal static ulong AllocatedBytes { get { return allocatedBytes; } }
         internal static ulong FreeBytes { get { return totalBytes - allocatedBytes; } }
         internal static ulong HighestAddress { get { return highestAddress; } }
+        /// <summary>Bytes given back by FreePages since boot.</summary>
+        internal static ulong FreedBytes { get { return freedBytes; } }
+        /// <summary>Bytes FreePages could not take back (no slot left in the range table): not handed out again.</summary>
+        internal static ulong LostBytes { get { return lostBytes; } }
         internal static int RangeCount { get { return rangeCount; } }
         internal static int RangesDropped { get { return rangesDropped; } }
         internal static ulong ReachableEnd { get { return reachableEnd; } }
@@ -119,6 +127,53 @@ namespace Osprey.Kernel.Memory
             }
             frameLock.Release(flags);
             return 0;
+        }
+
+        // Gives back `count` pages at `pa` (page-aligned, taken from
+        // AllocatePages and no longer used by anyone: the caller's contract).
+        // The block joins the free range that ends at pa and the one that
+        // starts at its end when there are such, else it takes a new slot;
+        // with no slot left it is counted in LostBytes and stays allocated
+        // (false). A block that overlaps a free range is refused (false,
+        // nothing changes): a double free names itself instead of handing the
+        // same frames out twice. One pass over at most MaxRanges ranges under
+        // the frame lock.
+        internal static bool FreePages(ulong pa, ulong count)
+        {
+            if (count == 0) return true;
+            ulong bytes = count * PageSize;
+            ulong end = pa + bytes;
+            if ((pa & (PageSize - 1)) != 0 || end < pa) return false;
+            ulong flags = frameLock.Acquire();
+            int below = -1, above = -1;
+            for (int i = 0; i < rangeCount; i++)
+            {
+                ulong rs = ranges.Start[i], re = ranges.End[i];
+                if (rs >= re) continue;                          // an emptied range
+                if (pa < re && end > rs) { frameLock.Release(flags); return false; }   // already free
+                if (re == pa) below = i;
+                if (rs == end) above = i;
+            }
+            bool ok = true;
+            if (below >= 0 && above >= 0)
+            {
+                ranges.End[below] = ranges.End[above];
+                ranges.Start[above] = ranges.End[above] = 0;     // emptied: its slot is reused below
+            }
+            else if (below >= 0) ranges.End[below] = end;
+            else if (above >= 0) ranges.Start[above] = pa;
+            else
+            {
+                int slot = -1;
+                for (int i = 0; i < rangeCount; i++) if (ranges.Start[i] >= ranges.End[i]) { slot = i; break; }
+                if (slot < 0 && rangeCount < MaxRanges) slot = rangeCount++;
+                if (slot < 0) ok = false;
+                else { ranges.Start[slot] = pa; ranges.End[slot] = end; }
+            }
+            if (ok) { allocatedBytes -= bytes; freedBytes += bytes; }
+            else lostBytes += bytes;
+            frameLock.Release(flags);
+            return ok;
         }
 
         // Guards the free-range table and the counters.

@@ -22,6 +22,8 @@ namespace Osprey.Kernel.Threading
         // and join threads (a field, never copied).
         private static SpinLock freeLock;
         internal static long Allocated, Reused;
+        // Bytes of frames taken for stacks since boot (they stay with the free list).
+        internal static ulong FrameBytes;
 
         // A stack with at least `bytes` usable (rounded up to pages), or null
         // when memory is exhausted.
@@ -53,6 +55,7 @@ namespace Osprey.Kernel.Threading
             st.Top = b + pages * PageSize;
             f = freeLock.Acquire();
             Allocated++;
+            FrameBytes += pages * PageSize;
             freeLock.Release(f);
             return st;
         }

@@ -98,6 +98,42 @@ namespace Osprey.Kernel.Vmm
             return false;
         }
 
+        /// <summary>
+        /// The teardown walk: from the PML4 down every level (PDPTs, PDs,
+        /// PTs), each present entry cleared and each table page it reaches
+        /// counted, the PML4 included; 2 MiB and 4 KiB leaves (the guest's
+        /// RAM, not the table's) are cleared and not followed. Returns the
+        /// table pages reached, which is PagesUsed for a table only Map
+        /// built; -1 when an entry points outside the region (a corrupt
+        /// table: the caller must not trust its pages). Afterwards nothing
+        /// translates and the region may go back to its owner.
+        /// </summary>
+        public int Teardown()
+        {
+            int n = ClearTable((ulong*)tables, 4);
+            used = 1;
+            return n;
+        }
+
+        // Clears table `t` of `level` (4 = PML4 .. 1 = PT) and the tables
+        // below it; the pages reached, or -1 on an entry outside the region.
+        int ClearTable(ulong* t, int level)
+        {
+            int n = 1;
+            for (int i = 0; i < 512; i++)
+            {
+                ulong e = t[i];
+                t[i] = 0;
+                if ((e & Present) == 0 || level == 1 || (level == 2 && (e & Large) != 0)) continue;
+                ulong* below = Table(e & AddressMask);
+                if (below == null || below == t) return -1;
+                int m = ClearTable(below, level - 1);
+                if (m < 0) return -1;
+                n += m;
+            }
+            return n;
+        }
+
         // The table at `level` (1 = PT, 2 = PD) holding gpa's entry, with the
         // tables above it made as needed; null when the region is full.
         ulong* Walk(ulong gpa, int level)

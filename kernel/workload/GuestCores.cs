@@ -61,8 +61,11 @@ namespace Osprey.Kernel.Workload
 
         internal static void Reset()
         {
-            // The previous run's threads have ended: real guests' frames go back to the pool.
-            for (int i = 0; i < Count; i++) Osprey.Kernel.Arch.Svm.VmmCores.Release(Cores[i]);
+            // The previous run's real guests not torn down yet (the self-tests
+            // join with StopAll and read the guests' RAM after it): their
+            // frames go back now, each on its CPU; a core whose thread still
+            // runs keeps them (TearDown says so).
+            for (int i = 0; i < Count; i++) TearDown(i);
             for (int i = 0; i < Max; i++) { Cores[i] = null; CoreThreads[i] = null; Rejected[i] = null; guestClock[i] = 0; }
             for (int c = 0; c < MaxCpus; c++)
             {
@@ -216,6 +219,51 @@ namespace Osprey.Kernel.Workload
         private static void DiscardHere(object o) { Op op = (Op)o; Threading.Threads.Discard(op.T); }
         private static void ReapHere(object o) { Op op = (Op)o; Threading.Threads.Reap(op.T); }
 
+        // ---- Teardown of real guests (their frames and ASIDs) ----
+
+        // Teardowns that left frames allocated since boot, and the last reason.
+        internal static int TeardownFailures;
+        internal static string LastTeardownError;
+
+        private static void ReleaseHere(object o)
+        {
+            Op op = (Op)o;
+            op.Name = Osprey.Kernel.Arch.Svm.VmmCores.Release(op.V);
+        }
+
+        // Core i's real guest torn down on the core's CPU, once its thread
+        // can no longer run it: never started, or ended. Nothing for a
+        // synthetic program or a guest already torn down.
+        private static void TearDown(int i)
+        {
+            Vcore v = Cores[i];
+            if (!Osprey.Kernel.Arch.Svm.VmmCores.Holds(v)) return;
+            Thread t = CoreThreads[i];
+            string error;
+            if (t != null && t.Started && !t.Exited) error = "guest core " + v.Name + ": its thread has not ended: its guest's frames stay";
+            else
+            {
+                Op op = new Op();
+                op.V = v;
+                error = On(v.Cpu, &ReleaseHere, op) ? op.Name : "guest core " + v.Name + ": CPU " + v.Cpu + " did not answer the teardown: its guest's frames stay";
+            }
+            if (error == null) return;
+            TeardownFailures++;
+            LastTeardownError = error;
+            Log.WriteLine("guest cores: " + error);
+        }
+
+        // A core refused before it had a thread that ran: its guest never
+        // ran, so it is torn down here, on the setup thread's CPU.
+        private static void Drop(Vcore v)
+        {
+            string error = Osprey.Kernel.Arch.Svm.VmmCores.Release(v);
+            if (error == null) return;
+            TeardownFailures++;
+            LastTeardownError = error;
+            Log.WriteLine("guest cores: " + error);
+        }
+
         // ---- Setup and events (the workload runner's or a test's thread) ----
 
         // Admits v on a new thread; false (and the reason in Rejected) when refused.
@@ -226,6 +274,7 @@ namespace Osprey.Kernel.Workload
             {
                 Reject("line " + v.Line + ": field 'vcore': guest core " + name + " is guest core number " + cores
                     + " of the file; at most " + Max + " guest cores (WorkloadLimits.MaxGuestCores)");
+                Drop(v);
                 return false;
             }
             return Admit(v, name, "");
@@ -242,6 +291,7 @@ namespace Osprey.Kernel.Workload
             {
                 Reject(prefix + "line " + v.Line + ": field 'vcore': guest core " + name + ": at most " + Max
                     + " guest cores (incarnations included) in one kernel run (WorkloadLimits.MaxGuestCores)");
+                Drop(v);
                 return -1;
             }
             if (!Admit(v, name, prefix)) return -1;
@@ -292,6 +342,7 @@ namespace Osprey.Kernel.Workload
             if (why != null)
             {
                 Reject(prefix + "line " + v.Line + ": field 'cpu': guest core " + name + ": " + why);
+                Drop(v);
                 return false;
             }
             hosted[v.Cpu] = true;
@@ -299,6 +350,7 @@ namespace Osprey.Kernel.Workload
             if (Threading.Threads.Create(name, &Body, v, 200, 16384, v.Cpu, out t) != ThreadStatus.Successful)
             {
                 Reject(prefix + "guest core " + name + ": no thread on CPU " + v.Cpu);
+                Drop(v);
                 return false;
             }
             Op op = new Op();
@@ -310,6 +362,7 @@ namespace Osprey.Kernel.Workload
             else if (op.A.Message != null || op.S != VcoreStatus.Ok)
                 Reject(prefix + (op.A.Message != null ? op.A.Message : "guest core " + name + " on cpu " + v.Cpu + ": " + (int)op.S));
             On(v.Cpu, &DiscardHere, op);
+            Drop(v);
             return false;
         }
 
@@ -430,6 +483,8 @@ namespace Osprey.Kernel.Workload
 
         // Removes every core (their threads see Detached and exit) and joins
         // them (the self-tests' way; a workload run stops in StopInInterrupt).
+        // The real guests stay readable (the tests read their RAM): Reset
+        // tears them down.
         internal static void StopAll()
         {
             stopped = true;
@@ -439,7 +494,7 @@ namespace Osprey.Kernel.Workload
                 Op op = new Op();
                 On(c, &StopAllHere, op);
             }
-            JoinAll();
+            Join(false);
         }
 
         // After the report: the cores' threads run on to their end.
@@ -456,8 +511,11 @@ namespace Osprey.Kernel.Workload
 
         // Waits for every core's thread to end and recycles it; a thread of
         // another CPU is polled (its joiners would block on its own core)
-        // and recycled there.
-        internal static void JoinAll()
+        // and recycled there. Then each real guest is torn down on its CPU
+        // (the workload runner's end: its report is printed).
+        internal static void JoinAll() { Join(true); }
+
+        private static void Join(bool tearDown)
         {
             for (int i = 0; i < Count; i++)
             {
@@ -465,11 +523,17 @@ namespace Osprey.Kernel.Workload
                 int cpu = Cores[i].Cpu;
                 Op op = new Op();
                 op.T = t;
-                if (t.Joined) continue;
-                if (!t.Started) { On(cpu, &DiscardHere, op); continue; }
-                if (cpu == Machine.CpuIndex) { Threading.Threads.Join(t); continue; }
-                while (!t.Exited) Threading.Threads.SleepFor(100000);
-                On(cpu, &ReapHere, op);
+                if (!t.Joined)
+                {
+                    if (!t.Started) On(cpu, &DiscardHere, op);
+                    else if (cpu == Machine.CpuIndex) Threading.Threads.Join(t);
+                    else
+                    {
+                        while (!t.Exited) Threading.Threads.SleepFor(100000);
+                        On(cpu, &ReapHere, op);
+                    }
+                }
+                if (tearDown) TearDown(i);
             }
         }
 

@@ -18,6 +18,7 @@ namespace Osprey.Kernel.SelfTest
                     "map_device_then_unmap_page", "array_allocation_sizes",
                     "frames_under_preemption", "page_tables_under_preemption",
                     "free_frames_all_mapped", "ram_above_4gib_mapped_and_writable",
+                    "freed_frames_merge_and_come_back",
                 };
             }
         }
@@ -111,6 +112,7 @@ namespace Osprey.Kernel.SelfTest
                     break;
                 }
                 case 8: FramesUnderPreemption(t); break;
+                case 12: FreedFrames(t); break;
                 case 9: PageTablesUnderPreemption(t); break;
                 case 10:
                 {
@@ -155,6 +157,57 @@ namespace Osprey.Kernel.SelfTest
                     break;
                 }
             }
+        }
+
+        // Non-empty free ranges, and whether one holds [s, e) whole.
+        private static int FreeRanges(ulong s, ulong e, out bool holds)
+        {
+            int n = 0;
+            holds = false;
+            for (int i = 0; i < PhysicalMemory.RangeCount; i++)
+            {
+                ulong rs, re;
+                PhysicalMemory.RangeAt(i, out rs, out re);
+                if (re <= rs) continue;
+                n++;
+                if (rs <= s && re >= e) holds = true;
+            }
+            return n;
+        }
+
+        // PhysicalMemory.FreePages: three blocks taken (normally side by
+        // side at the front of a free range), the middle one given back (a
+        // range of its own), again (refused: a double free), a page inside
+        // it (refused), then the first (joins it) and the last (joins both
+        // sides): one range holds all six pages again, the free count and
+        // the number of ranges are back where they were.
+        private static void FreedFrames(Check t)
+        {
+            const ulong P = PhysicalMemory.PageSize;
+            ulong free0 = PhysicalMemory.FreeBytes, lost0 = PhysicalMemory.LostBytes;
+            ulong a = PhysicalMemory.AllocatePages(3, P), b = PhysicalMemory.AllocatePages(2, P), c = PhysicalMemory.AllocatePages(1, P);
+            if (!t.True(a != 0 && b != 0 && c != 0, "three blocks")) return;
+            bool front;
+            int ranges0 = FreeRanges(c + P, c + 2 * P, out front);
+            bool side = b == a + 3 * P && c == b + 2 * P;
+            t.Equal((long)(free0 - 6 * P), (long)PhysicalMemory.FreeBytes, "six pages taken");
+            t.True(PhysicalMemory.FreePages(b, 2), "the middle block given back");
+            t.False(PhysicalMemory.FreePages(b, 2), "given back twice: refused");
+            t.False(PhysicalMemory.FreePages(b + P, 1), "a page inside a free block: refused");
+            t.Equal((long)(free0 - 4 * P), (long)PhysicalMemory.FreeBytes, "the refusals changed nothing");
+            t.True(PhysicalMemory.FreePages(a, 3), "the first block given back");
+            t.True(PhysicalMemory.FreePages(c, 1), "the last block given back");
+            t.Equal((long)free0, (long)PhysicalMemory.FreeBytes, "the free count back to its start");
+            t.Equal((long)lost0, (long)PhysicalMemory.LostBytes, "nothing lost");
+            if (!side || !front)
+            {
+                t.Note("the blocks were not side by side at a range's front (another CPU allocated meanwhile): merging not checked");
+                return;
+            }
+            bool whole;
+            int ranges1 = FreeRanges(a, c + 2 * P, out whole);
+            t.True(whole, "one free range holds the six pages and the range after them (merged both ways)");
+            t.Equal(ranges0, ranges1, "no range left behind");
         }
 
         // The pattern of threads.heap_allocation_under_preemption, for the

@@ -49,14 +49,27 @@ namespace Osprey.Kernel.SelfTest
             { t.Skip("the guest needs " + (need >> 20) + " MiB of RAM; this machine has " + (Memory.PhysicalMemory.FreeBytes >> 20) + " MiB free"); return; }
             GuestCores.Reset();
             GuestCores.Scheduler.SetShare(1, 1);
+            lastGuest = null;
+            lastSpec = null;
+            ulong freed0 = Memory.PhysicalMemory.FreedBytes;
             switch (index)
             {
                 case 0: RunWorkload(t, true); break;
                 case 1: RunWorkload(t, false); break;
                 case 2: SelfTests(t); break;
             }
-            GuestCores.Reset();        // the guest's frames back to the pool
+            GuestCores.Reset();        // the guest torn down: its frames back to the allocator
+            if (lastGuest == null) return;
+            // Every frame it took: RAM, canaries, table region, VMCB, state page,
+            // maps, and the loader's copy of its workload text (freed after the load).
+            string text = lastSpec.NestedWorkload == null ? "" : lastSpec.NestedWorkload;
+            ulong want = (SvmGuest.FramesOf(lastGuest.Memory.Bytes) + ((ulong)text.Length + 1 + 4095) / 4096) * Memory.PhysicalMemory.PageSize;
+            t.True(lastGuest.Released && lastGuest.ReleasedOn == 0, "the guest torn down on CPU 0, its CPU (on " + lastGuest.ReleasedOn + ")");
+            t.Equal((long)want, (long)(Memory.PhysicalMemory.FreedBytes - freed0), "every frame the guest took given back, bytes");
         }
+
+        private static SvmGuest lastGuest;
+        private static GuestSpec lastSpec;
 
         // Boots the guest of `text` (one guest block) and runs it until it
         // exits or `maxNs` passed; null when it did not start.
@@ -72,6 +85,8 @@ namespace Osprey.Kernel.SelfTest
             if (v == null) { t.Fail("the Osprey guest was refused: " + refusal); return null; }
             if (!t.True(GuestCores.Add(v, "os"), "admitted")) return null;
             SvmGuest g = (SvmGuest)v.Program;
+            lastGuest = g;
+            lastSpec = spec;
             SchedCore core = Scheduling.Core;
             ulong f = Machine.DisableInterrupts();
             core.SetPriorityNode(Threads.Current, urgent, 0);

@@ -174,6 +174,69 @@ namespace Osprey.Tests.Vmm
             });
         }
 
+        // Every page of the region's used part is zero (the teardown cleared each table it reached).
+        static bool UsedPagesZero(NestedPageTableHolder h, int pages)
+        {
+            for (int i = 0; i < pages * 512; i++) if (((ulong*)h.Base)[i] != 0) return false;
+            return true;
+        }
+
+        [Test]
+        public void Teardown_reaches_every_table_of_every_level()
+        {
+            // Three PML4 slots (0, 1 and 511: 512 GiB apart), in slot 0 two PDPT
+            // entries (a range across the 1 GiB line), 4 KiB pages: 3 PDPTs,
+            // 4 PDs and 6 PTs (three under PD 0) below the PML4.
+            With(16, h =>
+            {
+                Assert.That(h.T.Map((1UL << 30) - 0x2000, 0x200000, 0x4000, false), Is.True, "across 1 GiB");
+                Assert.That(h.T.Map(0, 0x300000, 0x1000, false), Is.True, "gpa 0");
+                Assert.That(h.T.Map(0x201000, 0x400000, 0x1000, false), Is.True, "a second PT under PD 0");
+                Assert.That(h.T.Map(512UL << 30, 0x500000, 0x1000, false), Is.True, "PML4 slot 1");
+                Assert.That(h.T.Map(511UL << 39, 0x600000, 0x1000, false), Is.True, "PML4 slot 511");
+                int used = h.T.PagesUsed;
+                Assert.That(used, Is.EqualTo(1 + 3 + 4 + 6));
+                Assert.That(h.T.Teardown(), Is.EqualTo(used), "every table page reached once");
+                Assert.That(UsedPagesZero(h, used), Is.True, "every entry of every level cleared");
+                Assert.That(h.T.PagesUsed, Is.EqualTo(1), "only the PML4 is left");
+                Assert.That(h.T.Translate(0, out _), Is.False);
+                Assert.That(h.T.Translate(511UL << 39, out _), Is.False);
+                // The region builds a table again from its start.
+                Assert.That(h.T.Map(0, 0x300000, 0x1000, false), Is.True);
+                Assert.That(h.T.PagesUsed, Is.EqualTo(4));
+                Assert.That(h.T.Teardown(), Is.EqualTo(4));
+            });
+        }
+
+        [Test]
+        public void Teardown_does_not_follow_large_pages()
+        {
+            // 2 MiB leaves point at guest RAM far outside the region: following one as a table would be caught as corrupt.
+            ulong bytes = (4UL << 20) + 0x3000;
+            int pages = NestedPageTable.TablePagesFor(bytes, true);
+            With(pages, h =>
+            {
+                Assert.That(h.T.Map(0, 0x80000000, bytes, true), Is.True);
+                int used = h.T.PagesUsed;
+                Assert.That(used, Is.EqualTo(1 + 1 + 1 + 1), "PML4, PDPT, PD, the tail's PT");
+                Assert.That(h.T.Teardown(), Is.EqualTo(used));
+                Assert.That(UsedPagesZero(h, used), Is.True);
+            });
+        }
+
+        [Test]
+        public void Teardown_of_a_corrupt_table_says_so()
+        {
+            With(8, h =>
+            {
+                Assert.That(h.T.Map(0, 0x300000, 0x1000, false), Is.True);
+                // The PDPT's entry 0 pointed outside the region.
+                ulong* pdpt = (ulong*)(h.Base + 4096);
+                pdpt[0] = 0x7000000 | 7;
+                Assert.That(h.T.Teardown(), Is.EqualTo(-1));
+            });
+        }
+
         [Test]
         public void Full_region_is_refused_not_overrun()
         {

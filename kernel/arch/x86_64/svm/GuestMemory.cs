@@ -6,9 +6,9 @@ namespace Osprey.Kernel.Arch.Svm
     // the guest's own nested page table (nothing of the host is mapped), with
     // one canary page of a known pattern right below and right above it in
     // host memory: a guest that reached outside its RAM through a mapping
-    // error would break a canary. Blocks come from the frame allocator and
-    // return to a small pool here when the guest is released (the frame
-    // allocator does not free).
+    // error would break a canary. The block and the table region come from
+    // the frame allocator and go back to it when the guest is torn down
+    // (Release).
     internal sealed unsafe class GuestMemory
     {
         internal const ulong Page = 4096;
@@ -23,11 +23,6 @@ namespace Osprey.Kernel.Arch.Svm
         private int tablePages;
         internal string Error;
 
-        private const int PoolSize = 16;
-        private static readonly ulong[] poolPa = new ulong[PoolSize];
-        private static readonly ulong[] poolPages = new ulong[PoolSize];
-        private static readonly ulong[] tablePoolPa = new ulong[PoolSize];
-        private static readonly int[] tablePoolPages = new int[PoolSize];
 
         /// <summary>RAM of `bytes` (4 KiB multiple, MinBytes..MaxBytes) with its nested page table; null and `error` when not.</summary>
         internal static GuestMemory Create(ulong bytes, out string error)
@@ -41,16 +36,13 @@ namespace Osprey.Kernel.Arch.Svm
             GuestMemory m = new GuestMemory();
             m.Bytes = bytes;
             ulong pages = bytes / Page + 2;
-            m.BlockPa = Take(poolPa, poolPages, pages);
-            if (m.BlockPa == 0) m.BlockPa = SvmHw.Frames(pages, Page);
+            m.BlockPa = SvmHw.Frames(pages, Page);
             if (m.BlockPa == 0) { error = "no " + (pages * 4) + " KiB of frames left for the guest's RAM"; return null; }
             m.RamPa = m.BlockPa + Page;
             m.tablePages = NestedPageTable.TablePagesFor(bytes, false);
-            m.tablesPa = TakeTables(m.tablePages);
-            if (m.tablesPa == 0) m.tablesPa = SvmHw.Frames((ulong)m.tablePages, Page);
+            m.tablesPa = SvmHw.Frames((ulong)m.tablePages, Page);
             if (m.tablesPa == 0) { m.Release(); error = "no frames left for the guest's nested page table"; return null; }
-            SvmHw.Clear(m.BlockPa, pages * Page);
-            m.Npt = new NestedPageTable(SvmHw.Pointer(m.tablesPa), m.tablesPa, m.tablePages);
+                        m.Npt = new NestedPageTable(SvmHw.Pointer(m.tablesPa), m.tablesPa, m.tablePages);
             // 4 KiB pages: the RAM sits between the canaries, one page off 2 MiB alignment.
             if (!m.Npt.Map(0, m.RamPa, bytes, false)) { m.Release(); error = "the guest's nested page table overflowed"; return null; }
             m.FillCanaries();
@@ -66,6 +58,7 @@ namespace Osprey.Kernel.Arch.Svm
         /// <summary>True when both canary pages still hold their pattern.</summary>
         internal bool CanariesIntact()
         {
+            if (BlockPa == 0) return false;            // released: the pages are the allocator's
             ulong* lo = (ulong*)BlockPa, hi = (ulong*)(RamPa + Bytes);
             for (int i = 0; i < 512; i++) if (lo[i] != (CanaryPattern ^ (ulong)i) || hi[i] != (CanaryPattern ^ (ulong)i)) return false;
             return true;
@@ -76,7 +69,7 @@ namespace Osprey.Kernel.Arch.Svm
         /// <summary>Host pointer of guest-physical gpa (RAM is contiguous on the host side); null outside the RAM.</summary>
         internal byte* At(ulong gpa, ulong length)
         {
-            if (!Contains(gpa, length)) return null;
+            if (RamPa == 0 || !Contains(gpa, length)) return null;      // released, or outside
             return SvmHw.Pointer(RamPa + gpa);
         }
 
@@ -92,47 +85,41 @@ namespace Osprey.Kernel.Arch.Svm
         internal uint Read32(ulong gpa) { byte* p = At(gpa, 4); return p == null ? 0 : *(uint*)p; }
         internal void Write32(ulong gpa, uint v) { byte* p = At(gpa, 4); if (p != null) *(uint*)p = v; }
 
-        /// <summary>The frames go back to the pool for the next guest.</summary>
-        internal void Release()
+        /// <summary>
+        /// The teardown (the guest can no longer run: SvmGuest.Release): the
+        /// nested page table is walked level by level and cleared
+        /// (NestedPageTable.Teardown), then its region, the RAM and both
+        /// canary pages go back to the frame allocator. Null, or what could
+        /// not be returned. Idempotent.
+        /// </summary>
+        internal string Release()
         {
-            if (BlockPa != 0) Give(poolPa, poolPages, BlockPa, Bytes / Page + 2);
-            if (tablesPa != 0) GiveTables(tablesPa, tablePages);
-            BlockPa = 0;
-            tablesPa = 0;
+            string error = null;
+            if (tablesPa != 0)
+            {
+                // Built (Npt.Root set) or not: the region is ours either way.
+                if (Npt.Root == tablesPa)
+                {
+                    int used = Npt.PagesUsed;
+                    TablePagesReached = Npt.Teardown();
+                    if (TablePagesReached != used) error = "its nested page table reached " + TablePagesReached + " table pages, " + used + " were built";
+                }
+                if (!SvmHw.FreeFrames(tablesPa, (ulong)tablePages)) error = Append(error, "its nested page table's " + tablePages + " frames were not taken back");
+                tablesPa = 0;
+            }
+            if (BlockPa != 0)
+            {
+                ulong pages = Bytes / Page + 2;
+                if (!SvmHw.FreeFrames(BlockPa, pages)) error = Append(error, "its RAM's " + pages + " frames were not taken back");
+                BlockPa = 0;
+                RamPa = 0;
+            }
+            return error;
         }
 
-        static ulong Take(ulong[] pa, ulong[] pages, ulong want)
-        {
-            ulong f = Machine.DisableInterrupts();
-            for (int i = 0; i < PoolSize; i++)
-                if (pa[i] != 0 && pages[i] == want) { ulong r = pa[i]; pa[i] = 0; Machine.RestoreInterrupts(f); return r; }
-            Machine.RestoreInterrupts(f);
-            return 0;
-        }
+        /// <summary>The table pages the last teardown walk reached (the test reads it).</summary>
+        internal int TablePagesReached;
 
-        static void Give(ulong[] pa, ulong[] pages, ulong block, ulong n)
-        {
-            ulong f = Machine.DisableInterrupts();
-            for (int i = 0; i < PoolSize; i++)
-                if (pa[i] == 0) { pa[i] = block; pages[i] = n; break; }
-            Machine.RestoreInterrupts(f);
-        }
-
-        static ulong TakeTables(int want)
-        {
-            ulong f = Machine.DisableInterrupts();
-            for (int i = 0; i < PoolSize; i++)
-                if (tablePoolPa[i] != 0 && tablePoolPages[i] == want) { ulong r = tablePoolPa[i]; tablePoolPa[i] = 0; Machine.RestoreInterrupts(f); return r; }
-            Machine.RestoreInterrupts(f);
-            return 0;
-        }
-
-        static void GiveTables(ulong block, int n)
-        {
-            ulong f = Machine.DisableInterrupts();
-            for (int i = 0; i < PoolSize; i++)
-                if (tablePoolPa[i] == 0) { tablePoolPa[i] = block; tablePoolPages[i] = n; break; }
-            Machine.RestoreInterrupts(f);
-        }
+        internal static string Append(string a, string b) { return a == null ? b : a + "; " + b; }
     }
 }

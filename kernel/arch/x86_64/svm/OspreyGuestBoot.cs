@@ -40,13 +40,18 @@ namespace Osprey.Kernel.Arch.Svm
             BootModule m;
             error = OspreyImageModule.Find(KernelMain.Boot, spec.Name, out m);
             if (error != null) return false;
+            // The workload text as bytes, in frames of its own that go back
+            // right after the load (the heap does not free).
             string text = spec.NestedWorkload == null ? "" : spec.NestedWorkload;
-            byte[] module = new byte[text.Length + 1];
-            for (int i = 0; i < text.Length; i++) module[i] = (byte)text[i];
+            ulong pages = ((ulong)text.Length + 1 + 4095) / 4096;
+            ulong pa = SvmHw.Frames(pages, 4096);
+            if (pa == 0) { error = "guest '" + spec.Name + "': no frames left for a copy of its workload text"; return false; }
+            byte* w = SvmHw.Pointer(pa);
+            for (int i = 0; i < text.Length; i++) w[i] = (byte)text[i];
             GuestEntryState entry = new GuestEntryState();
-            fixed (byte* w = module)
-                error = GuestImageLoader.Load(spec.Name, (byte*)m.Start, m.End - m.Start, new SvmGuestRam(g.Memory), spec.Cmdline,
-                    w, (ulong)text.Length, Workload.WorkloadRunner.ModuleName, entry);
+            error = GuestImageLoader.Load(spec.Name, (byte*)m.Start, m.End - m.Start, new SvmGuestRam(g.Memory), spec.Cmdline,
+                w, (ulong)text.Length, Workload.WorkloadRunner.ModuleName, entry);
+            if (!SvmHw.FreeFrames(pa, pages) && error == null) error = "guest '" + spec.Name + "': the copy of its workload text was not taken back";
             if (error != null) return false;
             g.Start32(entry.Eip, entry.Eax, entry.Ebx, EntryStack);
             if (spec.NestedSpec != null) g.Report.Analysis = Osprey.Sched.Analysis.GuestSupplyAnalysis.Describe(spec);

@@ -118,25 +118,5 @@ namespace Osprey.Kernel.Arch.Svm
         }
 
         internal static ulong HostArea(int cpu) { return hostArea[cpu]; }
-
-        // The next ASID of each CPU: ASIDs tag TLB entries of one CPU's TLB,
-        // so each CPU hands out its own 1..Asids-1 (APM vol. 2, 15.16).
-        private static readonly uint[] nextAsid = new uint[MaxCpus];
-
-        /// <summary>
-        /// An ASID for a new guest core on CPU `cpu`: 1..Asids-1, never 0
-        /// (the host's). When that CPU's ASIDs wrap, two live cores there
-        /// may share one: `shared` tells the caller to flush the TLB on
-        /// every VMRUN of such a core.
-        /// </summary>
-        internal static uint NewAsid(int cpu, out bool shared)
-        {
-            uint n = Asids > 1 ? Asids - 1 : 1;
-            if (cpu < 0 || cpu >= MaxCpus) cpu = 0;
-            shared = nextAsid[cpu] >= n;
-            uint a = 1 + nextAsid[cpu] % n;
-            nextAsid[cpu]++;
-            return a;
-        }
     }
 }

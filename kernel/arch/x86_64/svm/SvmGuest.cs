@@ -26,7 +26,10 @@ namespace Osprey.Kernel.Arch.Svm
         private SvmGuestRegs* regs;
         private byte* fx;
         private uint asid;
-        private bool asidShared, firstRun = true;
+        private SvmAsids asids;
+        private bool firstRun = true;
+        // Inside RunGuest (its thread may VMRUN); the guest's frames are given back (Release).
+        private bool inRun, released;
         private int cpu;
 
         // Guest state the VMM keeps.
@@ -78,7 +81,7 @@ namespace Osprey.Kernel.Arch.Svm
             g.msrpmPa = SvmHw.Frames(MsrPermissionMap.Pages, 4096);
             if (g.vmcbPa == 0 || g.statePa == 0 || g.iopmPa == 0 || g.msrpmPa == 0)
             {
-                g.Memory.Release();
+                g.Release();
                 error = "guest '" + name + "': no frames left for its VMCB and permission maps";
                 return null;
             }
@@ -91,7 +94,8 @@ namespace Osprey.Kernel.Arch.Svm
             // Every port and MSR is intercepted: the guest reaches no host device.
             IoPermissionMap.Fill(SvmHw.Pointer(g.iopmPa), true);
             MsrPermissionMap.Fill(SvmHw.Pointer(g.msrpmPa), true);
-            g.asid = SvmCpu.NewAsid(cpu, out g.asidShared);
+            g.asids = SvmAsids.Of(cpu);
+            g.asid = g.asids.New();
             g.vmcb.Clear();
             g.vmcb.InitControl(g.asid, g.iopmPa, g.msrpmPa, g.Memory.Npt.Root);
             return g;
@@ -104,10 +108,62 @@ namespace Osprey.Kernel.Arch.Svm
             regs->Rbx = ebx;
         }
 
-        /// <summary>The frames go back to the pool (after the run: the guest core's thread has ended).</summary>
-        internal void Release()
+        /// <summary>
+        /// The teardown: every frame the guest took goes back to the frame
+        /// allocator (its VMCB, its register and FPU/SSE state page, the I/O
+        /// and MSR permission maps, the nested page table after a walk of
+        /// every level, the RAM with its canary pages; the image was copied
+        /// into the RAM, the Osprey loader's module copy was freed after the
+        /// load) and its ASID goes back to its CPU. Only when the guest can
+        /// no longer run: its thread has ended (GuestCores' teardown) or
+        /// never started. A guest that ran is released on its own CPU, the
+        /// one whose TLB holds its ASID and which did its VMRUNs: called
+        /// there with interrupts off, no VMRUN of that CPU is in flight (it
+        /// runs with interrupts off too). After it the guest reads as
+        /// stopped, its RAM reads as 0 and nothing of it runs again. Null,
+        /// or why not everything went back (the frames it names stay
+        /// allocated). Idempotent.
+        /// </summary>
+        internal string Release()
         {
-            if (Memory != null) Memory.Release();
+            if (released) return null;
+            if (inRun) return "guest '" + Name + "': torn down while its thread is in its run loop: frames kept";
+            if (!firstRun && Machine.CpuIndex != cpu)
+                return "guest '" + Name + "': torn down on CPU " + Machine.CpuIndex + ", but it ran on CPU " + cpu + ": frames kept";
+            released = true;
+            ReleasedOn = Machine.CpuIndex;
+            if (!Stopped) { Stopped = true; StopReason = "torn down"; }
+            string error = Memory == null ? null : Memory.Release();
+            error = Give(error, ref vmcbPa, 1, "VMCB");
+            error = Give(error, ref statePa, 1, "register state page");
+            error = Give(error, ref iopmPa, (ulong)IoPermissionMap.Pages, "I/O permission map");
+            error = Give(error, ref msrpmPa, (ulong)MsrPermissionMap.Pages, "MSR permission map");
+            regs = null;
+            fx = null;
+            if (asid != 0) asids.Free(asid);
+            asid = 0;
+            return error == null ? null : "guest '" + Name + "': " + error;
+        }
+
+        /// <summary>The CPU the teardown ran on (-1 before it).</summary>
+        internal int ReleasedOn = -1;
+
+        /// <summary>Frames (4 KiB) a guest with `memoryBytes` of RAM takes: RAM and canaries, nested page table region, VMCB, state page, permission maps.</summary>
+        internal static ulong FramesOf(ulong memoryBytes)
+        {
+            return memoryBytes / GuestMemory.Page + 2 + (ulong)NestedPageTable.TablePagesFor(memoryBytes, false) + 2
+                + (ulong)IoPermissionMap.Pages + (ulong)MsrPermissionMap.Pages;
+        }
+
+        /// <summary>Released: every frame is back (the guest's figures and counters stay readable).</summary>
+        internal bool Released { get { return released; } }
+
+        private static string Give(string error, ref ulong pa, ulong pages, string what)
+        {
+            if (pa == 0) return error;
+            if (!SvmHw.FreeFrames(pa, pages)) error = GuestMemory.Append(error, "its " + what + "'s " + pages + " frames were not taken back");
+            pa = 0;
+            return error;
         }
 
         // ------------------------------------------------------------ GuestProgram (Vcore.Step)
@@ -137,6 +193,14 @@ namespace Osprey.Kernel.Arch.Svm
         /// </summary>
         internal void RunGuest(Vcore v, Thread self)
         {
+            if (released) return;
+            inRun = true;
+            RunLoop(v, self);
+            inRun = false;
+        }
+
+        private void RunLoop(Vcore v, Thread self)
+        {
             long c0 = Threads.CpuTime(self);
             while (!Stopped)
             {
@@ -159,7 +223,7 @@ namespace Osprey.Kernel.Arch.Svm
                 }
                 bool hadVirq = vmcb.VirtualInterruptPending;
                 // TLB: flush all on a core's first run and whenever its ASID is shared (APM 15.16.1, TLB_CONTROL).
-                vmcb.Set8(VmcbField.TlbControl, (byte)(firstRun || asidShared ? 1 : 0));
+                vmcb.Set8(VmcbField.TlbControl, (byte)(firstRun || asids.Shared(asid) ? 1 : 0));
                 // Clean bits only where the CPU has them (QEMU has none): the groups the VMM never rewrites.
                 vmcb.Set32(VmcbField.CleanBits, SvmCpu.CleanBits && !firstRun ? VmcbClean.Fixed : 0u);
                 if (firstRun) FirstRunTsc = (long)SvmHw.ReadTsc();
@@ -218,7 +282,7 @@ namespace Osprey.Kernel.Arch.Svm
             if (OtherPortReads + OtherPortWrites > 0) s = s + ", other ports " + OtherPortReads + " reads " + OtherPortWrites + " writes";
             if (UnknownMsrs > 0) s = s + ", unknown MSRs " + UnknownMsrs;
             s = s + (Stopped ? "; stopped: " + StopReason : "; running");
-            s = s + "; canaries " + (Memory.CanariesIntact() ? "intact" : "BROKEN");
+            s = s + (released ? "; torn down, frames returned" : "; canaries " + (Memory.CanariesIntact() ? "intact" : "BROKEN"));
             return s;
         }
     }

@@ -45,6 +45,9 @@ namespace Osprey.Kernel.Arch.Svm
             return pa;
         }
 
+        // Frames back to the allocator (the caller no longer uses them); false when it did not take them back.
+        internal static bool FreeFrames(ulong pa, ulong pages) { return PhysicalMemory.FreePages(pa, pages); }
+
         internal static byte* Pointer(ulong pa) { return (byte*)pa; }
 
         internal static void Clear(ulong pa, ulong bytes) { Cpu.MemSet((void*)pa, 0, bytes); }

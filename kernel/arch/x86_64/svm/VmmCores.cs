@@ -33,11 +33,22 @@ namespace Osprey.Kernel.Arch.Svm
         /// <summary>The guest core's share of the thread body after Step returned n &gt; 0: run the guest.</summary>
         internal static void Run(Vcore v, Thread self) { ((SvmGuest)v.Program).RunGuest(v, self); }
 
-        /// <summary>Frames of the guests of a finished run back to the pool (their threads have ended).</summary>
-        internal static void Release(Vcore v)
+        /// <summary>
+        /// The teardown of v's real guest (SvmGuest.Release: every frame and
+        /// its ASID back), on the guest's own CPU once it has run, after its
+        /// thread ended or when it never started. Null, or why frames stay.
+        /// </summary>
+        internal static string Release(Vcore v)
         {
             SvmGuest g = v == null ? null : v.Program as SvmGuest;
-            if (g != null) g.Release();
+            return g == null ? null : g.Release();
+        }
+
+        /// <summary>True when v has a real guest whose frames are not all back yet.</summary>
+        internal static bool Holds(Vcore v)
+        {
+            SvmGuest g = v == null ? null : v.Program as SvmGuest;
+            return g != null && !g.Released;
         }
 
         /// <summary>The VMM's lines of the end-of-run report: one per guest core with a real image.</summary>
