@@ -19,6 +19,13 @@ namespace Osprey.Kernel.SelfTest
     //    CPU 0's timer takes the CPU of the latest deadline (seen from the
     //    threads: which CPU each ran on), through a reschedule IPI when that
     //    is another CPU, and the others keep theirs;
+    //  - form_and_dissolve_repeatedly: 30 rounds of forming and dissolving
+    //    the cluster (without sched=gedf: each CPU to a fresh gedf core and
+    //    back, its main thread switching and suspending meanwhile; with it:
+    //    the boot's cluster dissolved and gathered again); each step
+    //    succeeds, the gathered set passes its check, and the lock of each
+    //    dissolved cluster is left free with every ticket served (no CPU's
+    //    section released a lock it had not taken, or kept one);
     //  - no_cpu_idle_while_ready: while meets_deadlines runs, a watchdog on
     //    CPU 0 samples every 50 us, under the cluster's lock, that the heirs
     //    are the min(M, ready) most urgent threads (GedfCluster.Check) and
@@ -30,13 +37,14 @@ namespace Osprey.Kernel.SelfTest
         internal override string Policy { get { return "gedf"; } }
         internal override string[] TestNames
         {
-            get { return new string[] { "meets_deadlines", "urgent_preempts_latest_deadline_cpu", "no_cpu_idle_while_ready" }; }
+            get { return new string[] { "meets_deadlines", "urgent_preempts_latest_deadline_cpu", "no_cpu_idle_while_ready", "form_and_dissolve_repeatedly" }; }
         }
 
         private const long Ms = 1000000;
 
         internal override void Run(int index, Check t)
         {
+            if (index == 3) { FormAndDissolve(t); return; }
             KernelCluster cl = GlobalCluster.Current;
             bool formed = false;
             if (cl == null)
@@ -295,6 +303,83 @@ namespace Osprey.Kernel.SelfTest
             if (urgentCpu > 0)
                 t.True(PerCpu.Of(urgentCpu).RescheduleIpis > ipiBefore[urgentCpu], "cpu " + urgentCpu + " was preempted through a reschedule IPI");
             else t.Note("the latest deadline ran on cpu 0, which its own timer interrupt preempted (no IPI needed)");
+        }
+
+        // ---- form_and_dissolve_repeatedly --------------------------------------
+
+        private const int Rounds = 30;
+
+        private static void FormAndDissolve(Check t)
+        {
+            if (Smp.Smp.Count < 2) { t.Skip("one CPU started: global EDF needs a cluster of 2 or more CPUs (QEMU -smp N)"); return; }
+            bool boot = GlobalCluster.Current != null;
+            int m = boot ? GlobalCluster.Current.Cpus : Smp.Smp.Count;
+            int done = 0;
+            string failure = null;
+            for (int r = 0; r < Rounds && failure == null; r++)
+            {
+                KernelCluster cl;
+                if (!boot)
+                {
+                    string why = TestCluster.Form();
+                    if (why != null) { failure = "cannot form a cluster: " + why; break; }
+                    cl = GlobalCluster.Current;
+                    failure = CheckFormed(cl, m);
+                    why = TestCluster.Dissolve();
+                    if (failure == null && why != null) failure = "cannot dissolve: " + why;
+                    if (failure == null) failure = DissolvedIdle(cl);
+                }
+                else
+                {
+                    // The boot's cluster dissolved, then the CPUs' own cores gathered again.
+                    cl = GlobalCluster.Current;
+                    string why = GlobalCluster.Dissolve();
+                    if (why != null) { failure = "cannot dissolve the boot's cluster: " + why; break; }
+                    failure = DissolvedIdle(cl);
+                    why = GlobalCluster.Form(m);
+                    if (why != null) { failure = "cannot gather the boot's CPUs again: " + why; break; }
+                    if (failure == null) failure = CheckFormed(GlobalCluster.Current, m);
+                }
+                if (failure != null) failure = "round " + r + ": " + failure;
+                else done++;
+            }
+            if (failure != null) t.Fail(failure);
+            t.Equal(Rounds, done, "rounds of forming and dissolving a cluster of " + m + " CPUs");
+            for (int k = 0; k < m; k++)
+            {
+                PerCpu c = PerCpu.Of(k);
+                if (boot) t.True(c.Cluster != null && c.Cluster == GlobalCluster.Current, "CPU " + k + " is in the boot's cluster again");
+                else t.True(c.Cluster == null, "CPU " + k + " schedules alone after the rounds");
+                t.True(c.Held == null, "CPU " + k + " holds no cluster's lock outside a section");
+            }
+        }
+
+        // Null, or what is wrong with the cluster just formed: every CPU in
+        // it, its set's invariants.
+        private static string CheckFormed(KernelCluster cl, int m)
+        {
+            if (cl == null) return "no cluster after a successful form";
+            if (cl.Cpus != m) return "a cluster of " + cl.Cpus + " CPUs, " + m + " asked";
+            for (int k = 0; k < m; k++) if (PerCpu.Of(k).Cluster != cl) return "CPU " + k + " is not in the cluster formed";
+            ulong f = cl.ReadySetLock.Acquire();
+            string e = cl.Set.Check();
+            cl.ReadySetLock.Release(f);
+            return e == null ? null : "the gathered set: " + e;
+        }
+
+        // Null once the dissolved cluster's lock is free with every ticket
+        // served. A section of another CPU that read the cluster just before
+        // Dissolve may still take and release it: waited for, up to 100 ms
+        // (a bound, not a speed).
+        private static string DissolvedIdle(KernelCluster cl)
+        {
+            long start = Machine.Now();
+            while (!cl.ReadySetLock.Idle)
+            {
+                if (Machine.Now() - start > 100 * Ms) return "the dissolved cluster's lock is still taken or has a ticket unserved after 100 ms";
+                Machine.SpinWaitHint();
+            }
+            return null;
         }
 
         // ---- no_cpu_idle_while_ready ------------------------------------------
