@@ -78,7 +78,7 @@ namespace Osprey.Sched
         {
             if (deleted) return SyncStatus.Deleted;
             if (core == null) return SyncStatus.InvalidArgument;
-            if (core.InterruptNesting > 0) return SyncStatus.CalledFromInterrupt;
+            if (core.CallerInInterrupt) return SyncStatus.CalledFromInterrupt;
             if (caller == null || caller.Core != core || caller == core.Idle) return SyncStatus.InvalidCaller;
             if (timeout < 0) return SyncStatus.InvalidArgument;
             if (owner == null)
@@ -121,7 +121,7 @@ namespace Osprey.Sched
         {
             if (deleted) return SyncStatus.Deleted;
             if (core == null) return SyncStatus.InvalidArgument;
-            if (core.InterruptNesting > 0) return SyncStatus.CalledFromInterrupt;
+            if (core.CallerInInterrupt) return SyncStatus.CalledFromInterrupt;
             if (caller == null || owner != caller) return SyncStatus.NotOwner;
             if (nest > 1)
             {
@@ -141,7 +141,7 @@ namespace Osprey.Sched
         {
             if (deleted) return SyncStatus.Deleted;
             if (core == null) return SyncStatus.InvalidArgument;
-            if (core.InterruptNesting > 0) return SyncStatus.CalledFromInterrupt;
+            if (core.CallerInInterrupt) return SyncStatus.CalledFromInterrupt;
             if (owner != null && owner != caller) return SyncStatus.InUse;
             deleted = true;
             if (owner != null) Drop();
