@@ -27,7 +27,7 @@ namespace Osprey.Kernel.Threading
         internal long SwitchWaits;
     }
 
-    internal static class GlobalCluster
+    internal static unsafe class GlobalCluster
     {
         // The cluster the CPUs form (null: every CPU schedules alone).
         internal static KernelCluster Current;
@@ -37,6 +37,18 @@ namespace Osprey.Kernel.Threading
         // the other CPUs' main threads are suspended (ApEntry.Serve) and
         // their cores have no timer armed, so no other CPU enters its core
         // meanwhile. Null, or why nothing changed.
+        //
+        // Membership changes on each CPU itself: CPU k takes the cluster as
+        // its own (PerCpu.Cluster) in its reschedule IPI's handler
+        // (Remote.RunOn), which cannot run inside one of its scheduling
+        // sections (they keep interrupts off). So no section of CPU k spans
+        // the change: one begun before it took no lock and has ended, every
+        // later one takes the cluster's lock. Then this CPU takes the lock,
+        // checks the other CPUs are still quiet (stable now: they would need
+        // the lock to change) and gathers. Setting CPU k's Cluster from here
+        // instead let a section of CPU k that began without the lock end by
+        // releasing it (Scheduling.Lock) and run on core k unlocked while
+        // this CPU gathered it.
         internal static string Form(int m)
         {
             if (Current != null) return "a cluster already runs";
@@ -53,25 +65,57 @@ namespace Osprey.Kernel.Threading
                     if (Machine.Now() - start > 1000000000) return "CPU " + k + "'s main thread did not go to sleep within 1 s";
                     Machine.SpinWaitHint();
                 }
-                if (c.Core.Timers.Count != 0) return "CPU " + k + " has " + c.Core.Timers.Count + " watchdog(s) armed";
-                if (c.LiveCount != 0) return "CPU " + k + " runs " + c.LiveCount + " thread(s)";
             }
             var cores = new SchedCore[m];
             for (int k = 0; k < m; k++) cores[k] = PerCpu.Of(k).Core;
             var cl = new KernelCluster();
             cl.Cpus = m;
-            ulong f = Machine.DisableInterrupts();
-            string error;
-            cl.Set = GedfCluster.Gather(cores, out error);
-            if (cl.Set == null) { Machine.RestoreInterrupts(f); return error; }
-            for (int k = 0; k < m; k++)
+            for (int k = 1; k < m; k++)
             {
-                cores[k].Cpu = k;
-                PerCpu.Of(k).Cluster = cl;
+                if (!Smp.Remote.RunOn(k, &Adopt, cl))
+                    return Abandon(cl, k, "CPU " + k + " did not take the cluster within 1 s (no answer to its reschedule IPI)");
             }
-            Current = cl;
-            Machine.RestoreInterrupts(f);
-            return null;
+            ulong f = cl.ReadySetLock.Acquire();
+            string error = null;
+            for (int k = 1; k < m && error == null; k++)
+            {
+                PerCpu c = PerCpu.Of(k);
+                if (c.Core.Executing != c.Idle || c.Core.Heir != c.Idle || (c.Main.State & ThreadState.Suspended) == 0)
+                    error = "CPU " + k + " runs '" + ((Thread)c.Core.Executing).Name + "' (its main thread woke)";
+                else if (c.Core.Timers.Count != 0) error = "CPU " + k + " has " + c.Core.Timers.Count + " watchdog(s) armed";
+                else if (c.LiveCount != 0) error = "CPU " + k + " runs " + c.LiveCount + " thread(s)";
+            }
+            if (error == null) cl.Set = GedfCluster.Gather(cores, out error);
+            if (error == null)
+            {
+                for (int k = 0; k < m; k++) cores[k].Cpu = k;
+                boot.Cluster = cl;
+                Current = cl;
+            }
+            cl.ReadySetLock.Release(f);
+            return error == null ? null : Abandon(cl, m, error);
+        }
+
+        // On CPU k, from its reschedule IPI (Remote.RunOn): its cluster from now on.
+        private static void Adopt(object o)
+        {
+            PerCpu.Current.Cluster = (KernelCluster)o;
+        }
+
+        // On CPU k, from its reschedule IPI: back to scheduling alone (a
+        // cluster that was never gathered: its core is still its own).
+        private static void Leave(object o)
+        {
+            PerCpu c = PerCpu.Current;
+            if (c.Cluster == o) c.Cluster = null;
+        }
+
+        // A Form that failed: CPUs 1..upto-1 leave the cluster they took.
+        private static string Abandon(KernelCluster cl, int upto, string why)
+        {
+            for (int k = 1; k < upto; k++)
+                if (!Smp.Remote.RunOn(k, &Leave, cl)) why = why + "; CPU " + k + " did not leave it within 1 s";
+            return why;
         }
 
         // Undoes Form: every CPU of the cluster gets its gedf core on its own
@@ -82,11 +126,12 @@ namespace Osprey.Kernel.Threading
         // CPU may still be leaving its stack there: the check is retried
         // (bounded, 1 s). Null, or why nothing changed.
         //
-        // An idle thread that finished its switch just before may still be
-        // waiting for this lock (Scheduling.Reschedule re-acquires it):
-        // it gets it after the release below, and its Unlock then sees no
-        // cluster and only restores its flags. The lock stays taken, but
-        // the dissolved cluster's lock is nobody's any more.
+        // Every CPU's Cluster is cleared here, under the cluster's lock:
+        // each section of another CPU holds that lock (its CPU took the
+        // cluster in Form), so none runs meanwhile. A section that read the
+        // cluster before and waits for its lock gets it after the release
+        // below and releases it again at its end (Scheduling.Lock records
+        // which lock it took), on a core that is its CPU's own by then.
         internal static string Dissolve()
         {
             KernelCluster cl = Current;
@@ -144,13 +189,25 @@ namespace Osprey.Kernel.Threading
             return null;
         }
 
+        // A thread as the cluster sees it (a refusal's reason): its name and
+        // id, state bits, whether it exited, the CPU whose heir it is and
+        // the CPU executing it (-1: none), under the cluster's lock.
+        internal static string Describe(KernelCluster cl, Thread t)
+        {
+            if (t == null) return "(none)";
+            int on = -1;
+            for (int k = 0; k < cl.Cpus; k++) if (PerCpu.Of(k).Core.Executing == t) on = k;
+            return "'" + t.Name + "' (id " + t.Id + ", state " + (uint)t.State + (t.Exited ? ", exited" : "") + (t.SwitchingOut ? ", switching out" : "")
+                + ", heir of CPU " + t.Node.HeirCpu + ", executing on CPU " + on + ")";
+        }
+
         // Why the cluster cannot be dissolved yet, or null. Under its lock.
         private static string NotQuiet(KernelCluster cl)
         {
             for (int k = 0; k < cl.Cpus; k++)
             {
                 PerCpu c = PerCpu.Of(k);
-                if (c.LiveCount != 0) return "CPU " + k + " has " + c.LiveCount + " live thread(s), the first '" + c.LiveHead.Name + "'";
+                if (c.LiveCount != 0) return "CPU " + k + " has " + c.LiveCount + " live thread(s), the first " + Describe(cl, c.LiveHead);
                 if (c.Core.Timers.Count != 0) return "CPU " + k + " has " + c.Core.Timers.Count + " watchdog(s) armed";
                 if (k == 0) continue;
                 if (c.CurrentThread != c.Idle || c.Core.Executing != c.Idle || c.Core.Heir != c.Idle || c.SwitchedFrom != null)

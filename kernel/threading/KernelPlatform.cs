@@ -71,6 +71,19 @@ namespace Osprey.Kernel.Threading
             if (!Machine.SendIpi(Smp.Smp.Cpus[cpu.Index].ApicId, Smp.Remote.RescheduleVector, out error)) KicksFailed++;
         }
 
+        // The nesting count of the CPU that calls, not of this platform's
+        // CPU: in a cluster a thread on CPU j calls into CPU k's core (a
+        // wait queue, semaphore or thread made there) while CPU k may be in
+        // a handler, e.g. its timer interrupt waiting for the cluster's lock
+        // the caller holds. Answering for CPU k refused such a join with
+        // CalledFromInterrupt, and Threads.Join then reaped a thread still
+        // running.
+        public override bool InInterrupt(SchedCore core)
+        {
+            PerCpu c = PerCpu.Current;
+            return c != null && c.Core != null && c.Core.InterruptNesting > 0;
+        }
+
         // On this CPU, in the reschedule IPI's handler, under its cluster's
         // lock: arm the one-shot another CPU asked for.
         internal void RearmIfAsked()

@@ -37,8 +37,15 @@ namespace Osprey.Kernel.Threading
         internal Thread LiveHead;
         internal int LiveCount;
         // Global scheduling: the cluster this CPU belongs to (null: it
-        // schedules alone). Set by GlobalCluster.Form, cleared by Dissolve.
+        // schedules alone). Set by this CPU itself (GlobalCluster.Form asks
+        // it from its reschedule IPI, outside any scheduling section);
+        // cleared by GlobalCluster.Dissolve under the cluster's lock.
         internal KernelCluster Cluster;
+        // The cluster whose ReadySetLock this CPU's current scheduling
+        // section holds (Scheduling.Lock took it), or null: Unlock and
+        // Reschedule release by this record, so a section stays balanced
+        // while Form or Dissolve change Cluster.
+        internal KernelCluster Held;
         // The thread this CPU is switching away from (Scheduling.Reschedule):
         // the thread that runs next on this CPU clears its SwitchingOut.
         internal Thread SwitchedFrom;

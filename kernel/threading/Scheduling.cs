@@ -188,25 +188,55 @@ namespace Osprey.Kernel.Threading
         // Entry to this CPU's core: interrupts off and, when the CPU is in a
         // global-EDF cluster, the cluster's ReadySetLock (every core of the
         // cluster shares one ready set). Returns the flags Unlock restores.
+        //
+        // Which lock a section holds is decided once, here, and recorded in
+        // PerCpu.Held; Unlock and Reschedule go by that record, never by
+        // PerCpu.Cluster again. GlobalCluster.Dissolve clears the Cluster of
+        // other CPUs while it holds the cluster's lock: a section of such a
+        // CPU that read the old cluster here and waited for its lock must
+        // still release that lock, not merely restore flags (which would
+        // leave the lock taken). And a section whose CPU was given a cluster
+        // between here and its end must not release a lock it never took: a
+        // ticket lock released by a CPU that does not hold it advances its
+        // `serving` count past the tickets handed out, so the next CPU to
+        // take it spins forever with interrupts off (every CPU then stops in
+        // turn), or, when another CPU held it, lets a second CPU in.
+        // (GlobalCluster.Form hands each CPU its cluster on that CPU, from
+        // its reschedule IPI, outside any section.)
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         internal static ulong Lock()
         {
-            KernelCluster cl = PerCpu.Current.Cluster;
-            return cl == null ? Machine.DisableInterrupts() : cl.ReadySetLock.Acquire();
+            // Interrupts off first: the thread stays on this CPU from here on.
+            ulong f = Machine.DisableInterrupts();
+            PerCpu cpu = PerCpu.Current;
+            KernelCluster cl = cpu.Cluster;
+            if (cl != null)
+            {
+                cl.ReadySetLock.Acquire();
+                cpu.Held = cl;
+            }
+            return f;
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         internal static void Unlock(ulong flags)
         {
-            KernelCluster cl = PerCpu.Current.Cluster;
+            PerCpu cpu = PerCpu.Current;
+            KernelCluster cl = cpu.Held;
             if (cl == null) Machine.RestoreInterrupts(flags);
-            else cl.ReadySetLock.Release(flags);
+            else
+            {
+                cpu.Held = null;
+                cl.ReadySetLock.Release(flags);
+            }
         }
 
         // Switch to the heir if the core decided on one. Interrupts off and
         // the core locked (Lock), not in an interrupt handler's body.
         // Returns when this thread runs again (possibly on another CPU of its
-        // cluster), the core locked again.
+        // cluster), the core locked again: the same lock this thread's
+        // section held when it switched out (PerCpu.Held), whatever the
+        // CPU's cluster is by then.
         //
         // In a cluster the lock is released between Dispatch and the switch:
         // from Dispatch on, another CPU may pick prev, whose stack this CPU
@@ -226,25 +256,28 @@ namespace Osprey.Kernel.Threading
             Thread next = (Thread)core.Dispatch();
             if (next == prev) return;
             cpu.CurrentThread = next;
-            KernelCluster cl = cpu.Cluster;
-            if (cl != null)
+            KernelCluster held = cpu.Held;
+            if (held != null)
             {
                 prev.SwitchingOut = true;
                 cpu.SwitchedFrom = prev;
+                bool wait = next.SwitchingOut;
+                if (wait) held.SwitchWaits++;
+                cpu.Held = null;
                 // Interrupts stay off: release with the current (IF clear) flags.
-                cl.ReadySetLock.Release(Machine.DisableInterrupts());
-                if (next.SwitchingOut)
-                {
-                    cl.SwitchWaits++;
-                    while (next.SwitchingOut) Machine.SpinWaitHint();
-                }
+                held.ReadySetLock.Release(Machine.DisableInterrupts());
+                if (wait) while (next.SwitchingOut) Machine.SpinWaitHint();
             }
             fixed (ulong* save = &prev.SavedSp) Machine.Switch(save, next.SavedSp);
-            // Back on this thread's stack, on the CPU that switched to it.
+            // Back on this thread's stack, on the CPU that switched to it;
+            // `held` is this thread's own record from when it switched out.
             cpu = PerCpu.Current;
             FinishSwitch(cpu);
-            cl = cpu.Cluster;
-            if (cl != null) cl.ReadySetLock.Acquire();
+            if (held != null)
+            {
+                held.ReadySetLock.Acquire();
+                cpu.Held = held;
+            }
         }
 
         // A new thread starts with interrupts on (osprey_thread_start): an

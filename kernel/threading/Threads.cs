@@ -178,6 +178,10 @@ namespace Osprey.Kernel.Threading
                 SyncStatus s = t.Joiners.Enqueue(self, timeout);
                 if (s == SyncStatus.Blocked) { Scheduling.Reschedule(); s = SyncOps.Final(s, self); }
                 if (s == SyncStatus.Timeout || s == SyncStatus.Unsatisfied) { Scheduling.Unlock(f); return ThreadStatus.Timeout; }
+                // Only t's exit ends the wait otherwise; reaping a thread that
+                // still runs would free its stack under it.
+                if (!t.Exited && !t.Joined)
+                    Panic.Fail("Join: '" + self.Name + "' waiting for '" + t.Name + "' went on with status " + (int)s + " before it exited (its wait did not block, or the switch away did not happen)");
             }
             if (t.Joined) { Scheduling.Unlock(f); return ThreadStatus.AlreadyJoined; }
             t.Joined = true;

@@ -38,5 +38,15 @@ namespace Osprey.Sched
         /// (one CPU, the simulator) is false.
         /// </summary>
         public virtual bool HandOffWake(SchedThread t) { return false; }
+
+        /// <summary>
+        /// Whether the code now calling into <paramref name="core"/> runs in
+        /// an interrupt handler (the blocking calls refuse then). By default
+        /// the core's own nesting count. Under global scheduling a thread on
+        /// another CPU of the core's cluster calls into it while this core's
+        /// CPU may be inside a handler of its own: a platform with several
+        /// CPUs answers for the calling CPU.
+        /// </summary>
+        public virtual bool InInterrupt(SchedCore core) { return core.InterruptNesting > 0; }
     }
 }

@@ -52,6 +52,8 @@ namespace Osprey.Sched
         /// refuse every operation that could block (SyncStatus.CalledFromInterrupt).
         /// </summary>
         public int InterruptNesting;
+        /// <summary>Whether the caller of this core runs in an interrupt handler (Platform.InInterrupt: the calling CPU's count).</summary>
+        public bool CallerInInterrupt { get { return Platform.InInterrupt(this); } }
         /// <summary>This CPU's trace ring (sched/trace), null = not recording: every hook is one null check.</summary>
         public Tracing.TraceRing Trace;
 

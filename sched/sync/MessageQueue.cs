@@ -232,7 +232,7 @@ namespace Osprey.Sched
         {
             if (deleted) return SyncStatus.Deleted;
             if (core == null) return SyncStatus.InvalidArgument;
-            if (core.InterruptNesting > 0) return SyncStatus.CalledFromInterrupt;
+            if (core.CallerInInterrupt) return SyncStatus.CalledFromInterrupt;
             deleted = true;
             count = 0;
             head = 0;

@@ -85,7 +85,7 @@ namespace Osprey.Sched
             // anything of this core is read: its nesting count is not the
             // caller's.
             if (caller != null && caller.Core != core) return SyncStatus.InvalidCaller;
-            if (core.InterruptNesting > 0) return SyncStatus.CalledFromInterrupt;
+            if (core.CallerInInterrupt) return SyncStatus.CalledFromInterrupt;
             if (caller == null || caller == core.Idle) return SyncStatus.InvalidCaller;
             if (timeout < 0) return SyncStatus.InvalidArgument;
             if (owner == null)
@@ -129,7 +129,7 @@ namespace Osprey.Sched
             if (deleted) return SyncStatus.Deleted;
             if (core == null) return SyncStatus.InvalidArgument;
             if (caller != null && caller.Core != core) return SyncStatus.NotOwner;   // another core's thread never owns it
-            if (core.InterruptNesting > 0) return SyncStatus.CalledFromInterrupt;
+            if (core.CallerInInterrupt) return SyncStatus.CalledFromInterrupt;
             if (caller == null || owner != caller) return SyncStatus.NotOwner;
             if (nest > 1)
             {
@@ -149,7 +149,7 @@ namespace Osprey.Sched
         {
             if (deleted) return SyncStatus.Deleted;
             if (core == null) return SyncStatus.InvalidArgument;
-            if (core.InterruptNesting > 0) return SyncStatus.CalledFromInterrupt;
+            if (core.CallerInInterrupt) return SyncStatus.CalledFromInterrupt;
             if (owner != null && owner != caller) return SyncStatus.InUse;
             deleted = true;
             if (owner != null) Drop();

@@ -29,7 +29,7 @@ namespace Osprey.Sched
         public static SyncStatus SleepFor(SchedCore core, SchedThread caller, long ns)
         {
             if (core == null || ns < 0) return SyncStatus.InvalidArgument;
-            if (core.InterruptNesting > 0) return SyncStatus.CalledFromInterrupt;
+            if (core.CallerInInterrupt) return SyncStatus.CalledFromInterrupt;
             if (ns == 0) return SyncStatus.Successful;
             SyncStatus st = CheckCaller(core, caller);
             if (st != SyncStatus.Successful) return st;
@@ -44,7 +44,7 @@ namespace Osprey.Sched
         public static SyncStatus SleepUntil(SchedCore core, SchedThread caller, long absoluteNs)
         {
             if (core == null) return SyncStatus.InvalidArgument;
-            if (core.InterruptNesting > 0) return SyncStatus.CalledFromInterrupt;
+            if (core.CallerInInterrupt) return SyncStatus.CalledFromInterrupt;
             if (absoluteNs <= core.Now()) return SyncStatus.Successful;
             SyncStatus st = CheckCaller(core, caller);
             if (st != SyncStatus.Successful) return st;
@@ -165,7 +165,7 @@ namespace Osprey.Sched
         {
             if (deleted) return SyncStatus.Deleted;
             if (core == null) return SyncStatus.InvalidArgument;
-            if (core.InterruptNesting > 0) return SyncStatus.CalledFromInterrupt;
+            if (core.CallerInInterrupt) return SyncStatus.CalledFromInterrupt;
             deleted = true;
             waiters.WakeAll(SyncStatus.Deleted);
             return SyncStatus.Successful;
@@ -176,7 +176,7 @@ namespace Osprey.Sched
         public static SyncStatus CheckTimeout(SchedCore core, long timeout)
         {
             if (core == null || timeout < 0) return SyncStatus.InvalidArgument;
-            if (timeout != Timeout.NoWait && core.InterruptNesting > 0) return SyncStatus.CalledFromInterrupt;
+            if (timeout != Timeout.NoWait && core.CallerInInterrupt) return SyncStatus.CalledFromInterrupt;
             return SyncStatus.Successful;
         }
 

@@ -45,7 +45,7 @@ namespace Osprey.Sched
         InvalidArgument,
         /// <summary>The caller cannot wait: null, the idle thread, another core's thread, not the executing ready thread, or already waiting.</summary>
         InvalidCaller,
-        /// <summary>Called from interrupt context (SchedCore.InterruptNesting &gt; 0) where that is not allowed; nothing changed.</summary>
+        /// <summary>Called from interrupt context (the calling CPU's SchedCore.InterruptNesting &gt; 0, Platform.InInterrupt) where that is not allowed; nothing changed.</summary>
         CalledFromInterrupt,
     }
 }

@@ -195,12 +195,26 @@ namespace Osprey.Kernel.SelfTest
             long mainCpu = mainCpuOfLastRun;
             long ovh = StallProbe.Wakes * OverheadProbe.For("vcore", true).PerReservationNs;
             t.Note("main (probing) took " + mainCpu + " ns in " + StallProbe.Wakes + " wake-ups; overheads allowed " + ovh + " ns");
-            t.True(greedy.ExtraNs > 0, "the idle time went to the core with extra time");
             t.True(greedy.TotalNs + steady.TotalNs + mainCpu + ovh >= e, "greedy took all the rest (" + (greedy.TotalNs + steady.TotalNs + mainCpu) + " ns of " + e + ")");
             // Steady misses only when a period's end came later than
-            // period - both slices = 50 ms.
-            int v = Verdict(t, attempt, 50 * Ms);
+            // period - both slices = 50 ms, or when stalls charged to the
+            // others (greedy, main's probing) took more than those 50 ms of
+            // one period: a period spans at most two of StallProbe's 100 ms
+            // windows, so the attempt counts only while twice the worst
+            // window's stalls stay within 45 ms (5 ms left for main's
+            // probing). Seen on -smp 2 and 4: 43 ms worst latency, yet a
+            // period with 7.8 ms for steady.
+            long slack = 50 * Ms;
+            t.Note("worst 100 ms window: " + StallProbe.WorstWindowStallNs + " ns stalled");
+            if (2 * StallProbe.WorstWindowStallNs > 45 * Ms) slack = 0;
+            int v = Verdict(t, attempt, slack);
             if (v != Clean) return v;
+            // A host stall charged to the slices (steady's, greedy's own,
+            // main's probing) can take a period's whole rest, so that greedy
+            // never runs past its slice: asserted once no stall went beyond
+            // the slack (seen on -smp 2: a 315 ms stall, greedy 84% with 0 ns
+            // extra and steady 0%).
+            t.True(greedy.ExtraNs > 0, "the idle time went to the core with extra time");
             t.Equal(0, steady.Misses, "the other core missed none of its reservations");
             t.True(steady.PeriodCpuMin >= 30 * Ms, "and got its whole slice in every period (least " + steady.PeriodCpuMin + " ns)");
             return Clean;

@@ -28,6 +28,11 @@ namespace Osprey.Kernel
 
         internal bool HeldHere { get { return holder == (ulong)Machine.CurrentCpuBlock(); } }
 
+        // Nobody holds it and every ticket handed out was served (a release
+        // by a CPU that did not hold it leaves `serving` ahead of `next`).
+        // Meaningful only while no CPU can take it (tests).
+        internal bool Idle { get { return holder == 0 && next == serving; } }
+
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         internal ulong Acquire()
         {
