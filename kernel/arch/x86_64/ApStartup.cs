@@ -70,6 +70,12 @@ namespace Osprey.Kernel.Arch
                 bool arrived = ApTrampoline.Arrived;
                 ApTrampoline.Withdraw();
                 Icr.SendInit(apicId);
+                // It may have joined the shootdowns just before the time
+                // ran out: in INIT it never acknowledges one. Taken out
+                // once the INIT surely took effect (the same wait as before
+                // the SIPI), so it cannot join again after.
+                Delay(InitDelayNs);
+                Tlb.Leave(block);
                 r.Error = "did not start within " + (CheckInNs / 1000000) + " ms" +
                     (!accepted ? " (its APIC did not accept an INIT or SIPI)" : arrived ? " (it ran the start-up code but did not check in)" : " (it never ran the start-up code)");
                 return false;

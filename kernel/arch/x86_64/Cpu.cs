@@ -55,6 +55,7 @@ namespace Osprey.Kernel.Arch
         [MethodImpl(Call), RuntimeImport("*", "osprey_spin_acquire")] internal static extern ulong SpinAcquire(void* spinLock);
         [MethodImpl(Call), RuntimeImport("*", "osprey_spin_release")] internal static extern void SpinRelease(void* spinLock, ulong flags);
         [MethodImpl(Call), RuntimeImport("*", "osprey_take_ticket")] internal static extern uint TakeTicket(uint* counter);
+        [MethodImpl(Call), RuntimeImport("*", "osprey_atomic_add")] internal static extern uint AtomicAdd(uint* counter, uint value);
 
         // switch.asm: save callee-saved state, store rsp in *saveSp, continue on newSp.
         [MethodImpl(Call), RuntimeImport("*", "osprey_switch")] internal static extern void Switch(ulong* saveSp, ulong newSp);

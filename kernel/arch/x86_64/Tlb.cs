@@ -67,6 +67,18 @@ namespace Osprey.Kernel.Arch
             Cpu.WriteCr3(Cpu.ReadCr3());
         }
 
+        // Takes a CPU that never started out again (ApStartup: it joined,
+        // then did not check in in time and was sent INIT): no shootdown
+        // waits for it any more. On the boot CPU.
+        internal static void Leave(CpuBlock* b)
+        {
+            if (b->TlbJoined == 0) return;
+            b->TlbJoined = 0;
+#pragma warning disable 420     // an atomic instruction on the volatile field: intended
+            fixed (int* p = &joined) Cpu.AtomicAdd((uint*)p, 0xFFFFFFFFu);
+#pragma warning restore 420
+        }
+
         // Every other joined CPU has invalidated [start, start + pages *
         // 4096) when this returns; the caller invalidated its own TLB
         // already. Any interrupt state; interrupts are off inside.
@@ -109,7 +121,7 @@ namespace Osprey.Kernel.Arch
             {
                 CpuBlock* b = CpuBlocks.Of(i);
                 if (b == null || b == me || b->TlbJoined == 0) continue;
-                while (b->TlbHandled != g)
+                while (b->TlbHandled != g && b->TlbJoined != 0)
                 {
                     if (Time.Clock.Now() - start0 > AckTimeoutNs)
                         Panic.Fail("TLB shootdown: cpu " + i + " did not acknowledge within " + (AckTimeoutNs / 1000000) + " ms (interrupts off there that long, or it spins on a lock cpu " + me->Index + " holds)");

@@ -238,4 +238,12 @@ osprey_take_ticket:
     lock xadd [rdi], eax
     ret
 
+; uint osprey_atomic_add(uint* counter, uint value): atomically returns
+; *counter and adds value (LOCK XADD; a full barrier, SDM vol. 3A 10.2.2).
+global osprey_atomic_add
+osprey_atomic_add:
+    mov eax, esi
+    lock xadd [rdi], eax
+    ret
+
 section .note.GNU-stack noalloc noexec nowrite progbits
