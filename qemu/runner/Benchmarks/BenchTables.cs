@@ -42,6 +42,7 @@ public static class BenchTables
         for (int cpu = 0; cpu < SmpCpus; cpu++)
             foreach (var s in new[] { "min", "mean", "max" }) rows.Add($"smp_cyclictest_cpu{cpu}_{s}");
         rows.Add("smp_pingpong_round_trip");
+        rows.Add("smp_queue_pingpong_round_trip");
         foreach (var s in new[] { "min", "mean", "max" }) rows.Add($"smp_wakeup_{s}");
         return rows;
     }
