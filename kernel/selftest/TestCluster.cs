@@ -68,7 +68,9 @@ namespace Osprey.Kernel.SelfTest
             return first;
         }
 
-        private static string SwitchOn(int k, string policy)
+        // CPU k's main thread puts CPU k on a fresh core of `policy`
+        // (only main and idle alive there). Null, or why not.
+        internal static string SwitchOn(int k, string policy)
         {
             Processor p = Smp.Smp.Cpus[k];
             p.Text = policy;

@@ -46,7 +46,7 @@ namespace Osprey.Kernel.SelfTest
             GuestCores.Scheduler.SetShare(1, 1);
             if (index == 0) { Detection(t); return; }
             if (index == 1) { Refusal(t); return; }
-            if (index == 12) { Partitioned(t, KernelMain.Options.ExactClock); return; }
+            if (index == 12) { PartitionedOnVcoreCpus(t); return; }
             if (!SvmCpu.Usable) { t.Skip("no usable SVM: " + SvmCpu.Why); return; }
             bool exact = KernelMain.Options.ExactClock;
             switch (index)
@@ -141,12 +141,40 @@ namespace Osprey.Kernel.SelfTest
         // Shares: on the exact clock within 1 percentage point of each
         // reservation (guests.hog_share_within_1pp's bound); on plain
         // emulation the causal bounds (its slices, no extra time).
-        private static void Partitioned(Check t, bool exact)
+        // Without sched=vcore (a whole self-test boot) CPUs 1..3 run another
+        // policy: each is put on a fresh vcore core for the test (its main
+        // thread switching, as TestCluster does for the gedf tests) and on
+        // a fresh core of its own policy after it.
+        private static void PartitionedOnVcoreCpus(Check t)
         {
             int cpus = Smp.Smp.Count;
             if (cpus < 4) { t.Skip("needs 4 running CPUs (-smp 4); " + cpus + " run"); return; }
+            string[] was = new string[4];
             for (int c = 1; c < 4; c++)
-                if (GuestCores.SchedulerOn(c) == null) { t.Skip("CPU " + c + " does not run the vcore scheduler (boot with sched=vcore)"); return; }
+            {
+                if (GuestCores.SchedulerOn(c) != null) continue;
+                was[c] = PerCpu.Of(c).Core.Scheduler.Name;
+                string why = TestCluster.SwitchOn(c, "vcore");
+                if (why != null) { t.Fail(why); break; }
+            }
+            bool ready = true;
+            for (int c = 1; c < 4; c++) if (GuestCores.SchedulerOn(c) == null) ready = false;
+            if (ready)
+            {
+                t.Note("CPUs 1..3 on vcore cores for this test");
+                Partitioned(t, KernelMain.Options.ExactClock);
+            }
+            for (int c = 1; c < 4; c++)
+            {
+                if (was[c] == null) continue;
+                string why = TestCluster.SwitchOn(c, was[c]);
+                if (why != null) t.Fail("CPU " + c + " back to '" + was[c] + "': " + why);
+            }
+        }
+
+        private static void Partitioned(Check t, bool exact)
+        {
+            int cpus = Smp.Smp.Count;
             string e = GuestCores.SetShareEverywhere(1, 1);
             if (!t.True(e == null, "share 100% on every CPU" + (e == null ? "" : ": " + e))) return;
             bool real = SvmCpu.Usable;
@@ -163,9 +191,9 @@ namespace Osprey.Kernel.SelfTest
             ParseResult pr = WorkloadParser.ParseText(text);
             if (!t.True(pr.Ok, "test workload parses" + (pr.Ok ? "" : ": " + pr.Error))) return;
             GuestCores.FromWorkload(pr.Workload);
-            int want = real ? 6 : 3;
-            t.Equal(want, GuestCores.Count, "cores admitted on CPUs 1..3");
             bool bigFit = real ? false : true;      // without the real guests CPU 3 has 70% left
+            int want = real ? 6 : 4;                // program guests only: p1..p3 and big
+            t.Equal(want, GuestCores.Count, "cores admitted on CPUs 1..3");
             t.Equal(bigFit ? 1 : 2, GuestCores.RejectedCount, "refused: the core beyond the started CPUs" + (bigFit ? "" : " and the one CPU 3 has no room for"));
             bool farNamed = false, bigNamed = false;
             for (int i = 0; i < GuestCores.RejectedCount && i < GuestCores.Max; i++)
@@ -188,7 +216,7 @@ namespace Osprey.Kernel.SelfTest
             for (int i = 0; i < GuestCores.Count; i++)
             {
                 Vcore v = GuestCores.Cores[i];
-                long slice = v.GuestName[0] == 'r' ? 20 * Ms : v.Cpu * 10 * Ms;
+                long slice = v.GuestName[0] == 'r' ? 20 * Ms : v.GuestName == "big" ? 60 * Ms : v.Cpu * 10 * Ms;
                 long share = Ppm(v.TotalNs, e0), reserved = slice / 100;   // ppm of a 100 ms period
                 SvmGuest g = v.Program as SvmGuest;
                 t.Note(v.GuestName + " on cpu " + v.Cpu + ": " + share + " ppm of " + reserved + " reserved, periods " + v.Periods + ", misses " + v.Misses
@@ -462,12 +490,15 @@ namespace Osprey.Kernel.SelfTest
             if (!exact) return;
             t.True(ga.Read32(GuestImages.RGapMax) < 3 * Ms, "never held off more than a period and a half (" + ga.Read32(GuestImages.RGapMax) + " ns)");
             t.InRange(1, 5000, perExit, "an exit round trip costs 1..5000 ns of CPU");
-            // A slice is cut within a few microseconds of its length either
-            // way (b's CPU per period above), so the figure beyond the nominal
-            // slices may be a little negative: the gap must hold b's two
-            // slices as received, and at most 20 us more per switch.
+            // The gap's two ends are RDTSC exits, one exit round trip apart
+            // in the loop, and where a slice's end falls inside that round
+            // trip is fixed by the exit path's length (the same in every
+            // period under -icount): the gap, and so the figure per switch
+            // (half of it), is known to one round trip. Seen: +286 ns at 509
+            // ns per exit, -297..-357 ns after changes of a few instructions
+            // on the exit and switch paths (504..527 ns per exit).
+            t.InRange(-perExit, 20000, sw, "a guest-core switch takes at most 20 us beyond the slices (to one exit round trip), ns");
             t.True(gapMin >= 2 * b.PeriodCpuMin, "a's least gap holds b's two slices as received (" + gapMin + " >= 2 x " + b.PeriodCpuMin + " ns)");
-            t.True(sw <= 20000, "a guest-core switch takes at most 20 us beyond the slices (" + sw + " ns)");
             t.Bench("svm_exit_round_trip", perExit, "ns");
             t.Bench("svm_guest_core_switch_uncharged", sw, "ns");
         }
