@@ -176,7 +176,8 @@ namespace Osprey.Kernel.SelfTest
         }
 
         // A thread of CPU 1 blocks on a semaphore of CPU 1; CPU 0 releases it:
-        // the release goes to CPU 1 (request and reschedule IPI), whose core
+        // under the semaphore's lock CPU 0 hands the unit over and passes the
+        // wake to CPU 1 (its hand-off list and a reschedule IPI), whose core
         // wakes the thread there.
         private static void CrossCpuWakeup(Check t)
         {
@@ -194,7 +195,7 @@ namespace Osprey.Kernel.SelfTest
             long posted = Machine.Now();
             SyncStatus r = Blocking.Release(wakeSem);
             SyncStatus d = Blocking.Obtain(doneSem, WaitNs);
-            t.Equal((long)SyncStatus.Successful, (long)r, "the release from cpu 0 was queued for cpu 1");
+            t.Equal((long)SyncStatus.Successful, (long)r, "the release from cpu 0 succeeded");
             t.Equal((long)SyncStatus.Successful, (long)d, "the woken thread signalled back (a release from cpu 1 to cpu 0)");
             t.Equal((long)SyncStatus.Successful, (long)wokeStatus, "its obtain succeeded");
             t.Equal(1, wokeOn, "it ran on cpu 1");
@@ -254,8 +255,8 @@ namespace Osprey.Kernel.SelfTest
         }
 
         // Every AP's thread releases one semaphore of CPU 0 at once
-        // (contending on CPU 0's request queue lock); CPU 0 takes every
-        // unit: no release lost or doubled.
+        // (contending on its lock); CPU 0 takes every unit: no release lost
+        // or doubled.
         private static void ReleasesFromEveryCpu(Check t)
         {
             int aps = 0;
