@@ -183,12 +183,7 @@ namespace Osprey.Sched
         /// <summary>Retire: waiters end with Deleted, later calls return Deleted. Not in interrupts.</summary>
         public SyncStatus Delete()
         {
-            SyncGuard g = guard;
-            if (g == null) return SyncOps.Retire(core, ref deleted, waiters);
-            ulong f = g.Enter();
-            SyncStatus s = SyncOps.Retire(core, ref deleted, waiters);
-            g.Exit(f);
-            return s;
+            return SyncOps.Retire(guard, core, ref deleted, waiters);
         }
 
         /// <summary>Invariants listed on the class; null when sound.</summary>

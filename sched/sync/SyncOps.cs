@@ -171,6 +171,19 @@ namespace Osprey.Sched
             return SyncStatus.Successful;
         }
 
+        /// <summary>
+        /// Retire of a shared object: under its guard (SyncGuard), or as
+        /// Retire for an object that is not shared (guard null).
+        /// </summary>
+        public static SyncStatus Retire(SyncGuard guard, SchedCore core, ref bool deleted, WaitQueue waiters)
+        {
+            if (guard == null) return Retire(core, ref deleted, waiters);
+            ulong f = guard.Enter();
+            SyncStatus s = Retire(core, ref deleted, waiters);
+            guard.Exit(f);
+            return s;
+        }
+
         /// <summary>Timeout validity and the interrupt rule: InvalidArgument (negative, or no core), CalledFromInterrupt (could block in an interrupt), else Successful.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static SyncStatus CheckTimeout(SchedCore core, long timeout)
