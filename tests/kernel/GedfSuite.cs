@@ -200,6 +200,9 @@ namespace Osprey.Kernel.SelfTest
             PriorityNode job = new PriorityNode();
             ulong f = Scheduling.Lock();
             Scheduling.Core.ReleaseJob(self, job, deadlineOf[i]);
+            // Recorded where it is counted: a thread the urgent job preempts
+            // before its loop's first round still names its CPU.
+            ranOn[i] = Machine.CpuIndex;
             bool last = ++jobsRunning == busyCount;
             Scheduling.Preempt();
             Scheduling.Unlock(f);
