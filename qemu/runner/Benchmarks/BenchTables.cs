@@ -23,7 +23,7 @@ public static class BenchTables
     public const int SmpCpus = 4;
     /// <summary>The Osprey cell of a multi-CPU row the kernel did not print.</summary>
     public const string NotMeasured = "\u2014";
-    public const string NotMeasuredNote = NotMeasured + " Osprey: not measured (the kernel schedules CPU 0 only)";
+    public const string NotMeasuredNote = NotMeasured + " Osprey: not measured in this run (no multi-CPU boot of the kernel: --linux-only, or its boot printed no figures)";
     /// <summary>Why linux-ic is empty in the multi-CPU rows of a run with Linux.</summary>
     public const string LinuxIcountNote = "- linux-ic: not run: Linux-RT does not finish booting under -icount with -smp in this QEMU (BENCHMARKS.md, \"Multi-CPU\")";
     /// <summary>The note when the kernel printed some multi-CPU figures but not every row's.</summary>

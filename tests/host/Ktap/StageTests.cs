@@ -308,7 +308,7 @@ public class BenchTableTests
         Assert.That(BenchTables.SmpRows, Has.Count.EqualTo(17));
         Assert.That(lines, Does.Contain("smp_wakeup_max                 ns                    \u2014            -        -            \u2014        90000        -"));
         Assert.That(lines, Does.Contain("smp_cyclictest_cpu3_max        ns                    \u2014            -        -            \u2014       123456        -"));
-        Assert.That(lines[head + 1 + BenchTables.SmpRows.Count], Is.EqualTo("\u2014 Osprey: not measured (the kernel schedules CPU 0 only)"));
+        Assert.That(lines[head + 1 + BenchTables.SmpRows.Count], Is.EqualTo("\u2014 Osprey: not measured in this run (no multi-CPU boot of the kernel: --linux-only, or its boot printed no figures)"));
         // Without a Linux -icount run there is nothing to explain about its column.
         Assert.That(t, Does.Not.Contain("linux-ic: not run"));
         // The single-CPU rows do not take the multi-CPU ones in.
