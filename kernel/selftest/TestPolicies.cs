@@ -1,3 +1,4 @@
+using Osprey.Kernel.Arch;
 using Osprey.Kernel.Threading;
 
 namespace Osprey.Kernel.SelfTest
@@ -85,19 +86,23 @@ namespace Osprey.Kernel.SelfTest
         // core of `policy`: CPU 0 here, each other CPU through its main
         // thread (TestCluster.SwitchOn). Each CPU switches only with main
         // and idle alive there (Scheduling.SwitchPolicy). Before any CPU
-        // switches, each is checked for a thread still alive or a cluster,
-        // so a refusal leaves every CPU as it was, and the refusal names
-        // the CPU and its thread. Null, or why not (a CPU that refuses
-        // after the check, e.g. its thread still running, leaves the CPUs
-        // before it switched: the message names it).
-        internal static string SwitchEveryCpu(string policy)
+        // switches, each is checked for a cluster or a thread still alive
+        // (another CPU's given up to exitWaitNs to end its threads), so such
+        // a refusal leaves every CPU as it was and names the CPU and its
+        // thread. Null, or why not. A CPU that passes the check and still
+        // refuses on its own (SwitchPolicy checks again there) stops the
+        // switch at that CPU, named in the message; the CPUs before it have
+        // switched.
+        internal static string SwitchEveryCpu(string policy) { return SwitchEveryCpu(policy, ExitWaitNs); }
+
+        internal static string SwitchEveryCpu(string policy, long exitWaitNs)
         {
             for (int k = 0; k < PerCpu.Count; k++)
             {
                 if (k != 0 && !Smp.Smp.Online(k)) continue;
                 PerCpu c = PerCpu.Of(k);
                 if (c.Core.Scheduler.Name == policy) continue;
-                string why = Busy(c);
+                string why = k == 0 ? Busy(c) : BusyAfterWait(c, exitWaitNs);
                 if (why != null) return "CPU " + k + " cannot leave its " + c.Core.Scheduler.Name + " core for " + policy + ": " + why;
             }
             string was0 = Scheduling.Core.Scheduler.Name;
@@ -113,6 +118,19 @@ namespace Osprey.Kernel.SelfTest
                 if (why != null) return why;
             }
             return null;
+        }
+
+        // A thread of the previous test may still be on its way out on
+        // another CPU (it signalled CPU 0, which went on, then it exits):
+        // up to this long for the other CPUs' threads to exit before the
+        // refusal. (CPU 0's own threads cannot run while main waits.)
+        private const long ExitWaitNs = 1000000000;
+
+        private static string BusyAfterWait(PerCpu c, long waitNs)
+        {
+            long start = Machine.Now();
+            while (c.Cluster == null && c.LiveHead != null && Machine.Now() - start < waitNs) Machine.SpinWaitHint();
+            return Busy(c);
         }
 
         // Why CPU c's core cannot be replaced, as far as CPU 0 can see
