@@ -51,6 +51,7 @@ namespace Osprey.Kernel.SelfTest
                 // The guest-core tables name threads of vcore cores that
                 // were replaced: start the new cores with empty ones.
                 Workload.GuestCores.Reset();
+                if (WaitedNs > 0) t.Note("scheduler: waited " + WaitedNs / 1000 + " us for other CPUs' threads of the last test to exit");
                 if (why != null) { t.Fail(why); return false; }
                 t.Note("scheduler: every CPU (" + CpuRange() + ") switched to a new " + need + " core (core " + Scheduling.CoreCount + " on CPU 0)");
             }
@@ -97,6 +98,7 @@ namespace Osprey.Kernel.SelfTest
 
         internal static string SwitchEveryCpu(string policy, long exitWaitNs)
         {
+            WaitedNs = 0;
             for (int k = 0; k < PerCpu.Count; k++)
             {
                 if (k != 0 && !Smp.Smp.Online(k)) continue;
@@ -126,10 +128,16 @@ namespace Osprey.Kernel.SelfTest
         // refusal. (CPU 0's own threads cannot run while main waits.)
         private const long ExitWaitNs = 1000000000;
 
+        // The time the last SwitchEveryCpu waited for other CPUs' threads
+        // to exit (the runner notes it).
+        internal static long WaitedNs;
+
         private static string BusyAfterWait(PerCpu c, long waitNs)
         {
             long start = Machine.Now();
+            if (c.LiveHead == null) return Busy(c);
             while (c.Cluster == null && c.LiveHead != null && Machine.Now() - start < waitNs) Machine.SpinWaitHint();
+            WaitedNs += Machine.Now() - start;
             return Busy(c);
         }
 
