@@ -45,12 +45,13 @@ namespace Osprey.Kernel.SelfTest
                 t.Skip("needs the " + need + " scheduler; sched=" + forced + " on the command line keeps " + forced + " for the whole run");
                 return false;
             }
-            if (Differing(need) > 0)
+            int differing = Differing(need);
+            if (differing > 0)
             {
                 string why = SwitchEveryCpu(need);
                 // The guest-core tables name threads of vcore cores that
                 // were replaced: start the new cores with empty ones.
-                Workload.GuestCores.Reset();
+                if (Differing(need) < differing) Workload.GuestCores.Reset();
                 if (WaitedNs > 0) t.Note("scheduler: waited " + WaitedNs / 1000 + " us for other CPUs' threads of the last test to exit");
                 if (why != null) { t.Fail(why); return false; }
                 t.Note("scheduler: every CPU (" + CpuRange() + ") switched to a new " + need + " core (core " + Scheduling.CoreCount + " on CPU 0)");
