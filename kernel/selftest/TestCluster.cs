@@ -70,7 +70,9 @@ namespace Osprey.Kernel.SelfTest
         }
 
         // CPU k's main thread puts CPU k on a fresh core of `policy`
-        // (only main and idle alive there). Null, or why not.
+        // (only main and idle alive there). Null, or why not. Also the
+        // runner's switch of every CPU (TestPolicies.SwitchEveryCpu) and
+        // svm.partitioned use it.
         internal static string SwitchOn(int k, string policy)
         {
             Processor p = Smp.Smp.Cpus[k];
