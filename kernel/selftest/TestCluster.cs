@@ -5,10 +5,11 @@ namespace Osprey.Kernel.SelfTest
 {
     // A global-EDF cluster over every started CPU for one test of a boot
     // whose policy is not gedf (sched=gedf forms it at boot instead). Form
-    // puts each CPU on a fresh gedf core (CPU 0: the runner already did,
-    // TestPolicies; each other CPU: its main thread, asked through
-    // Smp.RunOn, runs Scheduling.SwitchPolicy on its own CPU, under the
-    // same rules: only main and idle alive there) and gathers them
+    // puts each CPU on a gedf core (CPU 0: the one the runner gave every
+    // CPU for the test, TestPolicies; each other CPU: a fresh one, its main
+    // thread, asked through Smp.RunOn, running Scheduling.SwitchPolicy on
+    // its own CPU, under the same rules: only main and idle alive there)
+    // and gathers them
     // (GlobalCluster.Form). Dissolve scatters the cluster and gives every
     // CPU a fresh core of the policy it had before Form, so the next tests
     // run as if no cluster had been. Boot CPU, main thread.
@@ -69,7 +70,9 @@ namespace Osprey.Kernel.SelfTest
         }
 
         // CPU k's main thread puts CPU k on a fresh core of `policy`
-        // (only main and idle alive there). Null, or why not.
+        // (only main and idle alive there). Null, or why not. Also the
+        // runner's switch of every CPU (TestPolicies.SwitchEveryCpu) and
+        // svm.partitioned use it.
         internal static string SwitchOn(int k, string policy)
         {
             Processor p = Smp.Smp.Cpus[k];

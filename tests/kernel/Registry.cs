@@ -4,7 +4,8 @@ namespace Osprey.Kernel.SelfTest
     // Suites that work under any policy run under priority; threads,
     // periods and primitives run again on an EDF core as variants
     // (UnderPolicy: threads@edf). The policies suites and tests need are
-    // declared in them (Suite.Policy, Suite.TestPolicy).
+    // declared in them (Suite.Policy, Suite.TestPolicy); the runner puts
+    // every started CPU on that policy (cpupolicy checks it).
     internal static class Registry
     {
         internal static Suite[] Suites()
@@ -38,6 +39,8 @@ namespace Osprey.Kernel.SelfTest
                 new PvGuestSuite(),
                 new PropsSuite(),
                 new SmpSuite(),
+                new UnderPolicy(new CpuPolicySuite(), "edf"),
+                new CpuPolicySuite(),
                 new PanicSuite(),
             };
         }

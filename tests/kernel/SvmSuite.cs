@@ -141,10 +141,11 @@ namespace Osprey.Kernel.SelfTest
         // Shares: on the exact clock within 1 percentage point of each
         // reservation (guests.hog_share_within_1pp's bound); on plain
         // emulation the causal bounds (its slices, no extra time).
-        // Without sched=vcore (a whole self-test boot) CPUs 1..3 run another
-        // policy: each is put on a fresh vcore core for the test (its main
-        // thread switching, as TestCluster does for the gedf tests) and on
-        // a fresh core of its own policy after it.
+        // In a whole self-test boot the runner puts every CPU on a vcore
+        // core for the svm suite (TestPolicies); a CPU 1..3 found on another
+        // policy is put on a fresh vcore core for the test (its main thread
+        // switching, TestCluster.SwitchOn) and on a fresh core of its own
+        // policy after it.
         private static void PartitionedOnVcoreCpus(Check t)
         {
             int cpus = Smp.Smp.Count;
