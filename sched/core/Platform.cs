@@ -51,7 +51,8 @@ namespace Osprey.Sched
 
         /// <summary>
         /// The ring an event of <paramref name="core"/> is recorded in, called
-        /// only while core.Trace is set (the core's hooks, periods, CBS). By
+        /// only while core.Trace is set and the core is shared by several CPUs
+        /// (SchedCore.SharedByCpus; the core's hooks, periods, CBS). By
         /// default the core's own ring. Under global scheduling a thread on
         /// one CPU of a cluster calls into another CPU's core (the thread's
         /// home core): a platform with several CPUs answers with the calling

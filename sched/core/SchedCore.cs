@@ -57,11 +57,19 @@ namespace Osprey.Sched
         /// <summary>This CPU's trace ring (sched/trace), null = not recording: every hook is one null check.</summary>
         public Tracing.TraceRing Trace;
         /// <summary>
-        /// Where an event of this core is recorded (call only while Trace is
-        /// set): Trace itself, or under global scheduling the calling CPU's
-        /// ring (Platform.CallerTrace); null: not recorded.
+        /// Set while the core belongs to a global-EDF cluster of several CPUs
+        /// (GlobalEdfScheduler.Bind): threads on any of them call into it.
         /// </summary>
-        public Tracing.TraceRing TraceHere() { return Platform.CallerTrace(this); }
+        public bool SharedByCpus;
+        /// <summary>
+        /// Where an event of this core is recorded (call only while Trace is
+        /// set): Trace itself, or for a core shared by several CPUs the ring
+        /// the platform names for the caller (Platform.CallerTrace: the
+        /// kernel's, the calling CPU's); null: not recorded. Not shared, no
+        /// virtual call.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public Tracing.TraceRing TraceHere() { return SharedByCpus ? Platform.CallerTrace(this) : Trace; }
 
         public SchedThread Executing { get { return executing; } }
         public SchedThread Heir { get { return heir; } }
