@@ -105,7 +105,7 @@ namespace Osprey.Kernel
             if (Options.Trace)
             {
                 Threading.KernelTrace.Start(Options.TraceDropNewest ? Osprey.Sched.Tracing.TraceOverflow.DropNewest : Osprey.Sched.Tracing.TraceOverflow.OverwriteOldest);
-                Log.WriteLine("osprey: trace: recording scheduling events, ring of " + Osprey.Sched.Tracing.TraceRing.DefaultCapacity + " events, " +
+                Log.WriteLine("osprey: trace: recording scheduling events, " + Threading.KernelTrace.RingCount + " ring(s) (one per CPU) of " + Threading.KernelTrace.RingCapacity + " events, " +
                     (Options.TraceDropNewest ? "keeping the first (trace=drop)" : "keeping the latest (trace=overwrite)"));
             }
 

@@ -6,8 +6,9 @@ namespace Osprey.Kernel.Boot
     //                        comma-separated
     //   sched=NAME           scheduler instance from the scheduler table
     //   console=serial|screen|both   where the log goes (default both)
-    //   trace[=overwrite|drop]  record scheduling events in a ring of 65,536
-    //                        (dumped over serial after the workload run);
+    //   trace[=overwrite|drop]  record scheduling events in a ring per CPU
+    //                        (65,536 events shared, at least 16,384 each;
+    //                        dumped over serial after the workload run);
     //                        when full: overwrite the oldest (default) or
     //                        drop the newest
     //   exit                 when the workload run is over, leave QEMU

@@ -84,6 +84,19 @@ namespace Osprey.Kernel.Threading
             return c != null && c.Core != null && c.Core.InterruptNesting > 0;
         }
 
+        // The ring of the CPU that calls: its own core's ring (core.Trace,
+        // which a self-test may set directly), and for a core of another CPU
+        // of its cluster (global EDF: the thread's home core) the calling
+        // CPU's ring. A CPU writes only its own ring (with interrupts off),
+        // so rings need no lock, and a block, unblock or release shows on
+        // the CPU that made it.
+        public override Osprey.Sched.Tracing.TraceRing CallerTrace(SchedCore core)
+        {
+            PerCpu c = PerCpu.Current;
+            if (c == null || c.Core == core) return core.Trace;
+            return c.Trace;
+        }
+
         // On this CPU, in the reschedule IPI's handler, under its cluster's
         // lock: arm the one-shot another CPU asked for.
         internal void RearmIfAsked()

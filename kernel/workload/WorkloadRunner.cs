@@ -275,7 +275,15 @@ namespace Osprey.Kernel.Workload
             // Every CPU's stop watchdog has suspended its threads of the
             // workload and taken the end figures (RunStop); they no longer
             // change.
-            for (int i = 0; i < tasks.Length; i++) if (tasks[i].Refusal == null) Collect(tasks[i]);
+            // Tracing, each task's is collected on its home CPU: the misses
+            // of its unfinished jobs go to that CPU's ring (a CPU records
+            // only into its own ring).
+            for (int i = 0; i < tasks.Length; i++)
+            {
+                if (tasks[i].Refusal != null) continue;
+                if (KernelTrace.Ring == null) Collect(tasks[i]);
+                else if (!OnHome(tasks[i], &CollectHere)) Panic.Fail("workload: the CPU of task '" + tasks[i].Spec.Name + "' did not answer (collecting its figures)");
+            }
             if (!Quiet && GlobalCluster.Current != null)
                 ClusterReport.Print(FileName, w, duration, tasks, clusterStart, clusterStop, notes, noteCount);
             else if (!Quiet)
@@ -566,6 +574,8 @@ namespace Osprey.Kernel.Workload
             }
             rc.Done = true;
         }
+
+        private static void CollectHere(object o) { Collect((WorkloadTask)o); }
 
         // Final figures of one task, after the stop (the thread is suspended;
         // its CPU time and period statistics were taken by Stop).

@@ -48,5 +48,18 @@ namespace Osprey.Sched
         /// CPUs answers for the calling CPU.
         /// </summary>
         public virtual bool InInterrupt(SchedCore core) { return core.InterruptNesting > 0; }
+
+        /// <summary>
+        /// The ring an event of <paramref name="core"/> is recorded in, called
+        /// only while core.Trace is set and the core is shared by several CPUs
+        /// (SchedCore.SharedByCpus; the core's hooks, periods, CBS). By
+        /// default the core's own ring. Under global scheduling a thread on
+        /// one CPU of a cluster calls into another CPU's core (the thread's
+        /// home core): a platform with several CPUs answers with the calling
+        /// CPU's ring, so each CPU records only into its own ring (rings are
+        /// not synchronized) and an event is shown on the CPU it happened on.
+        /// Null: not recorded.
+        /// </summary>
+        public virtual Tracing.TraceRing CallerTrace(SchedCore core) { return core.Trace; }
     }
 }

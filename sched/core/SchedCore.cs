@@ -56,6 +56,20 @@ namespace Osprey.Sched
         public bool CallerInInterrupt { get { return Platform.InInterrupt(this); } }
         /// <summary>This CPU's trace ring (sched/trace), null = not recording: every hook is one null check.</summary>
         public Tracing.TraceRing Trace;
+        /// <summary>
+        /// Set while the core belongs to a global-EDF cluster of several CPUs
+        /// (GlobalEdfScheduler.Bind): threads on any of them call into it.
+        /// </summary>
+        public bool SharedByCpus;
+        /// <summary>
+        /// Where an event of this core is recorded (call only while Trace is
+        /// set): Trace itself, or for a core shared by several CPUs the ring
+        /// the platform names for the caller (Platform.CallerTrace: the
+        /// kernel's, the calling CPU's); null: not recorded. Not shared, no
+        /// virtual call.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public Tracing.TraceRing TraceHere() { return SharedByCpus ? Platform.CallerTrace(this) : Trace; }
 
         public SchedThread Executing { get { return executing; } }
         public SchedThread Heir { get { return heir; } }
@@ -109,7 +123,7 @@ namespace Osprey.Sched
             t.BasePriority = Bits.Clamp(t.BasePriority, 0, Scheduler.MaxPriority);
             if (t.BaseNode.InTree) t.Priorities.Remove(t.BaseNode);
             t.Priorities.Insert(t.BaseNode, Scheduler.MapPriority(t.BasePriority));
-            if (Trace != null) Trace.NameThread(t.Id, t.Name);
+            if (Trace != null) TraceHere()?.NameThread(t.Id, t.Name);
         }
 
         /// <summary>Detach a thread: it becomes dormant and leaves the scheduler.</summary>
@@ -166,7 +180,7 @@ namespace Osprey.Sched
             if (t == Idle || (t.State & bits) == bits) return false;
             bool wasReady = t.State == ThreadState.Ready;
             t.State |= bits;
-            if (wasReady && Trace != null) Trace.Block(lastCharge, t, bits);
+            if (wasReady && Trace != null) TraceHere()?.Block(lastCharge, t, bits);
             if (wasReady) Scheduler.Block(t);
             return true;
         }
@@ -176,7 +190,7 @@ namespace Osprey.Sched
         {
             if (t == Idle || (t.State & bits) == 0) return false;
             t.State &= ~bits;
-            if (t.State == ThreadState.Ready && Trace != null) Trace.Unblock(lastCharge, t, bits);
+            if (t.State == ThreadState.Ready && Trace != null) TraceHere()?.Unblock(lastCharge, t, bits);
             if (t.State == ThreadState.Ready) Scheduler.Unblock(t);
             return true;
         }
@@ -246,7 +260,7 @@ namespace Osprey.Sched
         public void ReleaseJob(SchedThread t, PriorityNode node, long absoluteDeadline)
         {
             Enter();
-            if (Trace != null) Trace.Release(lastCharge, t, t.JobsReleased, absoluteDeadline);
+            if (Trace != null) TraceHere()?.Release(lastCharge, t, t.JobsReleased, absoluteDeadline);
             t.JobsReleased++;
             Scheduler.ReleaseJob(t, node, absoluteDeadline);
         }
@@ -307,7 +321,7 @@ namespace Osprey.Sched
                 }
                 executing = next;
                 SwitchCount++;
-                if (Trace != null) Trace.Switch(now, prev, next, Idle);
+                if (Trace != null) TraceHere()?.Switch(now, prev, next, Idle);
                 if (budgets) Scheduler.OnDispatch(prev, next, now);
             }
             return executing;

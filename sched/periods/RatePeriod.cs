@@ -303,7 +303,7 @@ namespace Osprey.Sched
             // At the end of the clock range (2^62 ns) a period cannot be
             // re-armed later than it fired; stop rather than fire forever.
             if (next <= expiry) return;
-            if (core.Trace != null) core.Trace.PeriodExpiry(core.Now(), owner, Id, expiry, owner.Has(ThreadState.PeriodWait) || postponed == uint.MaxValue ? postponed : postponed + 1);
+            if (core.Trace != null) core.TraceHere()?.PeriodExpiry(core.Now(), owner, Id, expiry, owner.Has(ThreadState.PeriodWait) || postponed == uint.MaxValue ? postponed : postponed + 1);
             latestDeadline = next;
             latestStart = expiry;
             latestRelDeadline = nextRelDeadline;
@@ -362,7 +362,7 @@ namespace Osprey.Sched
             postponed = p > uint.MaxValue ? uint.MaxValue : (uint)p;
             state = PeriodState.Expired;
             core.Timers.Insert(timer, next);
-            if (core.Trace != null) core.Trace.PeriodExpiry(core.Now(), owner, Id, last, postponed);
+            if (core.Trace != null) core.TraceHere()?.PeriodExpiry(core.Now(), owner, Id, last, postponed);
             OnExpiry(last, now, true);
         }
 

@@ -388,7 +388,7 @@ namespace Osprey.Sched
             s.OverrunCount++;
             OverrunCount++;
             s.OnOverrun(now);
-            if (Core.Trace != null) Core.Trace.BudgetExhausted(Core.Now(), t, s.Id, s.BudgetNs, s.Mode == CbsMode.Soft);
+            if (Core.Trace != null) Core.TraceHere()?.BudgetExhausted(Core.Now(), t, s.Id, s.BudgetNs, s.Mode == CbsMode.Soft);
             if (s.Thread != t || !s.JobActive) return; // the callback detached or cancelled
             if (s.Mode == CbsMode.Hard)
             {

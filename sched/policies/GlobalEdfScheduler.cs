@@ -34,7 +34,9 @@ namespace Osprey.Sched
             index = 0;
         }
 
-        internal void Bind(GedfCluster c, int k) { cluster = c; index = k; }
+        // A core of a cluster of several CPUs is entered from each of them
+        // (SchedCore.SharedByCpus: its trace events go to the calling CPU's ring).
+        internal void Bind(GedfCluster c, int k) { cluster = c; index = k; Core.SharedByCpus = c.CpuCount > 1; }
 
         public override long MapPriority(int priority) { return EdfScheduler.BackgroundBase + priority; }
 

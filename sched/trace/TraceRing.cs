@@ -24,7 +24,7 @@ namespace Osprey.Sched.Tracing
     {
         /// <summary>Thread field of events without a thread (idle, none).</summary>
         public const int NoThread = -1;
-        /// <summary>The kernel's ring size (`trace` on its command line): 64 Ki events, 2.5 MiB.</summary>
+        /// <summary>The kernel's trace budget (`trace` on its command line): 64 Ki events, 2.5 MiB, shared by its CPUs' rings.</summary>
         public const int DefaultCapacity = 65536;
         /// <summary>Thread names remembered per ring.</summary>
         public const int DefaultNameCapacity = 1024;

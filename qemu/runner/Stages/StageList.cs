@@ -110,8 +110,9 @@ public static class StageList
         new("Osprey as its own guest: the kernel.elf boots on an SVM guest core, runs its workload and self-tests (-cpu EPYC, -icount)",
             new PvGuestCase()),
 
-        new("scheduling trace: kernel dump to SVG and JSON (-icount)",
-            new TraceCase("tests/host/Trace/data/edf-u095-100ms.wl", threads: 6)),
+        new("scheduling trace: kernel dump to SVG and JSON; a partitioned run's trace on 2 CPUs agrees with its table (-icount, -smp 2)",
+            new TraceCase("tests/host/Trace/data/edf-u095-100ms.wl", threads: 6),
+            new TraceCpusCase("sched/examples/smp-partitioned-2cpu.wl", cpus: 2)),
 
         new("panic paths (each ends its run: status 37, the test reported not ok)",
             new PanicCase("unexpected_page_fault_ends_run", "page fault (#PF) vector 14", "# RIP "),
