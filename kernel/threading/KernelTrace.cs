@@ -76,7 +76,16 @@ namespace Osprey.Kernel.Threading
             return k == 0 ? PerCpu.Of(0).Core != null : Smp.Smp.Online(k) && PerCpu.Of(k).Core != null;
         }
 
-        private static void AttachHere(object o) { Attach((TraceRing)o); }
+        // On another CPU this runs inside its reschedule IPI's handler, whose
+        // irq_entry came before the ring: the ring opens with that entry (at
+        // the attach instant), so the handler's irq_exit closes a pair.
+        private static void AttachHere(object o)
+        {
+            TraceRing r = (TraceRing)o;
+            Attach(r);
+            PerCpu cpu = PerCpu.Current;
+            if (cpu.InterruptNesting > 0) Interrupt(cpu, r, TraceEventKind.IrqEntry, Smp.Remote.RescheduleVector);
+        }
 
         // Make r the recording ring of this CPU (core hooks and interrupts); null stops recording.
         internal static void Attach(TraceRing r)
