@@ -39,7 +39,6 @@ namespace Osprey.Kernel.SelfTest
         internal override string Policy { get { return "vcore"; } }
 
         private const long Ms = 1000000;
-        private static readonly PriorityNode urgent = new PriorityNode();
 
         private static Vcore Core(string name, long period, long slice, bool extra, long num, long den, GuestProgram p)
         {
@@ -56,10 +55,7 @@ namespace Osprey.Kernel.SelfTest
         // meanwhile (StallProbe).
         private static long RunCores(long ns)
         {
-            SchedCore core = Scheduling.Core;
-            ulong f = Machine.DisableInterrupts();
-            core.SetPriorityNode(Threads.Current, urgent, 0);
-            Machine.RestoreInterrupts(f);
+            UrgentMain.Raise();
             StallProbe.Reset();
             long c0 = Threads.CpuTime(Threads.Current);
             long t0 = Machine.Now();
@@ -68,9 +64,7 @@ namespace Osprey.Kernel.SelfTest
             else StallProbe.SleepUntil(t0 + ns);
             long elapsed = Machine.Now() - t0;
             mainCpuOfLastRun = Threads.CpuTime(Threads.Current) - c0;
-            f = Machine.DisableInterrupts();
-            core.RemovePriority(Threads.Current, urgent);
-            Machine.RestoreInterrupts(f);
+            UrgentMain.Lower();
             GuestCores.StopAll();
             stoppedAt = Machine.Now();
             return elapsed;
@@ -257,20 +251,17 @@ namespace Osprey.Kernel.SelfTest
             p2.TickNs = 10 * Ms;
             Vcore normal = Core("normal", 10 * Ms, 2 * Ms, true, 1, 1, p2);
             t.True(GuestCores.Add(slow, "slow/0") && GuestCores.Add(normal, "normal/0"), "admitted");
-            SchedCore core = Scheduling.Core;
-            ulong f = Machine.DisableInterrupts();
-            core.SetPriorityNode(Threads.Current, urgent, 0);
-            Machine.RestoreInterrupts(f);
+            UrgentMain.Raise();
             StallProbe.Reset();
             long t0 = Machine.Now();
             GuestCores.StartAll(t0);
             if (exact) Threads.SleepUntil(t0 + 200 * Ms);
             else StallProbe.SleepUntil(t0 + 200 * Ms);
-            f = Machine.DisableInterrupts();
+            ulong f = Machine.DisableInterrupts();
             // The guest clocks are read between two host clock reads: each
             // must lie between the host times scaled by its dilation.
             long host = Machine.Now() - t0, vs = slow.VirtualNow(), vn = normal.VirtualNow(), host2 = Machine.Now() - t0;
-            core.RemovePriority(Threads.Current, urgent);
+            UrgentMain.Lower();
             Machine.RestoreInterrupts(f);
             GuestCores.StopAll();
             t.Note("host " + host + ".." + host2 + " ns: guest clocks " + vs + " ns (1/2) and " + vn + " ns (1/1); ticks " + slow.IrqDelivered + " and " + normal.IrqDelivered);

@@ -33,7 +33,6 @@ namespace Osprey.Kernel.SelfTest
         internal override string Policy { get { return "vcore"; } }
 
         private const long Ms = 1000000;
-        private static readonly PriorityNode urgent = new PriorityNode();
 
         // 1 ms every 20 ms and 2 ms every 50 ms: 9% of the guest's time.
         private const string Tasks = "    scheduler edf\n    duration 200ms\n    periodic name=a wcet=1ms period=20ms\n    periodic name=b wcet=2ms period=50ms\n";
@@ -87,17 +86,12 @@ namespace Osprey.Kernel.SelfTest
             SvmGuest g = (SvmGuest)v.Program;
             lastGuest = g;
             lastSpec = spec;
-            SchedCore core = Scheduling.Core;
-            ulong f = Machine.DisableInterrupts();
-            core.SetPriorityNode(Threads.Current, urgent, 0);
-            Machine.RestoreInterrupts(f);
+            UrgentMain.Raise();
             long t0 = Machine.Now();
             GuestCores.StartAll(t0);
             while (!g.Stopped && Machine.Now() - t0 < maxNs) Threads.SleepUntil(Machine.Now() + 20 * Ms);
             long ran = Machine.Now() - t0;
-            f = Machine.DisableInterrupts();
-            core.RemovePriority(Threads.Current, urgent);
-            Machine.RestoreInterrupts(f);
+            UrgentMain.Lower();
             GuestCores.StopAll();
             t.Note("guest " + (g.Stopped ? g.StopReason : "still running") + " after " + ran / 1000 + " us of host time; " + g.Summary());
             t.Note("its report: " + g.Report.Summary());

@@ -37,7 +37,6 @@ namespace Osprey.Kernel.SelfTest
         internal override string Policy { get { return "vcore"; } }
 
         private const long Ms = 1000000;
-        private static readonly PriorityNode urgent = new PriorityNode();
 
         internal override void Run(int index, Check t)
         {
@@ -89,17 +88,12 @@ namespace Osprey.Kernel.SelfTest
         // Runs the admitted cores for ns with main the most urgent thread, then removes them.
         private static long RunCores(long ns)
         {
-            SchedCore core = Scheduling.Core;
-            ulong f = Machine.DisableInterrupts();
-            core.SetPriorityNode(Threads.Current, urgent, 0);
-            Machine.RestoreInterrupts(f);
+            UrgentMain.Raise();
             long t0 = Machine.Now();
             GuestCores.StartAll(t0);
             Threads.SleepUntil(t0 + ns);
             long elapsed = Machine.Now() - t0;
-            f = Machine.DisableInterrupts();
-            core.RemovePriority(Threads.Current, urgent);
-            Machine.RestoreInterrupts(f);
+            UrgentMain.Lower();
             GuestCores.StopAll();
             return elapsed;
         }
@@ -527,17 +521,12 @@ namespace Osprey.Kernel.SelfTest
             t.False(GuestCores.Add(big, "big/0"), "the big guest refused by admission");
             t.True(G(big).Released, "and torn down at its refusal");
             // At least 100 ms, and until both bad guests stopped (at most 2 s: plain emulation under load is slow).
-            SchedCore core = Scheduling.Core;
-            ulong f = Machine.DisableInterrupts();
-            core.SetPriorityNode(Threads.Current, urgent, 0);
-            Machine.RestoreInterrupts(f);
+            UrgentMain.Raise();
             long t0 = Machine.Now();
             GuestCores.StartAll(t0);
             Threads.SleepUntil(t0 + 100 * Ms);
             while ((!G(wild).Stopped || !G(fault).Stopped) && Machine.Now() - t0 < 2000 * Ms) Threads.SleepUntil(Machine.Now() + 20 * Ms);
-            f = Machine.DisableInterrupts();
-            core.RemovePriority(Threads.Current, urgent);
-            Machine.RestoreInterrupts(f);
+            UrgentMain.Lower();
             GuestCores.StopAll();
             SvmGuest[] gs = new SvmGuest[] { G(hog), G(idle), G(wild), G(fault), G(big) };
             t.True(gs[2].Stopped && gs[2].StopReason != null && Starts(gs[2].StopReason, "nested page fault"), "wild stopped by a nested page fault: " + gs[2].StopReason);
