@@ -19,6 +19,14 @@ namespace Osprey.Kernel.SelfTest
             Threads.Create(name + "-bg", background, null, Main + 20, 0, out bg);
             Threads.Create(name + "-hi", urgent, null, Main - 20, 0, out hi);
             if (created != null) created();
+            // Main starts both above them and then drops below both in one
+            // step: from then on `urgent` runs, and whenever it sleeps
+            // `background` is the most urgent ready thread. Were main to drop
+            // only after starting `urgent`, each of urgent's sleeps would give
+            // the CPU to main first, and on a loaded host (plain emulation:
+            // the clock is the host's) urgent's rounds can all pass before main
+            // reaches its drop, leaving the background thread no turn.
+            Threads.SetPriority(Threads.Current, Main - 30);
             Threads.Start(bg);
             Threads.Start(hi);
             Threads.SetPriority(Threads.Current, Main + 30);
