@@ -489,9 +489,9 @@ namespace Osprey.Kernel.SelfTest
             // in the loop, and where a slice's end falls inside that round
             // trip is fixed by the exit path's length (the same in every
             // period under -icount): the gap, and so the figure per switch
-            // (half of it), is known to one round trip. Seen: +286 ns at 509
-            // ns per exit, -297..-357 ns after changes of a few instructions
-            // on the exit and switch paths (504..527 ns per exit).
+            // (half of it), is known to one round trip. Builds whose exit and
+            // switch paths differ by a few instructions gave from -357 to
+            // +286 ns (504..527 ns per exit).
             t.InRange(-perExit, 20000, sw, "a guest-core switch takes at most 20 us beyond the slices (to one exit round trip), ns");
             t.True(gapMin >= 2 * b.PeriodCpuMin, "a's least gap holds b's two slices as received (" + gapMin + " >= 2 x " + b.PeriodCpuMin + " ns)");
             t.Bench("svm_exit_round_trip", perExit, "ns");
