@@ -93,12 +93,7 @@ global osprey_wrmsr_fenced
 osprey_wrmsr_fenced:
     mfence
     lfence
-    mov ecx, edi
-    mov eax, esi
-    mov rdx, rsi
-    shr rdx, 32
-    wrmsr
-    ret
+    jmp osprey_wrmsr
 osprey_cpuid:                   ; void cpuid(uint leaf, uint subleaf, uint* out4)
     push rbx
     mov r8, rdx
